@@ -1,0 +1,23 @@
+// The T3 thread title names the issue, so that until the in-progress label is on, the
+// repo lock can also be read from T3 (DESIGN section 5): a live thread whose title
+// parses here belongs to a run afk started.
+
+import { toBounded } from "./limits.js";
+import type { IssueRef, RepoName } from "./types.js";
+
+export const THREAD_TITLE_MAX_CHARS = 120;
+const PREFIX = "afk ";
+const TITLE_PATTERN = /^afk ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)#(\d+)(?::|$)/;
+
+export function toThreadTitle(repo: RepoName, issue: number, title: string): string {
+  const oneLine = title.replace(/\s+/g, " ").trim();
+  return toBounded(`${PREFIX}${repo}#${issue}: ${oneLine}`, THREAD_TITLE_MAX_CHARS);
+}
+
+/** The issue a thread title names, or null when afk did not make the title. */
+export function parseThreadTitle(title: string): IssueRef | null {
+  const match = TITLE_PATTERN.exec(title);
+  if (match === null) return null;
+  const [, repo, number] = match;
+  return { repo: (repo ?? "").toLowerCase(), number: Number(number) };
+}
