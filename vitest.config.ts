@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     environment: "node",
+    // The JSON report feeds .ci/run's closing "N passed, N failed" line.
+    reporters: ["default", "json"],
+    outputFile: { json: "reports/vitest.json" },
     // The wire-level suites start real local servers: give them room on a 2-core machine.
     testTimeout: 20_000,
     hookTimeout: 20_000,
