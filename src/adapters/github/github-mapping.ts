@@ -1,0 +1,96 @@
+// Pure mapping from GitHub's REST shapes to the core's types.
+
+import type { Actor, ActorType, Blocker, Issue, Role } from "../../core/types.js";
+
+export interface RestLabel {
+  readonly name?: string;
+}
+
+export interface RestUser {
+  readonly login: string;
+  readonly id: number;
+  readonly type?: string;
+}
+
+export interface RestIssue {
+  readonly number: number;
+  readonly title: string;
+  readonly body?: string | null;
+  readonly state: string;
+  readonly labels: readonly (string | RestLabel)[];
+  readonly created_at: string;
+  readonly user: RestUser | null;
+  readonly pull_request?: unknown;
+  readonly repository_url?: string;
+}
+
+export interface RestIssueEvent {
+  readonly event: string;
+  readonly actor: RestUser | null;
+  readonly label?: RestLabel | null;
+  readonly created_at: string;
+}
+
+const ACTOR_TYPES: readonly ActorType[] = ["User", "Bot", "Organization", "Mannequin"];
+const ROLES: readonly Role[] = ["admin", "maintain", "write", "triage", "read", "none"];
+
+export function toRepoName(owner: string, name: string): string {
+  return `${owner}/${name}`.toLowerCase();
+}
+
+export function toOwnerAndName(repo: string): { readonly owner: string; readonly repo: string } {
+  const slash = repo.indexOf("/");
+  return { owner: repo.slice(0, slash), repo: repo.slice(slash + 1) };
+}
+
+export function toLabelNames(labels: readonly (string | RestLabel)[]): string[] {
+  return labels.map((label) => (typeof label === "string" ? label : (label.name ?? ""))).filter((name) => name !== "");
+}
+
+export function toIssue(repo: string, issue: RestIssue): Issue {
+  return {
+    repo: repo.toLowerCase(),
+    number: issue.number,
+    title: issue.title,
+    body: issue.body ?? null,
+    state: issue.state === "closed" ? "closed" : "open",
+    labels: toLabelNames(issue.labels),
+    createdAt: Date.parse(issue.created_at),
+    author: issue.user?.login ?? "",
+  };
+}
+
+export function toActor(user: RestUser | null | undefined): Actor | null {
+  if (user === null || user === undefined) return null;
+  const type = ACTOR_TYPES.find((t) => t === user.type) ?? "User";
+  return { login: user.login, id: user.id, type };
+}
+
+/** `https://api.github.com/repos/OWNER/NAME` → `owner/name`. */
+export function toRepoFromUrl(repositoryUrl: string | undefined, fallback: string): string {
+  const match = repositoryUrl === undefined ? null : /\/repos\/([^/]+)\/([^/]+)$/.exec(repositoryUrl);
+  return match === null ? fallback : toRepoName(match[1] ?? "", match[2] ?? "");
+}
+
+export function toBlocker(issue: RestIssue, fallbackRepo: string): Blocker {
+  return {
+    repo: toRepoFromUrl(issue.repository_url, fallbackRepo),
+    number: issue.number,
+    state: issue.state === "closed" ? "closed" : "open",
+  };
+}
+
+/** `role_name` from the collaborator permission endpoint; custom roles count as none. */
+export function toRole(roleName: string | undefined | null): Role {
+  return ROLES.find((role) => role === roleName) ?? "none";
+}
+
+/** The actor of the most recent `labeled` event for `label` (DESIGN 4), or null. */
+export function toLatestLabeler(events: readonly RestIssueEvent[], label: string): Actor | null {
+  const wanted = label.toLowerCase();
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i];
+    if (event?.event === "labeled" && event.label?.name?.toLowerCase() === wanted) return toActor(event.actor);
+  }
+  return null;
+}
