@@ -1,18 +1,116 @@
-// Probot wiring only: it receives the validated configuration and turns GitHub events
-// into nudges for the shell. Decisions live in src/core; I/O lives in src/adapters.
+// Probot wiring only: it turns GitHub events into nudges for the shell. Decisions live
+// in src/core; I/O lives in src/adapters; state lives in the AfkService.
 
-import type { ApplicationFunction, Probot } from "probot";
+import type { ApplicationFunction, Context, Probot } from "probot";
+import { createAppClient } from "./adapters/github/app-client.js";
+import { createGitHubClient, type Octokit } from "./adapters/github/github-client.js";
+import { toActor, toRepoName } from "./adapters/github/github-mapping.js";
+import { createT3Client } from "./adapters/t3/t3-client.js";
+import type { T3Client } from "./adapters/t3/t3-types.js";
 import type { OperatorConfig } from "./core/config-types.js";
 import { describeArming } from "./core/describe-arming.js";
+import type { Actor } from "./core/types.js";
+import { AfkService } from "./shell/afk-service.js";
 
 export interface AfkOptions {
   readonly config: OperatorConfig;
+  /** The GitHub App's id: afk trusts only progress comments its own app wrote. */
+  readonly appId: number;
+  /** Web base of GitHub for links (a GHE host otherwise). */
+  readonly githubUrl?: string;
+  /** For tests: a T3 client built elsewhere. */
+  readonly t3?: T3Client | null;
+  readonly clock?: () => number;
+  /** Called with the service once it exists (tests wait on its queue). */
+  readonly onService?: (service: AfkService) => void;
+}
+
+interface RepoPayload {
+  readonly repository: { readonly name: string; readonly owner: { readonly login: string } };
+  readonly installation?: { readonly id: number };
+  readonly sender: { readonly login: string; readonly id: number; readonly type?: string };
+}
+
+function toNudgeBase(payload: RepoPayload): { repo: string; installationId: number | null; sender: Actor | null } {
+  return {
+    repo: toRepoName(payload.repository.owner.login, payload.repository.name),
+    installationId: payload.installation?.id ?? null,
+    sender: toActor(payload.sender),
+  };
 }
 
 export function createAfkApp(options: AfkOptions): ApplicationFunction {
   return (app: Probot) => {
-    const arming = describeArming(options.config);
+    const { config } = options;
+    const arming = describeArming(config);
     if (arming.armed) app.log.info(arming.message);
     else app.log.warn(arming.message);
+    const clock = options.clock ?? Date.now;
+    const t3 = options.t3 !== undefined ? options.t3 : config.t3.baseUrl === null ? null : createT3Client({ baseUrl: config.t3.baseUrl, token: config.t3.token, tokenFile: config.t3.tokenFile });
+    const service = new AfkService({
+      config,
+      appId: options.appId,
+      githubUrl: options.githubUrl ?? "https://github.com",
+      githubFor: async (installationId) => createGitHubClient((await app.auth(installationId)) as Octokit, clock),
+      appClient: async () => createAppClient((await app.auth()) as Octokit, clock),
+      t3,
+      clock,
+      log: app.log,
+    });
+    options.onService?.(service);
+
+    /** Runs a handler once per delivery id; a failed one throws (500) and stays redeliverable. */
+    async function once(context: Context, repo: string, work: () => Promise<void>): Promise<void> {
+      if (!service.isArmedFor(repo)) {
+        app.log.debug({ delivery: context.id, event: context.name, repo }, "afk is disarmed for this repository; ignoring");
+        return;
+      }
+      if (service.deliveries.has(context.id)) {
+        app.log.info({ delivery: context.id }, "delivery already handled; ignoring the redelivery");
+        return;
+      }
+      await work();
+      service.deliveries.markDone(context.id);
+    }
+
+    app.on(["issues.labeled", "issues.unlabeled", "issues.closed"], async (context) => {
+      const payload = context.payload;
+      const { repo, installationId, sender } = toNudgeBase(payload);
+      await once(context, repo, async () => {
+        if (installationId === null || sender === null) {
+          app.log.warn({ delivery: context.id, repo }, "issues event without an installation or sender; ignoring");
+          return;
+        }
+        const nudge = { repo, installationId, issue: payload.issue.number, sender };
+        const label = "label" in payload ? payload.label?.name : undefined;
+        const isReady = label !== undefined && label.toLowerCase() === config.labels.ready.toLowerCase();
+        if (payload.action === "closed") await service.onStopped(nudge, "issue-closed");
+        else if (payload.action === "unlabeled" && isReady) await service.onStopped(nudge, "label-removed");
+        else if (payload.action === "labeled" && isReady) await service.onReadyLabeled(nudge);
+      });
+    });
+
+    app.on(["installation", "installation_repositories"], async (context) => {
+      if (!service.armed) {
+        app.log.debug({ delivery: context.id, event: context.name }, "afk is disarmed; ignoring");
+        return;
+      }
+      const payload = context.payload;
+      const installationId = payload.installation.id;
+      const added = "repositories_added" in payload ? payload.repositories_added : payload.action === "deleted" ? [] : (payload.repositories ?? []);
+      const removed = "repositories_removed" in payload ? payload.repositories_removed : payload.action === "deleted" ? (payload.repositories ?? []) : [];
+      for (const repo of added) service.rememberInstallation(repo.full_name, installationId);
+      for (const repo of removed) if (repo.full_name !== undefined) service.forgetInstallation(repo.full_name);
+    });
+
+    // Followed by the next stage of work (CI, deploy, rollout); subscribed now so that
+    // the app's manifest does not change later.
+    app.on(["workflow_run", "check_run", "status", "push"], async (context) => {
+      app.log.debug({ delivery: context.id, event: context.name }, "CI events are not followed yet; ignoring");
+    });
+
+    if (service.armed) {
+      void service.start().catch((error: unknown) => app.log.error({ err: error }, "afk could not rebuild its state at start"));
+    }
   };
 }

@@ -13,7 +13,10 @@ function start(): ApplicationFunction {
     console.error(`afk cannot start: the configuration is invalid.\n${loaded.message}`);
     process.exit(1);
   }
-  return createAfkApp({ config: loaded.config });
+  // Probot imports this module only once APP_ID and the private key are set.
+  const appId = Number(process.env.APP_ID);
+  const githubUrl = process.env.GHE_HOST ? `${process.env.GHE_PROTOCOL ?? "https"}://${process.env.GHE_HOST}` : "https://github.com";
+  return createAfkApp({ config: loaded.config, appId, githubUrl });
 }
 
 export default start();

@@ -35,6 +35,8 @@ export interface Comment {
   readonly id: number;
   readonly body: string;
   readonly author: Actor | null;
+  /** The GitHub App that wrote it (`performed_via_github_app`): afk trusts only its own. */
+  readonly appId: number | null;
 }
 
 export interface GitHubClient {
@@ -155,7 +157,12 @@ export function createGitHubClient(octokit: Octokit, clock: () => number = Date.
           issue_number: issue,
           per_page: PER_PAGE,
         });
-        return comments.map((comment) => ({ id: Number(comment.id), body: comment.body ?? "", author: toActor(comment.user) }));
+        return comments.map((comment) => ({
+          id: Number(comment.id),
+          body: comment.body ?? "",
+          author: toActor(comment.user),
+          appId: comment.performed_via_github_app?.id ?? null,
+        }));
       }),
 
     createComment: (repo, issue, body) =>

@@ -1,0 +1,212 @@
+// The shell's one owner of state: the per-repo queue, the run index, the installation
+// index and the caches. Webhooks and the start-up rebuild come in as nudges ("look at
+// repo R"); every nudge re-reads GitHub and asks the core (level-triggered).
+
+import type { AppClient } from "../adapters/github/app-client.js";
+import type { GitHubClient, LabelSpec, RepoFacts } from "../adapters/github/github-client.js";
+import type { GitHubResult } from "../adapters/github/github-error.js";
+import type { T3Client } from "../adapters/t3/t3-types.js";
+import type { OperatorConfig } from "../core/config-types.js";
+import type { RenderContext } from "../core/render-progress.js";
+import { toRefKey } from "../core/to-blockers.js";
+import { transition } from "../core/transition.js";
+import type { Actor, Role, RunEvent } from "../core/types.js";
+import { applyEffects } from "./apply-effects.js";
+import { DeliveryLog } from "./delivery-log.js";
+import { KeyedQueue } from "./keyed-queue.js";
+import { loadRun } from "./load-run.js";
+import type { Log } from "./log.js";
+import { ReconcileError, reconcileRepo, type LabelHint, type ReconcileDeps } from "./reconcile-repo.js";
+import { RunIndex } from "./run-index.js";
+import { TtlCache } from "./ttl-cache.js";
+
+export const ROLE_CACHE_MS = 5 * 60_000;
+export const REPO_FACTS_CACHE_MS = 10 * 60_000;
+
+export interface AfkServiceDeps {
+  readonly config: OperatorConfig;
+  readonly appId: number;
+  /** Web base of GitHub for links, e.g. https://github.com. */
+  readonly githubUrl: string;
+  readonly githubFor: (installationId: number) => Promise<GitHubClient>;
+  readonly appClient: () => Promise<AppClient>;
+  readonly t3: T3Client | null;
+  readonly clock: () => number;
+  readonly log: Log;
+}
+
+export interface IssueNudge {
+  readonly repo: string;
+  readonly installationId: number;
+  readonly issue: number;
+  readonly sender: Actor;
+}
+
+export class AfkService {
+  readonly queue = new KeyedQueue();
+  readonly deliveries = new DeliveryLog();
+  readonly index = new RunIndex();
+  readonly installations = new Map<string, number>();
+  readonly #labelsEnsured = new Set<string>();
+  readonly #deps: AfkServiceDeps;
+  readonly #reconcileDeps: Omit<ReconcileDeps, "reconcileLater">;
+
+  constructor(deps: AfkServiceDeps) {
+    this.#deps = deps;
+    const render: RenderContext = { config: deps.config, githubUrl: deps.githubUrl };
+    this.#reconcileDeps = {
+      config: deps.config,
+      appId: deps.appId,
+      t3: deps.t3,
+      render,
+      clock: deps.clock,
+      log: deps.log,
+      index: this.index,
+      roles: new TtlCache<Role>(ROLE_CACHE_MS, deps.clock),
+      repoFacts: new TtlCache<RepoFacts>(REPO_FACTS_CACHE_MS, deps.clock),
+      blockerWatch: new Map(),
+      ensureLabels: async () => ({ ok: true, value: undefined }),
+    };
+  }
+
+  /** afk acts on a repo only when armed AND the repo is enrolled (DESIGN 1.5). */
+  isArmedFor(repo: string): boolean {
+    return !this.#deps.config.killSwitch && this.#deps.config.allowlist.includes(repo.toLowerCase());
+  }
+
+  get armed(): boolean {
+    return !this.#deps.config.killSwitch && this.#deps.config.allowlist.length > 0;
+  }
+
+  rememberInstallation(repo: string, installationId: number): void {
+    this.installations.set(repo.toLowerCase(), installationId);
+  }
+
+  forgetInstallation(repo: string): void {
+    this.installations.delete(repo.toLowerCase());
+  }
+
+  /** A ready label was applied: reconcile with the labeler from the payload. */
+  async onReadyLabeled(nudge: IssueNudge): Promise<void> {
+    this.rememberInstallation(nudge.repo, nudge.installationId);
+    await this.reconcile(nudge.repo, nudge.installationId, { issue: nudge.issue, labeler: nudge.sender });
+  }
+
+  /** The ready label was removed, or the issue closed: cancel its run, then reconcile. */
+  async onStopped(nudge: IssueNudge, why: "label-removed" | "issue-closed"): Promise<void> {
+    const { repo, installationId, issue } = nudge;
+    this.rememberInstallation(repo, installationId);
+    await this.queue.run(repo, async () => {
+      const github = await this.#deps.githubFor(installationId);
+      await this.#cancel(github, repo, issue, nudge.sender.login, why);
+    });
+    await this.reconcile(repo, installationId, null);
+    if (why === "issue-closed") await this.#reconcileWatchers(repo, issue);
+  }
+
+  /** Reconciles a repo in its queue. Throws when GitHub or T3 failed (the delivery is then redeliverable). */
+  async reconcile(repo: string, installationId: number, hint: LabelHint | null): Promise<void> {
+    if (!this.isArmedFor(repo)) return;
+    await this.queue.run(repo, async () => {
+      const github = await this.#deps.githubFor(installationId);
+      await reconcileRepo(repo, installationId, github, hint, this.#depsFor(github));
+    });
+  }
+
+  /** Start-up: find each enrolled repo's installation, rebuild the run index, reconcile. */
+  async start(): Promise<void> {
+    if (!this.armed) return;
+    const app = await this.#deps.appClient();
+    for (const repo of this.#deps.config.allowlist) {
+      const found = await app.findInstallation(repo);
+      if (!found.ok) {
+        this.#deps.log.warn({ repo }, `cannot find afk's installation: GitHub ${found.error.category}: ${found.error.message}`);
+        continue;
+      }
+      if (found.value === null) {
+        this.#deps.log.warn({ repo }, "afk is not installed on this enrolled repository");
+        continue;
+      }
+      this.rememberInstallation(repo, found.value);
+      await this.#rebuild(repo, found.value);
+    }
+    for (const [repo, installationId] of this.installations) {
+      await this.reconcile(repo, installationId, null).catch((error: unknown) => this.#deps.log.error({ repo, err: error }, "reconcile at start failed"));
+    }
+  }
+
+  #depsFor(github: GitHubClient): ReconcileDeps {
+    return {
+      ...this.#reconcileDeps,
+      ensureLabels: (repo) => this.#ensureLabels(github, repo),
+      reconcileLater: (repo) => {
+        const installationId = this.installations.get(repo);
+        if (installationId === undefined) return;
+        void this.reconcile(repo, installationId, null).catch((error: unknown) => this.#deps.log.error({ repo, err: error }, "reconcile after a run ended failed"));
+      },
+    };
+  }
+
+  async #ensureLabels(github: GitHubClient, repo: string): Promise<GitHubResult<void>> {
+    if (this.#labelsEnsured.has(repo)) return { ok: true, value: undefined };
+    for (const label of toLabelSpecs(this.#deps.config)) {
+      const ensured = await github.ensureLabel(repo, label);
+      if (!ensured.ok) return ensured;
+    }
+    this.#labelsEnsured.add(repo);
+    return { ok: true, value: undefined };
+  }
+
+  async #cancel(github: GitHubClient, repo: string, issue: number, by: string, why: "label-removed" | "issue-closed"): Promise<void> {
+    if (!this.isArmedFor(repo)) return;
+    let known = this.index.get(repo, issue);
+    if (known === undefined) {
+      const loaded = await loadRun(github, repo, issue, this.#deps.appId);
+      if (!loaded.ok) throw new ReconcileError(`reading the progress comment: GitHub ${loaded.error.category}: ${loaded.error.message}`);
+      if (loaded.value.kind !== "found") return;
+      known = { record: loaded.value.record, commentId: loaded.value.commentId };
+      this.index.set(repo, issue, known);
+    }
+    if (known.record === null) return;
+    const event: RunEvent = { kind: "Cancelled", by, why };
+    const next = transition(known.record, event, this.#deps.clock(), { config: this.#deps.config });
+    if (next.effects.length === 0) return;
+    const applied = await applyEffects(next.effects, { repo, issue }, known.commentId, { ...this.#depsFor(github), github });
+    if (!applied.ok) throw new ReconcileError(`cancelling ${repo}#${issue}: ${applied.message}`);
+    this.index.set(repo, issue, { record: next.record, commentId: applied.commentId });
+  }
+
+  async #reconcileWatchers(repo: string, issue: number): Promise<void> {
+    const watchers = this.#reconcileDeps.blockerWatch.get(toRefKey({ repo, number: issue }));
+    if (watchers === undefined) return;
+    for (const watcher of watchers) {
+      const installationId = this.installations.get(watcher);
+      if (installationId !== undefined && watcher !== repo) await this.reconcile(watcher, installationId, null);
+    }
+  }
+
+  async #rebuild(repo: string, installationId: number): Promise<void> {
+    const github = await this.#deps.githubFor(installationId);
+    const { labels } = this.#deps.config;
+    for (const label of [labels.inProgress, labels.human]) {
+      const issues = await github.listOpenIssuesWithLabel(repo, label);
+      if (!issues.ok) {
+        this.#deps.log.warn({ repo, label }, `cannot list issues to rebuild the run index: GitHub ${issues.error.category}`);
+        continue;
+      }
+      for (const issue of issues.value) {
+        if (this.index.get(repo, issue.number) !== undefined) continue;
+        const loaded = await loadRun(github, repo, issue.number, this.#deps.appId);
+        if (loaded.ok && loaded.value.kind === "found") this.index.set(repo, issue.number, { record: loaded.value.record, commentId: loaded.value.commentId });
+      }
+    }
+  }
+}
+
+export function toLabelSpecs(config: Pick<OperatorConfig, "labels">): LabelSpec[] {
+  return [
+    { name: config.labels.ready, color: "0e8a16", description: "Hand this issue to the afk agent (a trusted person applies it)" },
+    { name: config.labels.inProgress, color: "fbca04", description: "afk: an agent is working on this issue (the repo's lock)" },
+    { name: config.labels.human, color: "d93f0b", description: "afk: the run is stuck and waits for a human; see the progress comment" },
+  ];
+}

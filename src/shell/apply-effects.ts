@@ -1,0 +1,158 @@
+// Applies the core's effects, in order, stopping at the first failure. Every effect is
+// idempotent (deterministic T3 command ids, set-like labels, one comment edited in
+// place), so the next reconcile heals a partial application by applying them again.
+
+import type { GitHubClient } from "../adapters/github/github-client.js";
+import type { GitHubResult } from "../adapters/github/github-error.js";
+import { findProjectByWorkspaceRoot } from "../adapters/t3/t3-read-model.js";
+import type { T3Client, T3Result } from "../adapters/t3/t3-types.js";
+import type { OperatorConfig } from "../core/config-types.js";
+import { renderProgressComment, type RenderContext } from "../core/render-progress.js";
+import { assertNever, type Effect } from "../core/types.js";
+import type { Log } from "./log.js";
+
+export interface EffectTarget {
+  readonly repo: string;
+  readonly issue: number;
+}
+
+export interface EffectDeps {
+  readonly github: GitHubClient;
+  readonly t3: T3Client | null;
+  readonly config: OperatorConfig;
+  readonly render: RenderContext;
+  readonly clock: () => number;
+  readonly log: Log;
+  /** Creates afk's labels in the repo once (with colour and description). */
+  readonly ensureLabels: (repo: string) => Promise<GitHubResult<void>>;
+  /** Queues a reconcile of the repo after the current work (the lock was released). */
+  readonly reconcileLater: (repo: string) => void;
+}
+
+export type ApplyResult =
+  | { readonly ok: true; readonly commentId: number | null }
+  | { readonly ok: false; readonly commentId: number | null; readonly failed: Effect["kind"]; readonly message: string };
+
+type Step = { readonly ok: true; readonly commentId?: number } | { readonly ok: false; readonly message: string };
+
+const OK: Step = { ok: true };
+
+function fromGitHub(result: GitHubResult<unknown>, what: string): Step {
+  return result.ok ? OK : { ok: false, message: `${what}: GitHub ${result.error.category} (${result.error.status ?? "no status"}): ${result.error.message}` };
+}
+
+function fromT3(result: T3Result<unknown>, what: string): Step {
+  if (result.ok) return OK;
+  const { category, status, tag, traceId, message } = result.error;
+  return { ok: false, message: `${what}: T3 ${category} (${status ?? "no status"}${tag === null ? "" : ` ${tag}`}${traceId === null ? "" : `, trace ${traceId}`}): ${message}` };
+}
+
+export async function applyEffects(effects: readonly Effect[], target: EffectTarget, commentId: number | null, deps: EffectDeps): Promise<ApplyResult> {
+  let current = commentId;
+  for (const effect of effects) {
+    const step = await applyEffect(effect, target, current, deps);
+    if (!step.ok) {
+      deps.log.warn({ repo: target.repo, issue: target.issue, effect: effect.kind }, step.message);
+      return { ok: false, commentId: current, failed: effect.kind, message: step.message };
+    }
+    if (step.commentId !== undefined) current = step.commentId;
+  }
+  return { ok: true, commentId: current };
+}
+
+async function applyEffect(effect: Effect, target: EffectTarget, commentId: number | null, deps: EffectDeps): Promise<Step> {
+  const { github } = deps;
+  switch (effect.kind) {
+    case "StartThread":
+      return startThread(effect, target, deps);
+    case "SendTurn":
+      return withT3(deps, (t3) =>
+        t3.startTurn({
+          commandId: effect.commandId,
+          threadId: effect.threadId,
+          messageId: effect.messageId,
+          text: effect.text,
+          runtimeMode: deps.config.t3.runtimeMode,
+        }),
+      "thread.turn.start");
+    case "InterruptTurn":
+      return withT3(deps, (t3) => t3.interruptTurn({ commandId: effect.commandId, threadId: effect.threadId }), "thread.turn.interrupt");
+    case "AddLabels": {
+      const ensured = await deps.ensureLabels(target.repo);
+      if (!ensured.ok) return fromGitHub(ensured, "creating afk's labels");
+      return fromGitHub(await github.addLabels(target.repo, target.issue, effect.labels), `adding ${effect.labels.join(", ")}`);
+    }
+    case "RemoveLabels":
+      for (const label of effect.labels) {
+        const step = fromGitHub(await github.removeLabel(target.repo, target.issue, label), `removing ${label}`);
+        if (!step.ok) return step;
+      }
+      return OK;
+    case "UpsertProgressComment":
+      return upsertProgressComment(renderProgressComment(effect.record, deps.clock(), deps.render), target, commentId, deps);
+    case "PostComment":
+      return fromGitHub(await github.createComment(target.repo, target.issue, effect.body), "posting a comment");
+    case "CloseIssue":
+      return fromGitHub(await github.closeIssue(target.repo, target.issue, effect.reason), "closing the issue");
+    case "RingDoorbell":
+    case "UpdateDoorbell":
+    case "ReplyInDoorbellThread":
+      // The Slack doorbell is not wired yet: the escalation is visible on GitHub.
+      deps.log.info({ repo: target.repo, issue: target.issue, effect: effect.kind }, "no Slack doorbell configured; the issue carries the escalation");
+      return OK;
+    case "ReconcileRepo":
+      deps.reconcileLater(effect.repo);
+      return OK;
+    default:
+      return assertNever(effect);
+  }
+}
+
+async function withT3(deps: EffectDeps, call: (t3: T3Client) => Promise<T3Result<unknown>>, what: string): Promise<Step> {
+  if (deps.t3 === null) return { ok: false, message: `${what}: T3 is not configured (T3_BASE_URL)` };
+  return fromT3(await call(deps.t3), what);
+}
+
+async function startThread(effect: Extract<Effect, { kind: "StartThread" }>, target: EffectTarget, deps: EffectDeps): Promise<Step> {
+  const t3 = deps.t3;
+  if (t3 === null) return { ok: false, message: "starting the thread: T3 is not configured (T3_BASE_URL)" };
+  const snapshot = await t3.snapshot();
+  if (!snapshot.ok) return fromT3(snapshot, "reading the T3 snapshot");
+  // T3 refuses a second live project with the same workspace root: reuse the one there.
+  let projectId = findProjectByWorkspaceRoot(snapshot.value, effect.workspaceRoot)?.id ?? null;
+  if (projectId === null) {
+    const created = await t3.createProject({
+      commandId: effect.commandIds.project,
+      projectId: effect.projectId,
+      title: target.repo,
+      workspaceRoot: effect.workspaceRoot,
+      createWorkspaceRootIfMissing: true,
+    });
+    if (!created.ok) return fromT3(created, "project.create");
+    projectId = effect.projectId;
+  }
+  const { instanceId, model, runtimeMode } = deps.config.t3;
+  const thread = await t3.createThread({
+    commandId: effect.commandIds.thread,
+    threadId: effect.threadId,
+    projectId,
+    title: effect.title,
+    modelSelection: { instanceId, model },
+    runtimeMode,
+  });
+  if (!thread.ok) return fromT3(thread, "thread.create");
+  const turn = await t3.startTurn({ commandId: effect.commandIds.turn, threadId: effect.threadId, messageId: effect.messageId, text: effect.text, runtimeMode });
+  return fromT3(turn, "thread.turn.start");
+}
+
+async function upsertProgressComment(body: string, target: EffectTarget, commentId: number | null, deps: EffectDeps): Promise<Step> {
+  if (commentId !== null) {
+    const updated = await deps.github.updateComment(target.repo, commentId, body);
+    if (updated.ok) return OK;
+    // Deleted by a human: write a new one rather than lose the record.
+    if (updated.error.category !== "not-found") return fromGitHub(updated, "editing the progress comment");
+  }
+  const created = await deps.github.createComment(target.repo, target.issue, body);
+  if (!created.ok) return fromGitHub(created, "creating the progress comment");
+  return { ok: true, commentId: created.value.id };
+}

@@ -1,0 +1,200 @@
+// Reconciles one repo (DESIGN sections 3–5): reads its ready issues fresh from GitHub,
+// asks the core's policy, dispatches what it selects and tells queued issues why they
+// wait (once per reason). Runs inside the repo's queue, so one repo is never
+// reconciled twice at once.
+
+import { parse as parseYaml } from "yaml";
+import type { GitHubClient, RepoFacts } from "../adapters/github/github-client.js";
+import type { GitHubResult } from "../adapters/github/github-error.js";
+import type { Role } from "../core/types.js";
+import { decideDispatch, toQueuedReason } from "../core/decide-dispatch.js";
+import { decideTrust, needsRoleLookup } from "../core/decide-trust.js";
+import type { ReadyIssue, RepoOwner } from "../core/dispatch-types.js";
+import { parseBlockers } from "../core/parse-blockers.js";
+import { parseRepoConfig } from "../core/repo-config.js";
+import { toNextAttempt, toRunsInFlight, type ReadyWithRecord } from "../core/runs-in-flight.js";
+import { toBlockers, toRefKey } from "../core/to-blockers.js";
+import { escalateLost, newRun, transition } from "../core/transition.js";
+import type { Actor, Blocker, Issue, RunEvent, RunRecord } from "../core/types.js";
+import { applyEffects, type EffectDeps } from "./apply-effects.js";
+import { loadRun } from "./load-run.js";
+import type { RunIndex } from "./run-index.js";
+import type { TtlCache } from "./ttl-cache.js";
+
+export interface ReconcileDeps extends Omit<EffectDeps, "github"> {
+  readonly index: RunIndex;
+  readonly appId: number;
+  readonly roles: TtlCache<Role>;
+  readonly repoFacts: TtlCache<RepoFacts>;
+  /** Blocker key → repos with a ready issue naming it: a close there reconciles them. */
+  readonly blockerWatch: Map<string, Set<string>>;
+}
+
+/** What the webhook knows about the labeler, so the sweep's events lookup is skipped. */
+export interface LabelHint {
+  readonly issue: number;
+  readonly labeler: Actor;
+}
+
+export const AFK_CONFIG_PATH = ".github/afk.yml";
+
+export class ReconcileError extends Error {}
+
+function orThrow<T>(result: GitHubResult<T>, what: string): T {
+  if (result.ok) return result.value;
+  throw new ReconcileError(`${what}: GitHub ${result.error.category} (${result.error.status ?? "no status"}): ${result.error.message}`);
+}
+
+export async function reconcileRepo(repo: string, installationId: number, github: GitHubClient, hint: LabelHint | null, deps: ReconcileDeps): Promise<void> {
+  const { config } = deps;
+  if (config.killSwitch || !config.allowlist.includes(repo)) return;
+  const facts = await readRepoFacts(repo, github, deps);
+  const issues = orThrow(await github.listOpenIssuesWithLabel(repo, config.labels.ready), "listing ready issues");
+  const withRecords: ReadyWithRecord[] = [];
+  for (const issue of issues) {
+    const record = await readRecord(issue, installationId, github, deps);
+    if (record !== "escalated") withRecords.push({ issue, record });
+  }
+  const candidates = withRecords.filter(({ record }) => record === null || record.phase === "queued" || record.phase === "shipped" || record.phase === "cancelled" || record.phase === "taken-over");
+  const liveThreadIds = candidates.length > 0 ? await readLiveThreadIds(deps) : null;
+  const runs = toRunsInFlight({ records: deps.index.records(), ready: withRecords, installationId, inProgressLabel: config.labels.inProgress, liveThreadIds });
+  const ready: ReadyIssue[] = [];
+  for (const { issue } of candidates) ready.push(await toReadyIssue(issue, facts.owner, github, hint, deps));
+  watchBlockers(repo, ready, deps.blockerWatch);
+  const decision = decideDispatch({ config, ready, runs });
+  for (const held of decision.held) await tellHeld(held.issue, held.reason, installationId, github, deps);
+  for (const picked of decision.dispatch) await dispatch(picked, facts, installationId, github, deps);
+}
+
+async function readRepoFacts(repo: string, github: GitHubClient, deps: ReconcileDeps): Promise<RepoFacts> {
+  const cached = deps.repoFacts.get(repo);
+  if (cached !== undefined) return cached;
+  const facts = orThrow(await github.getRepo(repo), "reading the repository");
+  deps.repoFacts.set(repo, facts);
+  return facts;
+}
+
+/** The issue's run record (from the index, else from its comments). "escalated" when unreadable: it was escalated (E4) here. */
+async function readRecord(issue: Issue, installationId: number, github: GitHubClient, deps: ReconcileDeps): Promise<RunRecord | null | "escalated"> {
+  const known = deps.index.get(issue.repo, issue.number);
+  if (known !== undefined) return known.record;
+  const loaded = orThrow(await loadRun(github, issue.repo, issue.number, deps.appId), "reading the progress comment");
+  if (loaded.kind === "none") {
+    deps.index.set(issue.repo, issue.number, { record: null, commentId: null });
+    return null;
+  }
+  if (loaded.kind === "found") {
+    deps.index.set(issue.repo, issue.number, { record: loaded.record, commentId: loaded.commentId });
+    return loaded.record;
+  }
+  const why = `${loaded.error.kind}: ${loaded.error.message}`;
+  const lost = escalateLost({ repo: issue.repo, issue: issue.number, installationId, attempt: 1, now: deps.clock(), config: deps.config, why });
+  const applied = await applyEffects(lost.effects, { repo: issue.repo, issue: issue.number }, loaded.commentId, { ...deps, github });
+  if (applied.ok) deps.index.set(issue.repo, issue.number, { record: lost.record, commentId: applied.commentId });
+  return "escalated";
+}
+
+async function readLiveThreadIds(deps: ReconcileDeps): Promise<ReadonlySet<string> | null> {
+  if (deps.t3 === null) return null;
+  const snapshot = await deps.t3.snapshot();
+  if (!snapshot.ok) throw new ReconcileError(`reading the T3 snapshot: T3 ${snapshot.error.category}: ${snapshot.error.message}`);
+  return new Set(snapshot.value.threads.filter((thread) => thread.deletedAt === null && thread.archivedAt === null).map((thread) => thread.id));
+}
+
+async function toReadyIssue(issue: Issue, owner: RepoOwner, github: GitHubClient, hint: LabelHint | null, deps: ReconcileDeps): Promise<ReadyIssue> {
+  const labeler = hint !== null && hint.issue === issue.number ? hint.labeler : orThrow(await github.findLatestLabeler(issue.repo, issue.number, deps.config.labels.ready), "finding who applied the ready label");
+  const role = labeler !== null && needsRoleLookup(labeler, owner, deps.config) ? await readRole(issue.repo, labeler.login, github, deps) : null;
+  const trust = decideTrust({ labeler, role, repoOwner: owner, config: deps.config });
+  const blockers = await readBlockers(issue, github);
+  return { issue, labeler, trust, blockers };
+}
+
+async function readRole(repo: string, login: string, github: GitHubClient, deps: ReconcileDeps): Promise<Role> {
+  const key = `${repo}:${login.toLowerCase()}`;
+  const cached = deps.roles.get(key);
+  if (cached !== undefined) return cached;
+  const role = orThrow(await github.getRole(repo, login), `reading ${login}'s role`);
+  deps.roles.set(key, role);
+  return role;
+}
+
+async function readBlockers(issue: Issue, github: GitHubClient): Promise<Blocker[]> {
+  const native = orThrow(await github.listNativeBlockers(issue.repo, issue.number), "listing native blockers");
+  const nativeKeys = new Set(native.map(toRefKey));
+  const bodyRefs = parseBlockers(issue.body, issue.repo).filter((ref) => !(ref.repo === issue.repo && ref.number === issue.number));
+  const states = new Map<string, Blocker["state"]>();
+  for (const ref of bodyRefs) {
+    const key = toRefKey(ref);
+    if (nativeKeys.has(key) || states.has(key)) continue;
+    const read = await github.getIssue(ref.repo, ref.number);
+    // A blocker afk cannot read (deleted, private elsewhere) stays unknown: the issue waits and says so.
+    states.set(key, read.ok ? read.value.state : "unknown");
+  }
+  return toBlockers(native, bodyRefs, states);
+}
+
+function watchBlockers(repo: string, ready: readonly ReadyIssue[], watch: Map<string, Set<string>>): void {
+  for (const { blockers } of ready) {
+    for (const blocker of blockers) {
+      if (blocker.state === "closed" || blocker.repo === repo) continue;
+      const repos = watch.get(toRefKey(blocker)) ?? new Set<string>();
+      repos.add(repo);
+      watch.set(toRefKey(blocker), repos);
+    }
+  }
+}
+
+function toRunFor(issue: Issue, labeler: string | null, installationId: number, deps: ReconcileDeps): RunRecord {
+  const existing = deps.index.get(issue.repo, issue.number)?.record ?? null;
+  if (existing !== null && existing.phase === "queued") return existing;
+  return newRun({ repo: issue.repo, issue: issue.number, installationId, attempt: toNextAttempt(existing), labeler, now: deps.clock(), config: deps.config });
+}
+
+async function step(record: RunRecord, event: RunEvent, github: GitHubClient, deps: ReconcileDeps): Promise<boolean> {
+  const next = transition(record, event, deps.clock(), { config: deps.config });
+  if (next.effects.length === 0) return true;
+  const commentId = deps.index.get(record.repo, record.issue)?.commentId ?? null;
+  const applied = await applyEffects(next.effects, { repo: record.repo, issue: record.issue }, commentId, { ...deps, github });
+  // Only a fully applied transition is remembered; otherwise the next reconcile redoes it.
+  if (applied.ok) deps.index.set(record.repo, record.issue, { record: next.record, commentId: applied.commentId });
+  return applied.ok;
+}
+
+async function tellHeld(ready: ReadyIssue, reason: Parameters<typeof toQueuedReason>[0], installationId: number, github: GitHubClient, deps: ReconcileDeps): Promise<void> {
+  const where = { repo: ready.issue.repo, issue: ready.issue.number, reason: reason.kind };
+  const queued = toQueuedReason(reason);
+  if (queued === null) {
+    deps.log.info({ ...where, ...("why" in reason ? { why: reason.why } : {}) }, "ready issue not dispatched");
+    return;
+  }
+  const record = toRunFor(ready.issue, ready.labeler?.login ?? null, installationId, deps);
+  await step(record, { kind: "Held", reason: queued }, github, deps);
+}
+
+async function dispatch(ready: ReadyIssue, facts: RepoFacts, installationId: number, github: GitHubClient, deps: ReconcileDeps): Promise<void> {
+  const { issue } = ready;
+  const raw = orThrow(await github.readFile(issue.repo, AFK_CONFIG_PATH, facts.defaultBranch), `reading ${AFK_CONFIG_PATH}`);
+  let parsed: unknown;
+  try {
+    parsed = raw === null ? null : parseYaml(raw);
+  } catch (error) {
+    deps.log.warn({ repo: issue.repo, issue: issue.number }, `${AFK_CONFIG_PATH} is not valid YAML (${(error as Error).message.split("\n")[0]}); not dispatching`);
+    return;
+  }
+  const repoConfig = parseRepoConfig(parsed, deps.config);
+  if (!repoConfig.ok) {
+    const problems = repoConfig.errors.map((error) => `${error.variable}: ${error.problem}`).join("; ");
+    deps.log.warn({ repo: issue.repo, issue: issue.number }, `${AFK_CONFIG_PATH} is invalid (${problems}); not dispatching`);
+    return;
+  }
+  const record = toRunFor(issue, ready.labeler?.login ?? null, installationId, deps);
+  const event: RunEvent = {
+    kind: "DispatchApproved",
+    issue,
+    labeler: ready.labeler?.login ?? null,
+    defaultBranch: facts.defaultBranch,
+    cloneUrl: facts.cloneUrl,
+    repoConfig: repoConfig.config,
+  };
+  if (await step(record, event, github, deps)) deps.log.info({ repo: issue.repo, issue: issue.number, attempt: record.attempt }, "dispatched");
+}

@@ -1,0 +1,31 @@
+// A small cache whose entries expire after a fixed time (e.g. collaborator roles,
+// cached for a few minutes so a burst of labels costs one permission call).
+
+export class TtlCache<T> {
+  readonly #entries = new Map<string, { readonly value: T; readonly expiresAt: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly clock: () => number,
+    private readonly maxEntries = 5_000,
+  ) {}
+
+  get(key: string): T | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.clock()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  set(key: string, value: T): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, expiresAt: this.clock() + this.ttlMs });
+    for (const oldest of this.#entries.keys()) {
+      if (this.#entries.size <= this.maxEntries) break;
+      this.#entries.delete(oldest);
+    }
+  }
+}
