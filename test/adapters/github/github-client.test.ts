@@ -1,0 +1,191 @@
+// The GitHub client against nock, with every request checked against GitHub's OpenAPI
+// description: a call the real GitHub would refuse fails the test.
+
+import nock from "nock";
+import { ProbotOctokit } from "probot";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createAppClient } from "../../../src/adapters/github/app-client.js";
+import { createGitHubClient, type Octokit } from "../../../src/adapters/github/github-client.js";
+import { assertNoOpenApiViolations, installGitHubOpenApiGuard } from "../../support/github-openapi.js";
+
+const API = "https://api.github.com";
+const REPO = "acme/widgets";
+const NOW = 1_700_000_000_000;
+
+function anOctokit(): Octokit {
+  return new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } }) as Octokit;
+}
+
+const client = createGitHubClient(anOctokit(), () => NOW);
+let uninstall: () => void = () => {};
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  uninstall = installGitHubOpenApiGuard();
+});
+
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  assertNoOpenApiViolations();
+  expect(pending).toEqual([]);
+});
+
+afterAll(() => {
+  uninstall();
+  nock.enableNetConnect();
+});
+
+function anIssue(number: number, extra: Record<string, unknown> = {}) {
+  return {
+    number,
+    title: `Issue ${number}`,
+    body: null,
+    state: "open",
+    labels: [{ name: "ready-for-agent" }],
+    created_at: "2026-01-01T00:00:00Z",
+    user: { login: "octocat", id: 1, type: "User" },
+    ...extra,
+  };
+}
+
+describe("GitHub client", () => {
+  it("reads the repo's default branch, clone URL and owner", async () => {
+    nock(API).get("/repos/acme/widgets").reply(200, {
+      default_branch: "main",
+      clone_url: "https://github.com/acme/widgets.git",
+      html_url: "https://github.com/acme/widgets",
+      owner: { login: "acme", type: "Organization" },
+    });
+    expect(await client.getRepo(REPO)).toEqual({
+      ok: true,
+      value: { defaultBranch: "main", cloneUrl: "https://github.com/acme/widgets.git", htmlUrl: "https://github.com/acme/widgets", owner: { login: "acme", type: "Organization" } },
+    });
+  });
+
+  it("lists open issues with a label across pages, leaving pull requests out", async () => {
+    nock(API)
+      .get("/repos/acme/widgets/issues")
+      .query({ state: "open", labels: "ready-for-agent", per_page: "100" })
+      .reply(200, [anIssue(1), anIssue(2, { pull_request: {} })], { link: `<${API}/repos/acme/widgets/issues?state=open&labels=ready-for-agent&per_page=100&page=2>; rel="next"` })
+      .get("/repos/acme/widgets/issues")
+      .query({ state: "open", labels: "ready-for-agent", per_page: "100", page: "2" })
+      .reply(200, [anIssue(3)]);
+    const result = await client.listOpenIssuesWithLabel(REPO, "ready-for-agent");
+    expect(result.ok && result.value.map((issue) => issue.number)).toEqual([1, 3]);
+  });
+
+  it("reads one issue, native blockers and the latest labeler", async () => {
+    nock(API)
+      .get("/repos/acme/widgets/issues/5")
+      .reply(200, anIssue(5, { state: "closed" }))
+      .get("/repos/acme/widgets/issues/5/dependencies/blocked_by")
+      .query({ per_page: "100" })
+      .reply(200, [anIssue(3, { repository_url: `${API}/repos/acme/widgets` })])
+      .get("/repos/acme/widgets/issues/5/events")
+      .query({ per_page: "100" })
+      .reply(200, [{ event: "labeled", actor: { login: "maintainer", id: 9, type: "User" }, label: { name: "ready-for-agent" }, created_at: "2026-01-01T00:00:00Z" }]);
+    expect((await client.getIssue(REPO, 5)).ok && "closed").toBe("closed");
+    expect(await client.listNativeBlockers(REPO, 5)).toEqual({ ok: true, value: [{ repo: "acme/widgets", number: 3, state: "open" }] });
+    expect(await client.findLatestLabeler(REPO, 5, "ready-for-agent")).toEqual({ ok: true, value: { login: "maintainer", id: 9, type: "User" } });
+  });
+
+  it("reads a role from role_name, and a non-collaborator as none", async () => {
+    nock(API)
+      .get("/repos/acme/widgets/collaborators/maintainer/permission")
+      .reply(200, { permission: "write", role_name: "maintain", user: { login: "maintainer" } })
+      .get("/repos/acme/widgets/collaborators/stranger/permission")
+      .reply(404, { message: "Not Found" });
+    expect(await client.getRole(REPO, "maintainer")).toEqual({ ok: true, value: "maintain" });
+    expect(await client.getRole(REPO, "stranger")).toEqual({ ok: true, value: "none" });
+  });
+
+  it("reads a file's raw text, and a missing file as null", async () => {
+    nock(API)
+      .get("/repos/acme/widgets/contents/.github%2Fafk.yml")
+      .query({ ref: "main" })
+      .reply(200, "required_checks: [test]\n", { "content-type": "text/plain" })
+      .get("/repos/acme/widgets/contents/.github%2Fmissing.yml")
+      .query({ ref: "main" })
+      .reply(404, { message: "Not Found" });
+    expect(await client.readFile(REPO, ".github/afk.yml", "main")).toEqual({ ok: true, value: "required_checks: [test]\n" });
+    expect(await client.readFile(REPO, ".github/missing.yml", "main")).toEqual({ ok: true, value: null });
+  });
+
+  it("lists, creates and edits comments, noting which app wrote each", async () => {
+    nock(API)
+      .get("/repos/acme/widgets/issues/5/comments")
+      .query({ per_page: "100" })
+      .reply(200, [
+        { id: 11, body: "hi", user: { login: "octocat", id: 1, type: "User" }, performed_via_github_app: null },
+        { id: 12, body: "<!-- afk:run {} -->", user: { login: "afk[bot]", id: 2, type: "Bot" }, performed_via_github_app: { id: 77 } },
+      ])
+      .post("/repos/acme/widgets/issues/5/comments", { body: "new" })
+      .reply(201, { id: 13 })
+      .patch("/repos/acme/widgets/issues/comments/13", { body: "edited" })
+      .reply(200, { id: 13 });
+    const comments = await client.listComments(REPO, 5);
+    expect(comments.ok && comments.value.map((comment) => comment.appId)).toEqual([null, 77]);
+    expect(await client.createComment(REPO, 5, "new")).toEqual({ ok: true, value: { id: 13 } });
+    expect((await client.updateComment(REPO, 13, "edited")).ok).toBe(true);
+  });
+
+  it("adds labels, and removing an absent label is a success", async () => {
+    nock(API)
+      .post("/repos/acme/widgets/issues/5/labels", { labels: ["afk:in-progress"] })
+      .reply(200, [])
+      .delete("/repos/acme/widgets/issues/5/labels/afk%3Ain-progress")
+      .reply(404, { message: "Label does not exist" });
+    expect((await client.addLabels(REPO, 5, ["afk:in-progress"])).ok).toBe(true);
+    expect((await client.removeLabel(REPO, 5, "afk:in-progress")).ok).toBe(true);
+  });
+
+  it("creates a missing label with colour and description, and leaves an existing one", async () => {
+    const label = { name: "ready-for-human", color: "d93f0b", description: "waits for a human" };
+    nock(API)
+      .get("/repos/acme/widgets/labels/ready-for-human")
+      .reply(404, { message: "Not Found" })
+      .post("/repos/acme/widgets/labels", label)
+      .reply(201, label)
+      .get("/repos/acme/widgets/labels/ready-for-agent")
+      .reply(200, { name: "ready-for-agent" });
+    expect((await client.ensureLabel(REPO, label)).ok).toBe(true);
+    expect((await client.ensureLabel(REPO, { ...label, name: "ready-for-agent" })).ok).toBe(true);
+  });
+
+  it("counts a label created meanwhile by someone else as there", async () => {
+    const label = { name: "x", color: "ffffff", description: "d" };
+    nock(API).get("/repos/acme/widgets/labels/x").reply(404, {}).post("/repos/acme/widgets/labels", label).reply(422, { message: "Validation Failed" });
+    expect((await client.ensureLabel(REPO, label)).ok).toBe(true);
+  });
+
+  it("closes an issue as completed", async () => {
+    nock(API).patch("/repos/acme/widgets/issues/5", { state: "closed", state_reason: "completed" }).reply(200, anIssue(5, { state: "closed" }));
+    expect((await client.closeIssue(REPO, 5, "completed")).ok).toBe(true);
+  });
+
+  it.each([
+    [500, "transient"],
+    [401, "unauthorized"],
+    [404, "not-found"],
+  ] as const)("maps a %i to %s", async (status, category) => {
+    nock(API).get("/repos/acme/widgets").reply(status, { message: "nope" });
+    const result = await client.getRepo(REPO);
+    expect(!result.ok && result.error.category).toBe(category);
+  });
+
+  it("passes other failures of the tolerant calls through", async () => {
+    nock(API).get("/repos/acme/widgets/collaborators/x/permission").reply(500, {}).delete("/repos/acme/widgets/issues/5/labels/y").reply(500, {}).get("/repos/acme/widgets/labels/z").reply(500, {});
+    expect((await client.getRole(REPO, "x")).ok).toBe(false);
+    expect((await client.removeLabel(REPO, 5, "y")).ok).toBe(false);
+    expect((await client.ensureLabel(REPO, { name: "z", color: "ffffff", description: "" })).ok).toBe(false);
+  });
+
+  it("finds afk's installation on a repo as the app, and none when not installed", async () => {
+    const app = createAppClient(anOctokit(), () => NOW);
+    nock(API).get("/repos/acme/widgets/installation").reply(200, { id: 4242 }).get("/repos/acme/other/installation").reply(404, {}).get("/repos/acme/down/installation").reply(502, {});
+    expect(await app.findInstallation("acme/widgets")).toEqual({ ok: true, value: 4242 });
+    expect(await app.findInstallation("acme/other")).toEqual({ ok: true, value: null });
+    expect((await app.findInstallation("acme/down")).ok).toBe(false);
+  });
+});
