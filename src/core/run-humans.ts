@@ -7,6 +7,7 @@ import { toCommandId, toMessageId, toThreadId } from "./ids.js";
 import { RESUMPTIONS_MAX } from "./limits.js";
 import { renderRelayPrompt, renderResumePrompt } from "./prompts.js";
 import { toInterrupted } from "./run-escalate.js";
+import { UNDISPATCHED } from "./run-start.js";
 import { isDeepEqual, isStorableId, toCurrentStage, toKey, toLogin, toShown, toUpsert, unchanged, withPhase, withStage } from "./run-record.js";
 import type { Effect, Phase, RunEvent, RunRecord, Transition } from "./types.js";
 
@@ -66,19 +67,7 @@ export function transitionRetried(record: RunRecord, requestedBy: string, now: n
     attempt,
     threadId: toThreadId({ ...toKey(record), attempt }),
     labeler: by,
-    queuedReason: null,
-    dispatchedAt: null,
-    legStartedAt: null,
-    endedAt: null,
-    turn: null,
-    turns: 0,
-    agentStatus: null,
-    sha: null,
-    pushedAt: null,
-    stages: { ci: null, deploy: null, rollout: null },
-    fixForwards: 0,
-    fixForwardsTotal: 0,
-    escalation: null,
+    ...UNDISPATCHED,
   };
   const note = `Retry from scratch requested by ${by}`;
   return toEnded(retried, stopped.effects, [config.labels.human], note, [config.labels.ready]);

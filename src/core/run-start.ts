@@ -19,6 +19,23 @@ export interface NewRunInput {
   readonly config: OperatorConfig;
 }
 
+/** The run-specific fields of an attempt that has not been dispatched yet. */
+export const UNDISPATCHED = {
+  queuedReason: null,
+  dispatchedAt: null,
+  legStartedAt: null,
+  endedAt: null,
+  turn: null,
+  turns: 0,
+  agentStatus: null,
+  sha: null,
+  pushedAt: null,
+  stages: { ci: null, deploy: null, rollout: null },
+  fixForwards: 0,
+  fixForwardsTotal: 0,
+  escalation: null,
+} as const satisfies Partial<RunRecord>;
+
 export function newRun(input: NewRunInput): RunRecord {
   const { repo, issue, installationId, attempt } = input;
   return {
@@ -30,19 +47,7 @@ export function newRun(input: NewRunInput): RunRecord {
     phase: "queued",
     threadId: toThreadId({ installationId, repo, issue, attempt }),
     labeler: input.labeler === null ? null : toLogin(input.labeler),
-    queuedReason: null,
-    dispatchedAt: null,
-    legStartedAt: null,
-    endedAt: null,
-    turn: null,
-    turns: 0,
-    agentStatus: null,
-    sha: null,
-    pushedAt: null,
-    stages: { ci: null, deploy: null, rollout: null },
-    fixForwards: 0,
-    fixForwardsTotal: 0,
-    escalation: null,
+    ...UNDISPATCHED,
     doorbell: null,
     resumptions: [],
     history: [{ at: input.now, phase: "queued", note: "queued" }],
