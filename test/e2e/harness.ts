@@ -1,0 +1,275 @@
+// The end-to-end harness: afk's REAL HTTP server (Probot's `Server` loading
+// `createAfkApp`) on an ephemeral port, fed correctly signed deliveries. GitHub is the
+// stateful fake behind nock (every request checked against GitHub's OpenAPI
+// description), T3 is the strict fake T3 server on 127.0.0.1. Nothing else is reachable.
+
+import { generateKeyPairSync } from "node:crypto";
+import nock from "nock";
+import { afterEach } from "vitest";
+import { pino, type Logger } from "pino";
+import { Probot, ProbotOctokit, Server } from "probot";
+import { createT3Client } from "../../src/adapters/t3/t3-client.js";
+import type { T3Client } from "../../src/adapters/t3/t3-types.js";
+import { createAfkApp } from "../../src/app.js";
+import type { OperatorConfig } from "../../src/core/config-types.js";
+import type { AfkService } from "../../src/shell/afk-service.js";
+import { anOperatorConfig } from "../core/builders.js";
+import { decodeRecord } from "../../src/core/record-codec.js";
+import type { RunRecord } from "../../src/core/types.js";
+import { FAKE_APP_ID, GitHubFake, toUser, type FakeUser } from "../fakes/github-fake.js";
+import { FAKE_T3_TOKEN, startFakeT3, type FakeT3 } from "../fakes/t3-server.js";
+import { toFreePort } from "../support/free-port.js";
+import { assertNoOpenApiViolations, installGitHubOpenApiGuard } from "../support/github-openapi.js";
+import { postDelivery, signDelivery } from "../support/sign-delivery.js";
+import { anIssuesEvent, DEFAULT_REPO } from "../support/webhook-fixtures.js";
+
+export const WEBHOOK_SECRET = "e2e-webhook-secret";
+/** afk lower-cases repo names; the fixtures' default repo is `Codertocat/Hello-World`. */
+export const REPO = DEFAULT_REPO.toLowerCase();
+export const READY = "ready-for-agent";
+export const IN_PROGRESS = "afk:in-progress";
+
+export interface LogLine {
+  readonly level: number;
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
+export interface HarnessOptions {
+  readonly config?: Partial<OperatorConfig>;
+  /** Shared with an earlier instance (a restart); a fresh fake with the default repo otherwise. */
+  readonly github?: GitHubFake;
+  readonly t3?: FakeT3;
+  /** Per-call T3 deadline: short, so that a held request (a timeout) fails fast. */
+  readonly t3DeadlineMs?: number;
+}
+
+export interface Harness {
+  readonly github: GitHubFake;
+  readonly t3: FakeT3;
+  readonly service: AfkService;
+  readonly config: OperatorConfig;
+  readonly logs: LogLine[];
+  /** Posts a signed delivery to afk's webhook route; resolves with the HTTP status. */
+  deliver(event: string, payload: unknown, id?: string): Promise<number>;
+  /** Waits until start-up and every queued reconcile (those queued by effects included) are done. */
+  settle(): Promise<void>;
+  /** Stops afk's server only (the fakes keep their state, for a restart). */
+  stopAfk(): Promise<void>;
+  /** Stops afk and both fakes, and restores nock. */
+  close(): Promise<void>;
+}
+
+let privateKey: string | undefined;
+function aPrivateKey(): string {
+  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return privateKey;
+}
+
+/** A fresh fake GitHub holding the fixtures' repo, installed as DEFAULT_INSTALLATION_ID. */
+export function aGitHubFake(): GitHubFake {
+  const github = new GitHubFake();
+  github.addRepo({ fullName: DEFAULT_REPO, ownerType: "User", defaultBranch: "main" });
+  return github;
+}
+
+function aCapturingLogger(lines: LogLine[]): Logger {
+  return pino({ level: "debug" }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
+}
+
+function restoreNock(): void {
+  nock.cleanAll();
+  nock.disableNetConnect();
+  // The fake T3 and afk's own server listen on 127.0.0.1.
+  nock.enableNetConnect("127.0.0.1");
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  restoreNock();
+  const github = options.github ?? aGitHubFake();
+  github.install();
+  const stopGuard = installGitHubOpenApiGuard();
+  const t3 = options.t3 ?? (await startFakeT3());
+  const config = anOperatorConfig({
+    allowlist: [REPO],
+    ...options.config,
+    t3: { ...anOperatorConfig().t3, baseUrl: t3.url, token: FAKE_T3_TOKEN, ...options.config?.t3 },
+  });
+  const deadlineMs = options.t3DeadlineMs ?? 1_500;
+  const t3Client: T3Client = createT3Client({
+    baseUrl: t3.url,
+    token: FAKE_T3_TOKEN,
+    tokenFile: null,
+    timeouts: { connectMs: deadlineMs, headersMs: deadlineMs, bodyMs: deadlineMs, deadlineMs },
+    retry: { retries: 0 },
+  });
+  const logs: LogLine[] = [];
+  const log = aCapturingLogger(logs);
+  let service: AfkService | undefined;
+  let started: Promise<void> = Promise.resolve();
+  const onService = (created: AfkService): void => {
+    service = created;
+    // The app starts the service without awaiting it; keep the promise so settle() can.
+    const start = created.start.bind(created);
+    created.start = () => (started = start());
+  };
+  const port = await toFreePort();
+  const server = new Server({
+    host: "127.0.0.1",
+    port,
+    log,
+    enablePing: false,
+    enableStaticFiles: false,
+    Probot: Probot.defaults({
+      appId: FAKE_APP_ID,
+      privateKey: aPrivateKey(),
+      secret: WEBHOOK_SECRET,
+      log,
+      Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
+    }),
+  });
+  await server.load(createAfkApp({ config, appId: FAKE_APP_ID, t3: t3Client, onService }));
+  await server.start();
+  if (service === undefined) throw new Error("createAfkApp did not hand out its service");
+  const afk = service;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let afkStopped = false;
+
+  const settle = async (): Promise<void> => {
+    await started.catch(() => undefined);
+    // Effects queue reconciles from inside queued work: idle twice in a row means done.
+    let quiet = 0;
+    while (quiet < 2) {
+      const busy = afk.queue.busyKeys.length > 0;
+      await afk.queue.idle();
+      await new Promise((resolve) => setImmediate(resolve));
+      quiet = busy ? 0 : quiet + 1;
+    }
+  };
+
+  const stopAfk = async (): Promise<void> => {
+    if (afkStopped) return;
+    afkStopped = true;
+    await settle();
+    await server.stop();
+    await t3Client.close();
+    stopGuard();
+  };
+
+  return {
+    github,
+    t3,
+    service: afk,
+    config,
+    logs,
+    deliver: async (event, payload, id) => (await postDelivery(baseUrl, signDelivery({ event, payload, secret: WEBHOOK_SECRET, ...(id === undefined ? {} : { id }) }))).status,
+    settle,
+    stopAfk,
+    close: async () => {
+      await stopAfk();
+      // Fakes handed in belong to the harness that made them.
+      if (options.github === undefined) github.uninstall();
+      if (options.t3 === undefined) await t3.close();
+      restoreNock();
+    },
+  };
+}
+
+/** Fails with every GitHub request the OpenAPI guard found bad, and every route the fake does not serve. */
+export function assertGitHubClean(github: GitHubFake): void {
+  assertNoOpenApiViolations();
+  if (github.unexpected.length > 0) throw new Error(`unexpected GitHub requests:\n${github.unexpected.map((r) => `${r.method} ${r.path}`).join("\n")}`);
+}
+
+/** Log lines whose message contains `text`. */
+export function logsWith(logs: readonly LogLine[], text: string): LogLine[] {
+  return logs.filter((line) => typeof line.msg === "string" && line.msg.includes(text));
+}
+
+export interface LabelerInput {
+  readonly login: string;
+  readonly type?: FakeUser["type"];
+}
+
+/** The payload's `sender`, with the same id the fake GitHub gives that login. */
+function toSender(by: LabelerInput): { login: string; id: number; type: FakeUser["type"] } {
+  const user = toUser(by.login, by.type ?? "User");
+  return { login: user.login, id: user.id, type: user.type };
+}
+
+export interface HumanAct {
+  /** Who acts; `Codertocat`, the owner of the fixtures' user-owned repo, when absent. */
+  readonly by?: LabelerInput;
+  readonly repo?: string;
+  /** The delivery id; a fresh one when absent. */
+  readonly id?: string;
+}
+
+function toActing(act: HumanAct): { repo: string; user: FakeUser; sender: ReturnType<typeof toSender> } {
+  const by = act.by ?? { login: "Codertocat" };
+  return { repo: act.repo ?? REPO, user: toUser(by.login, by.type ?? "User"), sender: toSender(by) };
+}
+
+/** Spelled as GitHub spells it (the fake knows), so the payload names the repo as GitHub would. */
+function fullNameOf(h: Harness, repo: string): string {
+  return h.github.repo(repo).fullName;
+}
+
+/** A person (or bot) applies the ready label: on the fake GitHub, then as a signed `issues.labeled`. */
+export async function applyReady(h: Harness, issue: number, act: HumanAct = {}): Promise<number> {
+  const { repo, user, sender } = toActing(act);
+  h.github.label(repo, issue, READY, user);
+  const payload = anIssuesEvent("labeled", { repo: fullNameOf(h, repo), issueNumber: issue, label: READY, issueLabels: h.github.issue(repo, issue).labels, sender });
+  return h.deliver("issues", payload, act.id);
+}
+
+/** A person removes the ready label. */
+export async function removeReady(h: Harness, issue: number, act: HumanAct = {}): Promise<number> {
+  const { repo, user, sender } = toActing(act);
+  h.github.unlabel(repo, issue, READY, user);
+  const payload = anIssuesEvent("unlabeled", { repo: fullNameOf(h, repo), issueNumber: issue, label: READY, issueLabels: h.github.issue(repo, issue).labels, sender });
+  return h.deliver("issues", payload, act.id);
+}
+
+/** A person closes the issue. */
+export async function closeIssue(h: Harness, issue: number, act: HumanAct = {}): Promise<number> {
+  const { repo, user, sender } = toActing(act);
+  h.github.close(repo, issue, user);
+  const payload = anIssuesEvent("closed", { repo: fullNameOf(h, repo), issueNumber: issue, issueLabels: h.github.issue(repo, issue).labels, sender });
+  return h.deliver("issues", payload, act.id);
+}
+
+/** The run record in afk's progress comments on the issue (exactly one is expected). */
+export function progressRecord(h: Harness, issue: number, repo: string = REPO): RunRecord {
+  const comments = h.github.appComments(repo, issue);
+  if (comments.length !== 1) throw new Error(`expected one progress comment on ${repo}#${issue}, found ${comments.length}`);
+  const decoded = decodeRecord(comments[0]?.body);
+  if (!decoded.ok) throw new Error(`the progress comment on ${repo}#${issue} does not decode: ${decoded.error.message}`);
+  return decoded.record;
+}
+
+/** The T3 command types afk dispatched, in order. */
+export function t3Commands(h: Harness): string[] {
+  return h.t3.commands.map((command) => String(command.type));
+}
+
+/**
+ * Registers the teardown of each test's harness (afk, both fakes, nock) and the check
+ * that every GitHub request was in GitHub's REST description; returns the starter.
+ * The starter waits for afk's start-up rebuild before it returns.
+ */
+export function harnessPerTest(): (options?: HarnessOptions) => Promise<Harness> {
+  const open: Harness[] = [];
+  afterEach(async () => {
+    const closing = open.splice(0, open.length);
+    // Newest first: a restarted instance shares the fakes its predecessor owns.
+    for (const harness of [...closing].reverse()) await harness.close();
+    for (const harness of closing) assertGitHubClean(harness.github);
+  });
+  return async (options) => {
+    const harness = await startHarness(options);
+    open.push(harness);
+    await harness.settle();
+    return harness;
+  };
+}

@@ -1,0 +1,572 @@
+// A stateful in-memory GitHub behind nock, so that afk's real Octokit calls (through
+// Probot) land on it. It answers exactly the REST routes afk uses (see
+// src/adapters/github/github-client.ts and app-client.ts), with the quirks afk relies
+// on: `role_name` beside the coarse `permission` (maintain→write, triage→read), 404
+// for a non-collaborator, a raw media type for file contents, 404 when removing a
+// label the issue does not carry, `performed_via_github_app` on comments written with
+// an installation token, Link-header pagination. Any other route answers 404 and is
+// recorded as unexpected. Every request is recorded; failures can be scripted.
+//
+// Repo names are matched case-insensitively, as GitHub does (afk lower-cases them).
+
+import nock from "nock";
+
+export const FAKE_APP_ID = 4711;
+export const FAKE_APP_SLUG = "afk-test";
+export const FAKE_APP_BOT = { login: `${FAKE_APP_SLUG}[bot]`, id: 990_001, type: "Bot" } as const;
+
+const API = "https://api.github.com";
+const DEFAULT_PER_PAGE = 30;
+
+export type FakeRole = "admin" | "maintain" | "write" | "triage" | "read";
+
+export interface FakeUser {
+  readonly login: string;
+  readonly id: number;
+  readonly type: "User" | "Bot" | "Organization";
+}
+
+export interface FakeEvent {
+  readonly id: number;
+  readonly event: "labeled" | "unlabeled" | "closed" | "reopened";
+  readonly actor: FakeUser;
+  readonly label: { readonly name: string; readonly color: string } | null;
+  readonly created_at: string;
+}
+
+export interface FakeComment {
+  readonly id: number;
+  body: string;
+  readonly user: FakeUser;
+  /** Set for comments written with an installation token (the app wrote them). */
+  readonly viaApp: boolean;
+  readonly created_at: string;
+  updated_at: string;
+}
+
+export interface FakeIssue {
+  readonly repo: string;
+  readonly number: number;
+  title: string;
+  body: string | null;
+  state: "open" | "closed";
+  state_reason: "completed" | "not_planned" | "reopened" | null;
+  labels: string[];
+  readonly created_at: string;
+  readonly author: FakeUser;
+  readonly events: FakeEvent[];
+  /** Native "blocked by" dependencies, as `owner/name#N` references. */
+  blockedBy: { readonly repo: string; readonly number: number }[];
+  readonly comments: FakeComment[];
+}
+
+export interface FakeLabel {
+  readonly name: string;
+  readonly color: string;
+  readonly description: string | null;
+}
+
+export interface FakeRepo {
+  readonly fullName: string;
+  readonly id: number;
+  readonly owner: FakeUser;
+  readonly defaultBranch: string;
+  readonly installationId: number | null;
+  /** Files on the default branch, by path. */
+  readonly files: Map<string, string>;
+  readonly collaborators: Map<string, { readonly user: FakeUser; readonly role: FakeRole }>;
+  readonly labels: Map<string, FakeLabel>;
+  readonly issues: Map<number, FakeIssue>;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  /** As sent: percent-encoded, with the query string. */
+  readonly path: string;
+  readonly body: unknown;
+}
+
+export interface RepoInput {
+  /** `Owner/Name`, as GitHub spells it. */
+  readonly fullName: string;
+  readonly ownerType?: "User" | "Organization";
+  readonly defaultBranch?: string;
+  /** Null: afk is not installed on it. */
+  readonly installationId?: number | null;
+  readonly files?: Readonly<Record<string, string>>;
+}
+
+export interface IssueInput {
+  readonly number?: number;
+  readonly title?: string;
+  readonly body?: string | null;
+  readonly labels?: readonly string[];
+  readonly createdAt?: string;
+  readonly author?: string | FakeUser;
+  /** Who applied `labels` (each gets a `labeled` event); the author when absent. */
+  readonly labeledBy?: string | FakeUser;
+  readonly blockedBy?: readonly { readonly repo: string; readonly number: number }[];
+}
+
+interface Failure {
+  readonly method: string;
+  readonly path: RegExp;
+  readonly status: number;
+  remaining: number;
+}
+
+interface Request {
+  readonly method: string;
+  readonly url: URL;
+  readonly segments: readonly string[];
+  readonly body: unknown;
+  readonly headers: Record<string, string>;
+}
+
+type Reply = readonly [number, unknown, Record<string, string>?];
+
+let nextId = 1_000;
+function newId(): number {
+  nextId += 1;
+  return nextId;
+}
+
+/** The same login always gets the same id, as on GitHub. */
+export function toUser(login: string, type: FakeUser["type"] = "User"): FakeUser {
+  let hash = 0;
+  for (const char of login) hash = (hash * 31 + char.charCodeAt(0)) % 50_000_000;
+  return { login, id: hash + 1, type };
+}
+
+function toKey(fullName: string): string {
+  return fullName.toLowerCase();
+}
+
+function notFound(): Reply {
+  return [404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" }];
+}
+
+const PERMISSION_OF_ROLE: Readonly<Record<FakeRole, string>> = { admin: "admin", maintain: "write", write: "write", triage: "read", read: "read" };
+
+export class GitHubFake {
+  readonly repos = new Map<string, FakeRepo>();
+  readonly requests: RecordedRequest[] = [];
+  /** Requests to routes this fake does not serve (each also answered 404). */
+  readonly unexpected: RecordedRequest[] = [];
+  readonly #failures: Failure[] = [];
+  readonly #tokens = new Map<string, number>();
+  #scope: nock.Scope | null = null;
+  #clock: () => number;
+
+  constructor(clock: () => number = Date.now) {
+    this.#clock = clock;
+  }
+
+  // --- state, the way a human (or GitHub) changes it -------------------------
+
+  addRepo(input: RepoInput): FakeRepo {
+    const [ownerLogin = ""] = input.fullName.split("/");
+    const repo: FakeRepo = {
+      fullName: input.fullName,
+      id: newId(),
+      owner: toUser(ownerLogin, input.ownerType ?? "User"),
+      defaultBranch: input.defaultBranch ?? "main",
+      installationId: input.installationId === undefined ? 4242 : input.installationId,
+      files: new Map(Object.entries(input.files ?? {})),
+      collaborators: new Map(),
+      labels: new Map(),
+      issues: new Map(),
+    };
+    this.repos.set(toKey(input.fullName), repo);
+    return repo;
+  }
+
+  repo(fullName: string): FakeRepo {
+    const repo = this.repos.get(toKey(fullName));
+    if (repo === undefined) throw new Error(`github-fake: no repo ${fullName}`);
+    return repo;
+  }
+
+  addCollaborator(fullName: string, login: string, role: FakeRole, type: FakeUser["type"] = "User"): void {
+    this.repo(fullName).collaborators.set(login.toLowerCase(), { user: toUser(login, type), role });
+  }
+
+  addIssue(fullName: string, input: IssueInput = {}): FakeIssue {
+    const repo = this.repo(fullName);
+    const number = input.number ?? Math.max(0, ...repo.issues.keys()) + 1;
+    const author = typeof input.author === "object" ? input.author : toUser(input.author ?? "Codertocat");
+    const issue: FakeIssue = {
+      repo: repo.fullName,
+      number,
+      title: input.title ?? `Issue ${number}`,
+      body: input.body === undefined ? `The body of issue ${number}.` : input.body,
+      state: "open",
+      state_reason: null,
+      labels: [],
+      created_at: input.createdAt ?? new Date(this.#clock() - 3_600_000 + number * 1000).toISOString(),
+      author,
+      events: [],
+      blockedBy: [...(input.blockedBy ?? [])],
+      comments: [],
+    };
+    repo.issues.set(number, issue);
+    const labeledBy = input.labeledBy === undefined ? author : typeof input.labeledBy === "object" ? input.labeledBy : toUser(input.labeledBy);
+    for (const label of input.labels ?? []) this.label(fullName, number, label, labeledBy);
+    return issue;
+  }
+
+  issue(fullName: string, number: number): FakeIssue {
+    const issue = this.repo(fullName).issues.get(number);
+    if (issue === undefined) throw new Error(`github-fake: no issue ${fullName}#${number}`);
+    return issue;
+  }
+
+  /** Applies a label as `actor` does in the UI: the label, and a `labeled` event naming them. */
+  label(fullName: string, number: number, name: string, actor: string | FakeUser): void {
+    const issue = this.issue(fullName, number);
+    const label = this.#ensureRepoLabel(this.repo(fullName), name);
+    if (issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) return;
+    issue.labels.push(label.name);
+    issue.events.push(this.#event("labeled", typeof actor === "object" ? actor : toUser(actor), label));
+  }
+
+  unlabel(fullName: string, number: number, name: string, actor: string | FakeUser): void {
+    const issue = this.issue(fullName, number);
+    const before = issue.labels.length;
+    issue.labels = issue.labels.filter((l) => l.toLowerCase() !== name.toLowerCase());
+    if (issue.labels.length !== before) issue.events.push(this.#event("unlabeled", typeof actor === "object" ? actor : toUser(actor), this.#ensureRepoLabel(this.repo(fullName), name)));
+  }
+
+  close(fullName: string, number: number, actor: string | FakeUser = "Codertocat", reason: "completed" | "not_planned" = "completed"): void {
+    const issue = this.issue(fullName, number);
+    issue.state = "closed";
+    issue.state_reason = reason;
+    issue.events.push(this.#event("closed", typeof actor === "object" ? actor : toUser(actor), null));
+  }
+
+  /** A comment written by a person (or, with `viaApp`, by afk's app). */
+  addComment(fullName: string, number: number, body: string, author: string | FakeUser = "Codertocat", viaApp = false): FakeComment {
+    const at = new Date(this.#clock()).toISOString();
+    const comment: FakeComment = { id: newId(), body, user: typeof author === "object" ? author : toUser(author), viaApp, created_at: at, updated_at: at };
+    this.issue(fullName, number).comments.push(comment);
+    return comment;
+  }
+
+  /** The next `times` requests whose method and path (with query) match answer `status`. */
+  failNext(method: string, path: RegExp, status: number, times = 1): void {
+    this.#failures.push({ method: method.toUpperCase(), path, status, remaining: times });
+  }
+
+  /** The recorded requests with this method whose path matches. */
+  calls(method: string, path: RegExp): RecordedRequest[] {
+    return this.requests.filter((request) => request.method === method.toUpperCase() && path.test(request.path));
+  }
+
+  /** Comments afk's app wrote on the issue. */
+  appComments(fullName: string, number: number): FakeComment[] {
+    return this.issue(fullName, number).comments.filter((comment) => comment.viaApp);
+  }
+
+  // --- nock -------------------------------------------------------------------
+
+  /** Serves api.github.com from this fake until `uninstall` (or `nock.cleanAll()`). */
+  install(): void {
+    const handle = (method: string, uri: string, body: unknown, headers: Record<string, string>): Reply => this.#handle(method, uri, body, headers);
+    const scope = nock(API).persist();
+    for (const method of ["GET", "POST", "PATCH", "PUT", "DELETE"]) {
+      // A function (not an arrow) reply: nock hands the request in as `this`.
+      scope.intercept(/.*/, method).reply(function (uri, body) {
+        const reply = handle(method, uri, body, this.req.headers);
+        return [reply[0], reply[1] as nock.Body, reply[2] ?? {}];
+      });
+    }
+    this.#scope = scope;
+  }
+
+  uninstall(): void {
+    this.#scope?.persist(false);
+    this.#scope = null;
+    nock.cleanAll();
+  }
+
+  #handle(method: string, uri: string, rawBody: unknown, headers: Record<string, string>): Reply {
+    const url = new URL(uri, API);
+    const body = typeof rawBody === "string" && rawBody !== "" ? safeJson(rawBody) : rawBody === "" ? undefined : rawBody;
+    const recorded: RecordedRequest = { method, path: `${url.pathname}${url.search}`, body };
+    this.requests.push(recorded);
+    const failure = this.#failures.find((f) => f.remaining > 0 && f.method === method && f.path.test(recorded.path));
+    if (failure !== undefined) {
+      failure.remaining -= 1;
+      return [failure.status, { message: `scripted failure ${failure.status}`, documentation_url: "https://docs.github.com/rest" }];
+    }
+    const segments = url.pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
+    const reply = this.#route({ method, url, segments, body, headers: lowerKeys(headers) });
+    if (reply !== null) return reply;
+    this.unexpected.push(recorded);
+    return notFound();
+  }
+
+  #route(request: Request): Reply | null {
+    const { method, segments: s } = request;
+    if (method === "POST" && s.length === 4 && s[0] === "app" && s[1] === "installations" && s[3] === "access_tokens") return this.#accessToken(Number(s[2]));
+    if (s[0] !== "repos" || s.length < 3) return null;
+    const repo = this.repos.get(toKey(`${s[1]}/${s[2]}`));
+    const rest = s.slice(3);
+    if (repo === undefined) return notFound();
+    if (method === "GET" && rest.length === 0) return [200, this.#repoJson(repo)];
+    if (method === "GET" && rest.length === 1 && rest[0] === "installation") return this.#installation(repo);
+    if (method === "GET" && rest[0] === "contents") return this.#contents(repo, rest.slice(1).join("/"), request);
+    if (method === "GET" && rest.length === 3 && rest[0] === "collaborators" && rest[2] === "permission") return this.#permission(repo, rest[1] ?? "");
+    if (rest[0] === "labels") return this.#repoLabels(repo, request, rest.slice(1));
+    if (rest[0] === "issues") return this.#issues(repo, request, rest.slice(1));
+    return null;
+  }
+
+  #accessToken(installationId: number): Reply {
+    const installed = [...this.repos.values()].some((repo) => repo.installationId === installationId);
+    if (!installed) return notFound();
+    const token = `ghs_fake${installationId}x${newId()}`;
+    this.#tokens.set(token, installationId);
+    const expires = new Date(this.#clock() + 3_600_000).toISOString();
+    return [201, { token, expires_at: expires, permissions: { issues: "write", metadata: "read", contents: "read" }, repository_selection: "selected" }];
+  }
+
+  #installation(repo: FakeRepo): Reply {
+    if (repo.installationId === null) return notFound();
+    return [200, { id: repo.installationId, app_id: FAKE_APP_ID, app_slug: FAKE_APP_SLUG, account: this.#userJson(repo.owner), target_type: repo.owner.type, permissions: {}, events: [] }];
+  }
+
+  #contents(repo: FakeRepo, path: string, request: Request): Reply {
+    const ref = request.url.searchParams.get("ref");
+    const text = ref === null || ref === repo.defaultBranch ? repo.files.get(path) : undefined;
+    if (text === undefined) return notFound();
+    if ((request.headers.accept ?? "").includes("raw")) return [200, text, { "content-type": "text/plain; charset=utf-8" }];
+    return [200, { type: "file", encoding: "base64", path, name: path.split("/").at(-1), content: Buffer.from(text).toString("base64") }];
+  }
+
+  #permission(repo: FakeRepo, login: string): Reply {
+    const found = repo.collaborators.get(login.toLowerCase());
+    if (found === undefined) return notFound();
+    const permission = PERMISSION_OF_ROLE[found.role];
+    const permissions = { admin: permission === "admin", maintain: found.role === "maintain" || found.role === "admin", push: permission !== "read", triage: true, pull: true };
+    return [200, { permission, role_name: found.role, user: { ...this.#userJson(found.user), permissions, role_name: found.role } }];
+  }
+
+  #repoLabels(repo: FakeRepo, request: Request, rest: readonly string[]): Reply | null {
+    if (request.method === "GET" && rest.length === 1) {
+      const label = findLabel(repo, rest[0] ?? "");
+      return label === undefined ? notFound() : [200, this.#labelJson(repo, label)];
+    }
+    if (request.method === "POST" && rest.length === 0) {
+      const { name, color, description } = (request.body ?? {}) as { name?: string; color?: string; description?: string };
+      if (name === undefined) return [422, { message: "Validation Failed" }];
+      if (findLabel(repo, name) !== undefined) return [422, { message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }] }];
+      const label: FakeLabel = { name, color: color ?? "ededed", description: description ?? null };
+      repo.labels.set(name.toLowerCase(), label);
+      return [201, this.#labelJson(repo, label)];
+    }
+    return null;
+  }
+
+  #issues(repo: FakeRepo, request: Request, rest: readonly string[]): Reply | null {
+    const { method } = request;
+    if (method === "GET" && rest.length === 0) return this.#listIssues(repo, request);
+    if (rest[0] === "comments" && rest.length === 2 && method === "PATCH") return this.#updateComment(repo, Number(rest[1]), request.body);
+    if (!/^\d+$/.test(rest[0] ?? "")) return null;
+    const issue = repo.issues.get(Number(rest[0]));
+    if (issue === undefined) return notFound();
+    const sub = rest.slice(1);
+    if (sub.length === 0 && method === "GET") return [200, this.#issueJson(issue)];
+    if (sub.length === 0 && method === "PATCH") return this.#patchIssue(issue, request.body);
+    if (sub.length === 2 && sub[0] === "dependencies" && sub[1] === "blocked_by" && method === "GET") return this.#page(request, issue.blockedBy.flatMap((ref) => this.#refJson(ref)));
+    if (sub.length === 1 && sub[0] === "events" && method === "GET") return this.#page(request, issue.events.map((event) => this.#eventJson(repo, issue, event)));
+    if (sub.length === 1 && sub[0] === "comments" && method === "GET") return this.#page(request, issue.comments.map((comment) => this.#commentJson(repo, issue, comment)));
+    if (sub.length === 1 && sub[0] === "comments" && method === "POST") return this.#createComment(repo, issue, request);
+    if (sub.length === 1 && sub[0] === "labels" && method === "POST") return this.#addLabels(repo, issue, request);
+    if (sub.length === 2 && sub[0] === "labels" && method === "DELETE") return this.#removeLabel(repo, issue, sub[1] ?? "", request);
+    return null;
+  }
+
+  #listIssues(repo: FakeRepo, request: Request): Reply {
+    const state = request.url.searchParams.get("state") ?? "open";
+    const wanted = (request.url.searchParams.get("labels") ?? "").split(",").map((l) => l.trim().toLowerCase()).filter((l) => l !== "");
+    const issues = [...repo.issues.values()]
+      .filter((issue) => state === "all" || issue.state === state)
+      .filter((issue) => wanted.every((name) => issue.labels.some((l) => l.toLowerCase() === name)))
+      .sort((a, b) => b.number - a.number);
+    return this.#page(request, issues.map((issue) => this.#issueJson(issue)));
+  }
+
+  #patchIssue(issue: FakeIssue, body: unknown): Reply {
+    const { state, state_reason } = (body ?? {}) as { state?: "open" | "closed"; state_reason?: FakeIssue["state_reason"] };
+    if (state === "closed" && issue.state !== "closed") this.close(issue.repo, issue.number, FAKE_APP_BOT, state_reason === "not_planned" ? "not_planned" : "completed");
+    else if (state === "open") {
+      issue.state = "open";
+      issue.state_reason = "reopened";
+    }
+    return [200, this.#issueJson(issue)];
+  }
+
+  #createComment(repo: FakeRepo, issue: FakeIssue, request: Request): Reply {
+    const { body } = (request.body ?? {}) as { body?: string };
+    if (typeof body !== "string") return [422, { message: "Validation Failed" }];
+    const viaApp = this.#isInstallation(request);
+    const comment = this.addComment(issue.repo, issue.number, body, viaApp ? FAKE_APP_BOT : toUser("someone"), viaApp);
+    return [201, this.#commentJson(repo, issue, comment)];
+  }
+
+  #updateComment(repo: FakeRepo, id: number, body: unknown): Reply {
+    for (const issue of repo.issues.values()) {
+      const comment = issue.comments.find((c) => c.id === id);
+      if (comment === undefined) continue;
+      comment.body = (body as { body?: string } | undefined)?.body ?? comment.body;
+      comment.updated_at = new Date(this.#clock()).toISOString();
+      return [200, this.#commentJson(repo, issue, comment)];
+    }
+    return notFound();
+  }
+
+  #addLabels(repo: FakeRepo, issue: FakeIssue, request: Request): Reply {
+    const { labels } = (request.body ?? {}) as { labels?: string[] };
+    const actor = this.#isInstallation(request) ? FAKE_APP_BOT : toUser("someone");
+    for (const name of labels ?? []) this.label(issue.repo, issue.number, name, actor);
+    return [200, issue.labels.map((name) => this.#labelJson(repo, this.#ensureRepoLabel(repo, name)))];
+  }
+
+  #removeLabel(repo: FakeRepo, issue: FakeIssue, name: string, request: Request): Reply {
+    if (!issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) return [404, { message: "Label does not exist", documentation_url: "https://docs.github.com/rest" }];
+    this.unlabel(issue.repo, issue.number, name, this.#isInstallation(request) ? FAKE_APP_BOT : toUser("someone"));
+    return [200, issue.labels.map((label) => this.#labelJson(repo, this.#ensureRepoLabel(repo, label)))];
+  }
+
+  /** A page of `items` as GitHub serves it, with a Link header to the next and last pages. */
+  #page(request: Request, items: readonly unknown[]): Reply {
+    const perPage = Math.min(100, Number(request.url.searchParams.get("per_page") ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE);
+    const page = Math.max(1, Number(request.url.searchParams.get("page") ?? 1) || 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    if (last === 1) return [200, slice];
+    const link = (n: number, rel: string): string => {
+      const url = new URL(request.url.toString());
+      url.searchParams.set("page", String(n));
+      return `<${url.toString()}>; rel="${rel}"`;
+    };
+    const links = [page < last ? link(page + 1, "next") : null, link(last, "last"), page > 1 ? link(page - 1, "prev") : null].filter((l) => l !== null);
+    return [200, slice, { link: links.join(", ") }];
+  }
+
+  #isInstallation(request: Request): boolean {
+    const match = /^(?:token|bearer) (\S+)$/i.exec(request.headers.authorization ?? "");
+    return match?.[1] !== undefined && this.#tokens.has(match[1]);
+  }
+
+  #ensureRepoLabel(repo: FakeRepo, name: string): FakeLabel {
+    const found = findLabel(repo, name);
+    if (found !== undefined) return found;
+    // GitHub creates a label applied to an issue when the repo lacks it, grey and bare.
+    const label: FakeLabel = { name, color: "ededed", description: null };
+    repo.labels.set(name.toLowerCase(), label);
+    return label;
+  }
+
+  #event(event: FakeEvent["event"], actor: FakeUser, label: FakeLabel | null): FakeEvent {
+    return { id: newId(), event, actor, label: label === null ? null : { name: label.name, color: label.color }, created_at: new Date(this.#clock()).toISOString() };
+  }
+
+  // --- JSON shapes --------------------------------------------------------------
+
+  #userJson(user: FakeUser): Record<string, unknown> {
+    return { login: user.login, id: user.id, node_id: `U_${user.id}`, type: user.type, site_admin: false, url: `${API}/users/${user.login}`, html_url: `https://github.com/${user.login}` };
+  }
+
+  #repoJson(repo: FakeRepo): Record<string, unknown> {
+    return {
+      id: repo.id,
+      name: repo.fullName.split("/")[1],
+      full_name: repo.fullName,
+      owner: this.#userJson(repo.owner),
+      private: false,
+      default_branch: repo.defaultBranch,
+      clone_url: `https://github.com/${repo.fullName}.git`,
+      html_url: `https://github.com/${repo.fullName}`,
+      url: `${API}/repos/${repo.fullName}`,
+    };
+  }
+
+  #labelJson(repo: FakeRepo, label: FakeLabel): Record<string, unknown> {
+    return { id: newId(), name: label.name, color: label.color, description: label.description, default: false, url: `${API}/repos/${repo.fullName}/labels/${encodeURIComponent(label.name)}` };
+  }
+
+  #issueJson(issue: FakeIssue): Record<string, unknown> {
+    const repo = this.repo(issue.repo);
+    return {
+      id: issue.number + repo.id * 1000,
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      state_reason: issue.state_reason,
+      labels: issue.labels.map((name) => this.#labelJson(repo, this.#ensureRepoLabel(repo, name))),
+      user: this.#userJson(issue.author),
+      created_at: issue.created_at,
+      updated_at: issue.created_at,
+      closed_at: issue.state === "closed" ? new Date(this.#clock()).toISOString() : null,
+      comments: issue.comments.length,
+      repository_url: `${API}/repos/${repo.fullName}`,
+      url: `${API}/repos/${repo.fullName}/issues/${issue.number}`,
+      html_url: `https://github.com/${repo.fullName}/issues/${issue.number}`,
+    };
+  }
+
+  #refJson(ref: { readonly repo: string; readonly number: number }): Record<string, unknown>[] {
+    const issue = this.repos.get(toKey(ref.repo))?.issues.get(ref.number);
+    return issue === undefined ? [] : [this.#issueJson(issue)];
+  }
+
+  #eventJson(repo: FakeRepo, issue: FakeIssue, event: FakeEvent): Record<string, unknown> {
+    return {
+      id: event.id,
+      node_id: `E_${event.id}`,
+      url: `${API}/repos/${repo.fullName}/issues/events/${event.id}`,
+      actor: this.#userJson(event.actor),
+      event: event.event,
+      commit_id: null,
+      commit_url: null,
+      created_at: event.created_at,
+      ...(event.label === null ? {} : { label: event.label }),
+      issue: { number: issue.number },
+    };
+  }
+
+  #commentJson(repo: FakeRepo, issue: FakeIssue, comment: FakeComment): Record<string, unknown> {
+    return {
+      id: comment.id,
+      node_id: `IC_${comment.id}`,
+      body: comment.body,
+      user: this.#userJson(comment.user),
+      created_at: comment.created_at,
+      updated_at: comment.updated_at,
+      author_association: comment.viaApp ? "NONE" : "OWNER",
+      performed_via_github_app: comment.viaApp ? { id: FAKE_APP_ID, slug: FAKE_APP_SLUG, name: "afk (test)", owner: this.#userJson(repo.owner) } : null,
+      issue_url: `${API}/repos/${repo.fullName}/issues/${issue.number}`,
+      html_url: `https://github.com/${repo.fullName}/issues/${issue.number}#issuecomment-${comment.id}`,
+      url: `${API}/repos/${repo.fullName}/issues/comments/${comment.id}`,
+    };
+  }
+}
+
+function findLabel(repo: FakeRepo, name: string): FakeLabel | undefined {
+  return repo.labels.get(name.toLowerCase());
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), Array.isArray(value) ? value.join(", ") : String(value)]));
+}
