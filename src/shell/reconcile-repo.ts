@@ -59,11 +59,17 @@ export async function reconcileRepo(repo: string, installationId: number, github
   const liveThreadIds = candidates.length > 0 ? await readLiveThreadIds(deps) : null;
   const runs = toRunsInFlight({ records: deps.index.records(), ready: withRecords, installationId, inProgressLabel: config.labels.inProgress, liveThreadIds });
   const ready: ReadyIssue[] = [];
-  for (const { issue } of candidates) ready.push(await toReadyIssue(issue, facts.owner, github, hint, deps));
+  // Blocker states read once per reconcile, however many issues name the same blocker.
+  const blockerStates = new Map<string, Blocker["state"]>();
+  for (const { issue } of candidates) ready.push(await toReadyIssue(issue, facts.owner, github, hint, blockerStates, deps));
   watchBlockers(repo, ready, deps.blockerWatch);
   const decision = decideDispatch({ config, ready, runs });
-  for (const held of decision.held) await tellHeld(held.issue, held.reason, installationId, github, deps);
-  for (const picked of decision.dispatch) await dispatch(picked, facts, installationId, github, deps);
+  const failed: string[] = [];
+  for (const held of decision.held) if (!(await tellHeld(held.issue, held.reason, installationId, github, deps))) failed.push(`telling #${held.issue.issue.number} why it waits`);
+  for (const picked of decision.dispatch) if (!(await dispatch(picked, facts, installationId, github, deps))) failed.push(`dispatching #${picked.issue.number}`);
+  // Each failed step was logged where it failed. Throwing keeps the webhook delivery
+  // redeliverable (it is marked done only on success); the retry reuses the same ids.
+  if (failed.length > 0) throw new ReconcileError(`${repo}: ${failed.join(", ")} failed`);
 }
 
 async function readRepoFacts(repo: string, github: GitHubClient, deps: ReconcileDeps): Promise<RepoFacts> {
@@ -101,11 +107,18 @@ async function readLiveThreadIds(deps: ReconcileDeps): Promise<ReadonlySet<strin
   return new Set(snapshot.value.threads.filter((thread) => thread.deletedAt === null && thread.archivedAt === null).map((thread) => thread.id));
 }
 
-async function toReadyIssue(issue: Issue, owner: RepoOwner, github: GitHubClient, hint: LabelHint | null, deps: ReconcileDeps): Promise<ReadyIssue> {
+async function toReadyIssue(
+  issue: Issue,
+  owner: RepoOwner,
+  github: GitHubClient,
+  hint: LabelHint | null,
+  blockerStates: Map<string, Blocker["state"]>,
+  deps: ReconcileDeps,
+): Promise<ReadyIssue> {
   const labeler = hint !== null && hint.issue === issue.number ? hint.labeler : orThrow(await github.findLatestLabeler(issue.repo, issue.number, deps.config.labels.ready), "finding who applied the ready label");
   const role = labeler !== null && needsRoleLookup(labeler, owner, deps.config) ? await readRole(issue.repo, labeler.login, github, deps) : null;
   const trust = decideTrust({ labeler, role, repoOwner: owner, config: deps.config });
-  const blockers = await readBlockers(issue, github);
+  const blockers = await readBlockers(issue, github, blockerStates);
   return { issue, labeler, trust, blockers };
 }
 
@@ -118,14 +131,13 @@ async function readRole(repo: string, login: string, github: GitHubClient, deps:
   return role;
 }
 
-async function readBlockers(issue: Issue, github: GitHubClient): Promise<Blocker[]> {
+async function readBlockers(issue: Issue, github: GitHubClient, states: Map<string, Blocker["state"]>): Promise<Blocker[]> {
   const native = orThrow(await github.listNativeBlockers(issue.repo, issue.number), "listing native blockers");
-  const nativeKeys = new Set(native.map(toRefKey));
+  for (const blocker of native) states.set(toRefKey(blocker), blocker.state);
   const bodyRefs = parseBlockers(issue.body, issue.repo).filter((ref) => !(ref.repo === issue.repo && ref.number === issue.number));
-  const states = new Map<string, Blocker["state"]>();
   for (const ref of bodyRefs) {
     const key = toRefKey(ref);
-    if (nativeKeys.has(key) || states.has(key)) continue;
+    if (states.has(key)) continue;
     const read = await github.getIssue(ref.repo, ref.number);
     // A blocker afk cannot read (deleted, private elsewhere) stays unknown: the issue waits and says so.
     states.set(key, read.ok ? read.value.state : "unknown");
@@ -160,18 +172,20 @@ async function step(record: RunRecord, event: RunEvent, github: GitHubClient, de
   return applied.ok;
 }
 
-async function tellHeld(ready: ReadyIssue, reason: Parameters<typeof toQueuedReason>[0], installationId: number, github: GitHubClient, deps: ReconcileDeps): Promise<void> {
+/** False when telling the reason failed (logged by the effect runner). */
+async function tellHeld(ready: ReadyIssue, reason: Parameters<typeof toQueuedReason>[0], installationId: number, github: GitHubClient, deps: ReconcileDeps): Promise<boolean> {
   const where = { repo: ready.issue.repo, issue: ready.issue.number, reason: reason.kind };
   const queued = toQueuedReason(reason);
   if (queued === null) {
     deps.log.info({ ...where, ...("why" in reason ? { why: reason.why } : {}) }, "ready issue not dispatched");
-    return;
+    return true;
   }
   const record = toRunFor(ready.issue, ready.labeler?.login ?? null, installationId, deps);
-  await step(record, { kind: "Held", reason: queued }, github, deps);
+  return step(record, { kind: "Held", reason: queued }, github, deps);
 }
 
-async function dispatch(ready: ReadyIssue, facts: RepoFacts, installationId: number, github: GitHubClient, deps: ReconcileDeps): Promise<void> {
+/** False when an effect of the dispatch failed; a repo file that cannot be used is logged and is no failure to retry. */
+async function dispatch(ready: ReadyIssue, facts: RepoFacts, installationId: number, github: GitHubClient, deps: ReconcileDeps): Promise<boolean> {
   const { issue } = ready;
   const raw = orThrow(await github.readFile(issue.repo, AFK_CONFIG_PATH, facts.defaultBranch), `reading ${AFK_CONFIG_PATH}`);
   let parsed: unknown;
@@ -179,13 +193,13 @@ async function dispatch(ready: ReadyIssue, facts: RepoFacts, installationId: num
     parsed = raw === null ? null : parseYaml(raw);
   } catch (error) {
     deps.log.warn({ repo: issue.repo, issue: issue.number }, `${AFK_CONFIG_PATH} is not valid YAML (${(error as Error).message.split("\n")[0]}); not dispatching`);
-    return;
+    return true;
   }
   const repoConfig = parseRepoConfig(parsed, deps.config);
   if (!repoConfig.ok) {
     const problems = repoConfig.errors.map((error) => `${error.variable}: ${error.problem}`).join("; ");
     deps.log.warn({ repo: issue.repo, issue: issue.number }, `${AFK_CONFIG_PATH} is invalid (${problems}); not dispatching`);
-    return;
+    return true;
   }
   const record = toRunFor(issue, ready.labeler?.login ?? null, installationId, deps);
   const event: RunEvent = {
@@ -196,5 +210,7 @@ async function dispatch(ready: ReadyIssue, facts: RepoFacts, installationId: num
     cloneUrl: facts.cloneUrl,
     repoConfig: repoConfig.config,
   };
-  if (await step(record, event, github, deps)) deps.log.info({ repo: issue.repo, issue: issue.number, attempt: record.attempt }, "dispatched");
+  const done = await step(record, event, github, deps);
+  if (done) deps.log.info({ repo: issue.repo, issue: issue.number, attempt: record.attempt }, "dispatched");
+  return done;
 }
