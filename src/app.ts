@@ -59,6 +59,8 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     });
     options.onService?.(service);
 
+    const inFlight = new Map<string, Promise<void>>();
+
     /** Runs a handler once per delivery id; a failed one throws (500) and stays redeliverable. */
     async function once(context: Context, repo: string, work: () => Promise<void>): Promise<void> {
       if (!service.isArmedFor(repo)) {
@@ -69,8 +71,19 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
         app.log.info({ delivery: context.id }, "delivery already handled; ignoring the redelivery");
         return;
       }
-      await work();
-      service.deliveries.markDone(context.id);
+      // A redelivery that arrives while the first is still being handled shares its outcome.
+      const running = inFlight.get(context.id);
+      if (running !== undefined) {
+        app.log.info({ delivery: context.id }, "redelivery arrived while the first is running; sharing its outcome");
+        return running;
+      }
+      const handled = work().then(() => service.deliveries.markDone(context.id));
+      inFlight.set(context.id, handled);
+      try {
+        await handled;
+      } finally {
+        inFlight.delete(context.id);
+      }
     }
 
     app.on(["issues.labeled", "issues.unlabeled", "issues.closed"], async (context) => {
