@@ -47,7 +47,7 @@ export function renderStandingRules(input: Omit<OpeningPromptInput, "issue"> & {
     `3. Push your finished work directly to \`${input.defaultBranch}\`.`,
     // Not `Fixes #N`: GitHub would close the issue on push, which afk reads as a human
     // cancelling the run before CI, deploy and rollout. afk closes the issue itself.
-    `4. Reference the issue in the commit message with the trailer line \`AFK-Issue: ${n}\` (a plain \`Refs #${n}\` is fine too). ` +
+    `4. End every commit message for this task with the trailer line \`AFK-Issue: ${n}\`: afk finds your push by it. ` +
       "Never use a closing keyword (`Fixes`, `Closes`, `Resolves`): afk closes the issue itself once the change is live.",
     "5. End EVERY turn with exactly one status line, as the last line of your last message, in one of these forms:",
     ...STATUS_LINE_FORMS.map((form) => `   ${form}`),
