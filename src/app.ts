@@ -3,14 +3,23 @@
 
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { createAppClient } from "./adapters/github/app-client.js";
+import { createAppDeliveries } from "./adapters/github/app-deliveries.js";
+import { createEtagCache, createGitHubCiClient } from "./adapters/github/github-ci-client.js";
 import { createGitHubClient, type Octokit } from "./adapters/github/github-client.js";
-import { toActor, toRepoName } from "./adapters/github/github-mapping.js";
+import { createKubeClient } from "./adapters/kubernetes/kube-client.js";
+import type { KubeClient } from "./adapters/kubernetes/kube-types.js";
+import { toActor } from "./adapters/github/github-mapping.js";
 import { createT3Client } from "./adapters/t3/t3-client.js";
 import type { T3Client } from "./adapters/t3/t3-types.js";
+import { createVersionUrlClient } from "./adapters/version-url/version-url-client.js";
+import type { VersionUrlClient } from "./adapters/version-url/version-url-types.js";
+import { createWoodpeckerClient } from "./adapters/woodpecker/woodpecker-client.js";
+import type { WoodpeckerClient } from "./adapters/woodpecker/woodpecker-types.js";
 import type { OperatorConfig } from "./core/config-types.js";
 import { describeArming } from "./core/describe-arming.js";
 import type { Actor } from "./core/types.js";
 import { AfkService } from "./shell/afk-service.js";
+import { Sweep } from "./shell/sweep.js";
 
 export interface AfkOptions {
   readonly config: OperatorConfig;
@@ -18,22 +27,27 @@ export interface AfkOptions {
   readonly appId: number;
   /** Web base of GitHub for links (a GHE host otherwise). */
   readonly githubUrl?: string;
-  /** For tests: a T3 client built elsewhere. */
+  /** For tests: clients built elsewhere (null: not configured). */
   readonly t3?: T3Client | null;
+  readonly woodpecker?: WoodpeckerClient | null;
+  readonly kube?: KubeClient | null;
+  readonly versionUrl?: VersionUrlClient | null;
   readonly clock?: () => number;
-  /** Called with the service once it exists (tests wait on its queue). */
-  readonly onService?: (service: AfkService) => void;
+  /** False keeps the periodic sweep from starting (tests run sweeps by hand). */
+  readonly sweep?: boolean;
+  /** Called with the service and its sweep once they exist (tests drive them). */
+  readonly onService?: (service: AfkService, sweep: Sweep) => void;
 }
 
 interface RepoPayload {
-  readonly repository: { readonly name: string; readonly owner: { readonly login: string } };
+  readonly repository: { readonly full_name: string };
   readonly installation?: { readonly id: number };
-  readonly sender: { readonly login: string; readonly id: number; readonly type?: string };
+  readonly sender?: { readonly login: string; readonly id: number; readonly type?: string };
 }
 
 function toNudgeBase(payload: RepoPayload): { repo: string; installationId: number | null; sender: Actor | null } {
   return {
-    repo: toRepoName(payload.repository.owner.login, payload.repository.name),
+    repo: payload.repository.full_name.toLowerCase(),
     installationId: payload.installation?.id ?? null,
     sender: toActor(payload.sender),
   };
@@ -47,17 +61,30 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     else app.log.warn(arming.message);
     const clock = options.clock ?? Date.now;
     const t3 = options.t3 !== undefined ? options.t3 : config.t3.baseUrl === null ? null : createT3Client({ baseUrl: config.t3.baseUrl, token: config.t3.token, tokenFile: config.t3.tokenFile });
+    const etags = createEtagCache();
     const service = new AfkService({
       config,
       appId: options.appId,
       githubUrl: options.githubUrl ?? "https://github.com",
       githubFor: async (installationId) => createGitHubClient((await app.auth(installationId)) as Octokit, clock),
+      githubCiFor: async (installationId) => createGitHubCiClient((await app.auth(installationId)) as Octokit, { clock, etags }),
       appClient: async () => createAppClient((await app.auth()) as Octokit, clock),
+      appDeliveries: async () => createAppDeliveries((await app.auth()) as Octokit, clock),
       t3,
+      woodpecker: options.woodpecker !== undefined ? options.woodpecker : config.woodpecker === null ? null : createWoodpeckerClient(config.woodpecker),
+      kube: options.kube !== undefined ? options.kube : config.kube.apiUrl === null ? null : createKubeClient({ ...config.kube, apiUrl: config.kube.apiUrl }),
+      versionUrl: options.versionUrl !== undefined ? options.versionUrl : createVersionUrlClient(),
       clock,
       log: app.log,
     });
-    options.onService?.(service);
+    const sweep = new Sweep({
+      intervalMs: config.sweepIntervalMs,
+      enabled: () => service.armed,
+      runOnce: () => service.sweepOnce(),
+      clock,
+      onError: (error) => app.log.error({ err: error }, "the sweep failed"),
+    });
+    options.onService?.(service, sweep);
 
     const inFlight = new Map<string, Promise<void>>();
 
@@ -116,14 +143,23 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
       for (const repo of removed) if (repo.full_name !== undefined) service.forgetInstallation(repo.full_name);
     });
 
-    // Followed by the next stage of work (CI, deploy, rollout); subscribed now so that
-    // the app's manifest does not change later.
+    // CI, deploy and push facts are nudges: the run of that repo is observed afresh now
+    // (the sweep would see the same a little later).
     app.on(["workflow_run", "check_run", "status", "push"], async (context) => {
-      app.log.debug({ delivery: context.id, event: context.name }, "CI events are not followed yet; ignoring");
+      const { repo, installationId } = toNudgeBase(context.payload);
+      await once(context, repo, async () => {
+        if (installationId === null) return;
+        await service.onCiNudge(repo, installationId);
+      });
     });
 
     if (service.armed) {
-      void service.start().catch((error: unknown) => app.log.error({ err: error }, "afk could not rebuild its state at start"));
+      void service
+        .start()
+        .catch((error: unknown) => app.log.error({ err: error }, "afk could not rebuild its state at start"))
+        .finally(() => {
+          if (options.sweep !== false) sweep.start();
+        });
     }
   };
 }

@@ -3,25 +3,35 @@
 // repo R"); every nudge re-reads GitHub and asks the core (level-triggered).
 
 import type { AppClient } from "../adapters/github/app-client.js";
+import type { AppDeliveries } from "../adapters/github/app-deliveries.js";
+import type { GitHubCiClient } from "../adapters/github/github-ci-client.js";
+import type { KubeClient } from "../adapters/kubernetes/kube-types.js";
+import type { T3Shell } from "../adapters/t3/t3-read-model.js";
+import type { VersionUrlClient } from "../adapters/version-url/version-url-types.js";
+import type { WoodpeckerClient } from "../adapters/woodpecker/woodpecker-types.js";
 import type { GitHubClient, LabelSpec, RepoFacts } from "../adapters/github/github-client.js";
 import type { GitHubResult } from "../adapters/github/github-error.js";
 import type { T3Client } from "../adapters/t3/t3-types.js";
 import type { OperatorConfig } from "../core/config-types.js";
 import type { RenderContext } from "../core/render-progress.js";
 import { toRefKey } from "../core/to-blockers.js";
-import { transition } from "../core/transition.js";
-import type { Actor, Role, RunEvent } from "../core/types.js";
+import { isActive, transition } from "../core/transition.js";
+import type { Actor, Role, RunEvent, RunRecord } from "../core/types.js";
 import { applyEffects } from "./apply-effects.js";
 import { DeliveryLog } from "./delivery-log.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { loadRun } from "./load-run.js";
 import type { Log } from "./log.js";
-import { ReconcileError, reconcileRepo, type LabelHint, type ReconcileDeps } from "./reconcile-repo.js";
+import { observeAgent, observeCi, observeCommits, observeDeploy, observeRollout, type ObserveDeps, type Seen } from "./observe-run.js";
+import { ReconcileError, readRepoFacts, reconcileRepo, type LabelHint, type ReconcileDeps } from "./reconcile-repo.js";
 import { RunIndex } from "./run-index.js";
+import type { SweepOutcome } from "./sweep.js";
 import { TtlCache } from "./ttl-cache.js";
 
 export const ROLE_CACHE_MS = 5 * 60_000;
 export const REPO_FACTS_CACHE_MS = 10 * 60_000;
+/** Failed webhook deliveries younger than this are redelivered at start (GitHub keeps 3 days). */
+export const REDELIVER_WINDOW_MS = 6 * 60 * 60_000;
 
 export interface AfkServiceDeps {
   readonly config: OperatorConfig;
@@ -33,6 +43,11 @@ export interface AfkServiceDeps {
   readonly t3: T3Client | null;
   readonly clock: () => number;
   readonly log: Log;
+  readonly githubCiFor: (installationId: number) => Promise<GitHubCiClient>;
+  readonly appDeliveries: () => Promise<AppDeliveries>;
+  readonly woodpecker: WoodpeckerClient | null;
+  readonly kube: KubeClient | null;
+  readonly versionUrl: VersionUrlClient | null;
 }
 
 export interface IssueNudge {
@@ -48,6 +63,7 @@ export class AfkService {
   readonly index = new RunIndex();
   readonly installations = new Map<string, number>();
   readonly #labelsEnsured = new Set<string>();
+  readonly #versionMatches = new Map<string, number>();
   readonly #deps: AfkServiceDeps;
   readonly #reconcileDeps: Omit<ReconcileDeps, "reconcileLater">;
 
@@ -113,9 +129,59 @@ export class AfkService {
     });
   }
 
+  /** A CI, deploy or push fact for a repo: observe its runs in flight now. */
+  async onCiNudge(repo: string, installationId: number): Promise<void> {
+    this.rememberInstallation(repo, installationId);
+    if (!this.isArmedFor(repo) || this.#activeRuns(repo).length === 0) return;
+    await this.observe(repo, installationId, null);
+  }
+
+  /** Observes every run in flight in a repo, applying each event as it is seen. Throws on the first failed read or effect. */
+  async observe(repo: string, installationId: number, shell: T3Shell | null): Promise<number> {
+    if (!this.isArmedFor(repo)) return 0;
+    return this.queue.run(repo, async () => {
+      const runs = this.#activeRuns(repo);
+      if (runs.length === 0) return 0;
+      const github = await this.#deps.githubFor(installationId);
+      const facts = await readRepoFacts(repo, github, this.#depsFor(github));
+      const t3Shell = shell ?? (await this.#readShell());
+      const failures: string[] = [];
+      for (const record of runs) {
+        const failure = await this.#observeRun(record, github, facts.defaultBranch, installationId, t3Shell);
+        if (failure !== null) failures.push(`${repo}#${record.issue}: ${failure}`);
+      }
+      if (failures.length > 0) throw new ReconcileError(failures.join("; "));
+      return runs.length;
+    });
+  }
+
+  /** One sweep: every enrolled repo is reconciled and its runs observed; one failure never stops the rest. */
+  async sweepOnce(): Promise<SweepOutcome> {
+    const failures: string[] = [];
+    let reposReconciled = 0;
+    let runsObserved = 0;
+    const shell = await this.#readShell().catch((error: unknown) => {
+      failures.push(`reading T3: ${(error as Error).message}`);
+      return null;
+    });
+    for (const [repo, installationId] of this.installations) {
+      if (!this.isArmedFor(repo)) continue;
+      try {
+        await this.reconcile(repo, installationId, null);
+        reposReconciled += 1;
+        runsObserved += await this.observe(repo, installationId, shell);
+      } catch (error) {
+        failures.push(`${repo}: ${(error as Error).message}`);
+      }
+    }
+    for (const failure of failures) this.#deps.log.warn({ failure }, "sweep: a repo could not be brought up to date; the next sweep retries");
+    return { failures, reposReconciled, runsObserved };
+  }
+
   /** Start-up: find each enrolled repo's installation, rebuild the run index, reconcile. */
   async start(): Promise<void> {
     if (!this.armed) return;
+    await this.#redeliverFailed();
     const app = await this.#deps.appClient();
     for (const repo of this.#deps.config.allowlist) {
       const found = await app.findInstallation(repo);
@@ -183,6 +249,76 @@ export class AfkService {
       const installationId = this.installations.get(watcher);
       if (installationId !== undefined && watcher !== repo) await this.reconcile(watcher, installationId, null);
     }
+  }
+
+  #activeRuns(repo: string): RunRecord[] {
+    return this.index.records().filter((record) => record.repo === repo.toLowerCase() && isActive(record.phase));
+  }
+
+  /** T3's shell route: every thread's turn state in one read. */
+  async #readShell(): Promise<T3Shell | null> {
+    if (this.#deps.t3 === null || !this.armed) return null;
+    const shell = await this.#deps.t3.shell();
+    if (!shell.ok) throw new ReconcileError(`reading T3's threads: T3 ${shell.error.category}: ${shell.error.message}`);
+    return shell.value;
+  }
+
+  /** Runs the observers in order, applying each event before the next looks. Returns a failure, or null. */
+  async #observeRun(start: RunRecord, github: GitHubClient, defaultBranch: string, installationId: number, shell: T3Shell | null): Promise<string | null> {
+    const deps: ObserveDeps = {
+      github: await this.#deps.githubCiFor(installationId),
+      t3: this.#deps.t3,
+      woodpecker: this.#deps.woodpecker,
+      woodpeckerUrl: this.#deps.config.woodpecker?.url ?? null,
+      kube: this.#deps.kube,
+      versionUrl: this.#deps.versionUrl,
+      versionMatches: this.#versionMatches,
+      appId: this.#deps.appId,
+      defaultBranch,
+    };
+    let record = start;
+    const failures: string[] = [];
+    const apply = async (seen: Seen): Promise<boolean> => {
+      if (seen.failure !== null) failures.push(seen.failure);
+      if (seen.event === null) return true;
+      const next = await this.#advance(github, record, seen.event);
+      if (next === null) return false;
+      record = next;
+      return true;
+    };
+    if (!(await apply(await observeAgent(record, shell, deps)))) return failures.join("; ") || "applying the agent's event failed";
+    const { seen, commits } = await observeCommits(record, deps);
+    if (!(await apply(seen))) return failures.join("; ") || "applying the push failed";
+    for (const observe of [() => observeCi(record, deps), () => observeDeploy(record, deps), () => observeRollout(record, commits, deps)]) {
+      if (!(await apply(await observe()))) return failures.join("; ") || "applying a stage event failed";
+    }
+    if (!(await apply({ event: { kind: "Ticked" }, failure: null }))) return "applying the budgets failed";
+    return failures.length === 0 ? null : failures.join("; ");
+  }
+
+  /** transition + effects for one event; the index keeps the new record once every effect is applied. */
+  async #advance(github: GitHubClient, record: RunRecord, event: RunEvent): Promise<RunRecord | null> {
+    const next = transition(record, event, this.#deps.clock(), { config: this.#deps.config });
+    if (next.effects.length === 0 && next.record === record) return record;
+    const commentId = this.index.get(record.repo, record.issue)?.commentId ?? null;
+    const applied = await applyEffects(next.effects, { repo: record.repo, issue: record.issue }, commentId, { ...this.#depsFor(github), github });
+    if (!applied.ok) return null;
+    this.index.set(record.repo, record.issue, { record: next.record, commentId: applied.commentId });
+    return next.record;
+  }
+
+  async #redeliverFailed(): Promise<void> {
+    const deliveries = await this.#deps.appDeliveries();
+    const failed = await deliveries.listFailedDeliveries(this.#deps.clock() - REDELIVER_WINDOW_MS);
+    if (!failed.ok) {
+      this.#deps.log.warn({}, `cannot list failed webhook deliveries: GitHub ${failed.error.category}: ${failed.error.message}`);
+      return;
+    }
+    for (const id of failed.value) {
+      const redelivered = await deliveries.redeliver(id);
+      if (!redelivered.ok) this.#deps.log.warn({ delivery: id }, `cannot redeliver: GitHub ${redelivered.error.category}`);
+    }
+    if (failed.value.length > 0) this.#deps.log.info({ count: failed.value.length }, "asked GitHub to redeliver failed webhook deliveries");
   }
 
   async #rebuild(repo: string, installationId: number): Promise<void> {

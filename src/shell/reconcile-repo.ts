@@ -72,7 +72,7 @@ export async function reconcileRepo(repo: string, installationId: number, github
   if (failed.length > 0) throw new ReconcileError(`${repo}: ${failed.join(", ")} failed`);
 }
 
-async function readRepoFacts(repo: string, github: GitHubClient, deps: ReconcileDeps): Promise<RepoFacts> {
+export async function readRepoFacts(repo: string, github: GitHubClient, deps: ReconcileDeps): Promise<RepoFacts> {
   const cached = deps.repoFacts.get(repo);
   if (cached !== undefined) return cached;
   const facts = orThrow(await github.getRepo(repo), "reading the repository");

@@ -128,7 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
     }),
   });
-  await server.load(createAfkApp({ config, appId: FAKE_APP_ID, t3: t3Client, onService }));
+  await server.load(createAfkApp({ config, appId: FAKE_APP_ID, t3: t3Client, sweep: false, onService }));
   await server.start();
   if (service === undefined) throw new Error("createAfkApp did not hand out its service");
   const afk = service;

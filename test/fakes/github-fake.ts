@@ -151,6 +151,10 @@ const PERMISSION_OF_ROLE: Readonly<Record<FakeRole, string>> = { admin: "admin",
 export class GitHubFake {
   readonly repos = new Map<string, FakeRepo>();
   readonly requests: RecordedRequest[] = [];
+  /** The app's webhook deliveries, oldest first (`GET /app/hook/deliveries` lists newest first). */
+  readonly deliveries: { id: number; guid: string; delivered_at: string; redelivery: boolean; duration: number; status: string; status_code: number; event: string; action: string | null; installation_id: number | null; repository_id: number | null }[] = [];
+  /** Delivery ids afk asked GitHub to redeliver. */
+  readonly redelivered: number[] = [];
   /** Requests to routes this fake does not serve (each also answered 404). */
   readonly unexpected: RecordedRequest[] = [];
   readonly #failures: Failure[] = [];
@@ -309,6 +313,7 @@ export class GitHubFake {
   #route(request: Request): Reply | null {
     const { method, segments: s } = request;
     if (method === "POST" && s.length === 4 && s[0] === "app" && s[1] === "installations" && s[3] === "access_tokens") return this.#accessToken(Number(s[2]));
+    if (s[0] === "app" && s[1] === "hook" && s[2] === "deliveries") return this.#hookDeliveries(request, s.slice(3));
     if (s[0] !== "repos" || s.length < 3) return null;
     const repo = this.repos.get(toKey(`${s[1]}/${s[2]}`));
     const rest = s.slice(3);
@@ -319,6 +324,18 @@ export class GitHubFake {
     if (method === "GET" && rest.length === 3 && rest[0] === "collaborators" && rest[2] === "permission") return this.#permission(repo, rest[1] ?? "");
     if (rest[0] === "labels") return this.#repoLabels(repo, request, rest.slice(1));
     if (rest[0] === "issues") return this.#issues(repo, request, rest.slice(1));
+    return null;
+  }
+
+  /** The app's webhook deliveries (JWT): listed newest first; a redelivery is recorded. */
+  #hookDeliveries(request: Request, rest: readonly string[]): Reply | null {
+    if (request.method === "GET" && rest.length === 0) return [200, [...this.deliveries].reverse()];
+    if (request.method === "POST" && rest.length === 2 && rest[1] === "attempts") {
+      const id = Number(rest[0]);
+      if (!this.deliveries.some((delivery) => delivery.id === id)) return notFound();
+      this.redelivered.push(id);
+      return [202, {}];
+    }
     return null;
   }
 
