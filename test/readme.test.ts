@@ -50,3 +50,24 @@ describe("README", () => {
     expect(table).toContain("| `T3_TOKEN` | — | token (secret: never logged) |");
   });
 });
+
+describe("README's .github/afk.yml example", () => {
+  it("is a valid repo configuration that uses every key", async () => {
+    const { parse } = await import("yaml");
+    const { parseOperatorConfig } = await import("../src/core/config.js");
+    const { parseRepoConfig } = await import("../src/core/repo-config.js");
+    const text = readFileSync(README, "utf8");
+    const block = /<!-- afk-yml-example:start -->\n```yaml\n([\s\S]*?)```\n<!-- afk-yml-example:end -->/.exec(text);
+    expect(block).not.toBeNull();
+    const operator = parseOperatorConfig({ WOODPECKER_URL: "https://ci.example.com", WOODPECKER_TOKEN: "t", AFK_KUBE_API_URL: "https://kube.example.com" });
+    if (!operator.ok) throw new Error("operator config");
+    const repo = parseRepoConfig(parse(block?.[1] ?? ""), operator.config);
+    expect(repo).toMatchObject({ ok: true, clamped: [] });
+    if (repo.ok) {
+      expect(repo.config.requiredChecks).toEqual(["test", "lint"]);
+      expect(repo.config.woodpeckerRepo).toBe("acme/widgets-deploy");
+      expect(repo.config.rollout).toMatchObject({ kind: "kubernetes", deployment: "widgets" });
+      expect(repo.config.budgets.fixForwardTurns).toBe(1);
+    }
+  });
+});

@@ -2,22 +2,35 @@
 // `createAfkApp`) on an ephemeral port, fed correctly signed deliveries. GitHub is the
 // stateful fake behind nock (every request checked against GitHub's OpenAPI
 // description), T3 is the strict fake T3 server on 127.0.0.1. Nothing else is reachable.
+// On request the harness also starts the Woodpecker fake (HTTP) and the Kubernetes fake
+// (HTTPS with the fixture CA) and wires afk's real clients to them; a shared fake clock
+// drives afk, GitHub, T3 and Woodpecker alike, so budgets can be run out on purpose.
 
 import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import nock from "nock";
 import { afterEach } from "vitest";
 import { pino, type Logger } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { createT3Client } from "../../src/adapters/t3/t3-client.js";
 import type { T3Client } from "../../src/adapters/t3/t3-types.js";
+import { createKubeClient } from "../../src/adapters/kubernetes/kube-client.js";
+import type { KubeClient } from "../../src/adapters/kubernetes/kube-types.js";
+import { createWoodpeckerClient } from "../../src/adapters/woodpecker/woodpecker-client.js";
+import type { WoodpeckerClient } from "../../src/adapters/woodpecker/woodpecker-types.js";
 import { createAfkApp } from "../../src/app.js";
 import type { OperatorConfig } from "../../src/core/config-types.js";
 import type { AfkService } from "../../src/shell/afk-service.js";
+import type { Sweep, SweepOutcome } from "../../src/shell/sweep.js";
 import { anOperatorConfig } from "../core/builders.js";
-import { decodeRecord } from "../../src/core/record-codec.js";
+import { decodeRecord, RECORD_MARKER_PREFIX } from "../../src/core/record-codec.js";
 import type { RunRecord } from "../../src/core/types.js";
 import { FAKE_APP_ID, GitHubFake, toUser, type FakeUser } from "../fakes/github-fake.js";
+import { FAKE_KUBE_TOKEN, KUBE_FIXTURE_CA, startFakeKube, type FakeKube } from "../fakes/kube-server.js";
 import { FAKE_T3_TOKEN, startFakeT3, type FakeT3 } from "../fakes/t3-server.js";
+import { FAKE_WOODPECKER_TOKEN, startFakeWoodpecker, type FakeWoodpecker, type FakeWoodpeckerMode } from "../fakes/woodpecker-server.js";
 import { toFreePort } from "../support/free-port.js";
 import { assertNoOpenApiViolations, installGitHubOpenApiGuard } from "../support/github-openapi.js";
 import { postDelivery, signDelivery } from "../support/sign-delivery.js";
@@ -35,8 +48,29 @@ export interface LogLine {
   readonly [field: string]: unknown;
 }
 
+/** A clock that moves only when a test moves it; afk and the fakes read the same one. */
+export class FakeClock {
+  #now: number;
+
+  constructor(start: number = Date.now()) {
+    this.#now = start;
+  }
+
+  readonly now = (): number => this.#now;
+
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+}
+
 export interface HarnessOptions {
   readonly config?: Partial<OperatorConfig>;
+  /** afk's clock, and that of the fakes the harness makes; the real clock when absent. */
+  readonly clock?: FakeClock;
+  /** Start the Woodpecker fake in this mode and give afk a Woodpecker client for it. */
+  readonly woodpecker?: FakeWoodpeckerMode;
+  /** Start the Kubernetes fake (TLS, fixture CA) and give afk a Kubernetes client for it. */
+  readonly kube?: boolean;
   /** Shared with an earlier instance (a restart); a fresh fake with the default repo otherwise. */
   readonly github?: GitHubFake;
   readonly t3?: FakeT3;
@@ -47,9 +81,17 @@ export interface HarnessOptions {
 export interface Harness {
   readonly github: GitHubFake;
   readonly t3: FakeT3;
+  readonly woodpecker: FakeWoodpecker | null;
+  readonly kube: FakeKube | null;
   readonly service: AfkService;
+  /** The app's sweep scheduler (never started by itself here: `sweep: false`). */
+  readonly sweep: Sweep;
   readonly config: OperatorConfig;
   readonly logs: LogLine[];
+  /** The event name of every delivery posted, in order. */
+  readonly delivered: string[];
+  /** One reconciling sweep (`service.sweepOnce()`), then settles. */
+  sweepOnce(): Promise<SweepOutcome>;
   /** Posts a signed delivery to afk's webhook route; resolves with the HTTP status. */
   deliver(event: string, payload: unknown, id?: string): Promise<number>;
   /** Waits until start-up and every queued reconcile (those queued by effects included) are done. */
@@ -67,8 +109,8 @@ function aPrivateKey(): string {
 }
 
 /** A fresh fake GitHub holding the fixtures' repo, installed as DEFAULT_INSTALLATION_ID. */
-export function aGitHubFake(): GitHubFake {
-  const github = new GitHubFake();
+export function aGitHubFake(clock?: FakeClock): GitHubFake {
+  const github = new GitHubFake(clock?.now);
   github.addRepo({ fullName: DEFAULT_REPO, ownerType: "User", defaultBranch: "main" });
   return github;
 }
@@ -84,14 +126,56 @@ function restoreNock(): void {
   nock.enableNetConnect("127.0.0.1");
 }
 
+interface Stages {
+  readonly woodpecker: FakeWoodpecker | null;
+  readonly woodpeckerClient: WoodpeckerClient | null;
+  readonly kube: FakeKube | null;
+  readonly kubeClient: KubeClient | null;
+  readonly config: Partial<OperatorConfig>;
+  close(): Promise<void>;
+}
+
+const STAGE_DEADLINE_MS = 2_000;
+
+/** The deploy and rollout fakes a test asked for, afk's clients for them and the config naming them. */
+async function startStages(options: HarnessOptions): Promise<Stages> {
+  const now = options.clock?.now;
+  const woodpecker = options.woodpecker === undefined ? null : await startFakeWoodpecker({ mode: options.woodpecker, ...(now === undefined ? {} : { now }) });
+  const kube = options.kube === true ? await startFakeKube() : null;
+  const dir = kube === null ? null : mkdtempSync(join(tmpdir(), "afk-e2e-kube-"));
+  const tokenFile = dir === null ? "" : join(dir, "token");
+  if (dir !== null) writeFileSync(tokenFile, `${FAKE_KUBE_TOKEN}\n`);
+  const timeouts = { connectMs: STAGE_DEADLINE_MS, headersMs: STAGE_DEADLINE_MS, bodyMs: STAGE_DEADLINE_MS, deadlineMs: STAGE_DEADLINE_MS };
+  const woodpeckerClient = woodpecker === null ? null : createWoodpeckerClient({ url: woodpecker.url, token: FAKE_WOODPECKER_TOKEN, timeouts, retry: { retries: 0 } });
+  const kubeClient = kube === null ? null : createKubeClient({ apiUrl: kube.url, tokenFile, caFile: KUBE_FIXTURE_CA, timeouts, retry: { retries: 0 } });
+  const config: Partial<OperatorConfig> = {
+    ...(woodpecker === null ? {} : { woodpecker: { url: woodpecker.url, token: FAKE_WOODPECKER_TOKEN } }),
+    ...(kube === null ? {} : { kube: { apiUrl: kube.url, tokenFile, caFile: KUBE_FIXTURE_CA } }),
+  };
+  return {
+    woodpecker,
+    woodpeckerClient,
+    kube,
+    kubeClient,
+    config,
+    close: async () => {
+      await woodpecker?.close();
+      await kube?.close();
+      if (dir !== null) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   restoreNock();
-  const github = options.github ?? aGitHubFake();
+  const github = options.github ?? aGitHubFake(options.clock);
   github.install();
   const stopGuard = installGitHubOpenApiGuard();
-  const t3 = options.t3 ?? (await startFakeT3());
+  const t3 = options.t3 ?? (await startFakeT3(options.clock === undefined ? {} : { now: options.clock.now }));
+  const stages = await startStages(options);
   const config = anOperatorConfig({
     allowlist: [REPO],
+    ...stages.config,
     ...options.config,
     t3: { ...anOperatorConfig().t3, baseUrl: t3.url, token: FAKE_T3_TOKEN, ...options.config?.t3 },
   });
@@ -106,9 +190,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logs: LogLine[] = [];
   const log = aCapturingLogger(logs);
   let service: AfkService | undefined;
+  let sweep: Sweep | undefined;
   let started: Promise<void> = Promise.resolve();
-  const onService = (created: AfkService): void => {
+  const onService = (created: AfkService, createdSweep: Sweep): void => {
     service = created;
+    sweep = createdSweep;
     // The app starts the service without awaiting it; keep the promise so settle() can.
     const start = created.start.bind(created);
     created.start = () => (started = start());
@@ -128,10 +214,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
     }),
   });
-  await server.load(createAfkApp({ config, appId: FAKE_APP_ID, t3: t3Client, sweep: false, onService }));
+  const app = createAfkApp({
+    config,
+    appId: FAKE_APP_ID,
+    t3: t3Client,
+    woodpecker: stages.woodpeckerClient,
+    kube: stages.kubeClient,
+    ...(options.clock === undefined ? {} : { clock: options.clock.now }),
+    sweep: false,
+    onService,
+  });
+  await server.load(app);
   await server.start();
-  if (service === undefined) throw new Error("createAfkApp did not hand out its service");
+  if (service === undefined || sweep === undefined) throw new Error("createAfkApp did not hand out its service and sweep");
   const afk = service;
+  const delivered: string[] = [];
   const baseUrl = `http://127.0.0.1:${port}`;
   let afkStopped = false;
 
@@ -153,20 +250,36 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await settle();
     await server.stop();
     await t3Client.close();
+    await stages.woodpeckerClient?.close();
+    await stages.kubeClient?.close();
     stopGuard();
   };
 
   return {
     github,
     t3,
+    woodpecker: stages.woodpecker,
+    kube: stages.kube,
     service: afk,
+    sweep,
     config,
     logs,
-    deliver: async (event, payload, id) => (await postDelivery(baseUrl, signDelivery({ event, payload, secret: WEBHOOK_SECRET, ...(id === undefined ? {} : { id }) }))).status,
+    delivered,
+    sweepOnce: async () => {
+      await settle();
+      const outcome = await afk.sweepOnce();
+      await settle();
+      return outcome;
+    },
+    deliver: async (event, payload, id) => {
+      delivered.push(event);
+      return (await postDelivery(baseUrl, signDelivery({ event, payload, secret: WEBHOOK_SECRET, ...(id === undefined ? {} : { id }) }))).status;
+    },
     settle,
     stopAfk,
     close: async () => {
       await stopAfk();
+      await stages.close();
       // Fakes handed in belong to the harness that made them.
       if (options.github === undefined) github.uninstall();
       if (options.t3 === undefined) await t3.close();
@@ -272,4 +385,21 @@ export function harnessPerTest(): (options?: HarnessOptions) => Promise<Harness>
     await harness.settle();
     return harness;
   };
+}
+
+/** The run record in afk's progress comment, beside any notices afk posted (escalated, shipped). */
+export function recordOf(h: Harness, issue: number, repo: string = REPO): RunRecord {
+  const withRecord = h.github.appComments(repo, issue).filter((comment) => comment.body.includes(RECORD_MARKER_PREFIX));
+  if (withRecord.length !== 1) throw new Error(`expected one progress comment on ${repo}#${issue}, found ${withRecord.length}`);
+  const decoded = decodeRecord(withRecord[0]?.body);
+  if (!decoded.ok) throw new Error(`the progress comment on ${repo}#${issue} does not decode: ${decoded.error.message}`);
+  return decoded.record;
+}
+
+/** The bodies of afk's comments other than the progress comment: the notices that ping a person. */
+export function noticesOf(h: Harness, issue: number, repo: string = REPO): string[] {
+  return h.github
+    .appComments(repo, issue)
+    .filter((comment) => !comment.body.includes(RECORD_MARKER_PREFIX))
+    .map((comment) => comment.body);
 }
