@@ -11,7 +11,8 @@
 // URL (a `kubectl proxy`, tests) reads no CA at all.
 
 import { Agent } from "undici";
-import { errorCode, toKubeLocalError } from "./kube-errors.js";
+import { errorCode } from "../http/http-common.js";
+import { toKubeLocalError } from "./kube-errors.js";
 import type { KubeResult } from "./kube-types.js";
 
 export interface KubeAgentOptions {

@@ -11,8 +11,8 @@
 //   (every call here is a GET).
 
 import { readFile as readFileFromDisk } from "node:fs/promises";
-import { setTimeout as sleep } from "node:timers/promises";
 import { request, type Agent } from "undici";
+import { pause, type HttpTimeouts, type RetryPolicy } from "../http/http-common.js";
 import { createKubeAgent } from "./kube-agent.js";
 import { parseDeployment } from "./kube-deployment.js";
 import { isKubeRetryable, toKubeHttpError, toKubeLocalError, toKubeTransportError } from "./kube-errors.js";
@@ -24,22 +24,11 @@ interface Answer {
   readonly text: string;
 }
 
-export interface KubeTimeouts {
-  readonly connectMs: number;
-  readonly headersMs: number;
-  readonly bodyMs: number;
-  /** The whole call: retries, their pauses and the 401 repeat included. */
-  readonly deadlineMs: number;
-}
+export type KubeTimeouts = HttpTimeouts;
 
 export const DEFAULT_KUBE_TIMEOUTS: KubeTimeouts = { connectMs: 5_000, headersMs: 10_000, bodyMs: 10_000, deadlineMs: 20_000 };
 
-export interface KubeRetryPolicy {
-  /** Extra attempts after the first. */
-  readonly retries: number;
-  /** The first pause; each further one doubles. */
-  readonly backoffMs: number;
-}
+export type KubeRetryPolicy = RetryPolicy;
 
 export const DEFAULT_KUBE_RETRY: KubeRetryPolicy = { retries: 2, backoffMs: 250 };
 
@@ -146,13 +135,3 @@ function decodeDeployment(what: string, answer: Answer): KubeResult<KubeDeployme
   return parsed.ok ? parsed : { ok: false, error: toKubeLocalError("invalid-response", what, `not a Deployment: ${parsed.why}`, answer.status) };
 }
 
-/** False when the deadline ran out during the pause. */
-async function pause(ms: number, deadline: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, undefined, { signal: deadline });
-    return true;
-  } catch {
-    // The sleep rejects only with the deadline's AbortError.
-    return false;
-  }
-}

@@ -5,6 +5,7 @@
 // bearer. No message built here quotes a request header, so the token never reaches
 // a log.
 
+import { errorCode, stringField, toShort, UNDICI_TIMEOUT_CODES } from "../http/http-common.js";
 import type { KubeError, KubeErrorCategory } from "./kube-types.js";
 
 /** Statuses worth retrying for a GET: the API server's priority and fairness answers 429. */
@@ -62,24 +63,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Admission and RBAC messages can be long: keep log lines short. */
-const MESSAGE_MAX_CHARS = 500;
-
-export function toShort(text: string | null): string | null {
-  return text === null || text.length <= MESSAGE_MAX_CHARS ? text : `${text.slice(0, MESSAGE_MAX_CHARS - 1)}…`;
-}
-
-function stringField(record: Record<string, unknown>, key: string): string | null {
-  const value = record[key];
-  return typeof value === "string" && value !== "" ? value : null;
-}
-
-/** undici's codes for its own per-phase timeouts. */
-const TIMEOUT_CODES: Readonly<Record<string, string>> = {
-  UND_ERR_CONNECT_TIMEOUT: "connecting timed out",
-  UND_ERR_HEADERS_TIMEOUT: "no response headers in time",
-  UND_ERR_BODY_TIMEOUT: "the response body stalled",
-};
 
 /** OpenSSL's verification failures, as Node reports them on the socket error. */
 const TLS_VERIFY_CODES: ReadonlySet<string> = new Set([
@@ -104,7 +87,7 @@ const TLS_VERIFY_CODES: ReadonlySet<string> = new Set([
 export function toKubeTransportError(what: string, error: unknown, deadlineMs: number | null): KubeError {
   if (deadlineMs !== null) return toKubeLocalError("timeout", what, `no answer within the ${deadlineMs} ms deadline`);
   const code = errorCode(error);
-  const timeout = code === null ? undefined : TIMEOUT_CODES[code];
+  const timeout = code === null ? undefined : UNDICI_TIMEOUT_CODES[code];
   if (timeout !== undefined) return toKubeLocalError("timeout", what, timeout);
   const text = toShort(error instanceof Error ? error.message : String(error)) ?? "";
   if (code !== null && isTlsCode(code)) {
@@ -118,12 +101,3 @@ export function isTlsCode(code: string): boolean {
   return TLS_VERIFY_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_");
 }
 
-/** The code of the error or of its cause (undici wraps some socket errors). */
-export function errorCode(error: unknown): string | null {
-  for (let current = error, depth = 0; depth < 3; depth += 1) {
-    if (typeof current !== "object" || current === null) return null;
-    if ("code" in current && typeof current.code === "string") return current.code;
-    current = "cause" in current ? current.cause : null;
-  }
-  return null;
-}

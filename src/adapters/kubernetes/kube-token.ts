@@ -3,7 +3,8 @@
 // token read once at start stops working after about an hour: the file is re-read at
 // least every `TOKEN_REFRESH_MS`, and at once after a 401 (see kube-client.ts).
 
-import { errorCode, toKubeLocalError } from "./kube-errors.js";
+import { errorCode } from "../http/http-common.js";
+import { toKubeLocalError } from "./kube-errors.js";
 import type { KubeResult } from "./kube-types.js";
 
 export const TOKEN_REFRESH_MS = 60_000;

@@ -10,9 +10,9 @@
 //   a repeated accepted id with the original sequence.
 
 import { readFile as readFileFromDisk } from "node:fs/promises";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, request, type Dispatcher } from "undici";
 import type { z } from "zod";
+import { decodeJson, pause, type HttpTimeouts, type RetryPolicy } from "../http/http-common.js";
 import { toProjectCreate, toThreadCreate, toTurnInterrupt, toTurnStart, type T3Command } from "./t3-commands.js";
 import { isRetryable, toHttpError, toInvalidResponse, toLocalError, toTransportError } from "./t3-errors.js";
 import {
@@ -25,22 +25,11 @@ import {
 } from "./t3-read-model.js";
 import type { T3Client, T3Result } from "./t3-types.js";
 
-export interface T3Timeouts {
-  readonly connectMs: number;
-  readonly headersMs: number;
-  readonly bodyMs: number;
-  /** The whole call, retries and their pauses included. */
-  readonly deadlineMs: number;
-}
+export type T3Timeouts = HttpTimeouts;
 
 export const DEFAULT_T3_TIMEOUTS: T3Timeouts = { connectMs: 5_000, headersMs: 15_000, bodyMs: 30_000, deadlineMs: 45_000 };
 
-export interface T3RetryPolicy {
-  /** Extra attempts for a GET after the first. */
-  readonly retries: number;
-  /** The first pause; each further one doubles. */
-  readonly backoffMs: number;
-}
+export type T3RetryPolicy = RetryPolicy;
 
 export const DEFAULT_T3_RETRY: T3RetryPolicy = { retries: 2, backoffMs: 250 };
 
@@ -160,26 +149,6 @@ export function createT3Client(options: T3ClientOptions): T3Client {
 }
 
 function decode<T>(what: string, status: number, text: string, schema: z.ZodType<T>): T3Result<T> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, error: toInvalidResponse(what, status, "the body is not JSON") };
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const issue = parsed.error.issues[0];
-  const where = issue === undefined || issue.path.length === 0 ? "body" : issue.path.join(".");
-  return { ok: false, error: toInvalidResponse(what, status, `${where}: ${issue?.message ?? "does not match the contract"}`) };
-}
-
-/** False when the deadline ran out during the pause. */
-async function pause(ms: number, deadline: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, undefined, { signal: deadline });
-    return true;
-  } catch (error) {
-    if (deadline.aborted) return false;
-    throw error;
-  }
+  const decoded = decodeJson(text, schema);
+  return decoded.ok ? decoded : { ok: false, error: toInvalidResponse(what, status, decoded.why) };
 }

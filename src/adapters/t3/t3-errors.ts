@@ -2,6 +2,7 @@
 // transport hands over a status and the body text, or what went wrong before a status.
 // No message built here quotes a request header, so the bearer never reaches a log.
 
+import { errorCode, stringField, toShort, UNDICI_TIMEOUT_CODES } from "../http/http-common.js";
 import type { T3Error, T3ErrorCategory } from "./t3-types.js";
 
 /** The fields T3 puts in every error body; any of them may be missing. */
@@ -84,24 +85,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Schema errors can quote a whole body back: keep log lines short. */
-const MESSAGE_MAX_CHARS = 500;
-
-function toShort(text: string | null): string | null {
-  return text === null || text.length <= MESSAGE_MAX_CHARS ? text : `${text.slice(0, MESSAGE_MAX_CHARS - 1)}…`;
-}
-
-function stringField(record: Record<string, unknown>, key: string): string | null {
-  const value = record[key];
-  return typeof value === "string" && value !== "" ? value : null;
-}
-
-/** undici's codes for its own per-phase timeouts. */
-const TIMEOUT_CODES: Readonly<Record<string, string>> = {
-  UND_ERR_CONNECT_TIMEOUT: "connecting timed out",
-  UND_ERR_HEADERS_TIMEOUT: "no response headers in time",
-  UND_ERR_BODY_TIMEOUT: "the response body stalled",
-};
 
 /**
  * A request that ended without a status. `deadlineMs` is set when the overall deadline
@@ -110,13 +93,9 @@ const TIMEOUT_CODES: Readonly<Record<string, string>> = {
 export function toTransportError(what: string, error: unknown, deadlineMs: number | null): T3Error {
   if (deadlineMs !== null) return toLocalError("timeout", what, `no answer within the ${deadlineMs} ms deadline`);
   const code = errorCode(error);
-  const timeout = code === null ? undefined : TIMEOUT_CODES[code];
+  const timeout = code === null ? undefined : UNDICI_TIMEOUT_CODES[code];
   if (timeout !== undefined) return toLocalError("timeout", what, timeout);
   const text = error instanceof Error ? error.message : String(error);
   return toLocalError("transient", what, `network error${code === null ? "" : ` ${code}`}: ${toShort(text) ?? ""}`);
 }
 
-function errorCode(error: unknown): string | null {
-  if (typeof error !== "object" || error === null || !("code" in error)) return null;
-  return typeof error.code === "string" ? error.code : null;
-}

@@ -10,7 +10,8 @@
 
 import { Agent, request, type Dispatcher } from "undici";
 // The sibling rollout adapter sorts socket errors the same way: one list of TLS codes.
-import { errorCode, isTlsCode, toShort } from "../kubernetes/kube-errors.js";
+import { errorCode, toShort } from "../http/http-common.js";
+import { isTlsCode } from "../kubernetes/kube-errors.js";
 import type { VersionUrlClient, VersionUrlError, VersionUrlErrorCategory, VersionUrlResult } from "./version-url-types.js";
 
 export const VERSION_BODY_MAX_BYTES = 64 * 1024;

@@ -10,30 +10,19 @@
 // - The repo id never changes for a repo, so a successful lookup is cached for the
 //   client's life; failures are not cached.
 
-import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, request, type Dispatcher } from "undici";
 import type { z } from "zod";
 import type { PipelineFact } from "../../core/observe-types.js";
+import { decodeJson, pause, type HttpTimeouts, type RetryPolicy } from "../http/http-common.js";
 import { isRetryable, toHttpError, toInvalidResponse, toLocalError, toTransportError } from "./woodpecker-errors.js";
 import { WoodpeckerPipelineListSchema, WoodpeckerPipelineSchema, WoodpeckerRepoSchema, WoodpeckerVersionSchema } from "./woodpecker-read-model.js";
 import type { FindPipelinesOptions, WoodpeckerClient, WoodpeckerResult } from "./woodpecker-types.js";
 
-export interface WoodpeckerTimeouts {
-  readonly connectMs: number;
-  readonly headersMs: number;
-  readonly bodyMs: number;
-  /** One method call: every page, retry and pause included. */
-  readonly deadlineMs: number;
-}
+export type WoodpeckerTimeouts = HttpTimeouts;
 
 export const DEFAULT_WOODPECKER_TIMEOUTS: WoodpeckerTimeouts = { connectMs: 5_000, headersMs: 15_000, bodyMs: 30_000, deadlineMs: 45_000 };
 
-export interface WoodpeckerRetryPolicy {
-  /** Extra attempts after the first. */
-  readonly retries: number;
-  /** The first pause; each further one doubles. */
-  readonly backoffMs: number;
-}
+export type WoodpeckerRetryPolicy = RetryPolicy;
 
 export const DEFAULT_WOODPECKER_RETRY: WoodpeckerRetryPolicy = { retries: 2, backoffMs: 250 };
 
@@ -206,26 +195,6 @@ function toRfc3339(unixSeconds: number): string {
 }
 
 function decode<T>(what: string, status: number, text: string, schema: z.ZodType<T>): WoodpeckerResult<T> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, error: toInvalidResponse(what, status, "the body is not JSON") };
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const issue = parsed.error.issues[0];
-  const where = issue === undefined || issue.path.length === 0 ? "body" : issue.path.join(".");
-  return { ok: false, error: toInvalidResponse(what, status, `${where}: ${issue?.message ?? "does not match the contract"}`) };
-}
-
-/** False when the deadline ran out during the pause. */
-async function pause(ms: number, deadline: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, undefined, { signal: deadline });
-    return true;
-  } catch (error) {
-    if (deadline.aborted) return false;
-    throw error;
-  }
+  const decoded = decodeJson(text, schema);
+  return decoded.ok ? decoded : { ok: false, error: toInvalidResponse(what, status, decoded.why) };
 }

@@ -2,6 +2,7 @@
 // status and the body text, or what went wrong before a status. No message built here
 // quotes a request header, so the bearer never reaches a log.
 
+import { errorCode, UNDICI_TIMEOUT_CODES } from "../http/http-common.js";
 import type { WoodpeckerError, WoodpeckerErrorCategory } from "./woodpecker-types.js";
 
 /** Statuses worth retrying for an idempotent GET (every Woodpecker call afk makes). */
@@ -51,12 +52,6 @@ function toBodyDetail(text: string): string | null {
   return flat.length <= BODY_MAX_CHARS ? flat : `${flat.slice(0, BODY_MAX_CHARS - 1)}…`;
 }
 
-/** undici's codes for its own per-phase timeouts. */
-const TIMEOUT_CODES: Readonly<Record<string, string>> = {
-  UND_ERR_CONNECT_TIMEOUT: "connecting timed out",
-  UND_ERR_HEADERS_TIMEOUT: "no response headers in time",
-  UND_ERR_BODY_TIMEOUT: "the response body stalled",
-};
 
 /**
  * A request that ended without a status. `deadlineMs` is set when the overall deadline
@@ -65,13 +60,9 @@ const TIMEOUT_CODES: Readonly<Record<string, string>> = {
 export function toTransportError(what: string, error: unknown, deadlineMs: number | null): WoodpeckerError {
   if (deadlineMs !== null) return toLocalError("timeout", what, `no answer within the ${deadlineMs} ms deadline`);
   const code = errorCode(error);
-  const timeout = code === null ? undefined : TIMEOUT_CODES[code];
+  const timeout = code === null ? undefined : UNDICI_TIMEOUT_CODES[code];
   if (timeout !== undefined) return toLocalError("timeout", what, timeout);
   const text = error instanceof Error ? error.message : String(error);
   return toLocalError("transient", what, `network error${code === null ? "" : ` ${code}`}: ${toBodyDetail(text) ?? "no detail"}`);
 }
 
-function errorCode(error: unknown): string | null {
-  if (typeof error !== "object" || error === null || !("code" in error)) return null;
-  return typeof error.code === "string" ? error.code : null;
-}

@@ -1,8 +1,8 @@
 // Kubernetes failures sorted into the categories the shell has one policy each for.
 
 import { describe, expect, it } from "vitest";
+import { errorCode } from "../../../src/adapters/http/http-common.js";
 import {
-  errorCode,
   isKubeRetryable,
   toKubeErrorCategory,
   toKubeHttpError,
