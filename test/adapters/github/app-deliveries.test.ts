@@ -2,39 +2,21 @@
 // OpenAPI description (test/support/github-openapi.ts).
 
 import nock from "nock";
-import { ProbotOctokit } from "probot";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DELIVERY_MAX_PAGES, createAppDeliveries, toRedeliveries, type RestDelivery } from "../../../src/adapters/github/app-deliveries.js";
 import type { Octokit } from "../../../src/adapters/github/github-client.js";
-import { assertNoOpenApiViolations, installGitHubOpenApiGuard } from "../../support/github-openapi.js";
+import { aTestOctokit, useGitHubNock } from "../../support/github-nock.js";
 
 const API = "https://api.github.com";
 const DELIVERIES = "/app/hook/deliveries";
 const SINCE = Date.parse("2026-01-01T12:00:00Z");
 
 function anOctokit(): Octokit {
-  return new ProbotOctokit({ auth: { token: "jwt" }, retry: { enabled: false }, throttle: { enabled: false } }) as Octokit;
+  return aTestOctokit("jwt");
 }
 
 const deliveries = createAppDeliveries(anOctokit(), () => SINCE);
-let uninstall: () => void = () => {};
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  uninstall = installGitHubOpenApiGuard();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  assertNoOpenApiViolations();
-  expect(pending).toEqual([]);
-});
-
-afterAll(() => {
-  uninstall();
-  nock.enableNetConnect();
-});
+useGitHubNock();
 
 type Outcome = "ok" | "500" | "timeout";
 

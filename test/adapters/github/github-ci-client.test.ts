@@ -2,11 +2,10 @@
 // OpenAPI description (test/support/github-openapi.ts).
 
 import nock from "nock";
-import { ProbotOctokit } from "probot";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEtagCache, createGitHubCiClient, toLogWithoutTimestamps, type GitHubCiClient } from "../../../src/adapters/github/github-ci-client.js";
 import type { Octokit } from "../../../src/adapters/github/github-client.js";
-import { assertNoOpenApiViolations, installGitHubOpenApiGuard } from "../../support/github-openapi.js";
+import { aTestOctokit, useGitHubNock } from "../../support/github-nock.js";
 
 const API = "https://api.github.com";
 const BLOB = "https://pipelines.actions.githubusercontent.com";
@@ -17,31 +16,14 @@ const CHECKS = `/repos/acme/widgets/commits/${SHA}/check-runs`;
 const STATUS = `/repos/acme/widgets/commits/${SHA}/status`;
 
 function anOctokit(): Octokit {
-  return new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } }) as Octokit;
+  return aTestOctokit();
 }
 
 function aClient(): GitHubCiClient {
   return createGitHubCiClient(anOctokit(), { clock: () => NOW, etags: createEtagCache() });
 }
 
-let uninstall: () => void = () => {};
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  uninstall = installGitHubOpenApiGuard();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  assertNoOpenApiViolations();
-  expect(pending).toEqual([]);
-});
-
-afterAll(() => {
-  uninstall();
-  nock.enableNetConnect();
-});
+useGitHubNock();
 
 function aCheckRun(id: number, extra: Record<string, unknown> = {}) {
   return {

@@ -2,39 +2,21 @@
 // description: a call the real GitHub would refuse fails the test.
 
 import nock from "nock";
-import { ProbotOctokit } from "probot";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAppClient } from "../../../src/adapters/github/app-client.js";
 import { createGitHubClient, type Octokit } from "../../../src/adapters/github/github-client.js";
-import { assertNoOpenApiViolations, installGitHubOpenApiGuard } from "../../support/github-openapi.js";
+import { aTestOctokit, useGitHubNock } from "../../support/github-nock.js";
 
 const API = "https://api.github.com";
 const REPO = "acme/widgets";
 const NOW = 1_700_000_000_000;
 
 function anOctokit(): Octokit {
-  return new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } }) as Octokit;
+  return aTestOctokit();
 }
 
 const client = createGitHubClient(anOctokit(), () => NOW);
-let uninstall: () => void = () => {};
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  uninstall = installGitHubOpenApiGuard();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  assertNoOpenApiViolations();
-  expect(pending).toEqual([]);
-});
-
-afterAll(() => {
-  uninstall();
-  nock.enableNetConnect();
-});
+useGitHubNock();
 
 function anIssue(number: number, extra: Record<string, unknown> = {}) {
   return {
