@@ -3,9 +3,8 @@
 // Text from outside (reasons quote agents and errors) is escaped so that echoing it
 // never formats, links or pings anyone.
 
-import { escapeMarkdown } from "./render-markdown.js";
+import { escapeMarkdown, toLink } from "./render-markdown.js";
 import { toDuration } from "./render-time.js";
-import { toSha7 } from "./run-record.js";
 import type { RunRecord } from "./types.js";
 
 /** The rollout detail when a newer commit's image is live (it contains this commit). */
@@ -35,23 +34,29 @@ export function renderEscalationNotice(record: RunRecord, reason: string): strin
 }
 
 function toStagesText(record: RunRecord): string {
-  const { deploy, rollout } = record.stages;
-  const deployText = deploy === null || deploy.verdict === "skipped" ? "deploy skipped (not configured)" : "deployed";
+  const { ci, deploy, rollout } = record.stages;
+  const ciText = toLink("CI green", ci?.url ?? null);
+  const deployText = deploy === null || deploy.verdict === "skipped" ? "deploy skipped (not configured)" : toLink("deployed", deploy.url);
   const rolloutText =
     rollout === null || rollout.verdict === "skipped"
       ? "rollout skipped (not configured)"
       : rollout.detail !== null && rollout.detail.startsWith(SUPERSEDED_ROLLOUT)
         ? "rolled out (a newer commit that contains it is live)"
-        : "rolled out";
-  return `CI green, ${deployText}, ${rolloutText}`;
+        : toLink("rolled out", rollout.url);
+  return `${ciText}, ${deployText}, ${rolloutText}`;
 }
 
-/** The record is the shipped one (endedAt set). */
+/**
+ * The record is the shipped one (endedAt set). The full sha is written out: GitHub
+ * links it to the commit by itself. Stage links go to the CI run, the pipeline and the
+ * rollout evidence when afk has them.
+ */
 export function renderShippedNotice(record: RunRecord): string {
   const { dispatchedAt, endedAt } = record;
   const elapsed = dispatchedAt === null || endedAt === null ? 0 : endedAt - dispatchedAt;
+  const commit = record.sha === null ? "" : /^[0-9a-f]{7,40}$/.test(record.sha) ? ` ${record.sha}` : ` ${escapeMarkdown(record.sha)}`;
   return [
-    `Shipped ${escapeMarkdown(toSha7(record.sha))}: ${toStagesText(record)}, in ${toDuration(elapsed)},`,
+    `Shipped${commit}: ${toStagesText(record)}, in ${toDuration(elapsed)},`,
     `${toCount(record.turns, "turn")}, ${toCount(record.fixForwardsTotal, "fix-forward")}.`,
     "Details in the progress comment above.",
   ].join(" ");

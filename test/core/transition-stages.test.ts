@@ -277,7 +277,7 @@ describe("RolloutObserved", () => {
     expect(effectOf(result.effects, "CloseIssue").reason).toBe("completed");
     expect(effectOf(result.effects, "ReconcileRepo").repo).toBe("acme/widgets");
     expect(effectOf(result.effects, "PostComment").body).toBe(
-      "Shipped aaaaaaa: CI green, deployed, rolled out, in 1 h 05 min, 3 turns, 1 fix-forward. Details in the progress comment above.",
+      `Shipped ${"a".repeat(40)}: CI green, deployed, rolled out, in 1 h 05 min, 3 turns, 1 fix-forward. Details in the progress comment above.`,
     );
   });
 
@@ -320,11 +320,25 @@ describe("shipping", () => {
     expect(result.record.turn?.state).toBe("ended");
   });
 
+  it("the notice links the CI run, the pipeline and the rollout evidence when afk has them", () => {
+    const late = T0 + 65 * MINUTE;
+    const stages = {
+      ci: aStage({ verdict: "green", url: "https://github.com/acme/widgets/actions/runs/9" }),
+      deploy: aStage({ verdict: "green", url: "https://ci.example.com/repos/3/pipeline/12" }),
+      rollout: aStage({ since: late - MINUTE, url: "https://widgets.example.com/version" }),
+    };
+    const record = inStage("rolling-out", FULL_PIPELINE, { stages });
+    const body = effectOf(step(record, ev.rollout({ verdict: "green", url: "https://widgets.example.com/version" }), late).effects, "PostComment").body;
+    expect(body).toContain("[CI green](https://github.com/acme/widgets/actions/runs/9)");
+    expect(body).toContain("[deployed](https://ci.example.com/repos/3/pipeline/12)");
+    expect(body).toContain("[rolled out](https://widgets.example.com/version)");
+  });
+
   it("the notice counts in the singular and names skipped stages", () => {
     const record = inStage("ci", aRepoConfig(), { turns: 1, fixForwardsTotal: 0, dispatchedAt: T0 });
     const body = effectOf(step(record, ev.ci({ verdict: "green" }), T0 + 40_000).effects, "PostComment").body;
     expect(body).toBe(
-      "Shipped aaaaaaa: CI green, deploy skipped (not configured), rollout skipped (not configured), in 40 s, 1 turn, 0 fix-forwards. Details in the progress comment above.",
+      `Shipped ${"a".repeat(40)}: CI green, deploy skipped (not configured), rollout skipped (not configured), in 40 s, 1 turn, 0 fix-forwards. Details in the progress comment above.`,
     );
   });
 

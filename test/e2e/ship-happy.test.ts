@@ -60,7 +60,7 @@ describe("the happy path", () => {
     const issue = h.github.issue(REPO, 4);
     expect(issue).toMatchObject({ state: "closed", state_reason: "completed" });
     expect(issue.labels).toEqual([]);
-    expect(noticesOf(h, 4)).toEqual([expect.stringMatching(new RegExp(`^Shipped ${commit.sha.slice(0, 7)}: CI green, deployed, rolled out, in 17 min, 1 turn, 0 fix-forwards\\.`))]);
+    expect(noticesOf(h, 4)).toEqual([expect.stringMatching(new RegExp(`^Shipped ${commit.sha}: \\[CI green\\]\\(https://[^)]+/actions/runs/\\d+\\), \\[deployed\\]\\(http[^)]+/pipeline/\\d+\\), rolled out, in 17 min, 1 turn, 0 fix-forwards\\.`))]);
 
     // The lock is free: the queued issue starts now, not at the next sweep.
     expect(recordOf(h, 5)).toMatchObject({ phase: "dispatched", threadId: threadOf(5) });
