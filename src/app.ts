@@ -16,6 +16,7 @@ import type { VersionUrlClient } from "./adapters/version-url/version-url-types.
 import { createWoodpeckerClient } from "./adapters/woodpecker/woodpecker-client.js";
 import type { WoodpeckerClient } from "./adapters/woodpecker/woodpecker-types.js";
 import type { OperatorConfig } from "./core/config-types.js";
+import { toWoodpeckerNudge } from "./core/decide-deploy.js";
 import { describeArming } from "./core/describe-arming.js";
 import type { Actor } from "./core/types.js";
 import { AfkService } from "./shell/afk-service.js";
@@ -147,9 +148,11 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     // (the sweep would see the same a little later).
     app.on(["workflow_run", "check_run", "status", "push"], async (context) => {
       const { repo, installationId } = toNudgeBase(context.payload);
+      const payload = context.payload;
+      const pipeline = "context" in payload && "target_url" in payload ? toWoodpeckerNudge(payload.context, payload.target_url) : null;
       await once(context, repo, async () => {
         if (installationId === null) return;
-        await service.onCiNudge(repo, installationId);
+        await service.onCiNudge(repo, installationId, pipeline);
       });
     });
 

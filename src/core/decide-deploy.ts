@@ -78,6 +78,12 @@ export function decideDeploy(input: DeployInput): DeployDecision {
 const STATUS_TARGET = /^https?:\/\/[^/?#]+(?:\/[^?#]*)?\/repos\/([1-9]\d{0,14})\/pipeline\/([1-9]\d{0,14})(?:\/[^/?#]+)?\/?(?:[?#].*)?$/;
 
 /** The pipeline a Woodpecker commit status points at (a nudge; the poll stays authoritative). */
+/** The pipeline a `status` webhook names, when Woodpecker posted it (`ci/woodpecker/…`). */
+export function toWoodpeckerNudge(context: string, targetUrl: string | null): { repoId: number; number: number } | null {
+  if (!context.toLowerCase().startsWith("ci/woodpecker/") || targetUrl === null) return null;
+  return parseWoodpeckerStatusTarget(targetUrl);
+}
+
 export function parseWoodpeckerStatusTarget(targetUrl: string): { repoId: number; number: number } | null {
   const match = STATUS_TARGET.exec(targetUrl.trim());
   if (match === null) return null;

@@ -22,7 +22,7 @@ import { DeliveryLog } from "./delivery-log.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { loadRun } from "./load-run.js";
 import type { Log } from "./log.js";
-import { observeAgent, observeCi, observeCommits, observeDeploy, observeRollout, type ObserveDeps, type Seen } from "./observe-run.js";
+import { observeAgent, observeCi, observeCommits, observeDeploy, observeRollout, type ObserveDeps, type PipelineHint, type Seen } from "./observe-run.js";
 import { ReconcileError, readRepoFacts, reconcileRepo, type LabelHint, type ReconcileDeps } from "./reconcile-repo.js";
 import { RunIndex } from "./run-index.js";
 import type { SweepOutcome } from "./sweep.js";
@@ -130,14 +130,14 @@ export class AfkService {
   }
 
   /** A CI, deploy or push fact for a repo: observe its runs in flight now. */
-  async onCiNudge(repo: string, installationId: number): Promise<void> {
+  async onCiNudge(repo: string, installationId: number, pipeline: PipelineHint | null = null): Promise<void> {
     this.rememberInstallation(repo, installationId);
     if (!this.isArmedFor(repo) || this.#activeRuns(repo).length === 0) return;
-    await this.observe(repo, installationId, null);
+    await this.observe(repo, installationId, null, pipeline);
   }
 
   /** Observes every run in flight in a repo, applying each event as it is seen. Throws on the first failed read or effect. */
-  async observe(repo: string, installationId: number, shell: T3Shell | null): Promise<number> {
+  async observe(repo: string, installationId: number, shell: T3Shell | null, pipeline: PipelineHint | null = null): Promise<number> {
     if (!this.isArmedFor(repo)) return 0;
     return this.queue.run(repo, async () => {
       const runs = this.#activeRuns(repo);
@@ -147,7 +147,7 @@ export class AfkService {
       const t3Shell = shell ?? (await this.#readShell());
       const failures: string[] = [];
       for (const record of runs) {
-        const failure = await this.#observeRun(record, github, facts.defaultBranch, installationId, t3Shell);
+        const failure = await this.#observeRun(record, github, facts.defaultBranch, installationId, t3Shell, pipeline);
         if (failure !== null) failures.push(`${repo}#${record.issue}: ${failure}`);
       }
       if (failures.length > 0) throw new ReconcileError(failures.join("; "));
@@ -264,7 +264,14 @@ export class AfkService {
   }
 
   /** Runs the observers in order, applying each event before the next looks. Returns a failure, or null. */
-  async #observeRun(start: RunRecord, github: GitHubClient, defaultBranch: string, installationId: number, shell: T3Shell | null): Promise<string | null> {
+  async #observeRun(
+    start: RunRecord,
+    github: GitHubClient,
+    defaultBranch: string,
+    installationId: number,
+    shell: T3Shell | null,
+    pipeline: PipelineHint | null,
+  ): Promise<string | null> {
     const deps: ObserveDeps = {
       github: await this.#deps.githubCiFor(installationId),
       t3: this.#deps.t3,
@@ -289,7 +296,7 @@ export class AfkService {
     if (!(await apply(await observeAgent(record, shell, deps)))) return failures.join("; ") || "applying the agent's event failed";
     const { seen, commits } = await observeCommits(record, deps);
     if (!(await apply(seen))) return failures.join("; ") || "applying the push failed";
-    for (const observe of [() => observeCi(record, deps), () => observeDeploy(record, deps), () => observeRollout(record, commits, deps)]) {
+    for (const observe of [() => observeCi(record, deps), () => observeDeploy(record, deps, pipeline), () => observeRollout(record, commits, deps)]) {
       if (!(await apply(await observe()))) return failures.join("; ") || "applying a stage event failed";
     }
     if (!(await apply({ event: { kind: "Ticked" }, failure: null }))) return "applying the budgets failed";

@@ -118,8 +118,18 @@ async function withLogTails(repo: string, failures: readonly CheckFailure[], run
   return failures.map((failure) => ({ ...failure, logTail: tails.get(failure.name.toLowerCase()) ?? failure.logTail }));
 }
 
+/** A pipeline named by a Woodpecker `status` webhook: read it fresh, beside the list. */
+export interface PipelineHint {
+  readonly repoId: number;
+  readonly number: number;
+}
+
 /** The deploy pipeline for the followed sha (Woodpecker). */
-export async function observeDeploy(record: RunRecord, deps: Pick<ObserveDeps, "woodpecker" | "woodpeckerUrl" | "defaultBranch">): Promise<Seen> {
+export async function observeDeploy(
+  record: RunRecord,
+  deps: Pick<ObserveDeps, "woodpecker" | "woodpeckerUrl" | "defaultBranch">,
+  hint: PipelineHint | null = null,
+): Promise<Seen> {
   const sha = record.sha;
   const repo = record.repoConfig.woodpeckerRepo;
   if (record.phase !== "deploying" || sha === null || repo === null) return NOTHING;
@@ -129,7 +139,12 @@ export async function observeDeploy(record: RunRecord, deps: Pick<ObserveDeps, "
   const since = (record.pushedAt ?? record.dispatchedAt ?? 0) - LOOKBACK_MS;
   const pipelines = await deps.woodpecker.findPipelines(repoId.value, { branch: deps.defaultBranch, after: Math.floor(since / 1000) });
   if (!pipelines.ok) return failed("listing Woodpecker pipelines", pipelines.error);
-  const decision = decideDeploy({ sha, branch: deps.defaultBranch, pipelines: pipelines.value, woodpeckerUrl: deps.woodpeckerUrl, repoId: repoId.value });
+  let listed = pipelines.value;
+  if (hint !== null && hint.repoId === repoId.value) {
+    const named = await deps.woodpecker.getPipeline(repoId.value, hint.number);
+    if (named.ok) listed = [named.value, ...listed.filter((pipeline) => pipeline.number !== hint.number)];
+  }
+  const decision = decideDeploy({ sha, branch: deps.defaultBranch, pipelines: listed, woodpeckerUrl: deps.woodpeckerUrl, repoId: repoId.value });
   return { event: { kind: "DeployObserved", sha, verdict: decision.verdict, url: decision.url, detail: decision.detail }, failure: null };
 }
 

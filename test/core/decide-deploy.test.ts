@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { decideDeploy, parseWoodpeckerStatusTarget, toPipelineUrl, type DeployInput } from "../../src/core/decide-deploy.js";
+import { decideDeploy, parseWoodpeckerStatusTarget, toPipelineUrl, type DeployInput, toWoodpeckerNudge } from "../../src/core/decide-deploy.js";
 import type { PipelineFact } from "../../src/core/observe-types.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -137,5 +137,17 @@ describe("parseWoodpeckerStatusTarget", () => {
     ["", null],
   ])("%j parses to %j", (url, expected) => {
     expect(parseWoodpeckerStatusTarget(url)).toEqual(expected);
+  });
+});
+
+describe("toWoodpeckerNudge", () => {
+  it.each([
+    ["ci/woodpecker/push/deploy", "https://ci.example.com/repos/3/pipeline/12/deploy", { repoId: 3, number: 12 }],
+    ["CI/Woodpecker/push/deploy", "https://ci.example.com/repos/3/pipeline/12", { repoId: 3, number: 12 }],
+    ["ci/woodpecker/push/deploy", null, null],
+    ["ci/other/push", "https://ci.example.com/repos/3/pipeline/12", null],
+    ["ci/woodpecker/push/deploy", "https://example.com/elsewhere", null],
+  ])("context %s with target %s → %j", (context, target, expected) => {
+    expect(toWoodpeckerNudge(context, target)).toEqual(expected);
   });
 });

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { applyReady, harnessPerTest, IN_PROGRESS, noticesOf, READY, recordOf, REPO, t3Commands } from "./harness.js";
-import { agentCommits, agentEnds, aFailingLog, ciRuns, deliverOk, DEPLOYMENT, dispatched, keelDeploys, MINUTE_MS, NAMESPACE, pipelineEnds, pipelineFor, startWorld, threadOf } from "./ship-world.js";
+import { agentCommits, agentEnds, aFailingLog, ciRuns, deliverOk, DEPLOYMENT, dispatched, keelDeploys, MINUTE_MS, NAMESPACE, pipelineEnds, pipelineFor, startWorld, threadOf, toDeploying } from "./ship-world.js";
 
 const started = harnessPerTest();
 
@@ -169,5 +169,25 @@ describe("a re-run", () => {
     expect(recordOf(h, 4)).toMatchObject({ phase: "shipped", sha: commit.sha, fixForwardsTotal: 0, stages: { ci: { verdict: "green" }, deploy: { verdict: "skipped" }, rollout: { verdict: "skipped" } } });
     expect(t3Commands(h).filter((type) => type === "thread.turn.start")).toHaveLength(1);
     expect(t3Commands(h)).toContain("thread.turn.interrupt");
+  });
+});
+
+describe("Woodpecker's commit status", () => {
+  it("nudges: afk reads the pipeline the status names and moves on without waiting for a sweep", async () => {
+    const world = await startWorld(started);
+    const { h } = world;
+    const { sha } = await toDeploying(world, 4);
+    const number = pipelineFor(world, sha);
+    pipelineEnds(world, number, "success");
+    const woodpecker = h.woodpecker;
+    if (woodpecker === null || world.woodpeckerRepoId === null) throw new Error("no Woodpecker");
+    const targetUrl = `${woodpecker.url}/repos/${world.woodpeckerRepoId}/pipeline/${number}/deploy`;
+    const status = h.github.addStatus(REPO, { sha, context: "ci/woodpecker/push/deploy", state: "success", targetUrl });
+
+    expect(await h.deliver("status", h.github.statusPayload(REPO, status.id))).toBe(200);
+    await h.settle();
+
+    expect(recordOf(h, 4)).toMatchObject({ phase: "rolling-out", stages: { deploy: { verdict: "green" } } });
+    expect(woodpecker.requests.some((request) => request.path === `/api/repos/${world.woodpeckerRepoId}/pipelines/${number}`)).toBe(true);
   });
 });
