@@ -12,6 +12,9 @@ import { isDeepEqual, isStorableId, toCurrentStage, toKey, toLogin, toShown, toU
 import type { Effect, Phase, RunEvent, RunRecord, Transition } from "./types.js";
 
 type HumanResumed = Extract<RunEvent, { kind: "HumanResumed" }>;
+
+/** The history note of a retry from scratch: the approval of the attempt it queues. */
+export const RETRY_NOTE_PREFIX = "retry from scratch requested by ";
 type Cancelled = Extract<RunEvent, { kind: "Cancelled" }>;
 type DoorbellRung = Extract<RunEvent, { kind: "DoorbellRung" }>;
 
@@ -63,7 +66,7 @@ export function transitionRetried(record: RunRecord, requestedBy: string, now: n
   const stopped = toInterrupted(record);
   const attempt = record.attempt + 1;
   const retried: RunRecord = {
-    ...withPhase(stopped.record, "queued", `retry from scratch requested by ${by}: attempt ${attempt}`, now),
+    ...withPhase(stopped.record, "queued", `${RETRY_NOTE_PREFIX}${by}: attempt ${attempt}`, now),
     attempt,
     threadId: toThreadId({ ...toKey(record), attempt }),
     labeler: by,

@@ -8,8 +8,9 @@ import type { GitHubClient, RepoFacts } from "../adapters/github/github-client.j
 import type { GitHubResult } from "../adapters/github/github-error.js";
 import type { Role } from "../core/types.js";
 import { decideDispatch, toQueuedReason } from "../core/decide-dispatch.js";
+import { toRetryTrust } from "../core/decide-retry-trust.js";
 import { decideTrust, needsRoleLookup } from "../core/decide-trust.js";
-import type { ReadyIssue, RepoOwner } from "../core/dispatch-types.js";
+import type { ReadyIssue, RepoOwner, TrustDecision } from "../core/dispatch-types.js";
 import { parseBlockers } from "../core/parse-blockers.js";
 import { parseRepoConfig } from "../core/repo-config.js";
 import { toNextAttempt, toRunsInFlight, type ReadyWithRecord } from "../core/runs-in-flight.js";
@@ -61,10 +62,14 @@ export async function reconcileRepo(repo: string, installationId: number, github
   const ready: ReadyIssue[] = [];
   // Blocker states read once per reconcile, however many issues name the same blocker.
   const blockerStates = new Map<string, Blocker["state"]>();
-  for (const { issue } of candidates) ready.push(await toReadyIssue(issue, facts.owner, github, hint, blockerStates, deps));
+  for (const { issue, record } of candidates) ready.push(await toReadyIssue(issue, record, facts.owner, github, hint, blockerStates, deps));
   watchBlockers(repo, ready, deps.blockerWatch);
   const decision = decideDispatch({ config, ready, runs });
   const failed: string[] = [];
+  for (const { issue, record } of withRecords) {
+    if (record?.phase !== "escalated") continue;
+    if (!(await resumeFromGitHub(issue, record, facts.owner, github, hint, deps))) failed.push(`resuming #${issue.number}`);
+  }
   for (const held of decision.held) if (!(await tellHeld(held.issue, held.reason, installationId, github, deps))) failed.push(`telling #${held.issue.issue.number} why it waits`);
   for (const picked of decision.dispatch) if (!(await dispatch(picked, facts, installationId, github, deps))) failed.push(`dispatching #${picked.issue.number}`);
   // Each failed step was logged where it failed. Throwing keeps the webhook delivery
@@ -107,17 +112,41 @@ async function readLiveThreadIds(deps: ReconcileDeps): Promise<ReadonlySet<strin
   return new Set(snapshot.value.threads.filter((thread) => thread.deletedAt === null && thread.archivedAt === null).map((thread) => thread.id));
 }
 
+/** The ready label applied again to an escalated issue: a trusted person resumes the same thread. */
+async function resumeFromGitHub(issue: Issue, record: RunRecord, owner: RepoOwner, github: GitHubClient, hint: LabelHint | null, deps: ReconcileDeps): Promise<boolean> {
+  const { labeler, trust } = await readTrust(issue, null, owner, github, hint, deps);
+  if (!trust.trusted || labeler === null) {
+    deps.log.info({ repo: issue.repo, issue: issue.number, why: trust.why }, "ready label on an escalated issue, not from a trusted person: not resumed");
+    return true;
+  }
+  return step(record, { kind: "HumanResumed", by: labeler.login, via: "github", text: null }, github, deps);
+}
+
+async function readTrust(
+  issue: Issue,
+  record: RunRecord | null,
+  owner: RepoOwner,
+  github: GitHubClient,
+  hint: LabelHint | null,
+  deps: ReconcileDeps,
+): Promise<{ readonly labeler: Actor | null; readonly trust: TrustDecision }> {
+  const labeler = hint !== null && hint.issue === issue.number ? hint.labeler : orThrow(await github.findLatestLabeler(issue.repo, issue.number, deps.config.labels.ready), "finding who applied the ready label");
+  const retry = toRetryTrust(record, labeler);
+  if (retry !== null) return { labeler, trust: retry };
+  const role = labeler !== null && needsRoleLookup(labeler, owner, deps.config) ? await readRole(issue.repo, labeler.login, github, deps) : null;
+  return { labeler, trust: decideTrust({ labeler, role, repoOwner: owner, config: deps.config }) };
+}
+
 async function toReadyIssue(
   issue: Issue,
+  record: RunRecord | null,
   owner: RepoOwner,
   github: GitHubClient,
   hint: LabelHint | null,
   blockerStates: Map<string, Blocker["state"]>,
   deps: ReconcileDeps,
 ): Promise<ReadyIssue> {
-  const labeler = hint !== null && hint.issue === issue.number ? hint.labeler : orThrow(await github.findLatestLabeler(issue.repo, issue.number, deps.config.labels.ready), "finding who applied the ready label");
-  const role = labeler !== null && needsRoleLookup(labeler, owner, deps.config) ? await readRole(issue.repo, labeler.login, github, deps) : null;
-  const trust = decideTrust({ labeler, role, repoOwner: owner, config: deps.config });
+  const { labeler, trust } = await readTrust(issue, record, owner, github, hint, deps);
   const blockers = await readBlockers(issue, github, blockerStates);
   return { issue, labeler, trust, blockers };
 }
