@@ -53,7 +53,8 @@ export function transitionResumed(record: RunRecord, event: HumanResumed, now: n
     { kind: "AddLabels", labels: [config.labels.inProgress] },
   ];
   if (event.via === "slack" && record.doorbell !== null) {
-    effects.push({ kind: "ReplyInDoorbellThread", text: "Relayed to the agent; the run resumed." });
+    const { channel, ts } = record.doorbell;
+    effects.push({ kind: "ReplyInDoorbellThread", channel, threadTs: ts, text: "Relayed to the agent; the run resumed." });
   }
   effects.push(toUpsert(resumed));
   return { record: resumed, effects };

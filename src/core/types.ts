@@ -284,7 +284,7 @@ export type Effect =
   /** Post the doorbell, or update it when the record already names one. */
   | { readonly kind: "RingDoorbell"; readonly record: RunRecord }
   | { readonly kind: "UpdateDoorbell"; readonly record: RunRecord; readonly note: string }
-  | { readonly kind: "ReplyInDoorbellThread"; readonly text: string }
+  | { readonly kind: "ReplyInDoorbellThread"; readonly channel: string; readonly threadTs: string; readonly text: string }
   /** The repo's lock is free: reconcile it now, not at the next sweep. */
   | { readonly kind: "ReconcileRepo"; readonly repo: RepoName };
 

@@ -66,7 +66,7 @@ describe("HumanResumed", () => {
       purpose: "relay",
       text: renderRelayPrompt({ from: "U0ALICE", via: "slack", text: "Use blue." }),
     });
-    expect(effectOf(result.effects, "ReplyInDoorbellThread").text).toBe("Relayed to the agent; the run resumed.");
+    expect(effectOf(result.effects, "ReplyInDoorbellThread")).toMatchObject({ channel: DOORBELL.channel, threadTs: DOORBELL.ts, text: "Relayed to the agent; the run resumed." });
     expect(result.record.turn?.kind).toBe("relay");
   });
 
