@@ -1,0 +1,72 @@
+// Slack Web API failures mapped to categories. Slack answers almost every failure with
+// HTTP 200 and `{ ok: false, error: "<code>" }` (https://docs.slack.dev/apis/web-api/#errors);
+// `@slack/web-api` throws them as coded errors, which this file sorts. No message built
+// here quotes a request, so the token never reaches a log.
+
+import { webApi } from "@slack/bolt";
+import type { SlackError, SlackErrorCategory } from "./slack-types.js";
+
+const CODE_CATEGORIES: Readonly<Record<string, SlackErrorCategory>> = {
+  not_authed: "unauthorized",
+  invalid_auth: "unauthorized",
+  token_revoked: "unauthorized",
+  token_expired: "unauthorized",
+  account_inactive: "unauthorized",
+  missing_scope: "unauthorized",
+  not_allowed_token_type: "unauthorized",
+  no_permission: "unauthorized",
+  channel_not_found: "not-found",
+  message_not_found: "not-found",
+  thread_not_found: "not-found",
+  user_not_found: "not-found",
+  user_not_in_channel: "not-found",
+  ratelimited: "rate-limited",
+  rate_limited: "rate-limited",
+  internal_error: "transient",
+  fatal_error: "transient",
+  service_unavailable: "transient",
+  request_timeout: "transient",
+};
+
+export function toCodeCategory(code: string): SlackErrorCategory {
+  return CODE_CATEGORIES[code] ?? "invalid-request";
+}
+
+function toHttpCategory(status: number): SlackErrorCategory {
+  if (status === 401 || status === 403) return "unauthorized";
+  if (status === 429) return "rate-limited";
+  if (status >= 500 || status === 408) return "transient";
+  return "invalid-request";
+}
+
+function hasCode(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && "code" in error && typeof error.code === "string";
+}
+
+/** What `WebClient` threw for `method`, as a value. */
+export function toSlackError(method: string, error: unknown): SlackError {
+  if (hasCode(error)) {
+    const coded = error as unknown as Record<string, unknown>;
+    switch (error.code) {
+      case webApi.ErrorCode.PlatformError: {
+        const code = String((coded.data as { error?: unknown } | undefined)?.error ?? "unknown_error");
+        return { category: toCodeCategory(code), code, message: `Slack ${method} failed: ${code}` };
+      }
+      case webApi.ErrorCode.RateLimitedError:
+        return { category: "rate-limited", code: "ratelimited", message: `Slack ${method} was rate limited; retry after ${String(coded.retryAfter)} s` };
+      case webApi.ErrorCode.HTTPError: {
+        const status = Number(coded.statusCode);
+        return { category: toHttpCategory(status), code: null, message: `Slack ${method} answered HTTP ${status}` };
+      }
+      case webApi.ErrorCode.RequestError:
+        return { category: "transient", code: null, message: `Slack ${method} did not answer: ${toCause(coded.original)}` };
+    }
+  }
+  // Anything else came from below the client (an abort, a rate-limit header it could not read).
+  return { category: "transient", code: null, message: `Slack ${method} failed: ${toCause(error)}` };
+}
+
+function toCause(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length <= 200 ? text : `${text.slice(0, 199)}…`;
+}
