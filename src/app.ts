@@ -1,12 +1,15 @@
 // Probot wiring only: it turns GitHub events into nudges for the shell. Decisions live
 // in src/core; I/O lives in src/adapters; state lives in the AfkService.
 
-import type { ApplicationFunction, Context, Probot } from "probot";
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import { createAppClient } from "./adapters/github/app-client.js";
 import { createAppDeliveries } from "./adapters/github/app-deliveries.js";
 import { createEtagCache, createGitHubCiClient } from "./adapters/github/github-ci-client.js";
 import { createGitHubClient, type Octokit } from "./adapters/github/github-client.js";
 import { createKubeClient } from "./adapters/kubernetes/kube-client.js";
+import { createSlackClient } from "./adapters/slack/slack-client.js";
+import { createSlackReceiver } from "./adapters/slack/slack-receiver.js";
+import type { SlackClient } from "./adapters/slack/slack-types.js";
 import type { KubeClient } from "./adapters/kubernetes/kube-types.js";
 import { toActor } from "./adapters/github/github-mapping.js";
 import { createT3Client } from "./adapters/t3/t3-client.js";
@@ -33,6 +36,7 @@ export interface AfkOptions {
   readonly woodpecker?: WoodpeckerClient | null;
   readonly kube?: KubeClient | null;
   readonly versionUrl?: VersionUrlClient | null;
+  readonly slack?: SlackClient | null;
   readonly clock?: () => number;
   /** False keeps the periodic sweep from starting (tests run sweeps by hand). */
   readonly sweep?: boolean;
@@ -55,7 +59,7 @@ function toNudgeBase(payload: RepoPayload): { repo: string; installationId: numb
 }
 
 export function createAfkApp(options: AfkOptions): ApplicationFunction {
-  return (app: Probot) => {
+  return async (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
     const { config } = options;
     const arming = describeArming(config);
     if (arming.armed) app.log.info(arming.message);
@@ -63,6 +67,7 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     const clock = options.clock ?? Date.now;
     const t3 = options.t3 !== undefined ? options.t3 : config.t3.baseUrl === null ? null : createT3Client({ baseUrl: config.t3.baseUrl, token: config.t3.token, tokenFile: config.t3.tokenFile });
     const etags = createEtagCache();
+    const slack = options.slack !== undefined ? options.slack : config.slack === null ? null : createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
     const service = new AfkService({
       config,
       appId: options.appId,
@@ -75,6 +80,7 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
       woodpecker: options.woodpecker !== undefined ? options.woodpecker : config.woodpecker === null ? null : createWoodpeckerClient(config.woodpecker),
       kube: options.kube !== undefined ? options.kube : config.kube.apiUrl === null ? null : createKubeClient({ ...config.kube, apiUrl: config.kube.apiUrl }),
       versionUrl: options.versionUrl !== undefined ? options.versionUrl : createVersionUrlClient(),
+      slack,
       clock,
       log: app.log,
     });
@@ -155,6 +161,24 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
         await service.onCiNudge(repo, installationId, pipeline);
       });
     });
+
+    // The doorbell's replies and buttons arrive on afk's own server (no second port).
+    // Mounted only when armed: reading the bot's identity is a request to Slack.
+    if (service.armed && slack !== null && config.slack !== null) {
+      const identity = await slack.readIdentity();
+      if (!identity.ok) app.log.error({}, `Slack: cannot read the bot's identity (${identity.error.message}); its own messages are still ignored by their bot_id`);
+      const receiver = createSlackReceiver({
+        signingSecret: config.slack.signingSecret,
+        botToken: config.slack.botToken,
+        botId: identity.ok ? identity.value.botId : "unknown",
+        botUserId: identity.ok ? identity.value.botUserId : "unknown",
+        apiUrl: config.slack.apiUrl,
+        onMessage: (event) => service.onSlackMessage(event),
+        onAction: (press) => service.onDoorbellPress(press),
+        log: app.log,
+      });
+      addHandler(receiver.handler);
+    }
 
     if (service.armed) {
       void service

@@ -43,6 +43,7 @@ export function transitionShipped(record: RunRecord, now: number, config: Operat
     { kind: "CloseIssue", reason: "completed" },
   ];
   if (shipped.doorbell !== null) effects.push({ kind: "UpdateDoorbell", record: shipped, note: "Shipped" });
+  if (config.slack?.announceShipped === true) effects.push({ kind: "AnnounceShipped", record: shipped });
   effects.push({ kind: "ReconcileRepo", repo: shipped.repo });
   return { record: shipped, effects };
 }

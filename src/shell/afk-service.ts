@@ -6,6 +6,7 @@ import type { AppClient } from "../adapters/github/app-client.js";
 import type { AppDeliveries } from "../adapters/github/app-deliveries.js";
 import type { GitHubCiClient } from "../adapters/github/github-ci-client.js";
 import type { KubeClient } from "../adapters/kubernetes/kube-types.js";
+import type { SlackClient } from "../adapters/slack/slack-types.js";
 import type { T3Shell } from "../adapters/t3/t3-read-model.js";
 import type { VersionUrlClient } from "../adapters/version-url/version-url-types.js";
 import type { WoodpeckerClient } from "../adapters/woodpecker/woodpecker-types.js";
@@ -13,11 +14,12 @@ import type { GitHubClient, LabelSpec, RepoFacts } from "../adapters/github/gith
 import type { GitHubResult } from "../adapters/github/github-error.js";
 import type { T3Client } from "../adapters/t3/t3-types.js";
 import type { OperatorConfig } from "../core/config-types.js";
+import { decideSlackAction, decideSlackMessage, parseDoorbellMetadata, type SlackMessageEvent } from "../core/decide-slack.js";
 import type { RenderContext } from "../core/render-progress.js";
 import { toRefKey } from "../core/to-blockers.js";
-import { isActive, transition } from "../core/transition.js";
+import { isActive } from "../core/transition.js";
 import type { Actor, Role, RunEvent, RunRecord } from "../core/types.js";
-import { applyEffects } from "./apply-effects.js";
+import { advanceRun } from "./advance-run.js";
 import { DeliveryLog } from "./delivery-log.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { loadRun } from "./load-run.js";
@@ -48,7 +50,20 @@ export interface AfkServiceDeps {
   readonly woodpecker: WoodpeckerClient | null;
   readonly kube: KubeClient | null;
   readonly versionUrl: VersionUrlClient | null;
+  /** The Slack Web API client, when the doorbell is configured. */
+  readonly slack: SlackClient | null;
 }
+
+/** A press of a doorbell button, as the Slack receiver reports it. */
+export interface DoorbellPress {
+  readonly actionId: string;
+  readonly user: { readonly id: string; readonly name: string };
+  readonly channel: string;
+  readonly messageTs: string;
+}
+
+export const NOT_ALLOWED_NOTICE = "Only people on afk's list of allowed Slack users can steer agents; your reply was not passed on.";
+export const RELAYED_REACTION = "white_check_mark";
 
 export interface IssueNudge {
   readonly repo: string;
@@ -82,6 +97,7 @@ export class AfkService {
       repoFacts: new TtlCache<RepoFacts>(REPO_FACTS_CACHE_MS, deps.clock),
       blockerWatch: new Map(),
       ensureLabels: async () => ({ ok: true, value: undefined }),
+      doorbell: deps.slack !== null && deps.config.slack !== null ? { client: deps.slack, channel: deps.config.slack.channel } : null,
     };
   }
 
@@ -178,6 +194,63 @@ export class AfkService {
     return { failures, reposReconciled, runsObserved };
   }
 
+  /** A message in Slack: an allowed person's reply in a doorbell thread is relayed to the agent. */
+  async onSlackMessage(event: SlackMessageEvent): Promise<void> {
+    const slack = this.#deps.config.slack;
+    if (slack === null || this.#deps.slack === null || !this.armed) return;
+    const decision = decideSlackMessage(event, slack.allowedUsers, slack.channel);
+    if (decision.kind === "ignore") return void this.#deps.log.debug({ why: decision.why }, "Slack message ignored");
+    if (decision.kind === "not-allowed") {
+      this.#deps.log.info({ user: decision.user }, "Slack reply from a user who may not steer agents: not relayed");
+      const told = await this.#deps.slack.postEphemeral({ channel: decision.channel, user: decision.user, text: NOT_ALLOWED_NOTICE, threadTs: decision.threadTs });
+      if (!told.ok) this.#deps.log.warn({ user: decision.user }, `could not tell the user: Slack ${told.error.message}`);
+      return;
+    }
+    const slackClient = this.#deps.slack;
+    await this.#onDoorbell(decision.channel, decision.threadTs, { kind: "HumanResumed", by: decision.user, via: "slack", text: decision.text }, async () => {
+      const reacted = await slackClient.addReaction({ channel: decision.channel, ts: decision.ts, name: RELAYED_REACTION });
+      if (!reacted.ok) this.#deps.log.warn({}, `could not react to the relayed reply: Slack ${reacted.error.message}`);
+    });
+  }
+
+  /** A doorbell button: "Take over" or "Retry from scratch". */
+  async onDoorbellPress(press: DoorbellPress): Promise<void> {
+    const action = decideSlackAction(press.actionId);
+    if (action === null || this.#deps.config.slack === null || !this.armed) return;
+    const by = press.user.name;
+    await this.#onDoorbell(press.channel, press.messageTs, action === "take-over" ? { kind: "TakenOver", by } : { kind: "RetryRequested", by }, async () => {});
+  }
+
+  /** Finds the run a doorbell belongs to (the index, else the message's metadata) and applies the event in its repo's queue. */
+  async #onDoorbell(channel: string, ts: string, event: RunEvent, after: () => Promise<void>): Promise<void> {
+    const found = await this.#findDoorbellRun(channel, ts);
+    if (found === null) return void this.#deps.log.warn({ channel, ts }, "no run rings this doorbell; nothing done");
+    const { repo, issue, installationId } = found;
+    await this.queue.run(repo, async () => {
+      const record = this.index.get(repo, issue)?.record ?? null;
+      if (record === null) return;
+      const github = await this.#deps.githubFor(installationId);
+      const advanced = await this.#advance(github, record, event);
+      if (advanced === null) throw new ReconcileError(`${event.kind} for ${repo}#${issue} failed; press or answer again`);
+      if (advanced !== record) await after();
+    });
+  }
+
+  async #findDoorbellRun(channel: string, ts: string): Promise<{ repo: string; issue: number; installationId: number } | null> {
+    const known = this.index.records().find((record) => record.doorbell?.channel === channel && record.doorbell.ts === ts);
+    if (known !== undefined) return { repo: known.repo, issue: known.issue, installationId: known.installationId };
+    // After a restart before the index knows the run: the doorbell's own metadata names it.
+    const parent = await this.#deps.slack?.readThreadParent({ channel, threadTs: ts });
+    const ref = parent?.ok === true ? parseDoorbellMetadata(parent.value) : null;
+    if (ref === null) return null;
+    const github = await this.#deps.githubFor(ref.installationId);
+    const loaded = await loadRun(github, ref.repo, ref.issue, this.#deps.appId);
+    if (!loaded.ok || loaded.value.kind !== "found") return null;
+    this.index.set(ref.repo, ref.issue, { record: loaded.value.record, commentId: loaded.value.commentId });
+    this.rememberInstallation(ref.repo, ref.installationId);
+    return { repo: ref.repo, issue: ref.issue, installationId: ref.installationId };
+  }
+
   /** Start-up: find each enrolled repo's installation, rebuild the run index, reconcile. */
   async start(): Promise<void> {
     if (!this.armed) return;
@@ -234,12 +307,8 @@ export class AfkService {
       this.index.set(repo, issue, known);
     }
     if (known.record === null) return;
-    const event: RunEvent = { kind: "Cancelled", by, why };
-    const next = transition(known.record, event, this.#deps.clock(), { config: this.#deps.config });
-    if (next.effects.length === 0) return;
-    const applied = await applyEffects(next.effects, { repo, issue }, known.commentId, { ...this.#depsFor(github), github });
-    if (!applied.ok) throw new ReconcileError(`cancelling ${repo}#${issue}: ${applied.message}`);
-    this.index.set(repo, issue, { record: next.record, commentId: applied.commentId });
+    const after = await this.#advance(github, known.record, { kind: "Cancelled", by, why });
+    if (after === null) throw new ReconcileError(`cancelling ${repo}#${issue} failed; the next delivery or sweep retries`);
   }
 
   async #reconcileWatchers(repo: string, issue: number): Promise<void> {
@@ -305,13 +374,7 @@ export class AfkService {
 
   /** transition + effects for one event; the index keeps the new record once every effect is applied. */
   async #advance(github: GitHubClient, record: RunRecord, event: RunEvent): Promise<RunRecord | null> {
-    const next = transition(record, event, this.#deps.clock(), { config: this.#deps.config });
-    if (next.effects.length === 0 && next.record === record) return record;
-    const commentId = this.index.get(record.repo, record.issue)?.commentId ?? null;
-    const applied = await applyEffects(next.effects, { repo: record.repo, issue: record.issue }, commentId, { ...this.#depsFor(github), github });
-    if (!applied.ok) return null;
-    this.index.set(record.repo, record.issue, { record: next.record, commentId: applied.commentId });
-    return next.record;
+    return advanceRun(record, event, github, this.#depsFor(github));
   }
 
   async #redeliverFailed(): Promise<void> {

@@ -3,17 +3,25 @@
 // place), so the next reconcile heals a partial application by applying them again.
 
 import type { GitHubClient } from "../adapters/github/github-client.js";
+import type { SlackClient } from "../adapters/slack/slack-types.js";
 import type { GitHubResult } from "../adapters/github/github-error.js";
 import { findProjectByWorkspaceRoot } from "../adapters/t3/t3-read-model.js";
 import type { T3Client, T3Result } from "../adapters/t3/t3-types.js";
 import type { OperatorConfig } from "../core/config-types.js";
 import { renderProgressComment, type RenderContext } from "../core/render-progress.js";
-import { assertNever, type Effect } from "../core/types.js";
+import { renderDoorbell, renderShippedAnnouncement } from "../core/render-doorbell.js";
+import { assertNever, type Effect, type RunEvent, type RunRecord } from "../core/types.js";
 import type { Log } from "./log.js";
 
 export interface EffectTarget {
   readonly repo: string;
   readonly issue: number;
+}
+
+/** The doorbell, when Slack is configured. */
+export interface Doorbell {
+  readonly client: SlackClient;
+  readonly channel: string;
 }
 
 export interface EffectDeps {
@@ -27,13 +35,15 @@ export interface EffectDeps {
   readonly ensureLabels: (repo: string) => Promise<GitHubResult<void>>;
   /** Queues a reconcile of the repo after the current work (the lock was released). */
   readonly reconcileLater: (repo: string) => void;
+  readonly doorbell: Doorbell | null;
 }
 
+/** `followUps`: events the effects produced (the doorbell's channel and ts), to apply next. */
 export type ApplyResult =
-  | { readonly ok: true; readonly commentId: number | null }
+  | { readonly ok: true; readonly commentId: number | null; readonly followUps: readonly RunEvent[] }
   | { readonly ok: false; readonly commentId: number | null; readonly failed: Effect["kind"]; readonly message: string };
 
-type Step = { readonly ok: true; readonly commentId?: number } | { readonly ok: false; readonly message: string };
+type Step = { readonly ok: true; readonly commentId?: number; readonly followUp?: RunEvent } | { readonly ok: false; readonly message: string };
 
 const OK: Step = { ok: true };
 
@@ -49,6 +59,7 @@ function fromT3(result: T3Result<unknown>, what: string): Step {
 
 export async function applyEffects(effects: readonly Effect[], target: EffectTarget, commentId: number | null, deps: EffectDeps): Promise<ApplyResult> {
   let current = commentId;
+  const followUps: RunEvent[] = [];
   for (const effect of effects) {
     const step = await applyEffect(effect, target, current, deps);
     if (!step.ok) {
@@ -56,8 +67,9 @@ export async function applyEffects(effects: readonly Effect[], target: EffectTar
       return { ok: false, commentId: current, failed: effect.kind, message: step.message };
     }
     if (step.commentId !== undefined) current = step.commentId;
+    if (step.followUp !== undefined) followUps.push(step.followUp);
   }
-  return { ok: true, commentId: current };
+  return { ok: true, commentId: current, followUps };
 }
 
 async function applyEffect(effect: Effect, target: EffectTarget, commentId: number | null, deps: EffectDeps): Promise<Step> {
@@ -95,17 +107,45 @@ async function applyEffect(effect: Effect, target: EffectTarget, commentId: numb
     case "CloseIssue":
       return fromGitHub(await github.closeIssue(target.repo, target.issue, effect.reason), "closing the issue");
     case "RingDoorbell":
+      return ringDoorbell(effect.record, null, deps);
     case "UpdateDoorbell":
-    case "ReplyInDoorbellThread":
-      // The Slack doorbell is not wired yet: the escalation is visible on GitHub.
-      deps.log.info({ repo: target.repo, issue: target.issue, effect: effect.kind }, "no Slack doorbell configured; the issue carries the escalation");
+      // Only a doorbell that was rung can be updated.
+      return effect.record.doorbell === null ? OK : ringDoorbell(effect.record, effect.note, deps);
+    case "ReplyInDoorbellThread": {
+      if (deps.doorbell === null) return OK;
+      const replied = await deps.doorbell.client.replyInThread({ channel: effect.channel, threadTs: effect.threadTs, text: effect.text });
+      return replied.ok ? OK : { ok: false, message: `replying in the doorbell thread: Slack ${replied.error.category}: ${replied.error.message}` };
+    }
+    case "AnnounceShipped": {
+      if (deps.doorbell === null) return OK;
+      const posted = await deps.doorbell.client.postMessage({ channel: deps.doorbell.channel, text: renderShippedAnnouncement(effect.record, deps.render.githubUrl) });
+      // A lost announcement is no reason to redo the ship: say so and go on.
+      if (!posted.ok) deps.log.warn({ repo: target.repo, issue: target.issue }, `could not announce the ship in Slack: ${posted.error.message}`);
       return OK;
+    }
     case "ReconcileRepo":
       deps.reconcileLater(effect.repo);
       return OK;
     default:
       return assertNever(effect);
   }
+}
+
+/** Posts the doorbell, or updates it in place when the record already names one (DESIGN 8). */
+async function ringDoorbell(record: RunRecord, note: string | null, deps: EffectDeps): Promise<Step> {
+  if (deps.doorbell === null) {
+    deps.log.info({ repo: record.repo, issue: record.issue }, "no Slack doorbell configured; the issue carries the escalation");
+    return OK;
+  }
+  const rendered = renderDoorbell(record, { githubUrl: deps.render.githubUrl, t3BaseUrl: deps.config.t3.baseUrl, issueTitle: null, note });
+  const { client } = deps.doorbell;
+  if (record.doorbell !== null) {
+    const updated = await client.updateDoorbell({ channel: record.doorbell.channel, ts: record.doorbell.ts, text: rendered.text, blocks: rendered.blocks });
+    return updated.ok ? OK : { ok: false, message: `updating the doorbell: Slack ${updated.error.category}: ${updated.error.message}` };
+  }
+  const posted = await client.postDoorbell({ channel: deps.doorbell.channel, text: rendered.text, blocks: rendered.blocks, metadata: rendered.metadata });
+  if (!posted.ok) return { ok: false, message: `ringing the doorbell: Slack ${posted.error.category}: ${posted.error.message}` };
+  return { ok: true, followUp: { kind: "DoorbellRung", channel: posted.value.channel, ts: posted.value.ts } };
 }
 
 async function withT3(deps: EffectDeps, call: (t3: T3Client) => Promise<T3Result<unknown>>, what: string): Promise<Step> {

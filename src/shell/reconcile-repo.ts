@@ -15,9 +15,10 @@ import { parseBlockers } from "../core/parse-blockers.js";
 import { parseRepoConfig } from "../core/repo-config.js";
 import { toNextAttempt, toRunsInFlight, type ReadyWithRecord } from "../core/runs-in-flight.js";
 import { toBlockers, toRefKey } from "../core/to-blockers.js";
-import { escalateLost, newRun, transition } from "../core/transition.js";
+import { escalateLost, newRun } from "../core/transition.js";
 import type { Actor, Blocker, Issue, RunEvent, RunRecord } from "../core/types.js";
 import { applyEffects, type EffectDeps } from "./apply-effects.js";
+import { advanceRun } from "./advance-run.js";
 import { loadRun } from "./load-run.js";
 import type { RunIndex } from "./run-index.js";
 import type { TtlCache } from "./ttl-cache.js";
@@ -101,7 +102,11 @@ async function readRecord(issue: Issue, installationId: number, github: GitHubCl
   const why = `${loaded.error.kind}: ${loaded.error.message}`;
   const lost = escalateLost({ repo: issue.repo, issue: issue.number, installationId, attempt: 1, now: deps.clock(), config: deps.config, why });
   const applied = await applyEffects(lost.effects, { repo: issue.repo, issue: issue.number }, loaded.commentId, { ...deps, github });
-  if (applied.ok) deps.index.set(issue.repo, issue.number, { record: lost.record, commentId: applied.commentId });
+  if (applied.ok) {
+    deps.index.set(issue.repo, issue.number, { record: lost.record, commentId: applied.commentId });
+    let current = lost.record;
+    for (const followUp of applied.followUps) current = (await advanceRun(current, followUp, github, deps)) ?? current;
+  }
   return "escalated";
 }
 
@@ -192,13 +197,7 @@ function toRunFor(issue: Issue, labeler: string | null, installationId: number, 
 }
 
 async function step(record: RunRecord, event: RunEvent, github: GitHubClient, deps: ReconcileDeps): Promise<boolean> {
-  const next = transition(record, event, deps.clock(), { config: deps.config });
-  if (next.effects.length === 0) return true;
-  const commentId = deps.index.get(record.repo, record.issue)?.commentId ?? null;
-  const applied = await applyEffects(next.effects, { repo: record.repo, issue: record.issue }, commentId, { ...deps, github });
-  // Only a fully applied transition is remembered; otherwise the next reconcile redoes it.
-  if (applied.ok) deps.index.set(record.repo, record.issue, { record: next.record, commentId: applied.commentId });
-  return applied.ok;
+  return (await advanceRun(record, event, github, deps)) !== null;
 }
 
 /** False when telling the reason failed (logged by the effect runner). */

@@ -12,7 +12,9 @@ import {
   MINUTE,
   SHA,
   SHA2,
+  SLACK,
   SLACK_CTX,
+  aContext,
   aPushedRecord,
   aRepoConfig,
   effectOf,
@@ -345,5 +347,18 @@ describe("shipping", () => {
   it("a record without a dispatch time reports no elapsed time", () => {
     const record = inStage("ci", aRepoConfig(), { dispatchedAt: null });
     expect(effectOf(step(record, ev.ci({ verdict: "green" })).effects, "PostComment").body).toContain("in 0 s");
+  });
+});
+
+describe("announcing a ship in Slack", () => {
+  it.each([
+    [true, ["UpsertProgressComment", "PostComment", "RemoveLabels", "CloseIssue", "AnnounceShipped", "ReconcileRepo"]],
+    [false, SHIP_EFFECTS],
+  ])("with AFK_SLACK_ANNOUNCE_SHIPPED %s the effects are %j", (announce, expected) => {
+    const record = inStage("ci", aRepoConfig(), { turns: 1, dispatchedAt: T0 });
+    const ctx = aContext({ slack: { ...SLACK, announceShipped: announce } });
+    const result = step(record, ev.ci({ verdict: "green" }), T0 + 40_000, ctx);
+    expect(kinds(result.effects)).toEqual(expected);
+    if (announce) expect(effectOf(result.effects, "AnnounceShipped").record).toBe(result.record);
   });
 });
