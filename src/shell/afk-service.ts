@@ -63,6 +63,7 @@ export interface DoorbellPress {
 }
 
 export const NOT_ALLOWED_NOTICE = "Only people on afk's list of allowed Slack users can steer agents; your reply was not passed on.";
+export const NOT_ALLOWED_PRESS_NOTICE = "Only people on afk's list of allowed Slack users can steer agents; your button press was ignored.";
 export const RELAYED_REACTION = "white_check_mark";
 
 export interface IssueNudge {
@@ -216,7 +217,15 @@ export class AfkService {
   /** A doorbell button: "Take over" or "Retry from scratch". */
   async onDoorbellPress(press: DoorbellPress): Promise<void> {
     const action = decideSlackAction(press.actionId);
-    if (action === null || this.#deps.config.slack === null || !this.armed) return;
+    const slack = this.#deps.config.slack;
+    if (action === null || slack === null || this.#deps.slack === null || !this.armed) return;
+    // A press steers the run as much as a reply does (a retry even dispatches a trusted attempt).
+    if (!slack.allowedUsers.includes(press.user.id)) {
+      this.#deps.log.info({ user: press.user.id, action }, "doorbell button pressed by a user who may not steer agents: ignored");
+      const told = await this.#deps.slack.postEphemeral({ channel: press.channel, user: press.user.id, text: NOT_ALLOWED_PRESS_NOTICE, threadTs: null });
+      if (!told.ok) this.#deps.log.warn({ user: press.user.id }, `could not tell the user: Slack ${told.error.message}`);
+      return;
+    }
     const by = press.user.name;
     await this.#onDoorbell(press.channel, press.messageTs, action === "take-over" ? { kind: "TakenOver", by } : { kind: "RetryRequested", by }, async () => {});
   }
