@@ -137,7 +137,10 @@ async function ringDoorbell(record: RunRecord, note: string | null, deps: Effect
     deps.log.info({ repo: record.repo, issue: record.issue }, "no Slack doorbell configured; the issue carries the escalation");
     return OK;
   }
-  const rendered = renderDoorbell(record, { githubUrl: deps.render.githubUrl, t3BaseUrl: deps.config.t3.baseUrl, issueTitle: null, note });
+  // The record keeps no title: read it (one call per ring; without it the doorbell still rings).
+  const issue = await deps.github.getIssue(record.repo, record.issue);
+  const issueTitle = issue.ok ? issue.value.title : null;
+  const rendered = renderDoorbell(record, { githubUrl: deps.render.githubUrl, t3BaseUrl: deps.config.t3.baseUrl, issueTitle, note });
   const { client } = deps.doorbell;
   if (record.doorbell !== null) {
     const updated = await client.updateDoorbell({ channel: record.doorbell.channel, ts: record.doorbell.ts, text: rendered.text, blocks: rendered.blocks });
