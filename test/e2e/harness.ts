@@ -28,6 +28,8 @@ import { anOperatorConfig } from "../core/builders.js";
 import { decodeRecord, RECORD_MARKER_PREFIX } from "../../src/core/record-codec.js";
 import type { RunRecord } from "../../src/core/types.js";
 import { FAKE_APP_ID, GitHubFake, toUser, type FakeUser } from "../fakes/github-fake.js";
+import { FAKE_SLACK_CHANNEL, FAKE_SLACK_TOKEN, startFakeSlackApi, type FakeSlackApi } from "../fakes/slack-api.js";
+import { postSlack, signBlockAction, signEvent, type SlackRequest, type SlackResponse } from "../support/sign-slack.js";
 import { FAKE_KUBE_TOKEN, KUBE_FIXTURE_CA, startFakeKube, type FakeKube } from "../fakes/kube-server.js";
 import { FAKE_T3_TOKEN, startFakeT3, type FakeT3 } from "../fakes/t3-server.js";
 import { FAKE_WOODPECKER_TOKEN, startFakeWoodpecker, type FakeWoodpecker, type FakeWoodpeckerMode } from "../fakes/woodpecker-server.js";
@@ -41,6 +43,15 @@ export const WEBHOOK_SECRET = "e2e-webhook-secret";
 export const REPO = DEFAULT_REPO.toLowerCase();
 export const READY = "ready-for-agent";
 export const IN_PROGRESS = "afk:in-progress";
+export const SLACK_SIGNING_SECRET = "e2e-slack-signing-secret";
+
+export interface SlackHarnessOptions {
+  /** Slack user ids allowed to steer agents; none when absent. */
+  readonly allowedUsers?: readonly string[];
+  readonly announceShipped?: boolean;
+  /** Shared with an earlier instance (a restart); a fresh fake Slack Web API otherwise. */
+  readonly api?: FakeSlackApi;
+}
 
 export interface LogLine {
   readonly level: number;
@@ -76,6 +87,8 @@ export interface HarnessOptions {
   readonly t3?: FakeT3;
   /** Per-call T3 deadline: short, so that a held request (a timeout) fails fast. */
   readonly t3DeadlineMs?: number;
+  /** Start the fake Slack Web API and configure the doorbell (`config.slack`) against it. */
+  readonly slack?: SlackHarnessOptions;
 }
 
 export interface Harness {
@@ -83,6 +96,8 @@ export interface Harness {
   readonly t3: FakeT3;
   readonly woodpecker: FakeWoodpecker | null;
   readonly kube: FakeKube | null;
+  /** The fake Slack Web API, when the doorbell is configured. */
+  readonly slack: FakeSlackApi | null;
   readonly service: AfkService;
   /** The app's sweep scheduler (never started by itself here: `sweep: false`). */
   readonly sweep: Sweep;
@@ -94,6 +109,8 @@ export interface Harness {
   sweepOnce(): Promise<SweepOutcome>;
   /** Posts a signed delivery to afk's webhook route; resolves with the HTTP status. */
   deliver(event: string, payload: unknown, id?: string): Promise<number>;
+  /** Posts a signed Slack request to afk's own server (`/slack/events`), with extra headers. */
+  slackRequest(request: SlackRequest, headers?: Readonly<Record<string, string>>): Promise<SlackResponse>;
   /** Waits until start-up and every queued reconcile (those queued by effects included) are done. */
   settle(): Promise<void>;
   /** Stops afk's server only (the fakes keep their state, for a restart). */
@@ -173,9 +190,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const stopGuard = installGitHubOpenApiGuard();
   const t3 = options.t3 ?? (await startFakeT3(options.clock === undefined ? {} : { now: options.clock.now }));
   const stages = await startStages(options);
+  const slack = options.slack === undefined ? null : (options.slack.api ?? (await startFakeSlackApi()));
+  const slackConfig: Partial<OperatorConfig> =
+    slack === null
+      ? {}
+      : {
+          slack: {
+            botToken: FAKE_SLACK_TOKEN,
+            signingSecret: SLACK_SIGNING_SECRET,
+            channel: FAKE_SLACK_CHANNEL,
+            allowedUsers: options.slack?.allowedUsers ?? [],
+            apiUrl: slack.apiUrl,
+            announceShipped: options.slack?.announceShipped ?? false,
+          },
+        };
   const config = anOperatorConfig({
     allowlist: [REPO],
     ...stages.config,
+    ...slackConfig,
     ...options.config,
     t3: { ...anOperatorConfig().t3, baseUrl: t3.url, token: FAKE_T3_TOKEN, ...options.config?.t3 },
   });
@@ -260,6 +292,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     t3,
     woodpecker: stages.woodpecker,
     kube: stages.kube,
+    slack,
     service: afk,
     sweep,
     config,
@@ -275,11 +308,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       delivered.push(event);
       return (await postDelivery(baseUrl, signDelivery({ event, payload, secret: WEBHOOK_SECRET, ...(id === undefined ? {} : { id }) }))).status;
     },
+    slackRequest: (request, headers = {}) => postSlack(baseUrl, request, headers),
     settle,
     stopAfk,
     close: async () => {
       await stopAfk();
       await stages.close();
+      if (options.slack !== undefined && options.slack.api === undefined) await slack?.close();
       // Fakes handed in belong to the harness that made them.
       if (options.github === undefined) github.uninstall();
       if (options.t3 === undefined) await t3.close();
@@ -402,4 +437,64 @@ export function noticesOf(h: Harness, issue: number, repo: string = REPO): strin
     .appComments(repo, issue)
     .filter((comment) => !comment.body.includes(RECORD_MARKER_PREFIX))
     .map((comment) => comment.body);
+}
+
+/** Slack user ids of the doorbell suites: one allowed to steer agents, one not. */
+export const SLACK_ALLOWED_USER = "U0ALLOWED";
+export const SLACK_STRANGER = "U0STRANGER";
+
+/** The calls afk made to one method of the fake Slack Web API, in order. */
+export function slackCalls(h: Harness, method: string): FakeSlackApi["calls"] {
+  return (h.slack?.calls ?? []).filter((call) => call.method === method);
+}
+
+/** Waits (real time) until `done` holds, then settles afk: Bolt answers Slack before its listeners run. */
+export async function eventually(h: Harness, done: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await h.settle();
+}
+
+export interface SlackEventOptions {
+  readonly eventId?: string;
+  readonly secret?: string;
+  readonly timestampSec?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Slack delivers one event to afk's server, signed with the configured secret unless told otherwise. */
+export async function sendSlackEvent(h: Harness, event: Readonly<Record<string, unknown>>, options: SlackEventOptions = {}): Promise<SlackResponse> {
+  const signed = signEvent(
+    { channel_type: "channel", ...event },
+    {
+      secret: options.secret ?? SLACK_SIGNING_SECRET,
+      ...(options.eventId === undefined ? {} : { eventId: options.eventId }),
+      ...(options.timestampSec === undefined ? {} : { timestampSec: options.timestampSec }),
+    },
+  );
+  return h.slackRequest(signed, options.headers);
+}
+
+/** A person posts in the doorbell's thread: the message exists in Slack, and this is its `message` event. */
+export function replyInDoorbell(h: Harness, doorbellTs: string, user: string, text: string): Record<string, unknown> {
+  if (h.slack === null) throw new Error("this harness has no Slack");
+  const message = h.slack.addMessage({ channel: FAKE_SLACK_CHANNEL, user, text, threadTs: doorbellTs });
+  return { type: "message", channel: FAKE_SLACK_CHANNEL, user, text, ts: message.ts, thread_ts: doorbellTs };
+}
+
+/** A person presses a doorbell button (`block_actions`), signed with the configured secret. */
+export async function pressDoorbell(h: Harness, doorbellTs: string, actionId: string, user: { readonly id: string; readonly name: string }): Promise<SlackResponse> {
+  // The button's value as Slack sends it back: the one afk put on the button it shows.
+  const blocks = (h.slack?.message(FAKE_SLACK_CHANNEL, doorbellTs)?.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[];
+  const button = blocks.flatMap((block) => block.elements ?? []).find((element) => element.action_id === actionId);
+  const value = button?.value ?? "";
+  return h.slackRequest(signBlockAction({ actionId, value, user, channel: FAKE_SLACK_CHANNEL, messageTs: doorbellTs }, { secret: SLACK_SIGNING_SECRET }));
+}
+
+/** How many Slack message events afk has ignored so far (its debug log says so). */
+export function slackIgnoredCount(h: Harness): number {
+  return logsWith(h.logs, "Slack message ignored").length;
 }
