@@ -62,6 +62,21 @@ export function decideSlackAction(actionId: string): SlackActionDecision | null 
   return null;
 }
 
+export type DoorbellPressDecision =
+  | { readonly kind: "ignore" }
+  | { readonly kind: "not-allowed"; readonly action: SlackActionDecision }
+  | { readonly kind: "steer"; readonly action: SlackActionDecision };
+
+/**
+ * A doorbell button steers the run as much as a reply does (a retry even queues an
+ * attempt whose ready label afk trusts), so only allowed users may press it.
+ */
+export function decideDoorbellPress(actionId: string, userId: string, allowedUsers: readonly string[]): DoorbellPressDecision {
+  const action = decideSlackAction(actionId);
+  if (action === null) return { kind: "ignore" };
+  return allowedUsers.includes(userId) ? { kind: "steer", action } : { kind: "not-allowed", action };
+}
+
 const positiveInt = z.number().int().positive();
 
 const MetadataSchema = z.object({

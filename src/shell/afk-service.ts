@@ -14,7 +14,7 @@ import type { GitHubClient, LabelSpec, RepoFacts } from "../adapters/github/gith
 import type { GitHubResult } from "../adapters/github/github-error.js";
 import type { T3Client } from "../adapters/t3/t3-types.js";
 import type { OperatorConfig } from "../core/config-types.js";
-import { decideSlackAction, decideSlackMessage, parseDoorbellMetadata, type SlackMessageEvent } from "../core/decide-slack.js";
+import { decideDoorbellPress, decideSlackMessage, parseDoorbellMetadata, type SlackMessageEvent } from "../core/decide-slack.js";
 import type { RenderContext } from "../core/render-progress.js";
 import { toRefKey } from "../core/to-blockers.js";
 import { isActive } from "../core/transition.js";
@@ -216,11 +216,12 @@ export class AfkService {
 
   /** A doorbell button: "Take over" or "Retry from scratch". */
   async onDoorbellPress(press: DoorbellPress): Promise<void> {
-    const action = decideSlackAction(press.actionId);
     const slack = this.#deps.config.slack;
-    if (action === null || slack === null || this.#deps.slack === null || !this.armed) return;
-    // A press steers the run as much as a reply does (a retry even dispatches a trusted attempt).
-    if (!slack.allowedUsers.includes(press.user.id)) {
+    if (slack === null || this.#deps.slack === null || !this.armed) return;
+    const decision = decideDoorbellPress(press.actionId, press.user.id, slack.allowedUsers);
+    if (decision.kind === "ignore") return;
+    const { action } = decision;
+    if (decision.kind === "not-allowed") {
       this.#deps.log.info({ user: press.user.id, action }, "doorbell button pressed by a user who may not steer agents: ignored");
       const told = await this.#deps.slack.postEphemeral({ channel: press.channel, user: press.user.id, text: NOT_ALLOWED_PRESS_NOTICE, threadTs: null });
       if (!told.ok) this.#deps.log.warn({ user: press.user.id }, `could not tell the user: Slack ${told.error.message}`);

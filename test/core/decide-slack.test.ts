@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import {
+  decideDoorbellPress,
   decideSlackAction,
   decideSlackMessage,
   parseDoorbellButtonValue,
@@ -130,5 +131,17 @@ describe("parseDoorbellButtonValue", () => {
     ["acme/widgets#42/1 ", null],
   ])("reads %j as %j", (value, expected) => {
     expect(parseDoorbellButtonValue(value)).toEqual(expected);
+  });
+});
+
+describe("decideDoorbellPress", () => {
+  it.each([
+    ["afk_take_over", "U1", { kind: "steer", action: "take-over" }],
+    ["afk_retry", "U1", { kind: "steer", action: "retry" }],
+    ["afk_take_over", "U2", { kind: "not-allowed", action: "take-over" }],
+    ["afk_retry", "U2", { kind: "not-allowed", action: "retry" }],
+    ["something_else", "U1", { kind: "ignore" }],
+  ])("%s pressed by %s → %j", (actionId, user, expected) => {
+    expect(decideDoorbellPress(actionId, user, ["U1"])).toEqual(expected);
   });
 });
