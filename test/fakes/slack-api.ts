@@ -18,6 +18,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ScriptedFailures } from "./scripted-failures.js";
 
 export const FAKE_SLACK_TOKEN = "xoxb-fake-slack-token";
 export const FAKE_SLACK_BOT_ID = "B0AFKBOT";
@@ -112,7 +113,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     messages: (channel) => state.messages.filter((m) => m.channel === channel),
     addChannel: (id, options = {}) => state.channels.set(id, { botIsMember: options.botIsMember ?? true, members: options.members ?? null }),
     addMessage: (input) => state.store({ ...input, threadTs: input.threadTs ?? null, metadata: input.metadata ?? null, blocks: null, botId: null }),
-    failNext: (method, failure, times = 1) => state.failures.push(...Array.from({ length: times }, () => ({ method, failure }))),
+    failNext: (method, failure, times = 1) => state.failures.add(method, failure, times),
     setScopes: (scopes) => {
       state.scopes = new Set(scopes);
     },
@@ -128,7 +129,7 @@ class FakeSlackState {
   readonly ephemerals: FakeSlackEphemeral[] = [];
   readonly messages: FakeSlackMessage[] = [];
   readonly channels = new Map<string, { botIsMember: boolean; members: readonly string[] | null }>([[FAKE_SLACK_CHANNEL, { botIsMember: true, members: null }]]);
-  readonly failures: { method: string; failure: FakeSlackFailure }[] = [];
+  readonly failures = new ScriptedFailures<string, FakeSlackFailure>();
   scopes = new Set<string>(FAKE_SLACK_SCOPES);
   #clock = 1_700_003_000;
 
@@ -151,8 +152,7 @@ class FakeSlackState {
   }
 
   private takeFailure(method: string): FakeSlackFailure | null {
-    const index = this.failures.findIndex((f) => f.method === method);
-    return index === -1 ? null : this.failures.splice(index, 1)[0]!.failure;
+    return this.failures.take(method) ?? null;
   }
 
   private authorize(method: string, authorization: string | null, args: Args): void {

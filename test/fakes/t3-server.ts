@@ -18,6 +18,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import { ScriptedFailures } from "./scripted-failures.js";
 
 export type T3Scope = "orchestration:read" | "orchestration:operate";
 export const ALL_T3_SCOPES: readonly T3Scope[] = ["orchestration:read", "orchestration:operate"];
@@ -301,7 +302,7 @@ class FakeState {
   snapshotShape: "full" | "slim";
   private readonly threadExtras = new Map<string, ThreadExtras>();
   private readonly receipts = new Map<string, Receipt>();
-  private readonly failures = new Map<string, FakeFailure[]>();
+  private readonly failures = new ScriptedFailures<string, FakeFailure>();
   private readonly held = new Set<ServerResponse>();
   private readonly now: () => number;
   private readonly serverVersion: string;
@@ -387,7 +388,7 @@ class FakeState {
 
   /** True when a scripted failure answered (or swallowed) the request. */
   private fail(exchange: Exchange, target: string): boolean {
-    const failure = this.failures.get(target)?.shift();
+    const failure = this.failures.take(target);
     if (failure === undefined) return false;
     if (failure === "timeout") {
       this.held.add(exchange.res);
@@ -400,9 +401,7 @@ class FakeState {
   }
 
   failNext(target: string, failure: FakeFailure, times: number): void {
-    const queue = this.failures.get(target) ?? [];
-    for (let n = 0; n < times; n += 1) queue.push(failure);
-    this.failures.set(target, queue);
+    this.failures.add(target, failure, times);
   }
 
   releaseHeld(): void {

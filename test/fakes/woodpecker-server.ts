@@ -18,6 +18,7 @@
 
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ScriptedFailures } from "./scripted-failures.js";
 
 export const FAKE_WOODPECKER_TOKEN = "fake-woodpecker-token";
 export const FAKE_WOODPECKER_MAX_PAGE_SIZE = 50;
@@ -146,7 +147,7 @@ class FakeState {
   readonly mode: FakeWoodpeckerMode;
   token = FAKE_WOODPECKER_TOKEN;
   private readonly repos = new Map<number, FakeRepo>();
-  private readonly failures = new Map<FakeWoodpeckerRoute, FakeWoodpeckerFailure[]>();
+  private readonly failures = new ScriptedFailures<FakeWoodpeckerRoute, FakeWoodpeckerFailure>();
   private readonly held = new Set<ServerResponse>();
   private readonly version: string;
   private readonly now: () => number;
@@ -278,7 +279,7 @@ class FakeState {
 
   /** True when a scripted failure answered (or swallowed) the request. */
   private fail(exchange: Exchange, route: FakeWoodpeckerRoute): boolean {
-    const failure = this.failures.get(route)?.shift();
+    const failure = this.failures.take(route);
     if (failure === undefined) return false;
     if (failure === "timeout") {
       this.held.add(exchange.res);
@@ -291,9 +292,7 @@ class FakeState {
   }
 
   failNext(route: FakeWoodpeckerRoute, failure: FakeWoodpeckerFailure, times: number): void {
-    const queue = this.failures.get(route) ?? [];
-    for (let n = 0; n < times; n += 1) queue.push(failure);
-    this.failures.set(route, queue);
+    this.failures.add(route, failure, times);
   }
 
   releaseHeld(): void {
