@@ -1,6 +1,8 @@
 // @ts-check
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { importX } from "eslint-plugin-import-x";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 
 const adapterImports = {
   patterns: [
@@ -34,6 +36,13 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": "error",
       "no-empty": ["error", { allowEmptyCatch: false }],
     },
+  },
+  {
+    // No import circles anywhere in src: a circle is two concepts that cannot be read apart.
+    files: ["src/**/*.ts"],
+    plugins: { "import-x": importX },
+    settings: { ...importX.flatConfigs.typescript.settings, "import-x/resolver-next": [createTypeScriptImportResolver({ project: "tsconfig.json" })] },
+    rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },
   {
     files: ["src/core/**/*.ts"],

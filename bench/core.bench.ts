@@ -3,13 +3,13 @@
 // Never timed in tests: numbers here are measurements, not assertions.
 
 import { bench, describe } from "vitest";
-import { decideDispatch } from "../src/core/decide-dispatch.js";
-import type { ReadyIssue, RunInFlight } from "../src/core/dispatch-types.js";
-import { foldCi } from "../src/core/fold-ci.js";
-import type { CheckRunFact, WorkflowRunFact } from "../src/core/observe-types.js";
-import { decodeRecord, encodeRecord } from "../src/core/record-codec.js";
-import { renderProgressComment } from "../src/core/render-progress.js";
-import { transition } from "../src/core/transition.js";
+import { decideDispatch } from "../src/core/dispatch/decide-dispatch.js";
+import type { ReadyIssue, RunInFlight } from "../src/core/dispatch/dispatch-types.js";
+import { foldCi } from "../src/core/observe/fold-ci.js";
+import type { CheckRunFact, WorkflowRunFact } from "../src/core/observe/observe-types.js";
+import { decodeRecord, encodeRecord } from "../src/core/run/record-codec.js";
+import { renderProgressComment } from "../src/core/render/render-progress.js";
+import { transition } from "../src/core/run/transition.js";
 import { aRecord, anIssue, anOperatorConfig, T0 } from "../test/core/builders.js";
 import { aLargestRecord } from "../test/core/largest-record.js";
 

@@ -18,10 +18,10 @@ import { createVersionUrlClient } from "./adapters/version-url/version-url-clien
 import type { VersionUrlClient } from "./adapters/version-url/version-url-types.js";
 import { createWoodpeckerClient } from "./adapters/woodpecker/woodpecker-client.js";
 import type { WoodpeckerClient } from "./adapters/woodpecker/woodpecker-types.js";
-import type { OperatorConfig } from "./core/config-types.js";
-import { toWoodpeckerNudge } from "./core/decide-deploy.js";
-import { describeArming } from "./core/describe-arming.js";
-import type { Actor } from "./core/types.js";
+import type { OperatorConfig } from "./core/config/config-types.js";
+import { toWoodpeckerNudge } from "./core/observe/decide-deploy.js";
+import { describeArming } from "./core/config/describe-arming.js";
+import type { Actor } from "./core/common/github-types.js";
 import { AfkService } from "./shell/afk-service.js";
 import { Sweep } from "./shell/sweep.js";
 

@@ -4,8 +4,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONFIG_VARIABLES } from "../src/core/config.js";
-import { renderConfigTable } from "../src/core/render-config-table.js";
+import { CONFIG_VARIABLES } from "../src/core/config/config.js";
+import { renderConfigTable } from "../src/core/config/render-config-table.js";
 
 const README = resolve(import.meta.dirname, "..", "README.md");
 const START = "<!-- config-table:start -->";
@@ -54,8 +54,8 @@ describe("README", () => {
 describe("README's .github/afk.yml example", () => {
   it("is a valid repo configuration that uses every key", async () => {
     const { parse } = await import("yaml");
-    const { parseOperatorConfig } = await import("../src/core/config.js");
-    const { parseRepoConfig } = await import("../src/core/repo-config.js");
+    const { parseOperatorConfig } = await import("../src/core/config/config.js");
+    const { parseRepoConfig } = await import("../src/core/config/repo-config.js");
     const text = readFileSync(README, "utf8");
     const block = /<!-- afk-yml-example:start -->\n```yaml\n([\s\S]*?)```\n<!-- afk-yml-example:end -->/.exec(text);
     expect(block).not.toBeNull();

@@ -4,8 +4,9 @@
 // ts) are applied right after.
 
 import type { GitHubClient } from "../adapters/github/github-client.js";
-import { transition } from "../core/transition.js";
-import type { RunEvent, RunRecord } from "../core/types.js";
+import { transition } from "../core/run/transition.js";
+import type { RunEvent } from "../core/run/run-event.js";
+import type { RunRecord } from "../core/run/run-types.js";
 import { applyEffects, type EffectDeps } from "./apply-effects.js";
 import type { RunIndex } from "./run-index.js";
 

@@ -7,10 +7,14 @@ import type { SlackClient } from "../adapters/slack/slack-types.js";
 import type { GitHubResult } from "../adapters/github/github-error.js";
 import { findProjectByWorkspaceRoot } from "../adapters/t3/t3-read-model.js";
 import type { T3Client, T3Result } from "../adapters/t3/t3-types.js";
-import type { OperatorConfig } from "../core/config-types.js";
-import { renderProgressComment, type RenderContext } from "../core/render-progress.js";
-import { renderDoorbell, renderShippedAnnouncement } from "../core/render-doorbell.js";
-import { assertNever, type Effect, type RunEvent, type RunRecord } from "../core/types.js";
+import type { OperatorConfig } from "../core/config/config-types.js";
+import { renderProgressComment } from "../core/render/render-progress.js";
+import type { RenderContext } from "../core/render/render-context.js";
+import { renderDoorbell, renderShippedAnnouncement } from "../core/render/render-doorbell.js";
+import { assertNever } from "../core/common/assert-never.js";
+import { type Effect } from "../core/run/effect.js";
+import { type RunEvent } from "../core/run/run-event.js";
+import { type RunRecord } from "../core/run/run-types.js";
 import type { Log } from "./log.js";
 
 export interface EffectTarget {

@@ -1,8 +1,8 @@
 // Builds the operator configuration from an env-like object and the optional
 // AFK_CONFIG_FILE (JSON or YAML, same keys; environment values win).
 
-import type { OperatorConfig } from "../core/config-types.js";
-import { formatConfigErrors, parseOperatorConfig } from "../core/config.js";
+import type { OperatorConfig } from "../core/config/config-types.js";
+import { formatConfigErrors, parseOperatorConfig } from "../core/config/config.js";
 import { readConfigFile } from "./read-config-file.js";
 
 export type LoadedConfig = { readonly ok: true; readonly config: OperatorConfig } | { readonly ok: false; readonly message: string };

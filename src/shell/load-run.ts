@@ -4,8 +4,8 @@
 
 import type { GitHubClient } from "../adapters/github/github-client.js";
 import type { GitHubResult } from "../adapters/github/github-error.js";
-import { decodeRecord, isAfkComment, type RecordError } from "../core/record-codec.js";
-import type { RunRecord } from "../core/types.js";
+import { decodeRecord, isAfkComment, type RecordError } from "../core/run/record-codec.js";
+import type { RunRecord } from "../core/run/run-types.js";
 
 export type LoadedRun =
   | { readonly kind: "none" }

@@ -10,14 +10,15 @@ import { lastAssistantText, toTurnObservation, type T3Shell } from "../adapters/
 import type { T3Client } from "../adapters/t3/t3-types.js";
 import type { VersionUrlClient } from "../adapters/version-url/version-url-types.js";
 import type { WoodpeckerClient } from "../adapters/woodpecker/woodpecker-types.js";
-import { decideDeploy } from "../core/decide-deploy.js";
-import { decideRollout, decideVersionUrl } from "../core/decide-rollout.js";
-import { CLOCK_SKEW_MARGIN_MS, findPushedCommit } from "../core/find-pushed-commit.js";
-import { foldCi, toCiRules, toFailingJobs } from "../core/fold-ci.js";
-import type { CommitFact, WorkflowRunFact } from "../core/observe-types.js";
-import { toAgentEvent } from "../core/to-agent-event.js";
-import { isActive } from "../core/transition.js";
-import type { CheckFailure, RunEvent, RunRecord } from "../core/types.js";
+import { decideDeploy } from "../core/observe/decide-deploy.js";
+import { decideRollout, decideVersionUrl } from "../core/observe/decide-rollout.js";
+import { CLOCK_SKEW_MARGIN_MS, findPushedCommit } from "../core/observe/find-pushed-commit.js";
+import { foldCi, toCiRules, toFailingJobs } from "../core/observe/fold-ci.js";
+import type { CommitFact, WorkflowRunFact } from "../core/observe/observe-types.js";
+import { toAgentEvent } from "../core/observe/to-agent-event.js";
+import { isActive } from "../core/run/transition.js";
+import type { CheckFailure, RunRecord } from "../core/run/run-types.js";
+import type { RunEvent } from "../core/run/run-event.js";
 
 /** How far before the dispatch afk looks for pipelines and commits (clocks differ). */
 export const LOOKBACK_MS = 5 * 60_000;

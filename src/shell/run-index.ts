@@ -2,7 +2,7 @@
 // progress comment that holds it. GitHub stays the store; this index is rebuilt from
 // the progress comments at start and only ever caches what a comment says.
 
-import type { RunRecord } from "../core/types.js";
+import type { RunRecord } from "../core/run/run-types.js";
 
 export interface IndexedRun {
   /** Null when the issue has no progress comment yet (read and found none). */

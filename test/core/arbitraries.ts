@@ -3,7 +3,7 @@
 // Strings mix plain text, arbitrary unicode and hostile text (`-->`, `<script>`, mentions).
 
 import fc from "fast-check";
-import type { Budgets, RepoConfig, RolloutTarget } from "../../src/core/config-types.js";
+import type { Budgets, RepoConfig, RolloutTarget } from "../../src/core/config/config-types.js";
 import {
   AGENT_SAID_MAX_CHARS,
   DETAIL_MAX_CHARS,
@@ -17,26 +17,13 @@ import {
   REASON_MAX_CHARS,
   RESUMPTIONS_MAX,
   URL_MAX_CHARS,
-} from "../../src/core/limits.js";
+} from "../../src/core/run/limits.js";
 import {
   BLOCKERS_MAX,
   PINNED_CHECKS_MAX,
   SHORT_TEXT_MAX_CHARS,
-} from "../../src/core/record-codec.js";
-import {
-  ACTIVE_PHASES,
-  TERMINAL_PHASES,
-  type AgentStatus,
-  type CheckFailure,
-  type Escalation,
-  type HistoryEntry,
-  type Phase,
-  type QueuedReason,
-  type Resumption,
-  type RunRecord,
-  type StageState,
-  type Turn,
-} from "../../src/core/types.js";
+} from "../../src/core/run/record-codec.js";
+import { ACTIVE_PHASES, TERMINAL_PHASES, type AgentStatus, type CheckFailure, type Escalation, type HistoryEntry, type Phase, type QueuedReason, type Resumption, type RunRecord, type StageState, type Turn } from "../../src/core/run/run-types.js";
 
 export const HOSTILE_TEXTS = [
   "-->",

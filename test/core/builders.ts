@@ -1,9 +1,10 @@
 // Test builders: every field defaulted, so a case states only what it varies.
 // Other test files import these; keep the exported names stable.
 
-import { defaultRepoConfig, type OperatorConfig } from "../../src/core/config-types.js";
-import { toThreadId } from "../../src/core/ids.js";
-import type { Issue, RunRecord, StageState } from "../../src/core/types.js";
+import { defaultRepoConfig, type OperatorConfig } from "../../src/core/config/config-types.js";
+import { toThreadId } from "../../src/core/run/ids.js";
+import type { Issue } from "../../src/core/common/github-types.js";
+import type { RunRecord, StageState } from "../../src/core/run/run-types.js";
 
 /** Epoch ms used as "the dispatch time" by every default. */
 export const T0 = 1_700_000_000_000;

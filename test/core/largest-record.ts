@@ -17,15 +17,15 @@ import {
   REASON_MAX_CHARS,
   RESUMPTIONS_MAX,
   URL_MAX_CHARS,
-} from "../../src/core/limits.js";
+} from "../../src/core/run/limits.js";
 import {
   BLOCKERS_MAX,
   ID_MAX_CHARS,
   PINNED_CHECKS_MAX,
   REPO_MAX_CHARS,
   SHORT_TEXT_MAX_CHARS,
-} from "../../src/core/record-codec.js";
-import type { RunRecord, StageState } from "../../src/core/types.js";
+} from "../../src/core/run/record-codec.js";
+import type { RunRecord, StageState } from "../../src/core/run/run-types.js";
 import { aRecord, anOperatorConfig, T0 } from "./builders.js";
 
 /** `n` characters of `fill` (repeated). */

@@ -1,10 +1,12 @@
 // Shared helpers for the run machine's tests: a context, event builders that default
 // every field, and short ways to look at effects.
 
-import type { OperatorConfig, RepoConfig } from "../../src/core/config-types.js";
-import { defaultRepoConfig } from "../../src/core/config-types.js";
-import { transition } from "../../src/core/transition.js";
-import type { Effect, MachineContext, RunEvent, RunRecord, Transition } from "../../src/core/types.js";
+import type { OperatorConfig, RepoConfig } from "../../src/core/config/config-types.js";
+import { defaultRepoConfig } from "../../src/core/config/config-types.js";
+import { transition } from "../../src/core/run/transition.js";
+import type { Effect, MachineContext, Transition } from "../../src/core/run/effect.js";
+import type { RunEvent } from "../../src/core/run/run-event.js";
+import type { RunRecord } from "../../src/core/run/run-types.js";
 import { T0, aRecord, aStage, anIssue, anOperatorConfig } from "./builders.js";
 
 export const MINUTE = 60_000;

@@ -3,7 +3,7 @@
 // Dispatch order is T3 first, then the label, then the comment (DESIGN section 5).
 
 import { describe, expect, it } from "vitest";
-import { toThreadId } from "../../src/core/ids.js";
+import { toThreadId } from "../../src/core/run/ids.js";
 import type { FakeCommandType, FakeFailure, FakeRoute } from "../fakes/t3-server.js";
 import { DEFAULT_INSTALLATION_ID } from "../support/webhook-fixtures.js";
 import { applyReady, harnessPerTest, IN_PROGRESS, logsWith, progressRecord, READY, REPO, t3Commands, type Harness } from "./harness.js";

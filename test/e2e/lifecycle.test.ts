@@ -2,7 +2,7 @@
 // restarts and must find it again from GitHub alone (DESIGN section 1.3).
 
 import { describe, expect, it } from "vitest";
-import { toThreadId } from "../../src/core/ids.js";
+import { toThreadId } from "../../src/core/run/ids.js";
 import { DEFAULT_INSTALLATION_ID } from "../support/webhook-fixtures.js";
 import { applyReady, closeIssue, harnessPerTest, IN_PROGRESS, progressRecord, removeReady, REPO, t3Commands, type Harness } from "./harness.js";
 

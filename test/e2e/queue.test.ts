@@ -3,7 +3,7 @@
 // what held it goes away; among free issues the lowest priority:N goes first.
 
 import { describe, expect, it } from "vitest";
-import { toThreadId } from "../../src/core/ids.js";
+import { toThreadId } from "../../src/core/run/ids.js";
 import { DEFAULT_INSTALLATION_ID } from "../support/webhook-fixtures.js";
 import { aGitHubFake, applyReady, closeIssue, harnessPerTest, IN_PROGRESS, progressRecord, READY, removeReady, REPO, t3Commands, type Harness } from "./harness.js";
 

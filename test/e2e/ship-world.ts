@@ -3,7 +3,7 @@
 // clients, and one fake clock for all of them. Helpers script what people, the agent,
 // GitHub Actions, Woodpecker and Kubernetes do, each the way the real system would.
 
-import { toThreadId } from "../../src/core/ids.js";
+import { toThreadId } from "../../src/core/run/ids.js";
 import type { FakeWoodpeckerMode } from "../fakes/woodpecker-server.js";
 import { DEFAULT_INSTALLATION_ID, DEFAULT_REPO } from "../support/webhook-fixtures.js";
 import { applyReady, FakeClock, recordOf, REPO, type Harness, type HarnessOptions } from "./harness.js";

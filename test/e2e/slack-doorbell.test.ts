@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { FAKE_SLACK_CHANNEL } from "../fakes/slack-api.js";
 import { DEFAULT_INSTALLATION_ID } from "../support/webhook-fixtures.js";
-import { RECORD_MARKER_PREFIX } from "../../src/core/record-codec.js";
+import { RECORD_MARKER_PREFIX } from "../../src/core/run/record-codec.js";
 import type { FakeSlackMessage } from "../fakes/slack-api.js";
 import { applyReady, FakeClock, harnessPerTest, IN_PROGRESS, recordOf, REPO, SLACK_ALLOWED_USER as ALLOWED, slackCalls, type Harness, type HarnessOptions, type SlackHarnessOptions } from "./harness.js";
 import { agentCommits, agentEnds, ciRuns, deliverOk, dispatched, MINUTE_MS, type World } from "./ship-world.js";

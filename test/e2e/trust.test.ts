@@ -3,7 +3,7 @@
 // fake behind nock (checked against GitHub's OpenAPI description), T3 the strict fake.
 
 import { describe, expect, it } from "vitest";
-import { toCommandId, toProjectCommandId, toProjectId, toThreadId } from "../../src/core/ids.js";
+import { toCommandId, toProjectCommandId, toProjectId, toThreadId } from "../../src/core/run/ids.js";
 import type { FakeRole } from "../fakes/github-fake.js";
 import { anIssuesEvent, DEFAULT_INSTALLATION_ID } from "../support/webhook-fixtures.js";
 import { applyReady, harnessPerTest, IN_PROGRESS, logsWith, progressRecord, READY, REPO, t3Commands, type Harness } from "./harness.js";

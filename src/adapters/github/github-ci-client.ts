@@ -6,8 +6,8 @@
 // are conditional requests: a 304 does not count against the rate limit. Octokit throws a
 // 304 as a RequestError; it is caught here and answered from the cache.
 
-import { LOG_TAIL_MAX_CHARS, LOG_TAIL_MAX_LINES, toLogTail } from "../../core/prompts.js";
-import type { CheckRunFact, CommitFact, JobFact, StatusFact, WorkflowRunFact } from "../../core/observe-types.js";
+import { LOG_TAIL_MAX_CHARS, LOG_TAIL_MAX_LINES, toLogTail } from "../../core/render/prompts.js";
+import type { CheckRunFact, CommitFact, JobFact, StatusFact, WorkflowRunFact } from "../../core/observe/observe-types.js";
 import type { Octokit } from "./github-client.js";
 import { toGitHubError, type GitHubResult } from "./github-error.js";
 import { toOwnerAndName } from "./github-mapping.js";

@@ -3,7 +3,7 @@
 // only, so that each request can be checked against GitHub's OpenAPI description.
 
 import type { ProbotOctokit } from "probot";
-import type { Actor, Blocker, Issue, Role } from "../../core/types.js";
+import type { Actor, Blocker, Issue, Role } from "../../core/common/github-types.js";
 import { toGitHubError, type GitHubResult } from "./github-error.js";
 import {
   toActor,

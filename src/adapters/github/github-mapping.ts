@@ -1,6 +1,6 @@
 // Pure mapping from GitHub's REST shapes to the core's types.
 
-import type { Actor, ActorType, Blocker, Issue, Role } from "../../core/types.js";
+import type { Actor, ActorType, Blocker, Issue, Role } from "../../core/common/github-types.js";
 
 export interface RestLabel {
   readonly name?: string;

@@ -6,8 +6,8 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver, HTTPReceiverDeferredRequestError, LogLevel, type Logger } from "@slack/bolt";
-import type { SlackMessageEvent } from "../../core/decide-slack.js";
-import { RETRY_ACTION_ID, TAKE_OVER_ACTION_ID } from "../../core/render-doorbell.js";
+import type { SlackMessageEvent } from "../../core/slack/decide-slack.js";
+import { RETRY_ACTION_ID, TAKE_OVER_ACTION_ID } from "../../core/render/render-doorbell.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 /** Slack retries an event for about an hour at most three times: a few thousand ids cover that. */

@@ -7,7 +7,7 @@
 // Pure: the caller passes `createdAt` (the server overwrites it with its receive time,
 // but the field is still required).
 
-import type { RuntimeMode } from "../../core/config-types.js";
+import type { RuntimeMode } from "../../core/config/config-types.js";
 
 export type InteractionMode = "default" | "plan";
 

@@ -10,7 +10,7 @@
 // Pure: times are ISO strings on the wire and epoch ms in afk; no clock is read here.
 
 import { z } from "zod";
-import type { TurnOutcome } from "../../core/types.js";
+import type { TurnOutcome } from "../../core/run/run-event.js";
 
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), { message: "not an ISO date-time" });
 const nullableIso = isoTime.nullable();

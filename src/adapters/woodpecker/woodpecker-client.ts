@@ -12,7 +12,7 @@
 
 import { Agent, request, type Dispatcher } from "undici";
 import type { z } from "zod";
-import type { PipelineFact } from "../../core/observe-types.js";
+import type { PipelineFact } from "../../core/observe/observe-types.js";
 import { decodeJson, pause, type HttpTimeouts, type RetryPolicy } from "../http/http-common.js";
 import { isRetryable, toHttpError, toInvalidResponse, toLocalError, toTransportError } from "./woodpecker-errors.js";
 import { WoodpeckerPipelineListSchema, WoodpeckerPipelineSchema, WoodpeckerRepoSchema, WoodpeckerVersionSchema } from "./woodpecker-read-model.js";

@@ -6,7 +6,7 @@
 // 3.0 renamed them `created`, `started` and `finished`. Both spellings are read.
 
 import { z } from "zod";
-import type { PipelineFact } from "../../core/observe-types.js";
+import type { PipelineFact } from "../../core/observe/observe-types.js";
 
 const unixSeconds = z.number().int().nonnegative();
 

@@ -2,7 +2,7 @@
 // contracts/woodpecker.md), and how a failure comes back. Failures are values sorted
 // into categories the shell has one policy for each (STYLE habit 11); nothing throws.
 
-import type { PipelineFact } from "../../core/observe-types.js";
+import type { PipelineFact } from "../../core/observe/observe-types.js";
 
 export type WoodpeckerErrorCategory =
   /** 401: no token, or one Woodpecker does not know. */

@@ -3,8 +3,8 @@ import nock from "nock";
 import { LogLevel, type Logger } from "@slack/bolt";
 import { createSlackClient, type SlackClientOptions } from "../../../src/adapters/slack/slack-client.js";
 import type { SlackClient, SlackResult } from "../../../src/adapters/slack/slack-types.js";
-import { parseDoorbellMetadata } from "../../../src/core/decide-slack.js";
-import { renderDoorbell } from "../../../src/core/render-doorbell.js";
+import { parseDoorbellMetadata } from "../../../src/core/slack/decide-slack.js";
+import { renderDoorbell } from "../../../src/core/render/render-doorbell.js";
 import { aRecord } from "../../core/builders.js";
 import { FAKE_SLACK_BOT_ID, FAKE_SLACK_BOT_USER_ID, FAKE_SLACK_CHANNEL, FAKE_SLACK_TOKEN, startFakeSlackApi, type FakeSlackApi } from "../../fakes/slack-api.js";
 

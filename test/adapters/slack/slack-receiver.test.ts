@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import nock from "nock";
 import { createSlackReceiver, type SlackAction, type SlackLog, type SlackReceiverOptions } from "../../../src/adapters/slack/slack-receiver.js";
-import type { SlackMessageEvent } from "../../../src/core/decide-slack.js";
+import type { SlackMessageEvent } from "../../../src/core/slack/decide-slack.js";
 import { FAKE_SLACK_BOT_ID, FAKE_SLACK_BOT_USER_ID, FAKE_SLACK_CHANNEL, FAKE_SLACK_TOKEN, startFakeSlackApi, type FakeSlackApi } from "../../fakes/slack-api.js";
 import { postSlack, signBlockAction, signEvent, signSlackBody, toBlockActionsBody, type BlockActionInput } from "../../support/sign-slack.js";
 

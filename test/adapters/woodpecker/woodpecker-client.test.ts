@@ -6,7 +6,7 @@ import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createWoodpeckerClient, type WoodpeckerClientOptions } from "../../../src/adapters/woodpecker/woodpecker-client.js";
 import type { WoodpeckerClient } from "../../../src/adapters/woodpecker/woodpecker-types.js";
-import type { PipelineFact } from "../../../src/core/observe-types.js";
+import type { PipelineFact } from "../../../src/core/observe/observe-types.js";
 import { FAKE_WOODPECKER_TOKEN, startFakeWoodpecker, type FakeWoodpecker, type FakeWoodpeckerMode } from "../../fakes/woodpecker-server.js";
 import { AFTER, OTHER_SHA, SHA, errorOf, toV3Wire, valueOf } from "./builders.js";
 

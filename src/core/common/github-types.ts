@@ -1,0 +1,37 @@
+// GitHub's vocabulary as the core uses it: repos, issues, people and their roles.
+// Times are epoch milliseconds; repos are `owner/name`, lower-cased.
+
+export type RepoName = string;
+
+/** `owner/name#number`, the display form of an issue reference. */
+export interface IssueRef {
+  readonly repo: RepoName;
+  readonly number: number;
+}
+
+export type ActorType = "User" | "Bot" | "Organization" | "Mannequin";
+
+export interface Actor {
+  readonly login: string;
+  readonly id: number;
+  readonly type: ActorType;
+}
+
+/** Repository role as GitHub's collaborator permission endpoint names it (`role_name`). */
+export type Role = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export interface Issue {
+  readonly repo: RepoName;
+  readonly number: number;
+  readonly title: string;
+  readonly body: string | null;
+  readonly state: "open" | "closed";
+  readonly labels: readonly string[];
+  readonly createdAt: number;
+  readonly author: string;
+}
+
+export interface Blocker extends IssueRef {
+  /** `unknown` when afk could not read it: treated as open (fail closed). */
+  readonly state: "open" | "closed" | "unknown";
+}

@@ -1,0 +1,56 @@
+// The inputs and outputs of the trust check and the dispatch policy (DESIGN sections 3
+// and 4). The shell gathers these facts from GitHub and T3; the core decides.
+
+import type { OperatorConfig } from "../config/config-types.js";
+import type { Actor, Blocker, Issue, RepoName } from "../common/github-types.js";
+import type { HoldReason } from "../run/run-types.js";
+
+/** `why` is one sentence for humans and logs, in both outcomes. */
+export type TrustDecision = { readonly trusted: true; readonly why: string } | { readonly trusted: false; readonly why: string };
+
+export interface RepoOwner {
+  readonly login: string;
+  readonly type: "User" | "Organization";
+}
+
+export type TrustConfig = Pick<OperatorConfig, "trustedRoles" | "trustedBots">;
+
+export interface ReadyIssue {
+  readonly issue: Issue;
+  /** Who last applied the ready label, or null when no one can be named. */
+  readonly labeler: Actor | null;
+  readonly trust: TrustDecision;
+  readonly blockers: readonly Blocker[];
+}
+
+/**
+ * A run that holds its repo. `dispatching`: T3 has the thread but the in-progress label
+ * and the comment are not written yet (a crash mid-dispatch).
+ */
+export interface RunInFlight {
+  readonly repo: RepoName;
+  readonly issue: number;
+  readonly state: "active" | "escalated" | "dispatching";
+}
+
+export type DispatchConfig = Pick<OperatorConfig, "killSwitch" | "allowlist" | "maxConcurrentRuns" | "defaultPriority" | "labels">;
+
+export interface DispatchInput {
+  readonly config: DispatchConfig;
+  /** May span several repos. */
+  readonly ready: readonly ReadyIssue[];
+  readonly runs: readonly RunInFlight[];
+}
+
+export interface HeldIssue {
+  readonly issue: ReadyIssue;
+  readonly reason: HoldReason;
+}
+
+/** Every ready issue is in exactly one of the two lists. */
+export interface DispatchDecision {
+  /** In dispatch order: healing re-dispatches first, then priority, age, number, repo. */
+  readonly dispatch: readonly ReadyIssue[];
+  /** In the order of `DispatchInput.ready`. */
+  readonly held: readonly HeldIssue[];
+}

@@ -1,0 +1,55 @@
+// Which runs hold a repo (DESIGN sections 3 and 5), read from the run records afk
+// knows plus the traces a crash mid-dispatch leaves behind: the in-progress label on
+// an issue without an active record, or a live T3 thread with the id of the issue's
+// next attempt. Such a run is `dispatching`: the policy re-dispatches it first, with
+// the same ids, so the crash is healed without a second thread.
+
+import type { RunInFlight } from "./dispatch-types.js";
+import { toThreadId } from "../run/ids.js";
+import { isActive, isTerminal } from "../run/transition.js";
+import type { Issue } from "../common/github-types.js";
+import type { RunRecord } from "../run/run-types.js";
+
+/** The attempt a new dispatch of this issue uses: the queued one, or the one after the last. */
+export function toNextAttempt(record: RunRecord | null): number {
+  if (record === null) return 1;
+  return isTerminal(record.phase) ? record.attempt + 1 : record.attempt;
+}
+
+export interface ReadyWithRecord {
+  readonly issue: Issue;
+  readonly record: RunRecord | null;
+}
+
+export interface RunsInFlightInput {
+  /** Every run record afk holds, across all repos. */
+  readonly records: readonly RunRecord[];
+  /** The ready issues of the repo being reconciled, with their records when known. */
+  readonly ready: readonly ReadyWithRecord[];
+  readonly installationId: number;
+  readonly inProgressLabel: string;
+  /** Ids of live (not deleted, not archived) T3 threads, or null when T3 was not read. */
+  readonly liveThreadIds: ReadonlySet<string> | null;
+}
+
+export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
+  const runs: RunInFlight[] = [];
+  for (const record of input.records) {
+    if (isActive(record.phase)) runs.push({ repo: record.repo, issue: record.issue, state: "active" });
+    else if (record.phase === "escalated") runs.push({ repo: record.repo, issue: record.issue, state: "escalated" });
+  }
+  const held = new Set(runs.map((run) => `${run.repo}#${run.issue}`));
+  for (const { issue, record } of input.ready) {
+    if (held.has(`${issue.repo}#${issue.number}`)) continue;
+    if (isMidDispatch(issue, record, input)) runs.push({ repo: issue.repo, issue: issue.number, state: "dispatching" });
+  }
+  return runs;
+}
+
+function isMidDispatch(issue: Issue, record: RunRecord | null, input: RunsInFlightInput): boolean {
+  const label = input.inProgressLabel.toLowerCase();
+  if (issue.labels.some((name) => name.toLowerCase() === label)) return true;
+  if (input.liveThreadIds === null) return false;
+  const key = { installationId: input.installationId, repo: issue.repo, issue: issue.number, attempt: toNextAttempt(record) };
+  return input.liveThreadIds.has(toThreadId(key));
+}

@@ -1,0 +1,54 @@
+import type { OperatorConfig } from "../config/config-types.js";
+import type { RepoName } from "../common/github-types.js";
+import type { RunRecord } from "./run-types.js";
+
+// ---------------------------------------------------------------------------
+// Effects: what the shell must do (imperative), in order. Each is idempotent.
+
+export type TurnPurpose = "opening" | "fix-forward" | "relay" | "resume";
+
+export type Effect =
+  | {
+      readonly kind: "StartThread";
+      readonly threadId: string;
+      readonly projectId: string;
+      readonly workspaceRoot: string;
+      readonly title: string;
+      readonly commandIds: { readonly project: string; readonly thread: string; readonly turn: string };
+      readonly messageId: string;
+      readonly text: string;
+    }
+  | {
+      readonly kind: "SendTurn";
+      readonly threadId: string;
+      readonly commandId: string;
+      readonly messageId: string;
+      readonly purpose: TurnPurpose;
+      readonly text: string;
+    }
+  | { readonly kind: "InterruptTurn"; readonly threadId: string; readonly commandId: string }
+  | { readonly kind: "AddLabels"; readonly labels: readonly string[] }
+  | { readonly kind: "RemoveLabels"; readonly labels: readonly string[] }
+  /** Create or edit the progress comment from this record. */
+  | { readonly kind: "UpsertProgressComment"; readonly record: RunRecord }
+  /** A new comment, only where a person should be notified (escalated, shipped). */
+  | { readonly kind: "PostComment"; readonly body: string }
+  | { readonly kind: "CloseIssue"; readonly reason: "completed" | "not_planned" }
+  /** Post the doorbell, or update it when the record already names one. */
+  | { readonly kind: "RingDoorbell"; readonly record: RunRecord }
+  | { readonly kind: "UpdateDoorbell"; readonly record: RunRecord; readonly note: string }
+  | { readonly kind: "ReplyInDoorbellThread"; readonly channel: string; readonly threadTs: string; readonly text: string }
+  /** A one-line "shipped" message in the doorbell channel (AFK_SLACK_ANNOUNCE_SHIPPED). */
+  | { readonly kind: "AnnounceShipped"; readonly record: RunRecord }
+  /** The repo's lock is free: reconcile it now, not at the next sweep. */
+  | { readonly kind: "ReconcileRepo"; readonly repo: RepoName };
+
+export interface Transition {
+  readonly record: RunRecord;
+  readonly effects: readonly Effect[];
+}
+
+/** What the machine needs to know beyond the record. */
+export interface MachineContext {
+  readonly config: OperatorConfig;
+}

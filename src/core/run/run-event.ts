@@ -1,0 +1,68 @@
+import type { RepoConfig } from "../config/config-types.js";
+import type { Issue } from "../common/github-types.js";
+import type { AgentStatus, CheckFailure, QueuedReason } from "./run-types.js";
+
+// ---------------------------------------------------------------------------
+// Events: facts that happened (past tense).
+
+export type TurnOutcome = "completed" | "interrupted" | "error";
+
+export type RunEvent =
+  /** The policy selected the queued run: start the thread. */
+  | {
+      readonly kind: "DispatchApproved";
+      readonly issue: Issue;
+      readonly labeler: string | null;
+      readonly defaultBranch: string;
+      readonly cloneUrl: string;
+      /** `.github/afk.yml` read from the default branch now: pinned for the whole run. */
+      readonly repoConfig: RepoConfig;
+    }
+  /** The policy holds the queued run for a reason worth telling on the issue. */
+  | { readonly kind: "Held"; readonly reason: QueuedReason }
+  /** A status line seen while the turn is still running. */
+  | { readonly kind: "AgentReported"; readonly status: AgentStatus }
+  | {
+      readonly kind: "TurnEnded";
+      readonly outcome: TurnOutcome;
+      readonly status: AgentStatus | null;
+      readonly lastMessage: string | null;
+      readonly error: string | null;
+    }
+  /** The agent waits on a question (T3 `hasPendingUserInput`). */
+  | { readonly kind: "QuestionAsked"; readonly question: string | null }
+  /** A commit on the default branch referencing the issue, authored after dispatch. */
+  | { readonly kind: "CommitPushed"; readonly sha: string; readonly url: string | null }
+  | {
+      readonly kind: "CiObserved";
+      readonly sha: string;
+      readonly verdict: "pending" | "green" | "red";
+      /** False while no check or status exists for the sha at all. */
+      readonly seenAny: boolean;
+      readonly url: string | null;
+      readonly failures: readonly CheckFailure[];
+    }
+  | {
+      readonly kind: "DeployObserved";
+      readonly sha: string;
+      readonly verdict: "pending" | "blocked" | "green" | "red" | "superseded";
+      readonly url: string | null;
+      readonly detail: string | null;
+    }
+  | {
+      readonly kind: "RolloutObserved";
+      readonly sha: string;
+      readonly verdict: "pending" | "green" | "red" | "superseded";
+      readonly url: string | null;
+      readonly detail: string | null;
+    }
+  /** Time passed with nothing else observed: check the budgets. */
+  | { readonly kind: "Ticked" }
+  /** A human answered: a Slack reply, or the ready label applied again by a trusted person. */
+  | { readonly kind: "HumanResumed"; readonly by: string; readonly via: "slack" | "github"; readonly text: string | null }
+  | { readonly kind: "Cancelled"; readonly by: string | null; readonly why: "label-removed" | "issue-closed" }
+  | { readonly kind: "TakenOver"; readonly by: string }
+  | { readonly kind: "RetryRequested"; readonly by: string }
+  /** The T3 thread is gone (deleted, archived, or unknown to T3). */
+  | { readonly kind: "ThreadLost"; readonly why: string }
+  | { readonly kind: "DoorbellRung"; readonly channel: string; readonly ts: string };

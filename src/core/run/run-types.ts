@@ -1,0 +1,152 @@
+// The run's vocabulary (DESIGN section 2): the agent's status line, phases, stages,
+// escalations and the run record kept in the progress comment. Times are epoch
+// milliseconds, passed in by the caller (the core never reads a clock).
+
+import type { RepoConfig } from "../config/config-types.js";
+import type { IssueRef, RepoName } from "../common/github-types.js";
+
+// ---------------------------------------------------------------------------
+// The agent's status line (DESIGN section 6).
+
+export type AgentStatus =
+  | { readonly kind: "tests-red" }
+  | { readonly kind: "tests-green" }
+  | { readonly kind: "pushed"; readonly sha: string }
+  | { readonly kind: "blocked"; readonly question: string }
+  | { readonly kind: "gave-up"; readonly why: string };
+
+// ---------------------------------------------------------------------------
+// Phases of a run (DESIGN section 2).
+
+export const ACTIVE_PHASES = [
+  "dispatched",
+  "tests-red",
+  "tests-green",
+  "pushed",
+  "ci",
+  "deploying",
+  "rolling-out",
+] as const;
+export const TERMINAL_PHASES = ["shipped", "cancelled", "taken-over"] as const;
+
+export type ActivePhase = (typeof ACTIVE_PHASES)[number];
+export type TerminalPhase = (typeof TERMINAL_PHASES)[number];
+/** `queued`: waiting for dispatch; `escalated`: resting, waiting for a human. */
+export type Phase = "queued" | ActivePhase | "escalated" | TerminalPhase;
+
+export type Stage = "ci" | "deploy" | "rollout";
+
+/** Why a ready issue is not dispatched now (DESIGN section 3). */
+export type HoldReason =
+  | { readonly kind: "kill-switch-on" }
+  | { readonly kind: "repo-not-allowlisted"; readonly repo: RepoName }
+  | { readonly kind: "not-ready" }
+  | { readonly kind: "labeler-untrusted"; readonly labeler: string | null; readonly why: string }
+  | { readonly kind: "blocked"; readonly by: readonly IssueRef[] }
+  | { readonly kind: "repo-busy"; readonly with: number }
+  | { readonly kind: "cap-reached"; readonly cap: number };
+
+/** The reasons a queued issue tells on the issue itself (DESIGN section 3: 4–6 only). */
+export type QueuedReason = Extract<HoldReason, { kind: "blocked" | "repo-busy" | "cap-reached" }>;
+
+export type EscalationCause =
+  /** E1: the agent's turn ended without a push, errored, or the agent asked. */
+  | "agent"
+  /** E2: a stage is red and the fix-forward budget is spent. */
+  | "red-budget-spent"
+  /** E3: a time budget ran out. */
+  | "time-budget"
+  /** E4: afk lost track of the thread or the record. */
+  | "lost";
+
+export interface Escalation {
+  readonly cause: EscalationCause;
+  /** One sentence for humans: what happened. */
+  readonly reason: string;
+  /** The agent's last message or question, when there is one. */
+  readonly agentSaid: string | null;
+  readonly at: number;
+  /** The phase the run continues from when a human resumes it. */
+  readonly resumeTo: ActivePhase;
+}
+
+export type StageVerdict = "pending" | "green" | "red" | "skipped";
+
+export interface CheckFailure {
+  readonly name: string;
+  readonly conclusion: string;
+  readonly summary: string | null;
+  readonly url: string | null;
+  /** Tail of the failing job's log, already trimmed by the caller. */
+  readonly logTail: string | null;
+}
+
+export interface StageState {
+  readonly verdict: StageVerdict;
+  /** When the stage started waiting (for its timeout). */
+  readonly since: number;
+  readonly url: string | null;
+  /** A short human note: pipeline number, rollout detail, failing checks. */
+  readonly detail: string | null;
+  /** Woodpecker only: when the pipeline entered `blocked` (approval), else null. */
+  readonly blockedSince: number | null;
+  /** CI only: whether any check or status has been seen for the sha yet. */
+  readonly seenAny: boolean;
+  readonly failures: readonly CheckFailure[];
+}
+
+export interface Turn {
+  /** 1 for the opening turn; each follow-up adds one. */
+  readonly number: number;
+  readonly kind: "opening" | "fix-forward" | "relay" | "resume";
+  readonly state: "working" | "ended";
+  readonly startedAt: number;
+  /** The sha that was current when the turn was sent (fix-forward: the red sha). */
+  readonly sha: string | null;
+}
+
+export interface Resumption {
+  readonly by: string;
+  readonly via: "slack" | "github";
+  readonly at: number;
+}
+
+export interface HistoryEntry {
+  readonly at: number;
+  readonly phase: Phase;
+  readonly note: string;
+}
+
+/** Run record: the hidden state of one attempt, kept in the progress comment. */
+export interface RunRecord {
+  readonly v: 1;
+  readonly repo: RepoName;
+  readonly issue: number;
+  readonly installationId: number;
+  readonly attempt: number;
+  readonly phase: Phase;
+  readonly threadId: string;
+  /** Who applied the ready label that started (or last resumed) this attempt. */
+  readonly labeler: string | null;
+  readonly queuedReason: QueuedReason | null;
+  readonly dispatchedAt: number | null;
+  /** Start of the current leg: dispatch, or the latest human resumption. */
+  readonly legStartedAt: number | null;
+  readonly endedAt: number | null;
+  readonly turn: Turn | null;
+  readonly turns: number;
+  /** The agent's latest status line. */
+  readonly agentStatus: AgentStatus | null;
+  readonly sha: string | null;
+  readonly pushedAt: number | null;
+  readonly stages: { readonly ci: StageState | null; readonly deploy: StageState | null; readonly rollout: StageState | null };
+  /** Fix-forward turns in the current leg (the budget), and in the whole attempt. */
+  readonly fixForwards: number;
+  readonly fixForwardsTotal: number;
+  readonly escalation: Escalation | null;
+  readonly doorbell: { readonly channel: string; readonly ts: string } | null;
+  readonly resumptions: readonly Resumption[];
+  readonly history: readonly HistoryEntry[];
+  /** The repo's `.github/afk.yml`, as it stood at dispatch, already clamped. */
+  readonly repoConfig: RepoConfig;
+}

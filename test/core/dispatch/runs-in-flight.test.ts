@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { toThreadId } from "../../../src/core/run/ids.js";
+import { toNextAttempt, toRunsInFlight, type RunsInFlightInput } from "../../../src/core/dispatch/runs-in-flight.js";
+import type { Phase } from "../../../src/core/run/run-types.js";
+import { aRecord, anIssue } from "../builders.js";
+
+function anInput(overrides: Partial<RunsInFlightInput> = {}): RunsInFlightInput {
+  return { records: [], ready: [], installationId: 7, inProgressLabel: "afk:in-progress", liveThreadIds: null, ...overrides };
+}
+
+describe("toNextAttempt", () => {
+  it.each<[Phase | null, number]>([
+    [null, 1],
+    ["queued", 3],
+    ["dispatched", 3],
+    ["escalated", 3],
+    ["shipped", 4],
+    ["cancelled", 4],
+    ["taken-over", 4],
+  ])("a record in phase %s at attempt 3 → attempt %i", (phase, next) => {
+    expect(toNextAttempt(phase === null ? null : aRecord({ phase, attempt: 3 }))).toBe(next);
+  });
+});
+
+describe("toRunsInFlight", () => {
+  it.each<[Phase, string | null]>([
+    ["queued", null],
+    ["dispatched", "active"],
+    ["ci", "active"],
+    ["rolling-out", "active"],
+    ["escalated", "escalated"],
+    ["shipped", null],
+    ["cancelled", null],
+    ["taken-over", null],
+  ])("a record in phase %s holds its repo as %s", (phase, state) => {
+    const runs = toRunsInFlight(anInput({ records: [aRecord({ phase })] }));
+    expect(runs).toEqual(state === null ? [] : [{ repo: "acme/widgets", issue: 42, state }]);
+  });
+
+  it("reads a ready issue carrying the in-progress label without an active record as mid-dispatch", () => {
+    const issue = anIssue({ number: 5, labels: ["ready-for-agent", "AFK:In-Progress"] });
+    expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }] }))).toEqual([{ repo: "acme/widgets", issue: 5, state: "dispatching" }]);
+  });
+
+  it("reads a live T3 thread with the id of the issue's next attempt as mid-dispatch", () => {
+    const issue = anIssue({ number: 5, labels: ["ready-for-agent"] });
+    const previous = aRecord({ issue: 5, phase: "cancelled", attempt: 1 });
+    const nextThread = toThreadId({ installationId: 7, repo: "acme/widgets", issue: 5, attempt: 2 });
+    const oldThread = toThreadId({ installationId: 7, repo: "acme/widgets", issue: 5, attempt: 1 });
+    expect(toRunsInFlight(anInput({ ready: [{ issue, record: previous }], liveThreadIds: new Set([nextThread]) }))).toEqual([
+      { repo: "acme/widgets", issue: 5, state: "dispatching" },
+    ]);
+    // The finished attempt's thread is still live in T3, but it holds nothing.
+    expect(toRunsInFlight(anInput({ ready: [{ issue, record: previous }], liveThreadIds: new Set([oldThread]) }))).toEqual([]);
+  });
+
+  it("does not count an issue twice when its record is already active", () => {
+    const record = aRecord({ issue: 5, phase: "ci" });
+    const issue = anIssue({ number: 5, labels: ["ready-for-agent", "afk:in-progress"] });
+    expect(toRunsInFlight(anInput({ records: [record], ready: [{ issue, record }] }))).toEqual([{ repo: "acme/widgets", issue: 5, state: "active" }]);
+  });
+
+  it("sees nothing in flight for a plain ready issue", () => {
+    const issue = anIssue({ number: 5, labels: ["ready-for-agent"] });
+    expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }], liveThreadIds: new Set() }))).toEqual([]);
+  });
+});
