@@ -6,8 +6,14 @@ import { createTypeScriptImportResolver } from "eslint-import-resolver-typescrip
 
 const adapterImports = {
   patterns: [
-    { group: ["**/adapters/**", "**/shell/**", "**/app.js", "**/main.js"], message: "src/core is pure: it imports nothing from adapters, shell or wiring." },
-    { group: ["probot", "probot/*", "@octokit/*", "octokit", "undici", "undici/*", "@slack/*", "yaml", "nock"], message: "src/core is pure: no I/O libraries." },
+    {
+      group: ["**/adapters/**", "**/shell/**", "**/app.js", "**/main.js"],
+      message: "src/core is pure: it imports nothing from adapters, shell or wiring.",
+    },
+    {
+      group: ["probot", "probot/*", "@octokit/*", "octokit", "undici", "undici/*", "@slack/*", "yaml", "nock"],
+      message: "src/core is pure: no I/O libraries.",
+    },
   ],
   paths: [
     { name: "node:http", message: "src/core is pure: no I/O." },
@@ -41,7 +47,10 @@ export default tseslint.config(
     // No import circles anywhere in src: a circle is two concepts that cannot be read apart.
     files: ["src/**/*.ts"],
     plugins: { "import-x": importX },
-    settings: { ...importX.flatConfigs.typescript.settings, "import-x/resolver-next": [createTypeScriptImportResolver({ project: "tsconfig.json" })] },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: "tsconfig.json" })],
+    },
     rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },
   {
@@ -62,7 +71,10 @@ export default tseslint.config(
       ],
       "no-restricted-syntax": [
         "error",
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "src/core is pure: `now` is an argument." },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "src/core is pure: `now` is an argument.",
+        },
         { selector: "AwaitExpression", message: "src/core is pure: no await." },
       ],
     },

@@ -13,19 +13,31 @@ import { transition } from "../src/core/run/transition.js";
 import { aRecord, anIssue, anOperatorConfig, T0 } from "../test/core/builders.js";
 import { aLargestRecord } from "../test/core/largest-record.js";
 
-const config = anOperatorConfig({ allowlist: Array.from({ length: 50 }, (_, i) => `acme/repo-${i}`), maxConcurrentRuns: 20 });
+const config = anOperatorConfig({
+  allowlist: Array.from({ length: 50 }, (_, i) => `acme/repo-${i}`),
+  maxConcurrentRuns: 20,
+});
 const trusted = { trusted: true as const, why: "write" };
 
 function readyIssues(count: number): ReadyIssue[] {
   return Array.from({ length: count }, (_, i) => ({
-    issue: anIssue({ repo: `acme/repo-${i % 50}`, number: i + 1, labels: ["ready-for-agent", `priority:${i % 5}`], createdAt: T0 + i }),
+    issue: anIssue({
+      repo: `acme/repo-${i % 50}`,
+      number: i + 1,
+      labels: ["ready-for-agent", `priority:${i % 5}`],
+      createdAt: T0 + i,
+    }),
     labeler: { login: "maintainer", id: 1, type: "User" as const },
     trust: trusted,
     blockers: i % 7 === 0 ? [{ repo: `acme/repo-${i % 50}`, number: 99_999, state: "open" as const }] : [],
   }));
 }
 
-const runs: RunInFlight[] = Array.from({ length: 10 }, (_, i) => ({ repo: `acme/repo-${i}`, issue: 100_000 + i, state: "active" }));
+const runs: RunInFlight[] = Array.from({ length: 10 }, (_, i) => ({
+  repo: `acme/repo-${i}`,
+  issue: 100_000 + i,
+  state: "active",
+}));
 const ready100 = readyIssues(100);
 const ready1000 = readyIssues(1_000);
 
@@ -39,15 +51,27 @@ describe("dispatch policy", () => {
 });
 
 const sha = "3f1c2d4e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d";
-const inCi = aRecord({ phase: "ci", sha, pushedAt: T0, turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null } });
+const inCi = aRecord({
+  phase: "ci",
+  sha,
+  pushedAt: T0,
+  turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+});
 const ctx = { config: anOperatorConfig() };
 
 describe("run machine", () => {
   bench("transition: CI pending observed (no change)", () => {
-    transition(inCi, { kind: "CiObserved", sha, verdict: "pending", seenAny: true, url: null, failures: [] }, T0 + 1_000, ctx);
+    transition(
+      inCi,
+      { kind: "CiObserved", sha, verdict: "pending", seenAny: true, url: null, failures: [] },
+      T0 + 1_000,
+      ctx,
+    );
   });
   bench("transition: CI red → fix-forward turn", () => {
-    const failures = [{ name: "test", conclusion: "failure", summary: "1 failed", url: null, logTail: "FAIL x.test.ts\n".repeat(100) }];
+    const failures = [
+      { name: "test", conclusion: "failure", summary: "1 failed", url: null, logTail: "FAIL x.test.ts\n".repeat(100) },
+    ];
     transition(inCi, { kind: "CiObserved", sha, verdict: "red", seenAny: true, url: null, failures }, T0 + 1_000, ctx);
   });
 });
@@ -109,6 +133,16 @@ const runs200 = checkRuns(200);
 
 describe("CI fold", () => {
   bench("foldCi: 200 check runs in 5 workflow runs", () => {
-    foldCi({ repo: "acme/widgets", defaultBranch: "main", sha, checkRuns: runs200, statuses: [], workflowRuns, required: [], ignored: [], ownAppId: 1 });
+    foldCi({
+      repo: "acme/widgets",
+      defaultBranch: "main",
+      sha,
+      checkRuns: runs200,
+      statuses: [],
+      workflowRuns,
+      required: [],
+      ignored: [],
+      ownAppId: 1,
+    });
   });
 });

@@ -65,20 +65,41 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     if (arming.armed) app.log.info(arming.message);
     else app.log.warn(arming.message);
     const clock = options.clock ?? Date.now;
-    const t3 = options.t3 !== undefined ? options.t3 : config.t3.baseUrl === null ? null : createT3Client({ baseUrl: config.t3.baseUrl, token: config.t3.token, tokenFile: config.t3.tokenFile });
+    const t3 =
+      options.t3 !== undefined
+        ? options.t3
+        : config.t3.baseUrl === null
+          ? null
+          : createT3Client({ baseUrl: config.t3.baseUrl, token: config.t3.token, tokenFile: config.t3.tokenFile });
     const etags = createEtagCache();
-    const slack = options.slack !== undefined ? options.slack : config.slack === null ? null : createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
+    const slack =
+      options.slack !== undefined
+        ? options.slack
+        : config.slack === null
+          ? null
+          : createSlackClient({ token: config.slack.botToken, apiUrl: config.slack.apiUrl });
     const service = new AfkService({
       config,
       appId: options.appId,
       githubUrl: options.githubUrl ?? "https://github.com",
       githubFor: async (installationId) => createGitHubClient((await app.auth(installationId)) as Octokit, clock),
-      githubCiFor: async (installationId) => createGitHubCiClient((await app.auth(installationId)) as Octokit, { clock, etags }),
+      githubCiFor: async (installationId) =>
+        createGitHubCiClient((await app.auth(installationId)) as Octokit, { clock, etags }),
       appClient: async () => createAppClient((await app.auth()) as Octokit, clock),
       appDeliveries: async () => createAppDeliveries((await app.auth()) as Octokit, clock),
       t3,
-      woodpecker: options.woodpecker !== undefined ? options.woodpecker : config.woodpecker === null ? null : createWoodpeckerClient(config.woodpecker),
-      kube: options.kube !== undefined ? options.kube : config.kube.apiUrl === null ? null : createKubeClient({ ...config.kube, apiUrl: config.kube.apiUrl }),
+      woodpecker:
+        options.woodpecker !== undefined
+          ? options.woodpecker
+          : config.woodpecker === null
+            ? null
+            : createWoodpeckerClient(config.woodpecker),
+      kube:
+        options.kube !== undefined
+          ? options.kube
+          : config.kube.apiUrl === null
+            ? null
+            : createKubeClient({ ...config.kube, apiUrl: config.kube.apiUrl }),
       versionUrl: options.versionUrl !== undefined ? options.versionUrl : createVersionUrlClient(),
       slack,
       clock,
@@ -98,7 +119,10 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     /** Runs a handler once per delivery id; a failed one throws (500) and stays redeliverable. */
     async function once(context: Context, repo: string, work: () => Promise<void>): Promise<void> {
       if (!service.isArmedFor(repo)) {
-        app.log.debug({ delivery: context.id, event: context.name, repo }, "afk is disarmed for this repository; ignoring");
+        app.log.debug(
+          { delivery: context.id, event: context.name, repo },
+          "afk is disarmed for this repository; ignoring",
+        );
         return;
       }
       if (service.deliveries.has(context.id)) {
@@ -144,8 +168,18 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
       }
       const payload = context.payload;
       const installationId = payload.installation.id;
-      const added = "repositories_added" in payload ? payload.repositories_added : payload.action === "deleted" ? [] : (payload.repositories ?? []);
-      const removed = "repositories_removed" in payload ? payload.repositories_removed : payload.action === "deleted" ? (payload.repositories ?? []) : [];
+      const added =
+        "repositories_added" in payload
+          ? payload.repositories_added
+          : payload.action === "deleted"
+            ? []
+            : (payload.repositories ?? []);
+      const removed =
+        "repositories_removed" in payload
+          ? payload.repositories_removed
+          : payload.action === "deleted"
+            ? (payload.repositories ?? [])
+            : [];
       for (const repo of added) service.rememberInstallation(repo.full_name, installationId);
       for (const repo of removed) if (repo.full_name !== undefined) service.forgetInstallation(repo.full_name);
     });
@@ -155,7 +189,8 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     app.on(["workflow_run", "check_run", "status", "push"], async (context) => {
       const { repo, installationId } = toNudgeBase(context.payload);
       const payload = context.payload;
-      const pipeline = "context" in payload && "target_url" in payload ? toWoodpeckerNudge(payload.context, payload.target_url) : null;
+      const pipeline =
+        "context" in payload && "target_url" in payload ? toWoodpeckerNudge(payload.context, payload.target_url) : null;
       await once(context, repo, async () => {
         if (installationId === null) return;
         await service.onCiNudge(repo, installationId, pipeline);
@@ -166,7 +201,11 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     // Mounted only when armed: reading the bot's identity is a request to Slack.
     if (service.armed && slack !== null && config.slack !== null) {
       const identity = await slack.readIdentity();
-      if (!identity.ok) app.log.error({}, `Slack: cannot read the bot's identity (${identity.error.message}); its own messages are still ignored by their bot_id`);
+      if (!identity.ok)
+        app.log.error(
+          {},
+          `Slack: cannot read the bot's identity (${identity.error.message}); its own messages are still ignored by their bot_id`,
+        );
       const receiver = createSlackReceiver({
         signingSecret: config.slack.signingSecret,
         botToken: config.slack.botToken,

@@ -15,7 +15,9 @@ function start(): ApplicationFunction {
   }
   // Probot imports this module only once APP_ID and the private key are set.
   const appId = Number(process.env.APP_ID);
-  const githubUrl = process.env.GHE_HOST ? `${process.env.GHE_PROTOCOL ?? "https"}://${process.env.GHE_HOST}` : "https://github.com";
+  const githubUrl = process.env.GHE_HOST
+    ? `${process.env.GHE_PROTOCOL ?? "https"}://${process.env.GHE_HOST}`
+    : "https://github.com";
   return createAfkApp({ config: loaded.config, appId, githubUrl });
 }
 

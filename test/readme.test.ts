@@ -59,7 +59,11 @@ describe("README's .github/afk.yml example", () => {
     const text = readFileSync(README, "utf8");
     const block = /<!-- afk-yml-example:start -->\n```yaml\n([\s\S]*?)```\n<!-- afk-yml-example:end -->/.exec(text);
     expect(block).not.toBeNull();
-    const operator = parseOperatorConfig({ WOODPECKER_URL: "https://ci.example.com", WOODPECKER_TOKEN: "t", AFK_KUBE_API_URL: "https://kube.example.com" });
+    const operator = parseOperatorConfig({
+      WOODPECKER_URL: "https://ci.example.com",
+      WOODPECKER_TOKEN: "t",
+      AFK_KUBE_API_URL: "https://kube.example.com",
+    });
     if (!operator.ok) throw new Error("operator config");
     const repo = parseRepoConfig(parse(block?.[1] ?? ""), operator.config);
     expect(repo).toMatchObject({ ok: true, clamped: [] });

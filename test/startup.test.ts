@@ -44,13 +44,16 @@ async function waitFor(started: Started, text: string, timeoutMs = 15_000): Prom
   const deadline = Date.now() + timeoutMs;
   while (!started.output.includes(text)) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for "${text}"; output so far:\n${started.output}`);
-    if (started.child.exitCode !== null) throw new Error(`exited ${started.child.exitCode} before "${text}":\n${started.output}`);
+    if (started.child.exitCode !== null)
+      throw new Error(`exited ${started.child.exitCode} before "${text}":\n${started.output}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 function aPrivateKey(): string {
-  return generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs1", format: "pem" })
+    .toString();
 }
 
 beforeAll(() => {

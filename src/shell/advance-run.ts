@@ -13,14 +13,22 @@ import type { RunIndex } from "./run-index.js";
 export type AdvanceDeps = Omit<EffectDeps, "github"> & { readonly index: RunIndex };
 
 /** The run's record after the event, or null when an effect failed (logged by the runner). */
-export async function advanceRun(record: RunRecord, event: RunEvent, github: GitHubClient, deps: AdvanceDeps): Promise<RunRecord | null> {
+export async function advanceRun(
+  record: RunRecord,
+  event: RunEvent,
+  github: GitHubClient,
+  deps: AdvanceDeps,
+): Promise<RunRecord | null> {
   const next = transition(record, event, deps.clock(), { config: deps.config });
   const commentId = deps.index.get(record.repo, record.issue)?.commentId ?? null;
   if (next.effects.length === 0) {
     if (next.record !== record) deps.index.set(record.repo, record.issue, { record: next.record, commentId });
     return next.record;
   }
-  const applied = await applyEffects(next.effects, { repo: record.repo, issue: record.issue }, commentId, { ...deps, github });
+  const applied = await applyEffects(next.effects, { repo: record.repo, issue: record.issue }, commentId, {
+    ...deps,
+    github,
+  });
   if (!applied.ok) return null;
   deps.index.set(record.repo, record.issue, { record: next.record, commentId: applied.commentId });
   let current = next.record;

@@ -14,7 +14,12 @@ import type { GitHubClient, LabelSpec, RepoFacts } from "../adapters/github/gith
 import type { GitHubResult } from "../adapters/github/github-error.js";
 import type { T3Client } from "../adapters/t3/t3-types.js";
 import type { OperatorConfig } from "../core/config/config-types.js";
-import { decideDoorbellPress, decideSlackMessage, parseDoorbellMetadata, type SlackMessageEvent } from "../core/slack/decide-slack.js";
+import {
+  decideDoorbellPress,
+  decideSlackMessage,
+  parseDoorbellMetadata,
+  type SlackMessageEvent,
+} from "../core/slack/decide-slack.js";
 import type { RenderContext } from "../core/render/render-context.js";
 import { toRefKey } from "../core/dispatch/to-blockers.js";
 import { isActive } from "../core/run/transition.js";
@@ -26,7 +31,16 @@ import { DeliveryLog } from "./delivery-log.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { loadRun } from "./load-run.js";
 import type { Log } from "./log.js";
-import { observeAgent, observeCi, observeCommits, observeDeploy, observeRollout, type ObserveDeps, type PipelineHint, type Seen } from "./observe-run.js";
+import {
+  observeAgent,
+  observeCi,
+  observeCommits,
+  observeDeploy,
+  observeRollout,
+  type ObserveDeps,
+  type PipelineHint,
+  type Seen,
+} from "./observe-run.js";
 import { ReconcileError, readRepoFacts, reconcileRepo, type LabelHint, type ReconcileDeps } from "./reconcile-repo.js";
 import { RunIndex } from "./run-index.js";
 import type { SweepOutcome } from "./sweep.js";
@@ -64,8 +78,10 @@ export interface DoorbellPress {
   readonly messageTs: string;
 }
 
-export const NOT_ALLOWED_NOTICE = "Only people on afk's list of allowed Slack users can steer agents; your reply was not passed on.";
-export const NOT_ALLOWED_PRESS_NOTICE = "Only people on afk's list of allowed Slack users can steer agents; your button press was ignored.";
+export const NOT_ALLOWED_NOTICE =
+  "Only people on afk's list of allowed Slack users can steer agents; your reply was not passed on.";
+export const NOT_ALLOWED_PRESS_NOTICE =
+  "Only people on afk's list of allowed Slack users can steer agents; your button press was ignored.";
 export const RELAYED_REACTION = "white_check_mark";
 
 export interface IssueNudge {
@@ -100,7 +116,10 @@ export class AfkService {
       repoFacts: new TtlCache<RepoFacts>(REPO_FACTS_CACHE_MS, deps.clock),
       blockerWatch: new Map(),
       ensureLabels: async () => ({ ok: true, value: undefined }),
-      doorbell: deps.slack !== null && deps.config.slack !== null ? { client: deps.slack, channel: deps.config.slack.channel } : null,
+      doorbell:
+        deps.slack !== null && deps.config.slack !== null
+          ? { client: deps.slack, channel: deps.config.slack.channel }
+          : null,
     };
   }
 
@@ -156,7 +175,12 @@ export class AfkService {
   }
 
   /** Observes every run in flight in a repo, applying each event as it is seen. Throws on the first failed read or effect. */
-  async observe(repo: string, installationId: number, shell: T3Shell | null, pipeline: PipelineHint | null = null): Promise<number> {
+  async observe(
+    repo: string,
+    installationId: number,
+    shell: T3Shell | null,
+    pipeline: PipelineHint | null = null,
+  ): Promise<number> {
     if (!this.isArmedFor(repo)) return 0;
     return this.queue.run(repo, async () => {
       const runs = this.#activeRuns(repo);
@@ -193,7 +217,8 @@ export class AfkService {
         failures.push(`${repo}: ${(error as Error).message}`);
       }
     }
-    for (const failure of failures) this.#deps.log.warn({ failure }, "sweep: a repo could not be brought up to date; the next sweep retries");
+    for (const failure of failures)
+      this.#deps.log.warn({ failure }, "sweep: a repo could not be brought up to date; the next sweep retries");
     return { failures, reposReconciled, runsObserved };
   }
 
@@ -205,15 +230,31 @@ export class AfkService {
     if (decision.kind === "ignore") return void this.#deps.log.debug({ why: decision.why }, "Slack message ignored");
     if (decision.kind === "not-allowed") {
       this.#deps.log.info({ user: decision.user }, "Slack reply from a user who may not steer agents: not relayed");
-      const told = await this.#deps.slack.postEphemeral({ channel: decision.channel, user: decision.user, text: NOT_ALLOWED_NOTICE, threadTs: decision.threadTs });
-      if (!told.ok) this.#deps.log.warn({ user: decision.user }, `could not tell the user: Slack ${told.error.message}`);
+      const told = await this.#deps.slack.postEphemeral({
+        channel: decision.channel,
+        user: decision.user,
+        text: NOT_ALLOWED_NOTICE,
+        threadTs: decision.threadTs,
+      });
+      if (!told.ok)
+        this.#deps.log.warn({ user: decision.user }, `could not tell the user: Slack ${told.error.message}`);
       return;
     }
     const slackClient = this.#deps.slack;
-    await this.#onDoorbell(decision.channel, decision.threadTs, { kind: "HumanResumed", by: decision.user, via: "slack", text: decision.text }, async () => {
-      const reacted = await slackClient.addReaction({ channel: decision.channel, ts: decision.ts, name: RELAYED_REACTION });
-      if (!reacted.ok) this.#deps.log.warn({}, `could not react to the relayed reply: Slack ${reacted.error.message}`);
-    });
+    await this.#onDoorbell(
+      decision.channel,
+      decision.threadTs,
+      { kind: "HumanResumed", by: decision.user, via: "slack", text: decision.text },
+      async () => {
+        const reacted = await slackClient.addReaction({
+          channel: decision.channel,
+          ts: decision.ts,
+          name: RELAYED_REACTION,
+        });
+        if (!reacted.ok)
+          this.#deps.log.warn({}, `could not react to the relayed reply: Slack ${reacted.error.message}`);
+      },
+    );
   }
 
   /** A doorbell button: "Take over" or "Retry from scratch". */
@@ -224,13 +265,27 @@ export class AfkService {
     if (decision.kind === "ignore") return;
     const { action } = decision;
     if (decision.kind === "not-allowed") {
-      this.#deps.log.info({ user: press.user.id, action }, "doorbell button pressed by a user who may not steer agents: ignored");
-      const told = await this.#deps.slack.postEphemeral({ channel: press.channel, user: press.user.id, text: NOT_ALLOWED_PRESS_NOTICE, threadTs: null });
-      if (!told.ok) this.#deps.log.warn({ user: press.user.id }, `could not tell the user: Slack ${told.error.message}`);
+      this.#deps.log.info(
+        { user: press.user.id, action },
+        "doorbell button pressed by a user who may not steer agents: ignored",
+      );
+      const told = await this.#deps.slack.postEphemeral({
+        channel: press.channel,
+        user: press.user.id,
+        text: NOT_ALLOWED_PRESS_NOTICE,
+        threadTs: null,
+      });
+      if (!told.ok)
+        this.#deps.log.warn({ user: press.user.id }, `could not tell the user: Slack ${told.error.message}`);
       return;
     }
     const by = press.user.name;
-    await this.#onDoorbell(press.channel, press.messageTs, action === "take-over" ? { kind: "TakenOver", by } : { kind: "RetryRequested", by }, async () => {});
+    await this.#onDoorbell(
+      press.channel,
+      press.messageTs,
+      action === "take-over" ? { kind: "TakenOver", by } : { kind: "RetryRequested", by },
+      async () => {},
+    );
   }
 
   /** Finds the run a doorbell belongs to (the index, else the message's metadata) and applies the event in its repo's queue. */
@@ -243,13 +298,19 @@ export class AfkService {
       if (record === null) return;
       const github = await this.#deps.githubFor(installationId);
       const advanced = await this.#advance(github, record, event);
-      if (advanced === null) throw new ReconcileError(`${event.kind} for ${repo}#${issue} failed; press or answer again`);
+      if (advanced === null)
+        throw new ReconcileError(`${event.kind} for ${repo}#${issue} failed; press or answer again`);
       if (advanced !== record) await after();
     });
   }
 
-  async #findDoorbellRun(channel: string, ts: string): Promise<{ repo: string; issue: number; installationId: number } | null> {
-    const known = this.index.records().find((record) => record.doorbell?.channel === channel && record.doorbell.ts === ts);
+  async #findDoorbellRun(
+    channel: string,
+    ts: string,
+  ): Promise<{ repo: string; issue: number; installationId: number } | null> {
+    const known = this.index
+      .records()
+      .find((record) => record.doorbell?.channel === channel && record.doorbell.ts === ts);
     if (known !== undefined) return { repo: known.repo, issue: known.issue, installationId: known.installationId };
     // After a restart before the index knows the run: the doorbell's own metadata names it.
     const parent = await this.#deps.slack?.readThreadParent({ channel, threadTs: ts });
@@ -271,7 +332,10 @@ export class AfkService {
     for (const repo of this.#deps.config.allowlist) {
       const found = await app.findInstallation(repo);
       if (!found.ok) {
-        this.#deps.log.warn({ repo }, `cannot find afk's installation: GitHub ${found.error.category}: ${found.error.message}`);
+        this.#deps.log.warn(
+          { repo },
+          `cannot find afk's installation: GitHub ${found.error.category}: ${found.error.message}`,
+        );
         continue;
       }
       if (found.value === null) {
@@ -282,7 +346,9 @@ export class AfkService {
       await this.#rebuild(repo, found.value);
     }
     for (const [repo, installationId] of this.installations) {
-      await this.reconcile(repo, installationId, null).catch((error: unknown) => this.#deps.log.error({ repo, err: error }, "reconcile at start failed"));
+      await this.reconcile(repo, installationId, null).catch((error: unknown) =>
+        this.#deps.log.error({ repo, err: error }, "reconcile at start failed"),
+      );
     }
   }
 
@@ -293,7 +359,9 @@ export class AfkService {
       reconcileLater: (repo) => {
         const installationId = this.installations.get(repo);
         if (installationId === undefined) return;
-        void this.reconcile(repo, installationId, null).catch((error: unknown) => this.#deps.log.error({ repo, err: error }, "reconcile after a run ended failed"));
+        void this.reconcile(repo, installationId, null).catch((error: unknown) =>
+          this.#deps.log.error({ repo, err: error }, "reconcile after a run ended failed"),
+        );
       },
     };
   }
@@ -308,19 +376,29 @@ export class AfkService {
     return { ok: true, value: undefined };
   }
 
-  async #cancel(github: GitHubClient, repo: string, issue: number, by: string, why: "label-removed" | "issue-closed"): Promise<void> {
+  async #cancel(
+    github: GitHubClient,
+    repo: string,
+    issue: number,
+    by: string,
+    why: "label-removed" | "issue-closed",
+  ): Promise<void> {
     if (!this.isArmedFor(repo)) return;
     let known = this.index.get(repo, issue);
     if (known === undefined) {
       const loaded = await loadRun(github, repo, issue, this.#deps.appId);
-      if (!loaded.ok) throw new ReconcileError(`reading the progress comment: GitHub ${loaded.error.category}: ${loaded.error.message}`);
+      if (!loaded.ok)
+        throw new ReconcileError(
+          `reading the progress comment: GitHub ${loaded.error.category}: ${loaded.error.message}`,
+        );
       if (loaded.value.kind !== "found") return;
       known = { record: loaded.value.record, commentId: loaded.value.commentId };
       this.index.set(repo, issue, known);
     }
     if (known.record === null) return;
     const after = await this.#advance(github, known.record, { kind: "Cancelled", by, why });
-    if (after === null) throw new ReconcileError(`cancelling ${repo}#${issue} failed; the next delivery or sweep retries`);
+    if (after === null)
+      throw new ReconcileError(`cancelling ${repo}#${issue} failed; the next delivery or sweep retries`);
   }
 
   async #reconcileWatchers(repo: string, issue: number): Promise<void> {
@@ -374,10 +452,15 @@ export class AfkService {
       record = next;
       return true;
     };
-    if (!(await apply(await observeAgent(record, shell, deps)))) return failures.join("; ") || "applying the agent's event failed";
+    if (!(await apply(await observeAgent(record, shell, deps))))
+      return failures.join("; ") || "applying the agent's event failed";
     const { seen, commits } = await observeCommits(record, deps);
     if (!(await apply(seen))) return failures.join("; ") || "applying the push failed";
-    for (const observe of [() => observeCi(record, deps), () => observeDeploy(record, deps, pipeline), () => observeRollout(record, commits, deps)]) {
+    for (const observe of [
+      () => observeCi(record, deps),
+      () => observeDeploy(record, deps, pipeline),
+      () => observeRollout(record, commits, deps),
+    ]) {
       if (!(await apply(await observe()))) return failures.join("; ") || "applying a stage event failed";
     }
     if (!(await apply({ event: { kind: "Ticked" }, failure: null }))) return "applying the budgets failed";
@@ -393,14 +476,19 @@ export class AfkService {
     const deliveries = await this.#deps.appDeliveries();
     const failed = await deliveries.listFailedDeliveries(this.#deps.clock() - REDELIVER_WINDOW_MS);
     if (!failed.ok) {
-      this.#deps.log.warn({}, `cannot list failed webhook deliveries: GitHub ${failed.error.category}: ${failed.error.message}`);
+      this.#deps.log.warn(
+        {},
+        `cannot list failed webhook deliveries: GitHub ${failed.error.category}: ${failed.error.message}`,
+      );
       return;
     }
     for (const id of failed.value) {
       const redelivered = await deliveries.redeliver(id);
-      if (!redelivered.ok) this.#deps.log.warn({ delivery: id }, `cannot redeliver: GitHub ${redelivered.error.category}`);
+      if (!redelivered.ok)
+        this.#deps.log.warn({ delivery: id }, `cannot redeliver: GitHub ${redelivered.error.category}`);
     }
-    if (failed.value.length > 0) this.#deps.log.info({ count: failed.value.length }, "asked GitHub to redeliver failed webhook deliveries");
+    if (failed.value.length > 0)
+      this.#deps.log.info({ count: failed.value.length }, "asked GitHub to redeliver failed webhook deliveries");
   }
 
   async #rebuild(repo: string, installationId: number): Promise<void> {
@@ -409,13 +497,17 @@ export class AfkService {
     for (const label of [labels.inProgress, labels.human]) {
       const issues = await github.listOpenIssuesWithLabel(repo, label);
       if (!issues.ok) {
-        this.#deps.log.warn({ repo, label }, `cannot list issues to rebuild the run index: GitHub ${issues.error.category}`);
+        this.#deps.log.warn(
+          { repo, label },
+          `cannot list issues to rebuild the run index: GitHub ${issues.error.category}`,
+        );
         continue;
       }
       for (const issue of issues.value) {
         if (this.index.get(repo, issue.number) !== undefined) continue;
         const loaded = await loadRun(github, repo, issue.number, this.#deps.appId);
-        if (loaded.ok && loaded.value.kind === "found") this.index.set(repo, issue.number, { record: loaded.value.record, commentId: loaded.value.commentId });
+        if (loaded.ok && loaded.value.kind === "found")
+          this.index.set(repo, issue.number, { record: loaded.value.record, commentId: loaded.value.commentId });
       }
     }
   }
@@ -423,8 +515,20 @@ export class AfkService {
 
 export function toLabelSpecs(config: Pick<OperatorConfig, "labels">): LabelSpec[] {
   return [
-    { name: config.labels.ready, color: "0e8a16", description: "Hand this issue to the afk agent (a trusted person applies it)" },
-    { name: config.labels.inProgress, color: "fbca04", description: "afk: an agent is working on this issue (the repo's lock)" },
-    { name: config.labels.human, color: "d93f0b", description: "afk: the run is stuck and waits for a human; see the progress comment" },
+    {
+      name: config.labels.ready,
+      color: "0e8a16",
+      description: "Hand this issue to the afk agent (a trusted person applies it)",
+    },
+    {
+      name: config.labels.inProgress,
+      color: "fbca04",
+      description: "afk: an agent is working on this issue (the repo's lock)",
+    },
+    {
+      name: config.labels.human,
+      color: "d93f0b",
+      description: "afk: the run is stuck and waits for a human; see the progress comment",
+    },
   ];
 }

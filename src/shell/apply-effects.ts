@@ -45,23 +45,43 @@ export interface EffectDeps {
 /** `followUps`: events the effects produced (the doorbell's channel and ts), to apply next. */
 export type ApplyResult =
   | { readonly ok: true; readonly commentId: number | null; readonly followUps: readonly RunEvent[] }
-  | { readonly ok: false; readonly commentId: number | null; readonly failed: Effect["kind"]; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly commentId: number | null;
+      readonly failed: Effect["kind"];
+      readonly message: string;
+    };
 
-type Step = { readonly ok: true; readonly commentId?: number; readonly followUp?: RunEvent } | { readonly ok: false; readonly message: string };
+type Step =
+  | { readonly ok: true; readonly commentId?: number; readonly followUp?: RunEvent }
+  | { readonly ok: false; readonly message: string };
 
 const OK: Step = { ok: true };
 
 function fromGitHub(result: GitHubResult<unknown>, what: string): Step {
-  return result.ok ? OK : { ok: false, message: `${what}: GitHub ${result.error.category} (${result.error.status ?? "no status"}): ${result.error.message}` };
+  return result.ok
+    ? OK
+    : {
+        ok: false,
+        message: `${what}: GitHub ${result.error.category} (${result.error.status ?? "no status"}): ${result.error.message}`,
+      };
 }
 
 function fromT3(result: T3Result<unknown>, what: string): Step {
   if (result.ok) return OK;
   const { category, status, tag, traceId, message } = result.error;
-  return { ok: false, message: `${what}: T3 ${category} (${status ?? "no status"}${tag === null ? "" : ` ${tag}`}${traceId === null ? "" : `, trace ${traceId}`}): ${message}` };
+  return {
+    ok: false,
+    message: `${what}: T3 ${category} (${status ?? "no status"}${tag === null ? "" : ` ${tag}`}${traceId === null ? "" : `, trace ${traceId}`}): ${message}`,
+  };
 }
 
-export async function applyEffects(effects: readonly Effect[], target: EffectTarget, commentId: number | null, deps: EffectDeps): Promise<ApplyResult> {
+export async function applyEffects(
+  effects: readonly Effect[],
+  target: EffectTarget,
+  commentId: number | null,
+  deps: EffectDeps,
+): Promise<ApplyResult> {
   let current = commentId;
   const followUps: RunEvent[] = [];
   for (const effect of effects) {
@@ -76,27 +96,42 @@ export async function applyEffects(effects: readonly Effect[], target: EffectTar
   return { ok: true, commentId: current, followUps };
 }
 
-async function applyEffect(effect: Effect, target: EffectTarget, commentId: number | null, deps: EffectDeps): Promise<Step> {
+async function applyEffect(
+  effect: Effect,
+  target: EffectTarget,
+  commentId: number | null,
+  deps: EffectDeps,
+): Promise<Step> {
   const { github } = deps;
   switch (effect.kind) {
     case "StartThread":
       return startThread(effect, target, deps);
     case "SendTurn":
-      return withT3(deps, (t3) =>
-        t3.startTurn({
-          commandId: effect.commandId,
-          threadId: effect.threadId,
-          messageId: effect.messageId,
-          text: effect.text,
-          runtimeMode: deps.config.t3.runtimeMode,
-        }),
-      "thread.turn.start");
+      return withT3(
+        deps,
+        (t3) =>
+          t3.startTurn({
+            commandId: effect.commandId,
+            threadId: effect.threadId,
+            messageId: effect.messageId,
+            text: effect.text,
+            runtimeMode: deps.config.t3.runtimeMode,
+          }),
+        "thread.turn.start",
+      );
     case "InterruptTurn":
-      return withT3(deps, (t3) => t3.interruptTurn({ commandId: effect.commandId, threadId: effect.threadId }), "thread.turn.interrupt");
+      return withT3(
+        deps,
+        (t3) => t3.interruptTurn({ commandId: effect.commandId, threadId: effect.threadId }),
+        "thread.turn.interrupt",
+      );
     case "AddLabels": {
       const ensured = await deps.ensureLabels(target.repo);
       if (!ensured.ok) return fromGitHub(ensured, "creating afk's labels");
-      return fromGitHub(await github.addLabels(target.repo, target.issue, effect.labels), `adding ${effect.labels.join(", ")}`);
+      return fromGitHub(
+        await github.addLabels(target.repo, target.issue, effect.labels),
+        `adding ${effect.labels.join(", ")}`,
+      );
     }
     case "RemoveLabels":
       for (const label of effect.labels) {
@@ -105,7 +140,12 @@ async function applyEffect(effect: Effect, target: EffectTarget, commentId: numb
       }
       return OK;
     case "UpsertProgressComment":
-      return upsertProgressComment(renderProgressComment(effect.record, deps.clock(), deps.render), target, commentId, deps);
+      return upsertProgressComment(
+        renderProgressComment(effect.record, deps.clock(), deps.render),
+        target,
+        commentId,
+        deps,
+      );
     case "PostComment":
       return fromGitHub(await github.createComment(target.repo, target.issue, effect.body), "posting a comment");
     case "CloseIssue":
@@ -117,14 +157,30 @@ async function applyEffect(effect: Effect, target: EffectTarget, commentId: numb
       return effect.record.doorbell === null ? OK : ringDoorbell(effect.record, effect.note, deps);
     case "ReplyInDoorbellThread": {
       if (deps.doorbell === null) return OK;
-      const replied = await deps.doorbell.client.replyInThread({ channel: effect.channel, threadTs: effect.threadTs, text: effect.text });
-      return replied.ok ? OK : { ok: false, message: `replying in the doorbell thread: Slack ${replied.error.category}: ${replied.error.message}` };
+      const replied = await deps.doorbell.client.replyInThread({
+        channel: effect.channel,
+        threadTs: effect.threadTs,
+        text: effect.text,
+      });
+      return replied.ok
+        ? OK
+        : {
+            ok: false,
+            message: `replying in the doorbell thread: Slack ${replied.error.category}: ${replied.error.message}`,
+          };
     }
     case "AnnounceShipped": {
       if (deps.doorbell === null) return OK;
-      const posted = await deps.doorbell.client.postMessage({ channel: deps.doorbell.channel, text: renderShippedAnnouncement(effect.record, deps.render.githubUrl) });
+      const posted = await deps.doorbell.client.postMessage({
+        channel: deps.doorbell.channel,
+        text: renderShippedAnnouncement(effect.record, deps.render.githubUrl),
+      });
       // A lost announcement is no reason to redo the ship: say so and go on.
-      if (!posted.ok) deps.log.warn({ repo: target.repo, issue: target.issue }, `could not announce the ship in Slack: ${posted.error.message}`);
+      if (!posted.ok)
+        deps.log.warn(
+          { repo: target.repo, issue: target.issue },
+          `could not announce the ship in Slack: ${posted.error.message}`,
+        );
       return OK;
     }
     case "ReconcileRepo":
@@ -138,29 +194,58 @@ async function applyEffect(effect: Effect, target: EffectTarget, commentId: numb
 /** Posts the doorbell, or updates it in place when the record already names one (DESIGN 8). */
 async function ringDoorbell(record: RunRecord, note: string | null, deps: EffectDeps): Promise<Step> {
   if (deps.doorbell === null) {
-    deps.log.info({ repo: record.repo, issue: record.issue }, "no Slack doorbell configured; the issue carries the escalation");
+    deps.log.info(
+      { repo: record.repo, issue: record.issue },
+      "no Slack doorbell configured; the issue carries the escalation",
+    );
     return OK;
   }
   // The record keeps no title: read it (one call per ring; without it the doorbell still rings).
   const issue = await deps.github.getIssue(record.repo, record.issue);
   const issueTitle = issue.ok ? issue.value.title : null;
-  const rendered = renderDoorbell(record, { githubUrl: deps.render.githubUrl, t3BaseUrl: deps.config.t3.baseUrl, issueTitle, note });
+  const rendered = renderDoorbell(record, {
+    githubUrl: deps.render.githubUrl,
+    t3BaseUrl: deps.config.t3.baseUrl,
+    issueTitle,
+    note,
+  });
   const { client } = deps.doorbell;
   if (record.doorbell !== null) {
-    const updated = await client.updateDoorbell({ channel: record.doorbell.channel, ts: record.doorbell.ts, text: rendered.text, blocks: rendered.blocks });
-    return updated.ok ? OK : { ok: false, message: `updating the doorbell: Slack ${updated.error.category}: ${updated.error.message}` };
+    const updated = await client.updateDoorbell({
+      channel: record.doorbell.channel,
+      ts: record.doorbell.ts,
+      text: rendered.text,
+      blocks: rendered.blocks,
+    });
+    return updated.ok
+      ? OK
+      : { ok: false, message: `updating the doorbell: Slack ${updated.error.category}: ${updated.error.message}` };
   }
-  const posted = await client.postDoorbell({ channel: deps.doorbell.channel, text: rendered.text, blocks: rendered.blocks, metadata: rendered.metadata });
-  if (!posted.ok) return { ok: false, message: `ringing the doorbell: Slack ${posted.error.category}: ${posted.error.message}` };
+  const posted = await client.postDoorbell({
+    channel: deps.doorbell.channel,
+    text: rendered.text,
+    blocks: rendered.blocks,
+    metadata: rendered.metadata,
+  });
+  if (!posted.ok)
+    return { ok: false, message: `ringing the doorbell: Slack ${posted.error.category}: ${posted.error.message}` };
   return { ok: true, followUp: { kind: "DoorbellRung", channel: posted.value.channel, ts: posted.value.ts } };
 }
 
-async function withT3(deps: EffectDeps, call: (t3: T3Client) => Promise<T3Result<unknown>>, what: string): Promise<Step> {
+async function withT3(
+  deps: EffectDeps,
+  call: (t3: T3Client) => Promise<T3Result<unknown>>,
+  what: string,
+): Promise<Step> {
   if (deps.t3 === null) return { ok: false, message: `${what}: T3 is not configured (T3_BASE_URL)` };
   return fromT3(await call(deps.t3), what);
 }
 
-async function startThread(effect: Extract<Effect, { kind: "StartThread" }>, target: EffectTarget, deps: EffectDeps): Promise<Step> {
+async function startThread(
+  effect: Extract<Effect, { kind: "StartThread" }>,
+  target: EffectTarget,
+  deps: EffectDeps,
+): Promise<Step> {
   const t3 = deps.t3;
   if (t3 === null) return { ok: false, message: "starting the thread: T3 is not configured (T3_BASE_URL)" };
   const snapshot = await t3.snapshot();
@@ -188,11 +273,22 @@ async function startThread(effect: Extract<Effect, { kind: "StartThread" }>, tar
     runtimeMode,
   });
   if (!thread.ok) return fromT3(thread, "thread.create");
-  const turn = await t3.startTurn({ commandId: effect.commandIds.turn, threadId: effect.threadId, messageId: effect.messageId, text: effect.text, runtimeMode });
+  const turn = await t3.startTurn({
+    commandId: effect.commandIds.turn,
+    threadId: effect.threadId,
+    messageId: effect.messageId,
+    text: effect.text,
+    runtimeMode,
+  });
   return fromT3(turn, "thread.turn.start");
 }
 
-async function upsertProgressComment(body: string, target: EffectTarget, commentId: number | null, deps: EffectDeps): Promise<Step> {
+async function upsertProgressComment(
+  body: string,
+  target: EffectTarget,
+  commentId: number | null,
+  deps: EffectDeps,
+): Promise<Step> {
   if (commentId !== null) {
     const updated = await deps.github.updateComment(target.repo, commentId, body);
     if (updated.ok) return OK;

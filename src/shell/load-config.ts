@@ -5,9 +5,13 @@ import type { OperatorConfig } from "../core/config/config-types.js";
 import { formatConfigErrors, parseOperatorConfig } from "../core/config/config.js";
 import { readConfigFile } from "./read-config-file.js";
 
-export type LoadedConfig = { readonly ok: true; readonly config: OperatorConfig } | { readonly ok: false; readonly message: string };
+export type LoadedConfig =
+  { readonly ok: true; readonly config: OperatorConfig } | { readonly ok: false; readonly message: string };
 
-export function loadConfig(env: Readonly<Record<string, string | undefined>>, read?: (path: string) => string): LoadedConfig {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  read?: (path: string) => string,
+): LoadedConfig {
   const path = env.AFK_CONFIG_FILE;
   let file: Readonly<Record<string, unknown>> | undefined;
   if (path !== undefined && path !== "") {

@@ -12,7 +12,12 @@ export type LoadedRun =
   | { readonly kind: "found"; readonly record: RunRecord; readonly commentId: number }
   | { readonly kind: "unreadable"; readonly error: RecordError; readonly commentId: number };
 
-export async function loadRun(github: GitHubClient, repo: string, issue: number, appId: number): Promise<GitHubResult<LoadedRun>> {
+export async function loadRun(
+  github: GitHubClient,
+  repo: string,
+  issue: number,
+  appId: number,
+): Promise<GitHubResult<LoadedRun>> {
   const comments = await github.listComments(repo, issue);
   if (!comments.ok) return comments;
   const ours = comments.value.filter((comment) => comment.appId === appId && isAfkComment(comment.body));

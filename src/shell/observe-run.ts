@@ -49,11 +49,19 @@ function failed(what: string, error: { readonly category: string; readonly messa
 }
 
 /** The agent's turn, from T3's shell route (one read per sweep for all threads). */
-export async function observeAgent(record: RunRecord, shell: T3Shell | null, deps: Pick<ObserveDeps, "t3">): Promise<Seen> {
+export async function observeAgent(
+  record: RunRecord,
+  shell: T3Shell | null,
+  deps: Pick<ObserveDeps, "t3">,
+): Promise<Seen> {
   const turn = record.turn;
-  if (!isActive(record.phase) || turn === null || turn.state !== "working" || deps.t3 === null || shell === null) return NOTHING;
+  if (!isActive(record.phase) || turn === null || turn.state !== "working" || deps.t3 === null || shell === null)
+    return NOTHING;
   const row = shell.threads.find((thread) => thread.id === record.threadId) ?? null;
-  const pending = { hasPendingApprovals: row?.hasPendingApprovals ?? false, hasPendingUserInput: row?.hasPendingUserInput ?? false };
+  const pending = {
+    hasPendingApprovals: row?.hasPendingApprovals ?? false,
+    hasPendingUserInput: row?.hasPendingUserInput ?? false,
+  };
   // T3 stamps `requestedAt` with its own clock: allow for skew against afk's.
   const observation = toTurnObservation(row, turn.startedAt - CLOCK_SKEW_MARGIN_MS, pending);
   if (observation.kind === "working") return NOTHING;
@@ -63,22 +71,40 @@ export async function observeAgent(record: RunRecord, shell: T3Shell | null, dep
     if (!detail.ok) return failed("reading the agent's last message", detail.error);
     lastMessage = lastAssistantText(detail.value);
   }
-  const fact = observation.kind === "ended" ? { kind: "ended" as const, outcome: observation.outcome, error: observation.error } : observation;
+  const fact =
+    observation.kind === "ended"
+      ? { kind: "ended" as const, outcome: observation.outcome, error: observation.error }
+      : observation;
   return { event: toAgentEvent({ turn: fact, lastMessage, pendingQuestion: null }), failure: null };
 }
 
 /** A newer commit on the default branch that references the issue. */
-export async function observeCommits(record: RunRecord, deps: Pick<ObserveDeps, "github" | "defaultBranch">): Promise<{ seen: Seen; commits: readonly CommitFact[] }> {
+export async function observeCommits(
+  record: RunRecord,
+  deps: Pick<ObserveDeps, "github" | "defaultBranch">,
+): Promise<{ seen: Seen; commits: readonly CommitFact[] }> {
   if (!isActive(record.phase) || record.dispatchedAt === null) return { seen: NOTHING, commits: [] };
-  const commits = await deps.github.listCommitsSince(record.repo, deps.defaultBranch, record.dispatchedAt - LOOKBACK_MS);
+  const commits = await deps.github.listCommitsSince(
+    record.repo,
+    deps.defaultBranch,
+    record.dispatchedAt - LOOKBACK_MS,
+  );
   if (!commits.ok) return { seen: failed("listing commits", commits.error), commits: [] };
-  const pushed = findPushedCommit({ commits: commits.value, issue: { repo: record.repo, number: record.issue }, dispatchedAt: record.dispatchedAt, currentSha: record.sha });
+  const pushed = findPushedCommit({
+    commits: commits.value,
+    issue: { repo: record.repo, number: record.issue },
+    dispatchedAt: record.dispatchedAt,
+    currentSha: record.sha,
+  });
   const event: RunEvent | null = pushed === null ? null : { kind: "CommitPushed", sha: pushed.sha, url: pushed.url };
   return { seen: { event, failure: null }, commits: commits.value };
 }
 
 /** CI for the followed sha: check runs, statuses and workflow runs, folded by the core. */
-export async function observeCi(record: RunRecord, deps: Pick<ObserveDeps, "github" | "appId" | "defaultBranch">): Promise<Seen> {
+export async function observeCi(
+  record: RunRecord,
+  deps: Pick<ObserveDeps, "github" | "appId" | "defaultBranch">,
+): Promise<Seen> {
   const sha = record.sha;
   if (sha === null || (record.phase !== "pushed" && record.phase !== "ci")) return NOTHING;
   const [checkRuns, statuses, workflowRuns] = await Promise.all([
@@ -102,10 +128,18 @@ export async function observeCi(record: RunRecord, deps: Pick<ObserveDeps, "gith
   // Log tails only the first time this sha is seen red: the fix-forward turn carries them.
   const newlyRed = fold.verdict === "red" && record.stages.ci?.verdict !== "red";
   const failures = newlyRed ? await withLogTails(record.repo, fold.failures, workflowRuns.value, deps) : fold.failures;
-  return { event: { kind: "CiObserved", sha, verdict: fold.verdict, seenAny: fold.seenAny, url: fold.url, failures }, failure: null };
+  return {
+    event: { kind: "CiObserved", sha, verdict: fold.verdict, seenAny: fold.seenAny, url: fold.url, failures },
+    failure: null,
+  };
 }
 
-async function withLogTails(repo: string, failures: readonly CheckFailure[], runs: readonly WorkflowRunFact[], deps: Pick<ObserveDeps, "github">): Promise<CheckFailure[]> {
+async function withLogTails(
+  repo: string,
+  failures: readonly CheckFailure[],
+  runs: readonly WorkflowRunFact[],
+  deps: Pick<ObserveDeps, "github">,
+): Promise<CheckFailure[]> {
   const tails = new Map<string, string>();
   for (const run of runs.filter((candidate) => candidate.conclusion !== null && candidate.conclusion !== "success")) {
     const jobs = await deps.github.listFailedJobs(repo, run.id, run.runAttempt);
@@ -134,35 +168,56 @@ export async function observeDeploy(
   const sha = record.sha;
   const repo = record.repoConfig.woodpeckerRepo;
   if (record.phase !== "deploying" || sha === null || repo === null) return NOTHING;
-  if (deps.woodpecker === null || deps.woodpeckerUrl === null) return { event: null, failure: "the deploy stage needs WOODPECKER_URL and WOODPECKER_TOKEN" };
+  if (deps.woodpecker === null || deps.woodpeckerUrl === null)
+    return { event: null, failure: "the deploy stage needs WOODPECKER_URL and WOODPECKER_TOKEN" };
   const repoId = await deps.woodpecker.lookupRepoId(repo);
   if (!repoId.ok) return failed(`looking up ${repo} in Woodpecker`, repoId.error);
   const since = (record.pushedAt ?? record.dispatchedAt ?? 0) - LOOKBACK_MS;
-  const pipelines = await deps.woodpecker.findPipelines(repoId.value, { branch: deps.defaultBranch, after: Math.floor(since / 1000) });
+  const pipelines = await deps.woodpecker.findPipelines(repoId.value, {
+    branch: deps.defaultBranch,
+    after: Math.floor(since / 1000),
+  });
   if (!pipelines.ok) return failed("listing Woodpecker pipelines", pipelines.error);
   let listed = pipelines.value;
   if (hint !== null && hint.repoId === repoId.value) {
     const named = await deps.woodpecker.getPipeline(repoId.value, hint.number);
     if (named.ok) listed = [named.value, ...listed.filter((pipeline) => pipeline.number !== hint.number)];
   }
-  const decision = decideDeploy({ sha, branch: deps.defaultBranch, pipelines: listed, woodpeckerUrl: deps.woodpeckerUrl, repoId: repoId.value });
-  return { event: { kind: "DeployObserved", sha, verdict: decision.verdict, url: decision.url, detail: decision.detail }, failure: null };
+  const decision = decideDeploy({
+    sha,
+    branch: deps.defaultBranch,
+    pipelines: listed,
+    woodpeckerUrl: deps.woodpeckerUrl,
+    repoId: repoId.value,
+  });
+  return {
+    event: { kind: "DeployObserved", sha, verdict: decision.verdict, url: decision.url, detail: decision.detail },
+    failure: null,
+  };
 }
 
 /** The rollout of the followed sha: a Kubernetes Deployment, or a version URL. */
-export async function observeRollout(record: RunRecord, commits: readonly CommitFact[], deps: Pick<ObserveDeps, "kube" | "versionUrl" | "versionMatches">): Promise<Seen> {
+export async function observeRollout(
+  record: RunRecord,
+  commits: readonly CommitFact[],
+  deps: Pick<ObserveDeps, "kube" | "versionUrl" | "versionMatches">,
+): Promise<Seen> {
   const sha = record.sha;
   const target = record.repoConfig.rollout;
   if (record.phase !== "rolling-out" || sha === null || target === null) return NOTHING;
   if (target.kind === "kubernetes") {
-    if (deps.kube === null) return { event: null, failure: "the rollout stage needs the Kubernetes API (in-cluster, or AFK_KUBE_API_URL)" };
+    if (deps.kube === null)
+      return { event: null, failure: "the rollout stage needs the Kubernetes API (in-cluster, or AFK_KUBE_API_URL)" };
     const deployment = await deps.kube.getDeployment(target.namespace, target.deployment);
     if (!deployment.ok) return failed(`reading deployment ${target.namespace}/${target.deployment}`, deployment.error);
     // Newest first: everything listed before the followed sha was pushed after it.
     const index = commits.findIndex((commit) => commit.sha === sha);
     const laterShas = index < 0 ? [] : commits.slice(0, index).map((commit) => commit.sha);
     const decision = decideRollout({ sha, container: target.container, deployment: deployment.value, laterShas });
-    return { event: { kind: "RolloutObserved", sha, verdict: decision.verdict, url: null, detail: decision.detail }, failure: null };
+    return {
+      event: { kind: "RolloutObserved", sha, verdict: decision.verdict, url: null, detail: decision.detail },
+      failure: null,
+    };
   }
   if (deps.versionUrl === null) return NOTHING;
   const key = `${record.repo}#${record.issue}/${record.attempt}/${sha}`;
@@ -171,7 +226,12 @@ export async function observeRollout(record: RunRecord, commits: readonly Commit
     deps.versionMatches.set(key, 0);
     return failed(`reading ${target.url}`, body.error);
   }
-  const decision = decideVersionUrl({ sha, body: body.value, matchesSoFar: deps.versionMatches.get(key) ?? 0, required: target.consecutive });
+  const decision = decideVersionUrl({
+    sha,
+    body: body.value,
+    matchesSoFar: deps.versionMatches.get(key) ?? 0,
+    required: target.consecutive,
+  });
   deps.versionMatches.set(key, decision.matches);
   const detail = `${decision.matches} of ${target.consecutive} consecutive reads serve ${sha.slice(0, 7)}`;
   return { event: { kind: "RolloutObserved", sha, verdict: decision.verdict, url: target.url, detail }, failure: null };

@@ -46,10 +46,18 @@ export class ReconcileError extends Error {}
 
 function orThrow<T>(result: GitHubResult<T>, what: string): T {
   if (result.ok) return result.value;
-  throw new ReconcileError(`${what}: GitHub ${result.error.category} (${result.error.status ?? "no status"}): ${result.error.message}`);
+  throw new ReconcileError(
+    `${what}: GitHub ${result.error.category} (${result.error.status ?? "no status"}): ${result.error.message}`,
+  );
 }
 
-export async function reconcileRepo(repo: string, installationId: number, github: GitHubClient, hint: LabelHint | null, deps: ReconcileDeps): Promise<void> {
+export async function reconcileRepo(
+  repo: string,
+  installationId: number,
+  github: GitHubClient,
+  hint: LabelHint | null,
+  deps: ReconcileDeps,
+): Promise<void> {
   const { config } = deps;
   if (config.killSwitch || !config.allowlist.includes(repo)) return;
   const facts = await readRepoFacts(repo, github, deps);
@@ -59,22 +67,41 @@ export async function reconcileRepo(repo: string, installationId: number, github
     const record = await readRecord(issue, installationId, github, deps);
     if (record !== "escalated") withRecords.push({ issue, record });
   }
-  const candidates = withRecords.filter(({ record }) => record === null || record.phase === "queued" || record.phase === "shipped" || record.phase === "cancelled" || record.phase === "taken-over");
+  const candidates = withRecords.filter(
+    ({ record }) =>
+      record === null ||
+      record.phase === "queued" ||
+      record.phase === "shipped" ||
+      record.phase === "cancelled" ||
+      record.phase === "taken-over",
+  );
   const liveThreadIds = candidates.length > 0 ? await readLiveThreadIds(deps) : null;
-  const runs = toRunsInFlight({ records: deps.index.records(), ready: withRecords, installationId, inProgressLabel: config.labels.inProgress, liveThreadIds });
+  const runs = toRunsInFlight({
+    records: deps.index.records(),
+    ready: withRecords,
+    installationId,
+    inProgressLabel: config.labels.inProgress,
+    liveThreadIds,
+  });
   const ready: ReadyIssue[] = [];
   // Blocker states read once per reconcile, however many issues name the same blocker.
   const blockerStates = new Map<string, Blocker["state"]>();
-  for (const { issue, record } of candidates) ready.push(await toReadyIssue(issue, record, facts.owner, github, hint, blockerStates, deps));
+  for (const { issue, record } of candidates)
+    ready.push(await toReadyIssue(issue, record, facts.owner, github, hint, blockerStates, deps));
   watchBlockers(repo, ready, deps.blockerWatch);
   const decision = decideDispatch({ config, ready, runs });
   const failed: string[] = [];
   for (const { issue, record } of withRecords) {
     if (record?.phase !== "escalated") continue;
-    if (!(await resumeFromGitHub(issue, record, facts.owner, github, hint, deps))) failed.push(`resuming #${issue.number}`);
+    if (!(await resumeFromGitHub(issue, record, facts.owner, github, hint, deps)))
+      failed.push(`resuming #${issue.number}`);
   }
-  for (const held of decision.held) if (!(await tellHeld(held.issue, held.reason, installationId, github, deps))) failed.push(`telling #${held.issue.issue.number} why it waits`);
-  for (const picked of decision.dispatch) if (!(await dispatch(picked, facts, installationId, github, deps))) failed.push(`dispatching #${picked.issue.number}`);
+  for (const held of decision.held)
+    if (!(await tellHeld(held.issue, held.reason, installationId, github, deps)))
+      failed.push(`telling #${held.issue.issue.number} why it waits`);
+  for (const picked of decision.dispatch)
+    if (!(await dispatch(picked, facts, installationId, github, deps)))
+      failed.push(`dispatching #${picked.issue.number}`);
   // Each failed step was logged where it failed. Throwing keeps the webhook delivery
   // redeliverable (it is marked done only on success); the retry reuses the same ids.
   if (failed.length > 0) throw new ReconcileError(`${repo}: ${failed.join(", ")} failed`);
@@ -89,7 +116,12 @@ export async function readRepoFacts(repo: string, github: GitHubClient, deps: Re
 }
 
 /** The issue's run record (from the index, else from its comments). "escalated" when unreadable: it was escalated (E4) here. */
-async function readRecord(issue: Issue, installationId: number, github: GitHubClient, deps: ReconcileDeps): Promise<RunRecord | null | "escalated"> {
+async function readRecord(
+  issue: Issue,
+  installationId: number,
+  github: GitHubClient,
+  deps: ReconcileDeps,
+): Promise<RunRecord | null | "escalated"> {
   const known = deps.index.get(issue.repo, issue.number);
   if (known !== undefined) return known.record;
   const loaded = orThrow(await loadRun(github, issue.repo, issue.number, deps.appId), "reading the progress comment");
@@ -102,8 +134,19 @@ async function readRecord(issue: Issue, installationId: number, github: GitHubCl
     return loaded.record;
   }
   const why = `${loaded.error.kind}: ${loaded.error.message}`;
-  const lost = escalateLost({ repo: issue.repo, issue: issue.number, installationId, attempt: 1, now: deps.clock(), config: deps.config, why });
-  const applied = await applyEffects(lost.effects, { repo: issue.repo, issue: issue.number }, loaded.commentId, { ...deps, github });
+  const lost = escalateLost({
+    repo: issue.repo,
+    issue: issue.number,
+    installationId,
+    attempt: 1,
+    now: deps.clock(),
+    config: deps.config,
+    why,
+  });
+  const applied = await applyEffects(lost.effects, { repo: issue.repo, issue: issue.number }, loaded.commentId, {
+    ...deps,
+    github,
+  });
   if (applied.ok) {
     deps.index.set(issue.repo, issue.number, { record: lost.record, commentId: applied.commentId });
     let current = lost.record;
@@ -115,15 +158,30 @@ async function readRecord(issue: Issue, installationId: number, github: GitHubCl
 async function readLiveThreadIds(deps: ReconcileDeps): Promise<ReadonlySet<string> | null> {
   if (deps.t3 === null) return null;
   const snapshot = await deps.t3.snapshot();
-  if (!snapshot.ok) throw new ReconcileError(`reading the T3 snapshot: T3 ${snapshot.error.category}: ${snapshot.error.message}`);
-  return new Set(snapshot.value.threads.filter((thread) => thread.deletedAt === null && thread.archivedAt === null).map((thread) => thread.id));
+  if (!snapshot.ok)
+    throw new ReconcileError(`reading the T3 snapshot: T3 ${snapshot.error.category}: ${snapshot.error.message}`);
+  return new Set(
+    snapshot.value.threads
+      .filter((thread) => thread.deletedAt === null && thread.archivedAt === null)
+      .map((thread) => thread.id),
+  );
 }
 
 /** The ready label applied again to an escalated issue: a trusted person resumes the same thread. */
-async function resumeFromGitHub(issue: Issue, record: RunRecord, owner: RepoOwner, github: GitHubClient, hint: LabelHint | null, deps: ReconcileDeps): Promise<boolean> {
+async function resumeFromGitHub(
+  issue: Issue,
+  record: RunRecord,
+  owner: RepoOwner,
+  github: GitHubClient,
+  hint: LabelHint | null,
+  deps: ReconcileDeps,
+): Promise<boolean> {
   const { labeler, trust } = await readTrust(issue, null, owner, github, hint, deps);
   if (!trust.trusted || labeler === null) {
-    deps.log.info({ repo: issue.repo, issue: issue.number, why: trust.why }, "ready label on an escalated issue, not from a trusted person: not resumed");
+    deps.log.info(
+      { repo: issue.repo, issue: issue.number, why: trust.why },
+      "ready label on an escalated issue, not from a trusted person: not resumed",
+    );
     return true;
   }
   return step(record, { kind: "HumanResumed", by: labeler.login, via: "github", text: null }, github, deps);
@@ -137,10 +195,19 @@ async function readTrust(
   hint: LabelHint | null,
   deps: ReconcileDeps,
 ): Promise<{ readonly labeler: Actor | null; readonly trust: TrustDecision }> {
-  const labeler = hint !== null && hint.issue === issue.number ? hint.labeler : orThrow(await github.findLatestLabeler(issue.repo, issue.number, deps.config.labels.ready), "finding who applied the ready label");
+  const labeler =
+    hint !== null && hint.issue === issue.number
+      ? hint.labeler
+      : orThrow(
+          await github.findLatestLabeler(issue.repo, issue.number, deps.config.labels.ready),
+          "finding who applied the ready label",
+        );
   const retry = toRetryTrust(record, labeler);
   if (retry !== null) return { labeler, trust: retry };
-  const role = labeler !== null && needsRoleLookup(labeler, owner, deps.config) ? await readRole(issue.repo, labeler.login, github, deps) : null;
+  const role =
+    labeler !== null && needsRoleLookup(labeler, owner, deps.config)
+      ? await readRole(issue.repo, labeler.login, github, deps)
+      : null;
   return { labeler, trust: decideTrust({ labeler, role, repoOwner: owner, config: deps.config }) };
 }
 
@@ -167,10 +234,16 @@ async function readRole(repo: string, login: string, github: GitHubClient, deps:
   return role;
 }
 
-async function readBlockers(issue: Issue, github: GitHubClient, states: Map<string, Blocker["state"]>): Promise<Blocker[]> {
+async function readBlockers(
+  issue: Issue,
+  github: GitHubClient,
+  states: Map<string, Blocker["state"]>,
+): Promise<Blocker[]> {
   const native = orThrow(await github.listNativeBlockers(issue.repo, issue.number), "listing native blockers");
   for (const blocker of native) states.set(toRefKey(blocker), blocker.state);
-  const bodyRefs = parseBlockers(issue.body, issue.repo).filter((ref) => !(ref.repo === issue.repo && ref.number === issue.number));
+  const bodyRefs = parseBlockers(issue.body, issue.repo).filter(
+    (ref) => !(ref.repo === issue.repo && ref.number === issue.number),
+  );
   for (const ref of bodyRefs) {
     const key = toRefKey(ref);
     if (states.has(key)) continue;
@@ -195,7 +268,15 @@ function watchBlockers(repo: string, ready: readonly ReadyIssue[], watch: Map<st
 function toRunFor(issue: Issue, labeler: string | null, installationId: number, deps: ReconcileDeps): RunRecord {
   const existing = deps.index.get(issue.repo, issue.number)?.record ?? null;
   if (existing !== null && existing.phase === "queued") return existing;
-  return newRun({ repo: issue.repo, issue: issue.number, installationId, attempt: toNextAttempt(existing), labeler, now: deps.clock(), config: deps.config });
+  return newRun({
+    repo: issue.repo,
+    issue: issue.number,
+    installationId,
+    attempt: toNextAttempt(existing),
+    labeler,
+    now: deps.clock(),
+    config: deps.config,
+  });
 }
 
 async function step(record: RunRecord, event: RunEvent, github: GitHubClient, deps: ReconcileDeps): Promise<boolean> {
@@ -203,7 +284,13 @@ async function step(record: RunRecord, event: RunEvent, github: GitHubClient, de
 }
 
 /** False when telling the reason failed (logged by the effect runner). */
-async function tellHeld(ready: ReadyIssue, reason: Parameters<typeof toQueuedReason>[0], installationId: number, github: GitHubClient, deps: ReconcileDeps): Promise<boolean> {
+async function tellHeld(
+  ready: ReadyIssue,
+  reason: Parameters<typeof toQueuedReason>[0],
+  installationId: number,
+  github: GitHubClient,
+  deps: ReconcileDeps,
+): Promise<boolean> {
   const where = { repo: ready.issue.repo, issue: ready.issue.number, reason: reason.kind };
   const queued = toQueuedReason(reason);
   if (queued === null) {
@@ -215,20 +302,35 @@ async function tellHeld(ready: ReadyIssue, reason: Parameters<typeof toQueuedRea
 }
 
 /** False when an effect of the dispatch failed; a repo file that cannot be used is logged and is no failure to retry. */
-async function dispatch(ready: ReadyIssue, facts: RepoFacts, installationId: number, github: GitHubClient, deps: ReconcileDeps): Promise<boolean> {
+async function dispatch(
+  ready: ReadyIssue,
+  facts: RepoFacts,
+  installationId: number,
+  github: GitHubClient,
+  deps: ReconcileDeps,
+): Promise<boolean> {
   const { issue } = ready;
-  const raw = orThrow(await github.readFile(issue.repo, AFK_CONFIG_PATH, facts.defaultBranch), `reading ${AFK_CONFIG_PATH}`);
+  const raw = orThrow(
+    await github.readFile(issue.repo, AFK_CONFIG_PATH, facts.defaultBranch),
+    `reading ${AFK_CONFIG_PATH}`,
+  );
   let parsed: unknown;
   try {
     parsed = raw === null ? null : parseYaml(raw);
   } catch (error) {
-    deps.log.warn({ repo: issue.repo, issue: issue.number }, `${AFK_CONFIG_PATH} is not valid YAML (${(error as Error).message.split("\n")[0]}); not dispatching`);
+    deps.log.warn(
+      { repo: issue.repo, issue: issue.number },
+      `${AFK_CONFIG_PATH} is not valid YAML (${(error as Error).message.split("\n")[0]}); not dispatching`,
+    );
     return true;
   }
   const repoConfig = parseRepoConfig(parsed, deps.config);
   if (!repoConfig.ok) {
     const problems = repoConfig.errors.map((error) => `${error.variable}: ${error.problem}`).join("; ");
-    deps.log.warn({ repo: issue.repo, issue: issue.number }, `${AFK_CONFIG_PATH} is invalid (${problems}); not dispatching`);
+    deps.log.warn(
+      { repo: issue.repo, issue: issue.number },
+      `${AFK_CONFIG_PATH} is invalid (${problems}); not dispatching`,
+    );
     return true;
   }
   const record = toRunFor(issue, ready.labeler?.login ?? null, installationId, deps);

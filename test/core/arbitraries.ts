@@ -18,17 +18,26 @@ import {
   RESUMPTIONS_MAX,
   URL_MAX_CHARS,
 } from "../../src/core/run/limits.js";
+import { BLOCKERS_MAX, PINNED_CHECKS_MAX, SHORT_TEXT_MAX_CHARS } from "../../src/core/run/record-codec.js";
 import {
-  BLOCKERS_MAX,
-  PINNED_CHECKS_MAX,
-  SHORT_TEXT_MAX_CHARS,
-} from "../../src/core/run/record-codec.js";
-import { ACTIVE_PHASES, TERMINAL_PHASES, type AgentStatus, type CheckFailure, type Escalation, type HistoryEntry, type Phase, type QueuedReason, type Resumption, type RunRecord, type StageState, type Turn } from "../../src/core/run/run-types.js";
+  ACTIVE_PHASES,
+  TERMINAL_PHASES,
+  type AgentStatus,
+  type CheckFailure,
+  type Escalation,
+  type HistoryEntry,
+  type Phase,
+  type QueuedReason,
+  type Resumption,
+  type RunRecord,
+  type StageState,
+  type Turn,
+} from "../../src/core/run/run-types.js";
 
 export const HOSTILE_TEXTS = [
   "-->",
   "--!>",
-  "<!-- afk:run {\"v\":1} -->",
+  '<!-- afk:run {"v":1} -->',
   "<script>alert(1)</script>",
   "@everyone look",
   "a & b &amp; &#64;c",
@@ -176,7 +185,9 @@ export const arbRecord: fc.Arbitrary<RunRecord> = fc.record({
   fixForwards: fc.nat({ max: 20 }),
   fixForwardsTotal: arbCount,
   escalation: nullable(arbEscalation),
-  doorbell: nullable(fc.record({ channel: fc.stringMatching(/^C[A-Z0-9]{8,11}$/), ts: fc.stringMatching(/^\d{10}\.\d{6}$/) })),
+  doorbell: nullable(
+    fc.record({ channel: fc.stringMatching(/^C[A-Z0-9]{8,11}$/), ts: fc.stringMatching(/^\d{10}\.\d{6}$/) }),
+  ),
   resumptions: fc.array(arbResumption, { maxLength: RESUMPTIONS_MAX }),
   history: fc.array(arbHistoryEntry, { maxLength: HISTORY_MAX }),
   repoConfig: arbRepoConfig,

@@ -68,7 +68,13 @@ export function aPushedRecord(overrides: Partial<RunRecord> = {}): RunRecord {
 export function anEscalatedRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   return aPushedRecord({
     phase: "escalated",
-    escalation: { cause: "agent", reason: "The agent asked a question.", agentSaid: "Which colour?", at: T0, resumeTo: "ci" },
+    escalation: {
+      cause: "agent",
+      reason: "The agent asked a question.",
+      agentSaid: "Which colour?",
+      at: T0,
+      resumeTo: "ci",
+    },
     ...overrides,
   });
 }

@@ -32,7 +32,12 @@ import { FAKE_SLACK_CHANNEL, FAKE_SLACK_TOKEN, startFakeSlackApi, type FakeSlack
 import { postSlack, signBlockAction, signEvent, type SlackRequest, type SlackResponse } from "../support/sign-slack.js";
 import { FAKE_KUBE_TOKEN, KUBE_FIXTURE_CA, startFakeKube, type FakeKube } from "../fakes/kube-server.js";
 import { FAKE_T3_TOKEN, startFakeT3, type FakeT3 } from "../fakes/t3-server.js";
-import { FAKE_WOODPECKER_TOKEN, startFakeWoodpecker, type FakeWoodpecker, type FakeWoodpeckerMode } from "../fakes/woodpecker-server.js";
+import {
+  FAKE_WOODPECKER_TOKEN,
+  startFakeWoodpecker,
+  type FakeWoodpecker,
+  type FakeWoodpeckerMode,
+} from "../fakes/woodpecker-server.js";
 import { toFreePort } from "../support/free-port.js";
 import { assertNoOpenApiViolations, installGitHubOpenApiGuard } from "../support/github-openapi.js";
 import { postDelivery, signDelivery } from "../support/sign-delivery.js";
@@ -121,7 +126,9 @@ export interface Harness {
 
 let privateKey: string | undefined;
 function aPrivateKey(): string {
-  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs1", format: "pem" })
+    .toString();
   return privateKey;
 }
 
@@ -157,14 +164,28 @@ const STAGE_DEADLINE_MS = 2_000;
 /** The deploy and rollout fakes a test asked for, afk's clients for them and the config naming them. */
 async function startStages(options: HarnessOptions): Promise<Stages> {
   const now = options.clock?.now;
-  const woodpecker = options.woodpecker === undefined ? null : await startFakeWoodpecker({ mode: options.woodpecker, ...(now === undefined ? {} : { now }) });
+  const woodpecker =
+    options.woodpecker === undefined
+      ? null
+      : await startFakeWoodpecker({ mode: options.woodpecker, ...(now === undefined ? {} : { now }) });
   const kube = options.kube === true ? await startFakeKube() : null;
   const dir = kube === null ? null : mkdtempSync(join(tmpdir(), "afk-e2e-kube-"));
   const tokenFile = dir === null ? "" : join(dir, "token");
   if (dir !== null) writeFileSync(tokenFile, `${FAKE_KUBE_TOKEN}\n`);
-  const timeouts = { connectMs: STAGE_DEADLINE_MS, headersMs: STAGE_DEADLINE_MS, bodyMs: STAGE_DEADLINE_MS, deadlineMs: STAGE_DEADLINE_MS };
-  const woodpeckerClient = woodpecker === null ? null : createWoodpeckerClient({ url: woodpecker.url, token: FAKE_WOODPECKER_TOKEN, timeouts, retry: { retries: 0 } });
-  const kubeClient = kube === null ? null : createKubeClient({ apiUrl: kube.url, tokenFile, caFile: KUBE_FIXTURE_CA, timeouts, retry: { retries: 0 } });
+  const timeouts = {
+    connectMs: STAGE_DEADLINE_MS,
+    headersMs: STAGE_DEADLINE_MS,
+    bodyMs: STAGE_DEADLINE_MS,
+    deadlineMs: STAGE_DEADLINE_MS,
+  };
+  const woodpeckerClient =
+    woodpecker === null
+      ? null
+      : createWoodpeckerClient({ url: woodpecker.url, token: FAKE_WOODPECKER_TOKEN, timeouts, retry: { retries: 0 } });
+  const kubeClient =
+    kube === null
+      ? null
+      : createKubeClient({ apiUrl: kube.url, tokenFile, caFile: KUBE_FIXTURE_CA, timeouts, retry: { retries: 0 } });
   const config: Partial<OperatorConfig> = {
     ...(woodpecker === null ? {} : { woodpecker: { url: woodpecker.url, token: FAKE_WOODPECKER_TOKEN } }),
     ...(kube === null ? {} : { kube: { apiUrl: kube.url, tokenFile, caFile: KUBE_FIXTURE_CA } }),
@@ -243,7 +264,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       privateKey: aPrivateKey(),
       secret: WEBHOOK_SECRET,
       log,
-      Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
+      Octokit: ProbotOctokit.defaults((o: object) => ({
+        ...o,
+        retry: { enabled: false },
+        throttle: { enabled: false },
+      })),
     }),
   });
   const app = createAfkApp({
@@ -258,7 +283,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   await server.load(app);
   await server.start();
-  if (service === undefined || sweep === undefined) throw new Error("createAfkApp did not hand out its service and sweep");
+  if (service === undefined || sweep === undefined)
+    throw new Error("createAfkApp did not hand out its service and sweep");
   const afk = service;
   const delivered: string[] = [];
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -306,7 +332,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     deliver: async (event, payload, id) => {
       delivered.push(event);
-      return (await postDelivery(baseUrl, signDelivery({ event, payload, secret: WEBHOOK_SECRET, ...(id === undefined ? {} : { id }) }))).status;
+      return (
+        await postDelivery(
+          baseUrl,
+          signDelivery({ event, payload, secret: WEBHOOK_SECRET, ...(id === undefined ? {} : { id }) }),
+        )
+      ).status;
     },
     slackRequest: (request, headers = {}) => postSlack(baseUrl, request, headers),
     settle,
@@ -326,7 +357,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 /** Fails with every GitHub request the OpenAPI guard found bad, and every route the fake does not serve. */
 export function assertGitHubClean(github: GitHubFake): void {
   assertNoOpenApiViolations();
-  if (github.unexpected.length > 0) throw new Error(`unexpected GitHub requests:\n${github.unexpected.map((r) => `${r.method} ${r.path}`).join("\n")}`);
+  if (github.unexpected.length > 0)
+    throw new Error(`unexpected GitHub requests:\n${github.unexpected.map((r) => `${r.method} ${r.path}`).join("\n")}`);
 }
 
 /** Log lines whose message contains `text`. */
@@ -367,7 +399,13 @@ function fullNameOf(h: Harness, repo: string): string {
 export async function applyReady(h: Harness, issue: number, act: HumanAct = {}): Promise<number> {
   const { repo, user, sender } = toActing(act);
   h.github.label(repo, issue, READY, user);
-  const payload = anIssuesEvent("labeled", { repo: fullNameOf(h, repo), issueNumber: issue, label: READY, issueLabels: h.github.issue(repo, issue).labels, sender });
+  const payload = anIssuesEvent("labeled", {
+    repo: fullNameOf(h, repo),
+    issueNumber: issue,
+    label: READY,
+    issueLabels: h.github.issue(repo, issue).labels,
+    sender,
+  });
   return h.deliver("issues", payload, act.id);
 }
 
@@ -375,7 +413,13 @@ export async function applyReady(h: Harness, issue: number, act: HumanAct = {}):
 export async function removeReady(h: Harness, issue: number, act: HumanAct = {}): Promise<number> {
   const { repo, user, sender } = toActing(act);
   h.github.unlabel(repo, issue, READY, user);
-  const payload = anIssuesEvent("unlabeled", { repo: fullNameOf(h, repo), issueNumber: issue, label: READY, issueLabels: h.github.issue(repo, issue).labels, sender });
+  const payload = anIssuesEvent("unlabeled", {
+    repo: fullNameOf(h, repo),
+    issueNumber: issue,
+    label: READY,
+    issueLabels: h.github.issue(repo, issue).labels,
+    sender,
+  });
   return h.deliver("issues", payload, act.id);
 }
 
@@ -383,16 +427,23 @@ export async function removeReady(h: Harness, issue: number, act: HumanAct = {})
 export async function closeIssue(h: Harness, issue: number, act: HumanAct = {}): Promise<number> {
   const { repo, user, sender } = toActing(act);
   h.github.close(repo, issue, user);
-  const payload = anIssuesEvent("closed", { repo: fullNameOf(h, repo), issueNumber: issue, issueLabels: h.github.issue(repo, issue).labels, sender });
+  const payload = anIssuesEvent("closed", {
+    repo: fullNameOf(h, repo),
+    issueNumber: issue,
+    issueLabels: h.github.issue(repo, issue).labels,
+    sender,
+  });
   return h.deliver("issues", payload, act.id);
 }
 
 /** The run record in afk's progress comments on the issue (exactly one is expected). */
 export function progressRecord(h: Harness, issue: number, repo: string = REPO): RunRecord {
   const comments = h.github.appComments(repo, issue);
-  if (comments.length !== 1) throw new Error(`expected one progress comment on ${repo}#${issue}, found ${comments.length}`);
+  if (comments.length !== 1)
+    throw new Error(`expected one progress comment on ${repo}#${issue}, found ${comments.length}`);
   const decoded = decodeRecord(comments[0]?.body);
-  if (!decoded.ok) throw new Error(`the progress comment on ${repo}#${issue} does not decode: ${decoded.error.message}`);
+  if (!decoded.ok)
+    throw new Error(`the progress comment on ${repo}#${issue} does not decode: ${decoded.error.message}`);
   return decoded.record;
 }
 
@@ -425,9 +476,11 @@ export function harnessPerTest(): (options?: HarnessOptions) => Promise<Harness>
 /** The run record in afk's progress comment, beside any notices afk posted (escalated, shipped). */
 export function recordOf(h: Harness, issue: number, repo: string = REPO): RunRecord {
   const withRecord = h.github.appComments(repo, issue).filter((comment) => comment.body.includes(RECORD_MARKER_PREFIX));
-  if (withRecord.length !== 1) throw new Error(`expected one progress comment on ${repo}#${issue}, found ${withRecord.length}`);
+  if (withRecord.length !== 1)
+    throw new Error(`expected one progress comment on ${repo}#${issue}, found ${withRecord.length}`);
   const decoded = decodeRecord(withRecord[0]?.body);
-  if (!decoded.ok) throw new Error(`the progress comment on ${repo}#${issue} does not decode: ${decoded.error.message}`);
+  if (!decoded.ok)
+    throw new Error(`the progress comment on ${repo}#${issue} does not decode: ${decoded.error.message}`);
   return decoded.record;
 }
 
@@ -466,7 +519,11 @@ export interface SlackEventOptions {
 }
 
 /** Slack delivers one event to afk's server, signed with the configured secret unless told otherwise. */
-export async function sendSlackEvent(h: Harness, event: Readonly<Record<string, unknown>>, options: SlackEventOptions = {}): Promise<SlackResponse> {
+export async function sendSlackEvent(
+  h: Harness,
+  event: Readonly<Record<string, unknown>>,
+  options: SlackEventOptions = {},
+): Promise<SlackResponse> {
   const signed = signEvent(
     { channel_type: "channel", ...event },
     {
@@ -486,12 +543,24 @@ export function replyInDoorbell(h: Harness, doorbellTs: string, user: string, te
 }
 
 /** A person presses a doorbell button (`block_actions`), signed with the configured secret. */
-export async function pressDoorbell(h: Harness, doorbellTs: string, actionId: string, user: { readonly id: string; readonly name: string }): Promise<SlackResponse> {
+export async function pressDoorbell(
+  h: Harness,
+  doorbellTs: string,
+  actionId: string,
+  user: { readonly id: string; readonly name: string },
+): Promise<SlackResponse> {
   // The button's value as Slack sends it back: the one afk put on the button it shows.
-  const blocks = (h.slack?.message(FAKE_SLACK_CHANNEL, doorbellTs)?.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[];
+  const blocks = (h.slack?.message(FAKE_SLACK_CHANNEL, doorbellTs)?.blocks ?? []) as {
+    elements?: { action_id?: string; value?: string }[];
+  }[];
   const button = blocks.flatMap((block) => block.elements ?? []).find((element) => element.action_id === actionId);
   const value = button?.value ?? "";
-  return h.slackRequest(signBlockAction({ actionId, value, user, channel: FAKE_SLACK_CHANNEL, messageTs: doorbellTs }, { secret: SLACK_SIGNING_SECRET }));
+  return h.slackRequest(
+    signBlockAction(
+      { actionId, value, user, channel: FAKE_SLACK_CHANNEL, messageTs: doorbellTs },
+      { secret: SLACK_SIGNING_SECRET },
+    ),
+  );
 }
 
 /** How many Slack message events afk has ignored so far (its debug log says so). */

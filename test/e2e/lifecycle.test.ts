@@ -4,7 +4,17 @@
 import { describe, expect, it } from "vitest";
 import { toThreadId } from "../../src/core/run/ids.js";
 import { DEFAULT_INSTALLATION_ID } from "../support/webhook-fixtures.js";
-import { applyReady, closeIssue, harnessPerTest, IN_PROGRESS, progressRecord, removeReady, REPO, t3Commands, type Harness } from "./harness.js";
+import {
+  applyReady,
+  closeIssue,
+  harnessPerTest,
+  IN_PROGRESS,
+  progressRecord,
+  removeReady,
+  REPO,
+  t3Commands,
+  type Harness,
+} from "./harness.js";
 
 const started = harnessPerTest();
 
@@ -22,22 +32,25 @@ describe("a human stops a run", () => {
   it.each([
     ["the ready label is removed", removeReady],
     ["the issue is closed", closeIssue],
-  ])("when %s mid-run: the turn is interrupted, the lock label removed and the comment says cancelled", async (_what, stop) => {
-    const harness = await started();
-    await dispatched(harness);
+  ])(
+    "when %s mid-run: the turn is interrupted, the lock label removed and the comment says cancelled",
+    async (_what, stop) => {
+      const harness = await started();
+      await dispatched(harness);
 
-    expect(await stop(harness, 4)).toBe(200);
-    await harness.settle();
+      expect(await stop(harness, 4)).toBe(200);
+      await harness.settle();
 
-    expect(t3Commands(harness)).toEqual([...DISPATCH, "thread.turn.interrupt"]);
-    expect(harness.t3.commands.at(-1)).toMatchObject({ type: "thread.turn.interrupt", threadId: THREAD });
-    expect(harness.github.issue(REPO, 4).labels).not.toContain(IN_PROGRESS);
-    expect(harness.github.calls("DELETE", /\/issues\/4\/labels\/afk%3Ain-progress$/)).toHaveLength(1);
-    // The one progress comment is edited in place, not followed by another.
-    expect(harness.github.calls("PATCH", /\/issues\/comments\/\d+$/)).toHaveLength(1);
-    expect(progressRecord(harness, 4)).toMatchObject({ phase: "cancelled", threadId: THREAD });
-    expect(harness.github.appComments(REPO, 4)[0]?.body).toMatch(/Cancelled/);
-  });
+      expect(t3Commands(harness)).toEqual([...DISPATCH, "thread.turn.interrupt"]);
+      expect(harness.t3.commands.at(-1)).toMatchObject({ type: "thread.turn.interrupt", threadId: THREAD });
+      expect(harness.github.issue(REPO, 4).labels).not.toContain(IN_PROGRESS);
+      expect(harness.github.calls("DELETE", /\/issues\/4\/labels\/afk%3Ain-progress$/)).toHaveLength(1);
+      // The one progress comment is edited in place, not followed by another.
+      expect(harness.github.calls("PATCH", /\/issues\/comments\/\d+$/)).toHaveLength(1);
+      expect(progressRecord(harness, 4)).toMatchObject({ phase: "cancelled", threadId: THREAD });
+      expect(harness.github.appComments(REPO, 4)[0]?.body).toMatch(/Cancelled/);
+    },
+  );
 });
 
 describe("a restart", () => {
@@ -67,4 +80,3 @@ describe("a restart", () => {
     expect(progressRecord(second, 5)).toMatchObject({ phase: "queued", queuedReason: { kind: "repo-busy", with: 4 } });
   });
 });
-

@@ -5,7 +5,19 @@
 import { describe, expect, it } from "vitest";
 import { toThreadId } from "../../src/core/run/ids.js";
 import { DEFAULT_INSTALLATION_ID } from "../support/webhook-fixtures.js";
-import { aGitHubFake, applyReady, closeIssue, harnessPerTest, IN_PROGRESS, progressRecord, READY, removeReady, REPO, t3Commands, type Harness } from "./harness.js";
+import {
+  aGitHubFake,
+  applyReady,
+  closeIssue,
+  harnessPerTest,
+  IN_PROGRESS,
+  progressRecord,
+  READY,
+  removeReady,
+  REPO,
+  t3Commands,
+  type Harness,
+} from "./harness.js";
 
 const started = harnessPerTest();
 
@@ -36,7 +48,10 @@ describe("blocked issues wait for their blockers", () => {
     await harness.settle();
 
     expect(t3Commands(harness)).toEqual([]);
-    expect(progressRecord(harness, 11)).toMatchObject({ phase: "queued", queuedReason: { kind: "blocked", by: [{ repo: REPO, number: 10 }] } });
+    expect(progressRecord(harness, 11)).toMatchObject({
+      phase: "queued",
+      queuedReason: { kind: "blocked", by: [{ repo: REPO, number: 10 }] },
+    });
     expect(harness.github.appComments(REPO, 11)[0]?.body).toMatch(/#10/);
     expect(harness.github.issue(REPO, 11).labels).not.toContain(IN_PROGRESS);
 
@@ -69,7 +84,10 @@ describe("a cross-repo blocker", () => {
 
     expect(await applyReady(harness, 2, { repo: other, by: { login: "writer-wes" } })).toBe(200);
     await harness.settle();
-    expect(progressRecord(harness, 2, other)).toMatchObject({ phase: "queued", queuedReason: { kind: "blocked", by: [{ repo: REPO, number: 10 }] } });
+    expect(progressRecord(harness, 2, other)).toMatchObject({
+      phase: "queued",
+      queuedReason: { kind: "blocked", by: [{ repo: REPO, number: 10 }] },
+    });
 
     expect(await closeIssue(harness, 10)).toBe(200);
     await harness.settle();
@@ -117,8 +135,14 @@ describe("one agent per repo", () => {
 
     expect(threadsCreated(harness)).toEqual([threadOf(23)]);
     expect(progressRecord(harness, 23)).toMatchObject({ phase: "dispatched" });
-    expect(progressRecord(harness, 21)).toMatchObject({ phase: "queued", queuedReason: { kind: "repo-busy", with: 23 } });
-    expect(progressRecord(harness, 22)).toMatchObject({ phase: "queued", queuedReason: { kind: "repo-busy", with: 23 } });
+    expect(progressRecord(harness, 21)).toMatchObject({
+      phase: "queued",
+      queuedReason: { kind: "repo-busy", with: 23 },
+    });
+    expect(progressRecord(harness, 22)).toMatchObject({
+      phase: "queued",
+      queuedReason: { kind: "repo-busy", with: 23 },
+    });
   });
 });
 
@@ -139,7 +163,10 @@ describe("the global cap", () => {
 
     expect(threadsCreated(harness)).toEqual([threadOf(1)]);
     expect(progressRecord(harness, 1)).toMatchObject({ phase: "dispatched" });
-    expect(progressRecord(harness, 1, other)).toMatchObject({ phase: "queued", queuedReason: { kind: "cap-reached", cap: 1 } });
+    expect(progressRecord(harness, 1, other)).toMatchObject({
+      phase: "queued",
+      queuedReason: { kind: "cap-reached", cap: 1 },
+    });
     expect(harness.github.issue(other, 1).labels).not.toContain(IN_PROGRESS);
   });
 });

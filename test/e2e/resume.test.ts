@@ -24,7 +24,13 @@ describe("resuming from GitHub", () => {
     await h.settle();
 
     const record = recordOf(h, 4);
-    expect(record).toMatchObject({ phase: "dispatched", threadId: thread, attempt: 1, escalation: null, turn: { kind: "resume", state: "working", number: 2 } });
+    expect(record).toMatchObject({
+      phase: "dispatched",
+      threadId: thread,
+      attempt: 1,
+      escalation: null,
+      turn: { kind: "resume", state: "working", number: 2 },
+    });
     expect(record.resumptions).toEqual([expect.objectContaining({ by: "Codertocat", via: "github" })]);
     const labels = h.github.issue(REPO, 4).labels;
     expect(labels).toContain(IN_PROGRESS);

@@ -4,7 +4,17 @@
 
 import { describe, expect, it } from "vitest";
 import { harnessPerTest, IN_PROGRESS, noticesOf, READY, recordOf, REPO } from "./harness.js";
-import { agentEnds, dispatched, MINUTE_MS, pipelineEnds, pipelineFor, startWorld, toDeploying, turnTexts, type World } from "./ship-world.js";
+import {
+  agentEnds,
+  dispatched,
+  MINUTE_MS,
+  pipelineEnds,
+  pipelineFor,
+  startWorld,
+  toDeploying,
+  turnTexts,
+  type World,
+} from "./ship-world.js";
 
 const started = harnessPerTest();
 const HUMAN = "ready-for-human";
@@ -28,7 +38,10 @@ describe("the deploy stage", () => {
     pipelineFor(world, sha, "blocked");
 
     await world.h.sweepOnce();
-    expect(recordOf(world.h, 4)).toMatchObject({ phase: "deploying", stages: { deploy: { verdict: "pending", blockedSince: world.clock.now() } } });
+    expect(recordOf(world.h, 4)).toMatchObject({
+      phase: "deploying",
+      stages: { deploy: { verdict: "pending", blockedSince: world.clock.now() } },
+    });
     expect(recordOf(world.h, 4).stages.deploy?.detail).toMatch(/waiting for approval/);
 
     // At the budget it still waits; past it, a human is called.
@@ -45,25 +58,35 @@ describe("the deploy stage", () => {
   it.each([
     ["v3: killed with cancel_info.superseded_by", "v3", true],
     ["v2: killed, with a newer pipeline for a newer commit", "v2", false],
-  ] as const)("a superseded pipeline (%s) is not red: the run stays deploying, no fix-forward", async (_name, mode, withCancelInfo) => {
-    const world = await startWorld(started, { woodpecker: mode });
-    const { sha } = await toDeploying(world, 4);
-    const first = pipelineFor(world, sha, "running");
-    await world.h.sweepOnce();
+  ] as const)(
+    "a superseded pipeline (%s) is not red: the run stays deploying, no fix-forward",
+    async (_name, mode, withCancelInfo) => {
+      const world = await startWorld(started, { woodpecker: mode });
+      const { sha } = await toDeploying(world, 4);
+      const first = pipelineFor(world, sha, "running");
+      await world.h.sweepOnce();
 
-    // Someone else's newer commit starts a pipeline that cancels this one.
-    const newer = world.h.github.pushCommit(REPO, { message: "Bump a dependency", author: "someone-else" });
-    const second = pipelineFor(world, newer.commit.sha, "running");
-    pipelineEnds(world, first, "killed", withCancelInfo ? second : undefined);
-    world.clock.advance(MINUTE_MS);
-    expect((await world.h.sweepOnce()).failures).toEqual([]);
+      // Someone else's newer commit starts a pipeline that cancels this one.
+      const newer = world.h.github.pushCommit(REPO, { message: "Bump a dependency", author: "someone-else" });
+      const second = pipelineFor(world, newer.commit.sha, "running");
+      pipelineEnds(world, first, "killed", withCancelInfo ? second : undefined);
+      world.clock.advance(MINUTE_MS);
+      expect((await world.h.sweepOnce()).failures).toEqual([]);
 
-    const record = recordOf(world.h, 4);
-    expect(record).toMatchObject({ phase: "deploying", sha, fixForwards: 0, stages: { deploy: { verdict: "pending" } } });
-    expect(record.stages.deploy?.detail).toMatch(new RegExp(`^Superseded by a newer pipeline: pipeline #${first} \\(killed\\) was replaced by #${second}`));
-    expect(turnTexts(world)).toHaveLength(1);
-    expect(world.h.github.issue(REPO, 4).labels).toContain(IN_PROGRESS);
-  });
+      const record = recordOf(world.h, 4);
+      expect(record).toMatchObject({
+        phase: "deploying",
+        sha,
+        fixForwards: 0,
+        stages: { deploy: { verdict: "pending" } },
+      });
+      expect(record.stages.deploy?.detail).toMatch(
+        new RegExp(`^Superseded by a newer pipeline: pipeline #${first} \\(killed\\) was replaced by #${second}`),
+      );
+      expect(turnTexts(world)).toHaveLength(1);
+      expect(world.h.github.issue(REPO, 4).labels).toContain(IN_PROGRESS);
+    },
+  );
 });
 
 describe("the agent's turn", () => {
@@ -71,11 +94,20 @@ describe("the agent's turn", () => {
     const world = await startWorld(started);
     const thread = await dispatched(world, 4);
     world.clock.advance(10 * MINUTE_MS);
-    agentEnds(world, thread, "The new test passes locally, but I could not push: the remote rejected it.\n\nAFK-STATUS: tests-green");
+    agentEnds(
+      world,
+      thread,
+      "The new test passes locally, but I could not push: the remote rejected it.\n\nAFK-STATUS: tests-green",
+    );
 
     await world.h.sweepOnce();
 
-    expectEscalated(world, 4, "agent", /^The agent's turn ended without a pushed commit \(last status: tests-green\)\.$/);
+    expectEscalated(
+      world,
+      4,
+      "agent",
+      /^The agent's turn ended without a pushed commit \(last status: tests-green\)\.$/,
+    );
     expect(recordOf(world.h, 4).escalation?.agentSaid).toContain("the remote rejected it");
   });
 

@@ -4,7 +4,22 @@
 
 import { describe, expect, it } from "vitest";
 import { harnessPerTest, IN_PROGRESS, noticesOf, READY, recordOf, REPO } from "./harness.js";
-import { aFailingLog, agentCommits, agentEnds, ciRuns, deliverOk, DEPLOYMENT, dispatched, keelDeploys, MINUTE_MS, NAMESPACE, startWorld, toRollingOut, turnTexts, type World } from "./ship-world.js";
+import {
+  aFailingLog,
+  agentCommits,
+  agentEnds,
+  ciRuns,
+  deliverOk,
+  DEPLOYMENT,
+  dispatched,
+  keelDeploys,
+  MINUTE_MS,
+  NAMESPACE,
+  startWorld,
+  toRollingOut,
+  turnTexts,
+  type World,
+} from "./ship-world.js";
 
 const started = harnessPerTest();
 const HUMAN = "ready-for-human";
@@ -19,7 +34,15 @@ async function pushedAndEnded(world: World, issue: number): Promise<{ thread: st
   return { thread, sha: commit.sha };
 }
 
-const RED_TEST = { lint: { conclusion: "success" as const }, test: { conclusion: "failure" as const, title: "1 test failed", summary: "math.test.ts: adds two numbers", log: aFailingLog() } };
+const RED_TEST = {
+  lint: { conclusion: "success" as const },
+  test: {
+    conclusion: "failure" as const,
+    title: "1 test failed",
+    summary: "math.test.ts: adds two numbers",
+    log: aFailingLog(),
+  },
+};
 
 function expectEscalated(world: World, issue: number, reason: RegExp): void {
   const record = recordOf(world.h, issue);
@@ -29,7 +52,9 @@ function expectEscalated(world: World, issue: number, reason: RegExp): void {
   expect(labels).toContain(HUMAN);
   expect(labels).not.toContain(READY);
   expect(labels).not.toContain(IN_PROGRESS);
-  expect(noticesOf(world.h, issue)).toEqual([expect.stringContaining("afk needs a human to carry on with this issue.")]);
+  expect(noticesOf(world.h, issue)).toEqual([
+    expect.stringContaining("afk needs a human to carry on with this issue."),
+  ]);
   expect(world.h.github.issue(REPO, issue).state).toBe("open");
 }
 
@@ -56,7 +81,13 @@ describe("red CI with budget left", () => {
     expect(fixForward).not.toContain("preamble line 1:");
     expect(fixForward).not.toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+Z /m);
     expect(h.github.logDownloads).toHaveLength(1);
-    expect(recordOf(h, 4)).toMatchObject({ phase: "ci", fixForwards: 1, turns: 2, turn: { kind: "fix-forward", state: "working", sha }, stages: { ci: { verdict: "red" } } });
+    expect(recordOf(h, 4)).toMatchObject({
+      phase: "ci",
+      fixForwards: 1,
+      turns: 2,
+      turn: { kind: "fix-forward", state: "working", sha },
+      stages: { ci: { verdict: "red" } },
+    });
 
     clock.advance(10 * MINUTE_MS);
     const fixed = agentCommits(world, 4, "Fix the sum");
@@ -79,7 +110,11 @@ describe("red CI with the budget spent", () => {
 
     await ciRuns(world, sha, "failure", RED_TEST);
 
-    expectEscalated(world, 4, new RegExp(`^CI is red for ${sha.slice(0, 7)} and the fix-forward budget \\(0 turns\\) is spent\\.$`));
+    expectEscalated(
+      world,
+      4,
+      new RegExp(`^CI is red for ${sha.slice(0, 7)} and the fix-forward budget \\(0 turns\\) is spent\\.$`),
+    );
     expect(recordOf(world.h, 4).escalation).toMatchObject({ cause: "red-budget-spent" });
     expect(turnTexts(world)).toHaveLength(1);
   });
@@ -115,12 +150,23 @@ describe("a red rollout (ProgressDeadlineExceeded)", () => {
     world.clock.advance(MINUTE_MS);
     await world.h.sweepOnce();
 
-    expect(recordOf(world.h, 4).stages.rollout).toMatchObject({ verdict: "red", detail: expect.stringContaining("has timed out progressing") });
+    expect(recordOf(world.h, 4).stages.rollout).toMatchObject({
+      verdict: "red",
+      detail: expect.stringContaining("has timed out progressing"),
+    });
     if (escalates) {
-      expectEscalated(world, 4, new RegExp(`^The rollout is red for ${sha.slice(0, 7)} and the fix-forward budget \\(0 turns\\) is spent\\.$`));
+      expectEscalated(
+        world,
+        4,
+        new RegExp(`^The rollout is red for ${sha.slice(0, 7)} and the fix-forward budget \\(0 turns\\) is spent\\.$`),
+      );
       expect(turnTexts(world)).toHaveLength(1);
     } else {
-      expect(recordOf(world.h, 4)).toMatchObject({ phase: "rolling-out", fixForwards: 1, turn: { kind: "fix-forward", state: "working" } });
+      expect(recordOf(world.h, 4)).toMatchObject({
+        phase: "rolling-out",
+        fixForwards: 1,
+        turn: { kind: "fix-forward", state: "working" },
+      });
       const texts = turnTexts(world);
       expect(texts).toHaveLength(2);
       expect(texts[1]).toContain("has timed out progressing");

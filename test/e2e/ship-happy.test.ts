@@ -4,7 +4,23 @@
 
 import { describe, expect, it } from "vitest";
 import { applyReady, harnessPerTest, IN_PROGRESS, noticesOf, READY, recordOf, REPO, t3Commands } from "./harness.js";
-import { agentCommits, agentEnds, aFailingLog, ciRuns, deliverOk, DEPLOYMENT, dispatched, keelDeploys, MINUTE_MS, NAMESPACE, pipelineEnds, pipelineFor, startWorld, threadOf, toDeploying } from "./ship-world.js";
+import {
+  agentCommits,
+  agentEnds,
+  aFailingLog,
+  ciRuns,
+  deliverOk,
+  DEPLOYMENT,
+  dispatched,
+  keelDeploys,
+  MINUTE_MS,
+  NAMESPACE,
+  pipelineEnds,
+  pipelineFor,
+  startWorld,
+  threadOf,
+  toDeploying,
+} from "./ship-world.js";
 
 const started = harnessPerTest();
 
@@ -23,23 +39,40 @@ describe("the happy path", () => {
     agentEnds(world, thread, `Added the test and the fix.\n\nAFK-STATUS: pushed ${commit.sha}`);
     expect(await h.deliver("push", payload)).toBe(200);
     await h.settle();
-    expect(recordOf(h, 4)).toMatchObject({ phase: "pushed", sha: commit.sha, turn: { state: "ended" }, agentStatus: { kind: "pushed", sha: commit.sha } });
+    expect(recordOf(h, 4)).toMatchObject({
+      phase: "pushed",
+      sha: commit.sha,
+      turn: { state: "ended" },
+      agentStatus: { kind: "pushed", sha: commit.sha },
+    });
 
     const runId = await ciRuns(world, commit.sha, "success");
-    expect(recordOf(h, 4)).toMatchObject({ phase: "deploying", stages: { ci: { verdict: "green", url: `https://github.com/${h.github.repo(REPO).fullName}/actions/runs/${runId}` }, deploy: { verdict: "pending" } } });
+    expect(recordOf(h, 4)).toMatchObject({
+      phase: "deploying",
+      stages: {
+        ci: { verdict: "green", url: `https://github.com/${h.github.repo(REPO).fullName}/actions/runs/${runId}` },
+        deploy: { verdict: "pending" },
+      },
+    });
 
     // Woodpecker sends no webhook: only a sweep sees the pipeline.
     const pipeline = pipelineFor(world, commit.sha, "running");
     clock.advance(MINUTE_MS);
     expect((await h.sweepOnce()).failures).toEqual([]);
-    expect(recordOf(h, 4)).toMatchObject({ phase: "deploying", stages: { deploy: { verdict: "pending", detail: `pipeline #${pipeline} running` } } });
+    expect(recordOf(h, 4)).toMatchObject({
+      phase: "deploying",
+      stages: { deploy: { verdict: "pending", detail: `pipeline #${pipeline} running` } },
+    });
 
     pipelineEnds(world, pipeline, "success");
     clock.advance(MINUTE_MS);
     expect((await h.sweepOnce()).failures).toEqual([]);
     expect(recordOf(h, 4)).toMatchObject({
       phase: "rolling-out",
-      stages: { deploy: { verdict: "green", url: `${h.woodpecker?.url}/repos/${world.woodpeckerRepoId}/pipeline/${pipeline}` }, rollout: { verdict: "pending" } },
+      stages: {
+        deploy: { verdict: "green", url: `${h.woodpecker?.url}/repos/${world.woodpeckerRepoId}/pipeline/${pipeline}` },
+        rollout: { verdict: "pending" },
+      },
     });
 
     // Keel changes the image; the controller is half-way: still rolling out.
@@ -55,12 +88,24 @@ describe("the happy path", () => {
     expect((await h.sweepOnce()).failures).toEqual([]);
 
     const shipped = recordOf(h, 4);
-    expect(shipped).toMatchObject({ phase: "shipped", sha: commit.sha, turns: 1, fixForwardsTotal: 0, stages: { ci: { verdict: "green" }, deploy: { verdict: "green" }, rollout: { verdict: "green" } } });
+    expect(shipped).toMatchObject({
+      phase: "shipped",
+      sha: commit.sha,
+      turns: 1,
+      fixForwardsTotal: 0,
+      stages: { ci: { verdict: "green" }, deploy: { verdict: "green" }, rollout: { verdict: "green" } },
+    });
     expect(shipped.endedAt).toBe(clock.now());
     const issue = h.github.issue(REPO, 4);
     expect(issue).toMatchObject({ state: "closed", state_reason: "completed" });
     expect(issue.labels).toEqual([]);
-    expect(noticesOf(h, 4)).toEqual([expect.stringMatching(new RegExp(`^Shipped ${commit.sha}: \\[CI green\\]\\(https://[^)]+/actions/runs/\\d+\\), \\[deployed\\]\\(http[^)]+/pipeline/\\d+\\), rolled out, in 17 min, 1 turn, 0 fix-forwards\\.`))]);
+    expect(noticesOf(h, 4)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Shipped ${commit.sha}: \\[CI green\\]\\(https://[^)]+/actions/runs/\\d+\\), \\[deployed\\]\\(http[^)]+/pipeline/\\d+\\), rolled out, in 17 min, 1 turn, 0 fix-forwards\\.`,
+        ),
+      ),
+    ]);
 
     // The lock is free: the queued issue starts now, not at the next sweep.
     expect(recordOf(h, 5)).toMatchObject({ phase: "dispatched", threadId: threadOf(5) });
@@ -88,14 +133,22 @@ describe("no webhooks at all", () => {
     const run = h.github.startWorkflowRun(REPO, { sha: commit.sha, jobs: ["test"] });
     h.github.addStatus(REPO, { sha: commit.sha, context: "codecov/project", state: "pending" });
     await h.sweepOnce();
-    expect(recordOf(h, 4)).toMatchObject({ phase: "ci", sha: commit.sha, turn: { state: "ended" }, stages: { ci: { verdict: "pending", seenAny: true } } });
+    expect(recordOf(h, 4)).toMatchObject({
+      phase: "ci",
+      sha: commit.sha,
+      turn: { state: "ended" },
+      stages: { ci: { verdict: "pending", seenAny: true } },
+    });
 
     clock.advance(3 * MINUTE_MS);
     h.github.completeWorkflowRun(REPO, run.id, { conclusion: "success" });
     h.github.addStatus(REPO, { sha: commit.sha, context: "codecov/project", state: "success" });
     const pipeline = pipelineFor(world, commit.sha, "running");
     await h.sweepOnce();
-    expect(recordOf(h, 4)).toMatchObject({ phase: "deploying", stages: { ci: { verdict: "green" }, deploy: { verdict: "pending", detail: `pipeline #${pipeline} running` } } });
+    expect(recordOf(h, 4)).toMatchObject({
+      phase: "deploying",
+      stages: { ci: { verdict: "green" }, deploy: { verdict: "pending", detail: `pipeline #${pipeline} running` } },
+    });
 
     clock.advance(4 * MINUTE_MS);
     pipelineEnds(world, pipeline, "success");
@@ -103,7 +156,11 @@ describe("no webhooks at all", () => {
     h.kube?.rollOut(NAMESPACE, DEPLOYMENT);
     expect((await h.sweepOnce()).failures).toEqual([]);
 
-    expect(recordOf(h, 4)).toMatchObject({ phase: "shipped", sha: commit.sha, stages: { deploy: { verdict: "green" }, rollout: { verdict: "green" } } });
+    expect(recordOf(h, 4)).toMatchObject({
+      phase: "shipped",
+      sha: commit.sha,
+      stages: { deploy: { verdict: "green" }, rollout: { verdict: "green" } },
+    });
     expect(h.github.issue(REPO, 4)).toMatchObject({ state: "closed", state_reason: "completed", labels: [] });
     expect(h.delivered).toEqual(["issues"]);
   });
@@ -126,7 +183,8 @@ describe("conditional requests", () => {
     expect((await h.sweepOnce()).failures).toEqual([]);
 
     const second = h.github.requests.slice(before);
-    const reads = (pattern: RegExp) => second.filter((request) => pattern.test(request.path)).map((request) => request.status);
+    const reads = (pattern: RegExp) =>
+      second.filter((request) => pattern.test(request.path)).map((request) => request.status);
     expect(reads(new RegExp(`/commits/${commit.sha}/check-runs\\?`))).toEqual([304]);
     expect(reads(new RegExp(`/commits/${commit.sha}/status\\?`))).toEqual([304]);
     expect(recordOf(h, 4)).toMatchObject({ phase: "ci", stages: { ci: { verdict: "pending", seenAny: true } } });
@@ -135,7 +193,12 @@ describe("conditional requests", () => {
     h.github.addStatus(REPO, { sha: commit.sha, context: "ci/circleci", state: "success" });
     const changed = h.github.requests.length;
     await h.sweepOnce();
-    expect(h.github.requests.slice(changed).filter((request) => request.path.includes("/status?")).map((request) => request.status)).toEqual([200]);
+    expect(
+      h.github.requests
+        .slice(changed)
+        .filter((request) => request.path.includes("/status?"))
+        .map((request) => request.status),
+    ).toEqual([200]);
   });
 });
 
@@ -149,8 +212,15 @@ describe("a re-run", () => {
     const { commit, payload } = agentCommits(world, 4);
     await deliverOk(world, "push", payload);
 
-    const runId = await ciRuns(world, commit.sha, "failure", { test: { conclusion: "failure", summary: "1 test failed", log: aFailingLog(10) } });
-    expect(recordOf(h, 4)).toMatchObject({ phase: "ci", stages: { ci: { verdict: "red" } }, turn: { state: "working" }, fixForwards: 0 });
+    const runId = await ciRuns(world, commit.sha, "failure", {
+      test: { conclusion: "failure", summary: "1 test failed", log: aFailingLog(10) },
+    });
+    expect(recordOf(h, 4)).toMatchObject({
+      phase: "ci",
+      stages: { ci: { verdict: "red" } },
+      turn: { state: "working" },
+      fixForwards: 0,
+    });
     expect(t3Commands(h).filter((type) => type === "thread.turn.start")).toHaveLength(1);
 
     clock.advance(MINUTE_MS);
@@ -166,7 +236,12 @@ describe("a re-run", () => {
     await deliverOk(world, "workflow_run", completed);
 
     // CI is the last stage this repo configures: the run ships, and the still-working turn is stopped.
-    expect(recordOf(h, 4)).toMatchObject({ phase: "shipped", sha: commit.sha, fixForwardsTotal: 0, stages: { ci: { verdict: "green" }, deploy: { verdict: "skipped" }, rollout: { verdict: "skipped" } } });
+    expect(recordOf(h, 4)).toMatchObject({
+      phase: "shipped",
+      sha: commit.sha,
+      fixForwardsTotal: 0,
+      stages: { ci: { verdict: "green" }, deploy: { verdict: "skipped" }, rollout: { verdict: "skipped" } },
+    });
     expect(t3Commands(h).filter((type) => type === "thread.turn.start")).toHaveLength(1);
     expect(t3Commands(h)).toContain("thread.turn.interrupt");
   });
@@ -188,6 +263,10 @@ describe("Woodpecker's commit status", () => {
     await h.settle();
 
     expect(recordOf(h, 4)).toMatchObject({ phase: "rolling-out", stages: { deploy: { verdict: "green" } } });
-    expect(woodpecker.requests.some((request) => request.path === `/api/repos/${world.woodpeckerRepoId}/pipelines/${number}`)).toBe(true);
+    expect(
+      woodpecker.requests.some(
+        (request) => request.path === `/api/repos/${world.woodpeckerRepoId}/pipelines/${number}`,
+      ),
+    ).toBe(true);
   });
 });

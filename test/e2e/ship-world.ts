@@ -34,24 +34,50 @@ export interface World {
 }
 
 /** `.github/afk.yml` as a repo would write it. */
-export function toAfkYml(options: Pick<WorldOptions, "budgets"> & { readonly deploy: boolean; readonly rollout: boolean }): string {
+export function toAfkYml(
+  options: Pick<WorldOptions, "budgets"> & { readonly deploy: boolean; readonly rollout: boolean },
+): string {
   const lines: string[] = [];
   if (options.deploy) lines.push("woodpecker:", `  repo: ${DEFAULT_REPO}`);
-  if (options.rollout) lines.push("rollout:", "  kubernetes:", `    namespace: ${NAMESPACE}`, `    deployment: ${DEPLOYMENT}`, `    container: ${CONTAINER}`);
+  if (options.rollout)
+    lines.push(
+      "rollout:",
+      "  kubernetes:",
+      `    namespace: ${NAMESPACE}`,
+      `    deployment: ${DEPLOYMENT}`,
+      `    container: ${CONTAINER}`,
+    );
   const budgets = Object.entries(options.budgets ?? {});
   if (budgets.length > 0) lines.push("budgets:", ...budgets.map(([key, value]) => `  ${key}: ${value}`));
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }
 
-export async function startWorld(started: (options?: HarnessOptions) => Promise<Harness>, options: WorldOptions = {}): Promise<World> {
+export async function startWorld(
+  started: (options?: HarnessOptions) => Promise<Harness>,
+  options: WorldOptions = {},
+): Promise<World> {
   const clock = new FakeClock();
   const mode = options.woodpecker ?? "v3";
   const kube = options.kube ?? true;
-  const h = await started({ clock, ...(mode === false ? {} : { woodpecker: mode }), kube, ...(options.config === undefined ? {} : { config: options.config }) });
-  const yml = toAfkYml({ deploy: mode !== false, rollout: kube, ...(options.budgets === undefined ? {} : { budgets: options.budgets }) });
+  const h = await started({
+    clock,
+    ...(mode === false ? {} : { woodpecker: mode }),
+    kube,
+    ...(options.config === undefined ? {} : { config: options.config }),
+  });
+  const yml = toAfkYml({
+    deploy: mode !== false,
+    rollout: kube,
+    ...(options.budgets === undefined ? {} : { budgets: options.budgets }),
+  });
   if (yml !== "") h.github.repo(REPO).files.set(".github/afk.yml", yml);
   const woodpeckerRepoId = h.woodpecker?.addRepo(DEFAULT_REPO) ?? null;
-  h.kube?.addDeployment({ namespace: NAMESPACE, name: DEPLOYMENT, replicas: 2, containers: [{ name: CONTAINER, image: `${IMAGE}:${OLD_SHA.slice(0, 7)}` }] });
+  h.kube?.addDeployment({
+    namespace: NAMESPACE,
+    name: DEPLOYMENT,
+    replicas: 2,
+    containers: [{ name: CONTAINER, image: `${IMAGE}:${OLD_SHA.slice(0, 7)}` }],
+  });
   return { h, clock, woodpeckerRepoId };
 }
 
@@ -71,7 +97,11 @@ export async function dispatched(world: World, issue: number): Promise<string> {
 }
 
 /** The agent's commit lands on the default branch with the trailer afk asks for. */
-export function agentCommits(world: World, issue: number, subject = `Fix issue ${issue}`): ReturnType<Harness["github"]["pushCommit"]> {
+export function agentCommits(
+  world: World,
+  issue: number,
+  subject = `Fix issue ${issue}`,
+): ReturnType<Harness["github"]["pushCommit"]> {
   return world.h.github.pushCommit(REPO, { message: `${subject}\n\nAFK-Issue: ${issue}` });
 }
 
@@ -88,13 +118,19 @@ export async function deliverOk(world: World, event: string, payload: unknown): 
 }
 
 /** GitHub Actions runs CI for the sha to its end and says so (`workflow_run` and each `check_run`). */
-export async function ciRuns(world: World, sha: string, conclusion: "success" | "failure", jobs: Parameters<Harness["github"]["completeWorkflowRun"]>[2]["jobs"] = {}): Promise<number> {
+export async function ciRuns(
+  world: World,
+  sha: string,
+  conclusion: "success" | "failure",
+  jobs: Parameters<Harness["github"]["completeWorkflowRun"]>[2]["jobs"] = {},
+): Promise<number> {
   const { github } = world.h;
   const run = github.startWorkflowRun(REPO, { sha, jobs: ["lint", "test"] });
   await deliverOk(world, "workflow_run", github.workflowRunPayload(REPO, run.id));
   world.clock.advance(3 * MINUTE_MS);
   github.completeWorkflowRun(REPO, run.id, { conclusion, jobs });
-  for (const check of github.checkRunsOf(REPO, run.id)) await deliverOk(world, "check_run", github.checkRunPayload(REPO, check.id));
+  for (const check of github.checkRunsOf(REPO, run.id))
+    await deliverOk(world, "check_run", github.checkRunPayload(REPO, check.id));
   await deliverOk(world, "workflow_run", github.workflowRunPayload(REPO, run.id));
   return run.id;
 }
@@ -103,10 +139,16 @@ export async function ciRuns(world: World, sha: string, conclusion: "success" | 
 export function pipelineFor(world: World, sha: string, status: "pending" | "running" | "blocked" = "running"): number {
   const { h, woodpeckerRepoId } = world;
   if (h.woodpecker === null || woodpeckerRepoId === null) throw new Error("this world has no Woodpecker");
-  return h.woodpecker.addPipeline(woodpeckerRepoId, { commit: sha, status, message: `deploy ${sha.slice(0, 7)}` }).number;
+  return h.woodpecker.addPipeline(woodpeckerRepoId, { commit: sha, status, message: `deploy ${sha.slice(0, 7)}` })
+    .number;
 }
 
-export function pipelineEnds(world: World, number: number, status: "success" | "failure" | "killed" | "canceled", supersededBy?: number): void {
+export function pipelineEnds(
+  world: World,
+  number: number,
+  status: "success" | "failure" | "killed" | "canceled",
+  supersededBy?: number,
+): void {
   const { h, woodpeckerRepoId } = world;
   if (h.woodpecker === null || woodpeckerRepoId === null) throw new Error("this world has no Woodpecker");
   h.woodpecker.setStatus(woodpeckerRepoId, number, status, supersededBy === undefined ? {} : { supersededBy });
@@ -123,12 +165,19 @@ export function keelDeploys(world: World, sha: string): void {
 /** A failing job's log: a long preamble, then the lines that tell why. */
 export function aFailingLog(lines = 400): string[] {
   const preamble = Array.from({ length: lines }, (_, n) => `preamble line ${n + 1}: installing dependencies`);
-  return [...preamble, "FAIL test/math.test.ts > add > adds two numbers", "AssertionError: expected 5 to be 4 // Object.is equality", "##[error]Process completed with exit code 1."];
+  return [
+    ...preamble,
+    "FAIL test/math.test.ts > add > adds two numbers",
+    "AssertionError: expected 5 to be 4 // Object.is equality",
+    "##[error]Process completed with exit code 1.",
+  ];
 }
 
 /** The text of every `thread.turn.start` afk sent, in order (the opening turn first). */
 export function turnTexts(world: World): string[] {
-  return world.h.t3.commands.filter((command) => command.type === "thread.turn.start").map((command) => String((command.message as { text?: unknown }).text));
+  return world.h.t3.commands
+    .filter((command) => command.type === "thread.turn.start")
+    .map((command) => String((command.message as { text?: unknown }).text));
 }
 
 /** Dispatch, the agent's push (by webhook) and green CI: the run waits on the deploy. */

@@ -56,7 +56,9 @@ function turnStarts(h: Harness): Record<string, unknown>[] {
 
 /** afk's own replies in the doorbell's thread. */
 function afkThreadReplies(h: Harness, doorbellTs: string): string[] {
-  return (h.slack?.messages(FAKE_SLACK_CHANNEL) ?? []).filter((m) => m.threadTs === doorbellTs && m.botId !== null).map((m) => m.text);
+  return (h.slack?.messages(FAKE_SLACK_CHANNEL) ?? [])
+    .filter((m) => m.threadTs === doorbellTs && m.botId !== null)
+    .map((m) => m.text);
 }
 
 /** Sends an event afk should ignore and waits until its log says it did. */
@@ -78,7 +80,13 @@ function expectRelayed(world: World, thread: string, doorbell: FakeSlackMessage,
   expect(afkThreadReplies(h, doorbell.ts)).toEqual([RELAY_ACK]);
   expect(h.slack?.message(FAKE_SLACK_CHANNEL, String(reply.ts))?.reactions.get(RELAYED_REACTION)).toHaveLength(1);
   const record = recordOf(h, 4);
-  expect(record).toMatchObject({ phase: "dispatched", threadId: thread, attempt: 1, escalation: null, turn: { kind: "relay", state: "working" } });
+  expect(record).toMatchObject({
+    phase: "dispatched",
+    threadId: thread,
+    attempt: 1,
+    escalation: null,
+    turn: { kind: "relay", state: "working" },
+  });
   expect(record.resumptions).toEqual([{ by: ALLOWED, via: "slack", at: world.clock.now() }]);
 }
 
@@ -111,7 +119,9 @@ describe("replies in the doorbell thread", () => {
     expect((await sendSlackEvent(h, replyInDoorbell(h, doorbell.ts, STRANGER, "rm -rf and push"))).status).toBe(200);
     await eventually(h, () => (h.slack?.ephemerals.length ?? 0) > 0, "the ephemeral notice");
 
-    expect(h.slack?.ephemerals).toEqual([{ channel: FAKE_SLACK_CHANNEL, user: STRANGER, threadTs: doorbell.ts, text: NOT_ALLOWED_NOTICE }]);
+    expect(h.slack?.ephemerals).toEqual([
+      { channel: FAKE_SLACK_CHANNEL, user: STRANGER, threadTs: doorbell.ts, text: NOT_ALLOWED_NOTICE },
+    ]);
     expect(turnStarts(h)).toHaveLength(1);
     expect(afkThreadReplies(h, doorbell.ts)).toEqual([]);
     expect(recordOf(h, 4).phase).toBe("escalated");
@@ -129,7 +139,9 @@ describe("replies in the doorbell thread", () => {
     await eventually(h, () => afkThreadReplies(h, doorbell.ts).length > 0, "afk's thread reply");
 
     expectRelayed(world, thread, doorbell, reply);
-    expect(slackCalls(h, "reactions.add").map((call) => call.args)).toEqual([{ channel: FAKE_SLACK_CHANNEL, timestamp: reply.ts, name: RELAYED_REACTION }]);
+    expect(slackCalls(h, "reactions.add").map((call) => call.args)).toEqual([
+      { channel: FAKE_SLACK_CHANNEL, timestamp: reply.ts, name: RELAYED_REACTION },
+    ]);
   });
 
   it("the same event retried by Slack (same event_id, X-Slack-Retry-Num) is relayed once", async () => {
@@ -140,9 +152,16 @@ describe("replies in the doorbell thread", () => {
 
     expect((await sendSlackEvent(h, reply, { eventId: "Ev0RETRIED1" })).status).toBe(200);
     await eventually(h, () => afkThreadReplies(h, doorbell.ts).length > 0, "afk's thread reply");
-    const retried = await sendSlackEvent(h, reply, { eventId: "Ev0RETRIED1", headers: { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" } });
+    const retried = await sendSlackEvent(h, reply, {
+      eventId: "Ev0RETRIED1",
+      headers: { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" },
+    });
     expect(retried.status).toBe(200);
-    await eventually(h, () => h.logs.some((line) => line.msg === "Slack event already seen"), "the retry to be recognised");
+    await eventually(
+      h,
+      () => h.logs.some((line) => line.msg === "Slack event already seen"),
+      "the retry to be recognised",
+    );
 
     expectRelayed(world, thread, doorbell, reply);
   });
@@ -195,7 +214,11 @@ describe("the doorbell's buttons", () => {
     const { thread, doorbell } = await escalated(world);
 
     expect((await pressDoorbell(h, doorbell.ts, RETRY_ACTION_ID, ALICE)).status).toBe(200);
-    await eventually(h, () => recordOf(h, 4).attempt === 2 && recordOf(h, 4).phase === "dispatched", "attempt 2 to be dispatched");
+    await eventually(
+      h,
+      () => recordOf(h, 4).attempt === 2 && recordOf(h, 4).phase === "dispatched",
+      "attempt 2 to be dispatched",
+    );
 
     const second = threadOf(4, 2);
     expect(second).not.toBe(thread);
@@ -207,7 +230,9 @@ describe("the doorbell's buttons", () => {
     expect(labels).toContain(READY);
     expect(labels).toContain(IN_PROGRESS);
     expect(labels).not.toContain(HUMAN);
-    expect(JSON.stringify(slackCalls(h, "chat.update")[0]?.args.blocks)).toContain("Retry from scratch requested by alice");
+    expect(JSON.stringify(slackCalls(h, "chat.update")[0]?.args.blocks)).toContain(
+      "Retry from scratch requested by alice",
+    );
   });
 
   it.each([
@@ -221,7 +246,9 @@ describe("the doorbell's buttons", () => {
     expect((await pressDoorbell(h, doorbell.ts, actionId, { id: STRANGER, name: "mallory" })).status).toBe(200);
     await eventually(h, () => (h.slack?.ephemerals.length ?? 0) > 0, "the ephemeral notice");
 
-    expect(h.slack?.ephemerals).toEqual([{ channel: FAKE_SLACK_CHANNEL, user: STRANGER, threadTs: null, text: NOT_ALLOWED_PRESS_NOTICE }]);
+    expect(h.slack?.ephemerals).toEqual([
+      { channel: FAKE_SLACK_CHANNEL, user: STRANGER, threadTs: null, text: NOT_ALLOWED_PRESS_NOTICE },
+    ]);
     expect(recordOf(h, 4)).toMatchObject({ phase: "escalated", attempt: 1 });
     expect(slackCalls(h, "chat.update")).toEqual([]);
     expect(h.github.issue(REPO, 4).labels).toContain(HUMAN);
@@ -235,7 +262,12 @@ describe("after a restart", () => {
     const { thread, doorbell } = await escalated(world);
     await world.h.stopAfk();
 
-    const second = await slackWorld({ clock: world.clock, github: world.h.github, t3: world.h.t3, slack: { allowedUsers: [ALLOWED], api: world.h.slack! } });
+    const second = await slackWorld({
+      clock: world.clock,
+      github: world.h.github,
+      t3: world.h.t3,
+      slack: { allowedUsers: [ALLOWED], api: world.h.slack! },
+    });
     world.clock.advance(MINUTE_MS);
     const reply = replyInDoorbell(second.h, doorbell.ts, ALLOWED, "Use Postgres, the one in docker-compose.");
     expect((await sendSlackEvent(second.h, reply)).status).toBe(200);
@@ -251,7 +283,12 @@ describe("after a restart", () => {
     // Someone removed ready-for-human by hand: the start-up rebuild does not find the run.
     world.h.github.unlabel(REPO, 4, HUMAN, "Codertocat");
 
-    const second = await slackWorld({ clock: world.clock, github: world.h.github, t3: world.h.t3, slack: { allowedUsers: [ALLOWED], api: world.h.slack! } });
+    const second = await slackWorld({
+      clock: world.clock,
+      github: world.h.github,
+      t3: world.h.t3,
+      slack: { allowedUsers: [ALLOWED], api: world.h.slack! },
+    });
     expect(second.h.service.index.get(REPO, 4)).toBeUndefined();
     world.clock.advance(MINUTE_MS);
     const reply = replyInDoorbell(second.h, doorbell.ts, ALLOWED, "Use Postgres, the one in docker-compose.");

@@ -7,7 +7,19 @@ import { FAKE_SLACK_CHANNEL } from "../fakes/slack-api.js";
 import { DEFAULT_INSTALLATION_ID } from "../support/webhook-fixtures.js";
 import { RECORD_MARKER_PREFIX } from "../../src/core/run/record-codec.js";
 import type { FakeSlackMessage } from "../fakes/slack-api.js";
-import { applyReady, FakeClock, harnessPerTest, IN_PROGRESS, recordOf, REPO, SLACK_ALLOWED_USER as ALLOWED, slackCalls, type Harness, type HarnessOptions, type SlackHarnessOptions } from "./harness.js";
+import {
+  applyReady,
+  FakeClock,
+  harnessPerTest,
+  IN_PROGRESS,
+  recordOf,
+  REPO,
+  SLACK_ALLOWED_USER as ALLOWED,
+  slackCalls,
+  type Harness,
+  type HarnessOptions,
+  type SlackHarnessOptions,
+} from "./harness.js";
 import { agentCommits, agentEnds, ciRuns, deliverOk, dispatched, MINUTE_MS, type World } from "./ship-world.js";
 
 const started = harnessPerTest();
@@ -15,7 +27,10 @@ const NO_DOORBELL = "No Slack doorbell is configured";
 const HUMAN = "ready-for-human";
 
 /** No deploy or rollout stage: a green CI ships. Slack as given (null: not configured). */
-async function slackWorld(start: (options?: HarnessOptions) => Promise<Harness>, slack: SlackHarnessOptions | null): Promise<World> {
+async function slackWorld(
+  start: (options?: HarnessOptions) => Promise<Harness>,
+  slack: SlackHarnessOptions | null,
+): Promise<World> {
   const clock = new FakeClock();
   const h = await start({ clock, kube: false, ...(slack === null ? {} : { slack }) });
   return { h, clock, woodpeckerRepoId: null };
@@ -34,7 +49,9 @@ async function escalated(world: World, issue: number): Promise<{ thread: string;
 }
 
 function progressBody(world: World, issue: number): string {
-  const body = world.h.github.appComments(REPO, issue).find((comment) => comment.body.includes(RECORD_MARKER_PREFIX))?.body;
+  const body = world.h.github
+    .appComments(REPO, issue)
+    .find((comment) => comment.body.includes(RECORD_MARKER_PREFIX))?.body;
   if (body === undefined) throw new Error(`no progress comment on #${issue}`);
   return body;
 }
@@ -50,7 +67,10 @@ describe("the doorbell", () => {
     const post = posts[0]!.args;
     expect(post).toMatchObject({
       channel: FAKE_SLACK_CHANNEL,
-      metadata: { event_type: "afk_doorbell", event_payload: { repo: REPO, issue: 4, attempt: 1, installation_id: DEFAULT_INSTALLATION_ID } },
+      metadata: {
+        event_type: "afk_doorbell",
+        event_payload: { repo: REPO, issue: 4, attempt: 1, installation_id: DEFAULT_INSTALLATION_ID },
+      },
     });
     expect(post.text).toEqual(expect.stringContaining(`${REPO}#4`));
     const blocks = JSON.stringify(post.blocks);
@@ -71,7 +91,10 @@ describe("the doorbell", () => {
     agentEnds(world, thread, "I tried Postgres; the migration fails.\n\nAFK-STATUS: gave-up: the migration fails");
     await h.sweepOnce();
 
-    expect(recordOf(h, 4)).toMatchObject({ phase: "escalated", doorbell: { channel: FAKE_SLACK_CHANNEL, ts: doorbell.ts } });
+    expect(recordOf(h, 4)).toMatchObject({
+      phase: "escalated",
+      doorbell: { channel: FAKE_SLACK_CHANNEL, ts: doorbell.ts },
+    });
     expect(slackCalls(h, "chat.postMessage")).toHaveLength(1);
     const updates = slackCalls(h, "chat.update");
     expect(updates).toHaveLength(1);
@@ -111,7 +134,11 @@ describe("the doorbell", () => {
     expect(posts[0]!.args).not.toHaveProperty("metadata");
     expect(posts[0]!.args).not.toHaveProperty("blocks");
     expect(posts[0]!.args).not.toHaveProperty("thread_ts");
-    expect(String(posts[0]!.args.text)).toMatch(new RegExp(`^:rocket: Shipped <[^|]+/issues/4\\|${REPO}#4> \\(<[^|]+\\|${commit.sha.slice(0, 7)}>\\): the change is live\\.$`));
+    expect(String(posts[0]!.args.text)).toMatch(
+      new RegExp(
+        `^:rocket: Shipped <[^|]+/issues/4\\|${REPO}#4> \\(<[^|]+\\|${commit.sha.slice(0, 7)}>\\): the change is live\\.$`,
+      ),
+    );
     expect(h.github.issue(REPO, 4).labels).not.toContain(IN_PROGRESS);
   });
 });

@@ -6,7 +6,17 @@ import { describe, expect, it } from "vitest";
 import { toCommandId, toProjectCommandId, toProjectId, toThreadId } from "../../src/core/run/ids.js";
 import type { FakeRole } from "../fakes/github-fake.js";
 import { anIssuesEvent, DEFAULT_INSTALLATION_ID } from "../support/webhook-fixtures.js";
-import { applyReady, harnessPerTest, IN_PROGRESS, logsWith, progressRecord, READY, REPO, t3Commands, type Harness } from "./harness.js";
+import {
+  applyReady,
+  harnessPerTest,
+  IN_PROGRESS,
+  logsWith,
+  progressRecord,
+  READY,
+  REPO,
+  t3Commands,
+  type Harness,
+} from "./harness.js";
 
 const started = harnessPerTest();
 
@@ -36,14 +46,27 @@ describe("a trusted ready label", () => {
     const threadId = toThreadId(key);
     expect(t3Commands(harness)).toEqual(["project.create", "thread.create", "thread.turn.start"]);
     const [project, thread, turn] = harness.t3.commands;
-    expect(project).toMatchObject({ commandId: toProjectCommandId(DEFAULT_INSTALLATION_ID, REPO), projectId: toProjectId(DEFAULT_INSTALLATION_ID, REPO) });
-    expect(thread).toMatchObject({ commandId: toCommandId(key, "thread.create"), threadId, projectId: toProjectId(DEFAULT_INSTALLATION_ID, REPO) });
+    expect(project).toMatchObject({
+      commandId: toProjectCommandId(DEFAULT_INSTALLATION_ID, REPO),
+      projectId: toProjectId(DEFAULT_INSTALLATION_ID, REPO),
+    });
+    expect(thread).toMatchObject({
+      commandId: toCommandId(key, "thread.create"),
+      threadId,
+      projectId: toProjectId(DEFAULT_INSTALLATION_ID, REPO),
+    });
     expect(turn).toMatchObject({ commandId: toCommandId(key, "turn:1"), threadId });
     expect(harness.t3.thread(threadId)?.projectId).toBe(toProjectId(DEFAULT_INSTALLATION_ID, REPO));
 
     expect(harness.github.issue(REPO, 7).labels).toEqual([READY, IN_PROGRESS]);
     const record = progressRecord(harness, 7);
-    expect(record).toMatchObject({ phase: "dispatched", threadId, attempt: 1, labeler: "writer-wes", installationId: DEFAULT_INSTALLATION_ID });
+    expect(record).toMatchObject({
+      phase: "dispatched",
+      threadId,
+      attempt: 1,
+      labeler: "writer-wes",
+      installationId: DEFAULT_INSTALLATION_ID,
+    });
     // The role came from the collaborator permission endpoint, not from the payload.
     expect(harness.github.calls("GET", /\/collaborators\/writer-wes\/permission$/)).toHaveLength(1);
   });
@@ -58,7 +81,11 @@ describe("a trusted ready label", () => {
     const created = harness.github.calls("POST", /\/labels$/).filter((call) => !/\/issues\//.test(call.path));
     expect(created.map((call) => call.body)).toEqual([
       { name: IN_PROGRESS, color: expect.stringMatching(/^[0-9a-f]{6}$/), description: expect.stringMatching(/\S/) },
-      { name: "ready-for-human", color: expect.stringMatching(/^[0-9a-f]{6}$/), description: expect.stringMatching(/\S/) },
+      {
+        name: "ready-for-human",
+        color: expect.stringMatching(/^[0-9a-f]{6}$/),
+        description: expect.stringMatching(/\S/),
+      },
     ]);
     expect(harness.github.repo(REPO).labels.get(IN_PROGRESS)?.description).toMatch(/\S/);
   });
@@ -67,7 +94,11 @@ describe("a trusted ready label", () => {
 describe("an untrusted labeler dispatches nothing, and the reason is logged", () => {
   it.each<[string, FakeRole, RegExp]>([
     ["a collaborator with role read", "read", /role read, which is never trusted/],
-    ["a collaborator with role triage when triage is not configured", "triage", /role triage, which is not among the trusted roles/],
+    [
+      "a collaborator with role triage when triage is not configured",
+      "triage",
+      /role triage, which is not among the trusted roles/,
+    ],
   ])("%s", async (_name, role, why) => {
     const harness = await started();
     harness.github.addCollaborator(REPO, "someone", role);
@@ -88,7 +119,9 @@ describe("an untrusted labeler dispatches nothing, and the reason is logged", ()
     await harness.settle();
 
     expectNothingDispatched(harness, 3);
-    expect(untrustedReasons(harness, 3)).toEqual([expect.stringMatching(/bot helper\[bot\] is not on the trusted bots list/)]);
+    expect(untrustedReasons(harness, 3)).toEqual([
+      expect.stringMatching(/bot helper\[bot\] is not on the trusted bots list/),
+    ]);
     // The role of a bot cannot make it trusted: no permission call is spent on it.
     expect(harness.github.calls("GET", /\/permission$/)).toEqual([]);
   });
@@ -103,7 +136,10 @@ describe("an untrusted labeler dispatches nothing, and the reason is logged", ()
 
     const statuses = await Promise.all([
       harness.deliver("issues", anIssuesEvent("opened", { issueNumber: 5, issueLabels: labels, sender })),
-      harness.deliver("issues", anIssuesEvent("labeled", { issueNumber: 5, label: READY, issueLabels: labels, sender })),
+      harness.deliver(
+        "issues",
+        anIssuesEvent("labeled", { issueNumber: 5, label: READY, issueLabels: labels, sender }),
+      ),
     ]);
     await harness.settle();
 
@@ -162,7 +198,11 @@ describe("deliveries", () => {
     await harness.settle();
     const requestsAfterFirst = harness.github.requests.length;
     const t3RequestsAfterFirst = harness.t3.requests.length;
-    const payload = anIssuesEvent("labeled", { issueNumber: 9, label: READY, issueLabels: harness.github.issue(REPO, 9).labels });
+    const payload = anIssuesEvent("labeled", {
+      issueNumber: 9,
+      label: READY,
+      issueLabels: harness.github.issue(REPO, 9).labels,
+    });
     expect(await harness.deliver("issues", payload, "delivery-1")).toBe(200);
     await harness.settle();
 
@@ -177,9 +217,16 @@ describe("deliveries", () => {
     const harness = await started();
     harness.github.addIssue(REPO, { number: 9 });
     harness.github.label(REPO, 9, READY, "Codertocat");
-    const payload = anIssuesEvent("labeled", { issueNumber: 9, label: READY, issueLabels: harness.github.issue(REPO, 9).labels });
+    const payload = anIssuesEvent("labeled", {
+      issueNumber: 9,
+      label: READY,
+      issueLabels: harness.github.issue(REPO, 9).labels,
+    });
 
-    const statuses = await Promise.all([harness.deliver("issues", payload, "delivery-2"), harness.deliver("issues", payload, "delivery-2")]);
+    const statuses = await Promise.all([
+      harness.deliver("issues", payload, "delivery-2"),
+      harness.deliver("issues", payload, "delivery-2"),
+    ]);
     await harness.settle();
 
     expect(statuses).toEqual([200, 200]);

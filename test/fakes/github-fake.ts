@@ -108,7 +108,16 @@ export interface FakeCommit {
   readonly author: FakeUser;
 }
 
-export type FakeConclusion = "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required" | "stale" | "startup_failure";
+export type FakeConclusion =
+  | "success"
+  | "failure"
+  | "neutral"
+  | "cancelled"
+  | "skipped"
+  | "timed_out"
+  | "action_required"
+  | "stale"
+  | "startup_failure";
 
 export interface FakeWorkflowRun {
   readonly id: number;
@@ -294,13 +303,31 @@ function notFound(): Reply {
   return [404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" }];
 }
 
-const PERMISSION_OF_ROLE: Readonly<Record<FakeRole, string>> = { admin: "admin", maintain: "write", write: "write", triage: "read", read: "read" };
+const PERMISSION_OF_ROLE: Readonly<Record<FakeRole, string>> = {
+  admin: "admin",
+  maintain: "write",
+  write: "write",
+  triage: "read",
+  read: "read",
+};
 
 export class GitHubFake {
   readonly repos = new Map<string, FakeRepo>();
   readonly requests: RecordedRequest[] = [];
   /** The app's webhook deliveries, oldest first (`GET /app/hook/deliveries` lists newest first). */
-  readonly deliveries: { id: number; guid: string; delivered_at: string; redelivery: boolean; duration: number; status: string; status_code: number; event: string; action: string | null; installation_id: number | null; repository_id: number | null }[] = [];
+  readonly deliveries: {
+    id: number;
+    guid: string;
+    delivered_at: string;
+    redelivery: boolean;
+    duration: number;
+    status: string;
+    status_code: number;
+    event: string;
+    action: string | null;
+    installation_id: number | null;
+    repository_id: number | null;
+  }[] = [];
   /** Delivery ids afk asked GitHub to redeliver. */
   readonly redelivered: number[] = [];
   /** Requests to routes this fake does not serve (each also answered 404). */
@@ -370,7 +397,12 @@ export class GitHubFake {
       comments: [],
     };
     repo.issues.set(number, issue);
-    const labeledBy = input.labeledBy === undefined ? author : typeof input.labeledBy === "object" ? input.labeledBy : toUser(input.labeledBy);
+    const labeledBy =
+      input.labeledBy === undefined
+        ? author
+        : typeof input.labeledBy === "object"
+          ? input.labeledBy
+          : toUser(input.labeledBy);
     for (const label of input.labels ?? []) this.label(fullName, number, label, labeledBy);
     return issue;
   }
@@ -394,10 +426,22 @@ export class GitHubFake {
     const issue = this.issue(fullName, number);
     const before = issue.labels.length;
     issue.labels = issue.labels.filter((l) => l.toLowerCase() !== name.toLowerCase());
-    if (issue.labels.length !== before) issue.events.push(this.#event("unlabeled", typeof actor === "object" ? actor : toUser(actor), this.#ensureRepoLabel(this.repo(fullName), name)));
+    if (issue.labels.length !== before)
+      issue.events.push(
+        this.#event(
+          "unlabeled",
+          typeof actor === "object" ? actor : toUser(actor),
+          this.#ensureRepoLabel(this.repo(fullName), name),
+        ),
+      );
   }
 
-  close(fullName: string, number: number, actor: string | FakeUser = "Codertocat", reason: "completed" | "not_planned" = "completed"): void {
+  close(
+    fullName: string,
+    number: number,
+    actor: string | FakeUser = "Codertocat",
+    reason: "completed" | "not_planned" = "completed",
+  ): void {
     const issue = this.issue(fullName, number);
     issue.state = "closed";
     issue.state_reason = reason;
@@ -405,9 +449,22 @@ export class GitHubFake {
   }
 
   /** A comment written by a person (or, with `viaApp`, by afk's app). */
-  addComment(fullName: string, number: number, body: string, author: string | FakeUser = "Codertocat", viaApp = false): FakeComment {
+  addComment(
+    fullName: string,
+    number: number,
+    body: string,
+    author: string | FakeUser = "Codertocat",
+    viaApp = false,
+  ): FakeComment {
     const at = new Date(this.#clock()).toISOString();
-    const comment: FakeComment = { id: newId(), body, user: typeof author === "object" ? author : toUser(author), viaApp, created_at: at, updated_at: at };
+    const comment: FakeComment = {
+      id: newId(),
+      body,
+      user: typeof author === "object" ? author : toUser(author),
+      viaApp,
+      created_at: at,
+      updated_at: at,
+    };
     this.issue(fullName, number).comments.push(comment);
     return comment;
   }
@@ -427,16 +484,25 @@ export class GitHubFake {
     return this.issue(fullName, number).comments.filter((comment) => comment.viaApp);
   }
 
-
   // --- CI, the way GitHub runs it ---------------------------------------------
 
   /** A commit lands on the default branch; returns it and the `push` payload GitHub sends. */
   pushCommit(fullName: string, input: PushInput): { commit: FakeCommit; payload: ReturnType<typeof aPushEvent> } {
     const repo = this.repo(fullName);
     const before = repo.commits.at(-1)?.sha ?? "0".repeat(40);
-    const commit: FakeCommit = { sha: input.sha ?? aSha(), message: input.message, date: this.#iso(), author: toUser(input.author ?? "afk-agent") };
+    const commit: FakeCommit = {
+      sha: input.sha ?? aSha(),
+      message: input.message,
+      date: this.#iso(),
+      author: toUser(input.author ?? "afk-agent"),
+    };
     repo.commits.push(commit);
-    const payload = aPushEvent({ repo: repo.fullName, sha: commit.sha, message: commit.message, ref: `refs/heads/${repo.defaultBranch}` });
+    const payload = aPushEvent({
+      repo: repo.fullName,
+      sha: commit.sha,
+      message: commit.message,
+      ref: `refs/heads/${repo.defaultBranch}`,
+    });
     Object.assign(payload, { before });
     Object.assign(payload.repository, { default_branch: repo.defaultBranch, master_branch: repo.defaultBranch });
     return { commit, payload };
@@ -479,7 +545,13 @@ export class GitHubFake {
       job.log = [...job.log.split("\n"), ...lines.map((line) => toLogLine(this.#clock(), line))].join("\n");
       const check = repo.checkRuns.find((c) => c.id === job.checkRunId);
       if (check === undefined) throw new Error(`github-fake: job ${job.id} has no check run`);
-      Object.assign(check, { status: "completed", conclusion: outcome.conclusion, title: outcome.title ?? null, summary: outcome.summary ?? null, completedAt: this.#iso() });
+      Object.assign(check, {
+        status: "completed",
+        conclusion: outcome.conclusion,
+        title: outcome.title ?? null,
+        summary: outcome.summary ?? null,
+        completedAt: this.#iso(),
+      });
     }
     Object.assign(run, { status: "completed", conclusion: input.conclusion, updatedAt: this.#iso() });
     return run;
@@ -489,7 +561,12 @@ export class GitHubFake {
   rerunWorkflowRun(fullName: string, runId: number): FakeWorkflowRun {
     const repo = this.repo(fullName);
     const run = this.#run(repo, runId);
-    Object.assign(run, { runAttempt: run.runAttempt + 1, status: "in_progress", conclusion: null, updatedAt: this.#iso() });
+    Object.assign(run, {
+      runAttempt: run.runAttempt + 1,
+      status: "in_progress",
+      conclusion: null,
+      updatedAt: this.#iso(),
+    });
     this.#startAttempt(repo, run);
     return run;
   }
@@ -529,7 +606,15 @@ export class GitHubFake {
     const action = check.status === "completed" ? "completed" : "created";
     const payload = aCheckRunEvent(action, { repo: repo.fullName, sha: check.headSha, name: check.name });
     const json = this.#checkRunJson(repo, check);
-    Object.assign(payload.check_run, { ...json, check_suite: { ...payload.check_run.check_suite, id: check.checkSuiteId, head_sha: check.headSha, head_branch: repo.defaultBranch } });
+    Object.assign(payload.check_run, {
+      ...json,
+      check_suite: {
+        ...payload.check_run.check_suite,
+        id: check.checkSuiteId,
+        head_sha: check.headSha,
+        head_branch: repo.defaultBranch,
+      },
+    });
     return payload;
   }
 
@@ -538,7 +623,12 @@ export class GitHubFake {
     const repo = this.repo(fullName);
     const status = repo.statuses.find((s) => s.id === statusId);
     if (status === undefined) throw new Error(`github-fake: no status ${statusId} in ${fullName}`);
-    const payload = aStatusEvent({ repo: repo.fullName, sha: status.sha, state: status.state, context: status.context });
+    const payload = aStatusEvent({
+      repo: repo.fullName,
+      sha: status.sha,
+      state: status.state,
+      context: status.context,
+    });
     Object.assign(payload, { id: status.id, target_url: status.targetUrl, description: status.description });
     return payload;
   }
@@ -561,8 +651,19 @@ export class GitHubFake {
     for (const name of run.jobNames) {
       const checkRunId = newId();
       const jobId = newId();
-      const log = [`Current runner version: '2.321.0'`, `Job ${name}, attempt ${run.runAttempt}`].map((line) => toLogLine(this.#clock(), line)).join("\n");
-      repo.jobs.push({ id: jobId, runId: run.id, attempt: run.runAttempt, name, checkRunId, status: "in_progress", conclusion: null, log });
+      const log = [`Current runner version: '2.321.0'`, `Job ${name}, attempt ${run.runAttempt}`]
+        .map((line) => toLogLine(this.#clock(), line))
+        .join("\n");
+      repo.jobs.push({
+        id: jobId,
+        runId: run.id,
+        attempt: run.runAttempt,
+        name,
+        checkRunId,
+        status: "in_progress",
+        conclusion: null,
+        log,
+      });
       repo.checkRuns.push({
         id: checkRunId,
         name,
@@ -589,7 +690,8 @@ export class GitHubFake {
 
   /** Serves api.github.com from this fake until `uninstall` (or `nock.cleanAll()`). */
   install(): void {
-    const handle = (method: string, uri: string, body: unknown, headers: Record<string, string>): Reply => this.#handle(method, uri, body, headers);
+    const handle = (method: string, uri: string, body: unknown, headers: Record<string, string>): Reply =>
+      this.#handle(method, uri, body, headers);
     const scope = nock(API).persist();
     for (const method of ["GET", "POST", "PATCH", "PUT", "DELETE"]) {
       // A function (not an arrow) reply: nock hands the request in as `this`.
@@ -618,13 +720,15 @@ export class GitHubFake {
     this.logDownloads.push(`${url.pathname}${url.search}`);
     const jobId = Number(/\/signedlogcontent\/(\d+)$/.exec(url.pathname)?.[1]);
     const job = [...this.repos.values()].flatMap((repo) => repo.jobs).find((j) => j.id === jobId);
-    if (job === undefined || url.searchParams.get("urlSignature") === null) return [404, "BlobNotFound", { "content-type": "text/plain" }];
+    if (job === undefined || url.searchParams.get("urlSignature") === null)
+      return [404, "BlobNotFound", { "content-type": "text/plain" }];
     return [200, job.log, { "content-type": "text/plain; charset=utf-8" }];
   }
 
   #handle(method: string, uri: string, rawBody: unknown, headers: Record<string, string>): Reply {
     const url = new URL(uri, API);
-    const body = typeof rawBody === "string" && rawBody !== "" ? safeJson(rawBody) : rawBody === "" ? undefined : rawBody;
+    const body =
+      typeof rawBody === "string" && rawBody !== "" ? safeJson(rawBody) : rawBody === "" ? undefined : rawBody;
     const recorded: RecordedRequest = { method, path: `${url.pathname}${url.search}`, body, status: null };
     this.requests.push(recorded);
     const reply = this.#answer(recorded, { method, url, body, headers: lowerKeys(headers) });
@@ -633,12 +737,20 @@ export class GitHubFake {
   }
 
   #answer(recorded: RecordedRequest, request: Omit<Request, "segments">): Reply {
-    const failure = this.#failures.find((f) => f.remaining > 0 && f.method === request.method && f.path.test(recorded.path));
+    const failure = this.#failures.find(
+      (f) => f.remaining > 0 && f.method === request.method && f.path.test(recorded.path),
+    );
     if (failure !== undefined) {
       failure.remaining -= 1;
-      return [failure.status, { message: `scripted failure ${failure.status}`, documentation_url: "https://docs.github.com/rest" }];
+      return [
+        failure.status,
+        { message: `scripted failure ${failure.status}`, documentation_url: "https://docs.github.com/rest" },
+      ];
     }
-    const segments = request.url.pathname.split("/").filter((s) => s !== "").map(decodeURIComponent);
+    const segments = request.url.pathname
+      .split("/")
+      .filter((s) => s !== "")
+      .map(decodeURIComponent);
     const reply = this.#route({ ...request, segments });
     if (reply !== null) return reply;
     this.unexpected.push(recorded);
@@ -647,7 +759,8 @@ export class GitHubFake {
 
   #route(request: Request): Reply | null {
     const { method, segments: s } = request;
-    if (method === "POST" && s.length === 4 && s[0] === "app" && s[1] === "installations" && s[3] === "access_tokens") return this.#accessToken(Number(s[2]));
+    if (method === "POST" && s.length === 4 && s[0] === "app" && s[1] === "installations" && s[3] === "access_tokens")
+      return this.#accessToken(Number(s[2]));
     if (s[0] === "app" && s[1] === "hook" && s[2] === "deliveries") return this.#hookDeliveries(request, s.slice(3));
     if (s[0] !== "repos" || s.length < 3) return null;
     const repo = this.repos.get(toKey(`${s[1]}/${s[2]}`));
@@ -656,7 +769,8 @@ export class GitHubFake {
     if (method === "GET" && rest.length === 0) return [200, this.#repoJson(repo)];
     if (method === "GET" && rest.length === 1 && rest[0] === "installation") return this.#installation(repo);
     if (method === "GET" && rest[0] === "contents") return this.#contents(repo, rest.slice(1).join("/"), request);
-    if (method === "GET" && rest.length === 3 && rest[0] === "collaborators" && rest[2] === "permission") return this.#permission(repo, rest[1] ?? "");
+    if (method === "GET" && rest.length === 3 && rest[0] === "collaborators" && rest[2] === "permission")
+      return this.#permission(repo, rest[1] ?? "");
     if (rest[0] === "labels") return this.#repoLabels(repo, request, rest.slice(1));
     if (rest[0] === "issues") return this.#issues(repo, request, rest.slice(1));
     if (method === "GET" && rest[0] === "commits") return this.#commits(repo, request, rest.slice(1));
@@ -681,13 +795,19 @@ export class GitHubFake {
     const start = from === repo.defaultBranch ? 0 : newestFirst.findIndex((c) => c.sha === from);
     if (start < 0) return notFound();
     const listed = newestFirst.slice(start).filter((c) => since === null || Date.parse(c.date) >= Date.parse(since));
-    return this.#page(request, listed.map((c, i) => this.#commitJson(repo, c, listed[i + 1]?.sha ?? null)));
+    return this.#page(
+      request,
+      listed.map((c, i) => this.#commitJson(repo, c, listed[i + 1]?.sha ?? null)),
+    );
   }
 
   /** `filter=latest` (the default) keeps the newest check run per app and name. */
   #checkRunsBody(repo: FakeRepo, sha: string, request: Request): Record<string, unknown> {
     const onSha = repo.checkRuns.filter((c) => c.headSha === sha);
-    const latest = request.url.searchParams.get("filter") === "all" ? onSha : onSha.filter((c) => !onSha.some((o) => o.app.id === c.app.id && o.name === c.name && o.id > c.id));
+    const latest =
+      request.url.searchParams.get("filter") === "all"
+        ? onSha
+        : onSha.filter((c) => !onSha.some((o) => o.app.id === c.app.id && o.name === c.name && o.id > c.id));
     const runs = [...latest].sort((a, b) => b.id - a.id).map((c) => this.#checkRunJson(repo, c));
     return { total_count: runs.length, check_runs: runs };
   }
@@ -697,7 +817,11 @@ export class GitHubFake {
     for (const status of repo.statuses.filter((s) => s.sha === sha)) newest.set(status.context, status);
     const statuses = [...newest.values()].reverse();
     const states = statuses.map((s) => s.state);
-    const state = states.some((s) => s === "failure" || s === "error") ? "failure" : states.length === 0 || states.includes("pending") ? "pending" : "success";
+    const state = states.some((s) => s === "failure" || s === "error")
+      ? "failure"
+      : states.length === 0 || states.includes("pending")
+        ? "pending"
+        : "success";
     return {
       state,
       sha,
@@ -731,15 +855,25 @@ export class GitHubFake {
     if (rest.length === 1 && rest[0] === "runs") {
       const sha = request.url.searchParams.get("head_sha");
       const event = request.url.searchParams.get("event");
-      const runs = repo.workflowRuns.filter((r) => (sha === null || r.headSha === sha) && (event === null || r.event === event)).reverse();
-      return this.#wrappedPage(request, "workflow_runs", runs.map((r) => this.#workflowRunJson(repo, r)));
+      const runs = repo.workflowRuns
+        .filter((r) => (sha === null || r.headSha === sha) && (event === null || r.event === event))
+        .reverse();
+      return this.#wrappedPage(
+        request,
+        "workflow_runs",
+        runs.map((r) => this.#workflowRunJson(repo, r)),
+      );
     }
     if (rest.length === 5 && rest[0] === "runs" && rest[2] === "attempts" && rest[4] === "jobs") {
       const [runId, attempt] = [Number(rest[1]), Number(rest[3])];
       const run = repo.workflowRuns.find((r) => r.id === runId);
       if (run === undefined || attempt < 1 || attempt > run.runAttempt) return notFound();
       const jobs = repo.jobs.filter((j) => j.runId === runId && j.attempt === attempt);
-      return this.#wrappedPage(request, "jobs", jobs.map((j) => this.#jobJson(repo, run, j)));
+      return this.#wrappedPage(
+        request,
+        "jobs",
+        jobs.map((j) => this.#jobJson(repo, run, j)),
+      );
     }
     if (rest.length === 3 && rest[0] === "jobs" && rest[2] === "logs") {
       const job = repo.jobs.find((j) => j.id === Number(rest[1]));
@@ -774,28 +908,70 @@ export class GitHubFake {
     const token = `ghs_fake${installationId}x${newId()}`;
     this.#tokens.set(token, installationId);
     const expires = new Date(this.#clock() + 3_600_000).toISOString();
-    return [201, { token, expires_at: expires, permissions: { issues: "write", metadata: "read", contents: "read" }, repository_selection: "selected" }];
+    return [
+      201,
+      {
+        token,
+        expires_at: expires,
+        permissions: { issues: "write", metadata: "read", contents: "read" },
+        repository_selection: "selected",
+      },
+    ];
   }
 
   #installation(repo: FakeRepo): Reply {
     if (repo.installationId === null) return notFound();
-    return [200, { id: repo.installationId, app_id: FAKE_APP_ID, app_slug: FAKE_APP_SLUG, account: this.#userJson(repo.owner), target_type: repo.owner.type, permissions: {}, events: [] }];
+    return [
+      200,
+      {
+        id: repo.installationId,
+        app_id: FAKE_APP_ID,
+        app_slug: FAKE_APP_SLUG,
+        account: this.#userJson(repo.owner),
+        target_type: repo.owner.type,
+        permissions: {},
+        events: [],
+      },
+    ];
   }
 
   #contents(repo: FakeRepo, path: string, request: Request): Reply {
     const ref = request.url.searchParams.get("ref");
     const text = ref === null || ref === repo.defaultBranch ? repo.files.get(path) : undefined;
     if (text === undefined) return notFound();
-    if ((request.headers.accept ?? "").includes("raw")) return [200, text, { "content-type": "text/plain; charset=utf-8" }];
-    return [200, { type: "file", encoding: "base64", path, name: path.split("/").at(-1), content: Buffer.from(text).toString("base64") }];
+    if ((request.headers.accept ?? "").includes("raw"))
+      return [200, text, { "content-type": "text/plain; charset=utf-8" }];
+    return [
+      200,
+      {
+        type: "file",
+        encoding: "base64",
+        path,
+        name: path.split("/").at(-1),
+        content: Buffer.from(text).toString("base64"),
+      },
+    ];
   }
 
   #permission(repo: FakeRepo, login: string): Reply {
     const found = repo.collaborators.get(login.toLowerCase());
     if (found === undefined) return notFound();
     const permission = PERMISSION_OF_ROLE[found.role];
-    const permissions = { admin: permission === "admin", maintain: found.role === "maintain" || found.role === "admin", push: permission !== "read", triage: true, pull: true };
-    return [200, { permission, role_name: found.role, user: { ...this.#userJson(found.user), permissions, role_name: found.role } }];
+    const permissions = {
+      admin: permission === "admin",
+      maintain: found.role === "maintain" || found.role === "admin",
+      push: permission !== "read",
+      triage: true,
+      pull: true,
+    };
+    return [
+      200,
+      {
+        permission,
+        role_name: found.role,
+        user: { ...this.#userJson(found.user), permissions, role_name: found.role },
+      },
+    ];
   }
 
   #repoLabels(repo: FakeRepo, request: Request, rest: readonly string[]): Reply | null {
@@ -804,9 +980,17 @@ export class GitHubFake {
       return label === undefined ? notFound() : [200, this.#labelJson(repo, label)];
     }
     if (request.method === "POST" && rest.length === 0) {
-      const { name, color, description } = (request.body ?? {}) as { name?: string; color?: string; description?: string };
+      const { name, color, description } = (request.body ?? {}) as {
+        name?: string;
+        color?: string;
+        description?: string;
+      };
       if (name === undefined) return [422, { message: "Validation Failed" }];
-      if (findLabel(repo, name) !== undefined) return [422, { message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }] }];
+      if (findLabel(repo, name) !== undefined)
+        return [
+          422,
+          { message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }] },
+        ];
       const label: FakeLabel = { name, color: color ?? "ededed", description: description ?? null };
       repo.labels.set(name.toLowerCase(), label);
       return [201, this.#labelJson(repo, label)];
@@ -817,35 +1001,60 @@ export class GitHubFake {
   #issues(repo: FakeRepo, request: Request, rest: readonly string[]): Reply | null {
     const { method } = request;
     if (method === "GET" && rest.length === 0) return this.#listIssues(repo, request);
-    if (rest[0] === "comments" && rest.length === 2 && method === "PATCH") return this.#updateComment(repo, Number(rest[1]), request.body);
+    if (rest[0] === "comments" && rest.length === 2 && method === "PATCH")
+      return this.#updateComment(repo, Number(rest[1]), request.body);
     if (!/^\d+$/.test(rest[0] ?? "")) return null;
     const issue = repo.issues.get(Number(rest[0]));
     if (issue === undefined) return notFound();
     const sub = rest.slice(1);
     if (sub.length === 0 && method === "GET") return [200, this.#issueJson(issue)];
     if (sub.length === 0 && method === "PATCH") return this.#patchIssue(issue, request.body);
-    if (sub.length === 2 && sub[0] === "dependencies" && sub[1] === "blocked_by" && method === "GET") return this.#page(request, issue.blockedBy.flatMap((ref) => this.#refJson(ref)));
-    if (sub.length === 1 && sub[0] === "events" && method === "GET") return this.#page(request, issue.events.map((event) => this.#eventJson(repo, issue, event)));
-    if (sub.length === 1 && sub[0] === "comments" && method === "GET") return this.#page(request, issue.comments.map((comment) => this.#commentJson(repo, issue, comment)));
-    if (sub.length === 1 && sub[0] === "comments" && method === "POST") return this.#createComment(repo, issue, request);
+    if (sub.length === 2 && sub[0] === "dependencies" && sub[1] === "blocked_by" && method === "GET")
+      return this.#page(
+        request,
+        issue.blockedBy.flatMap((ref) => this.#refJson(ref)),
+      );
+    if (sub.length === 1 && sub[0] === "events" && method === "GET")
+      return this.#page(
+        request,
+        issue.events.map((event) => this.#eventJson(repo, issue, event)),
+      );
+    if (sub.length === 1 && sub[0] === "comments" && method === "GET")
+      return this.#page(
+        request,
+        issue.comments.map((comment) => this.#commentJson(repo, issue, comment)),
+      );
+    if (sub.length === 1 && sub[0] === "comments" && method === "POST")
+      return this.#createComment(repo, issue, request);
     if (sub.length === 1 && sub[0] === "labels" && method === "POST") return this.#addLabels(repo, issue, request);
-    if (sub.length === 2 && sub[0] === "labels" && method === "DELETE") return this.#removeLabel(repo, issue, sub[1] ?? "", request);
+    if (sub.length === 2 && sub[0] === "labels" && method === "DELETE")
+      return this.#removeLabel(repo, issue, sub[1] ?? "", request);
     return null;
   }
 
   #listIssues(repo: FakeRepo, request: Request): Reply {
     const state = request.url.searchParams.get("state") ?? "open";
-    const wanted = (request.url.searchParams.get("labels") ?? "").split(",").map((l) => l.trim().toLowerCase()).filter((l) => l !== "");
+    const wanted = (request.url.searchParams.get("labels") ?? "")
+      .split(",")
+      .map((l) => l.trim().toLowerCase())
+      .filter((l) => l !== "");
     const issues = [...repo.issues.values()]
       .filter((issue) => state === "all" || issue.state === state)
       .filter((issue) => wanted.every((name) => issue.labels.some((l) => l.toLowerCase() === name)))
       .sort((a, b) => b.number - a.number);
-    return this.#page(request, issues.map((issue) => this.#issueJson(issue)));
+    return this.#page(
+      request,
+      issues.map((issue) => this.#issueJson(issue)),
+    );
   }
 
   #patchIssue(issue: FakeIssue, body: unknown): Reply {
-    const { state, state_reason } = (body ?? {}) as { state?: "open" | "closed"; state_reason?: FakeIssue["state_reason"] };
-    if (state === "closed" && issue.state !== "closed") this.close(issue.repo, issue.number, FAKE_APP_BOT, state_reason === "not_planned" ? "not_planned" : "completed");
+    const { state, state_reason } = (body ?? {}) as {
+      state?: "open" | "closed";
+      state_reason?: FakeIssue["state_reason"];
+    };
+    if (state === "closed" && issue.state !== "closed")
+      this.close(issue.repo, issue.number, FAKE_APP_BOT, state_reason === "not_planned" ? "not_planned" : "completed");
     else if (state === "open") {
       issue.state = "open";
       issue.state_reason = "reopened";
@@ -880,14 +1089,18 @@ export class GitHubFake {
   }
 
   #removeLabel(repo: FakeRepo, issue: FakeIssue, name: string, request: Request): Reply {
-    if (!issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) return [404, { message: "Label does not exist", documentation_url: "https://docs.github.com/rest" }];
+    if (!issue.labels.some((l) => l.toLowerCase() === name.toLowerCase()))
+      return [404, { message: "Label does not exist", documentation_url: "https://docs.github.com/rest" }];
     this.unlabel(issue.repo, issue.number, name, this.#isInstallation(request) ? FAKE_APP_BOT : toUser("someone"));
     return [200, issue.labels.map((label) => this.#labelJson(repo, this.#ensureRepoLabel(repo, label)))];
   }
 
   /** A page of `items` as GitHub serves it, with a Link header to the next and last pages. */
   #page(request: Request, items: readonly unknown[]): Reply {
-    const perPage = Math.min(100, Number(request.url.searchParams.get("per_page") ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE);
+    const perPage = Math.min(
+      100,
+      Number(request.url.searchParams.get("per_page") ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE,
+    );
     const page = Math.max(1, Number(request.url.searchParams.get("page") ?? 1) || 1);
     const last = Math.max(1, Math.ceil(items.length / perPage));
     const slice = items.slice((page - 1) * perPage, page * perPage);
@@ -897,7 +1110,11 @@ export class GitHubFake {
       url.searchParams.set("page", String(n));
       return `<${url.toString()}>; rel="${rel}"`;
     };
-    const links = [page < last ? link(page + 1, "next") : null, link(last, "last"), page > 1 ? link(page - 1, "prev") : null].filter((l) => l !== null);
+    const links = [
+      page < last ? link(page + 1, "next") : null,
+      link(last, "last"),
+      page > 1 ? link(page - 1, "prev") : null,
+    ].filter((l) => l !== null);
     return [200, slice, { link: links.join(", ") }];
   }
 
@@ -916,13 +1133,27 @@ export class GitHubFake {
   }
 
   #event(event: FakeEvent["event"], actor: FakeUser, label: FakeLabel | null): FakeEvent {
-    return { id: newId(), event, actor, label: label === null ? null : { name: label.name, color: label.color }, created_at: new Date(this.#clock()).toISOString() };
+    return {
+      id: newId(),
+      event,
+      actor,
+      label: label === null ? null : { name: label.name, color: label.color },
+      created_at: new Date(this.#clock()).toISOString(),
+    };
   }
 
   // --- JSON shapes --------------------------------------------------------------
 
   #userJson(user: FakeUser): Record<string, unknown> {
-    return { login: user.login, id: user.id, node_id: `U_${user.id}`, type: user.type, site_admin: false, url: `${API}/users/${user.login}`, html_url: `https://github.com/${user.login}` };
+    return {
+      login: user.login,
+      id: user.id,
+      node_id: `U_${user.id}`,
+      type: user.type,
+      site_admin: false,
+      url: `${API}/users/${user.login}`,
+      html_url: `https://github.com/${user.login}`,
+    };
   }
 
   #repoJson(repo: FakeRepo): Record<string, unknown> {
@@ -940,7 +1171,14 @@ export class GitHubFake {
   }
 
   #labelJson(repo: FakeRepo, label: FakeLabel): Record<string, unknown> {
-    return { id: newId(), name: label.name, color: label.color, description: label.description, default: false, url: `${API}/repos/${repo.fullName}/labels/${encodeURIComponent(label.name)}` };
+    return {
+      id: newId(),
+      name: label.name,
+      color: label.color,
+      description: label.description,
+      default: false,
+      url: `${API}/repos/${repo.fullName}/labels/${encodeURIComponent(label.name)}`,
+    };
   }
 
   #issueJson(issue: FakeIssue): Record<string, unknown> {
@@ -985,14 +1223,25 @@ export class GitHubFake {
   }
 
   #commitJson(repo: FakeRepo, commit: FakeCommit, parent: string | null): Record<string, unknown> {
-    const person = { name: commit.author.login, email: `${commit.author.login}@users.noreply.github.com`, date: commit.date };
+    const person = {
+      name: commit.author.login,
+      email: `${commit.author.login}@users.noreply.github.com`,
+      date: commit.date,
+    };
     return {
       sha: commit.sha,
       node_id: `C_${commit.sha.slice(0, 12)}`,
       url: `${API}/repos/${repo.fullName}/commits/${commit.sha}`,
       html_url: `https://github.com/${repo.fullName}/commit/${commit.sha}`,
       comments_url: `${API}/repos/${repo.fullName}/commits/${commit.sha}/comments`,
-      commit: { url: `${API}/repos/${repo.fullName}/git/commits/${commit.sha}`, author: person, committer: person, message: commit.message, tree: { sha: commit.sha, url: "" }, comment_count: 0 },
+      commit: {
+        url: `${API}/repos/${repo.fullName}/git/commits/${commit.sha}`,
+        author: person,
+        committer: person,
+        message: commit.message,
+        tree: { sha: commit.sha, url: "" },
+        comment_count: 0,
+      },
       author: this.#userJson(commit.author),
       committer: this.#userJson(commit.author),
       parents: parent === null ? [] : [{ sha: parent, url: `${API}/repos/${repo.fullName}/commits/${parent}` }],
@@ -1000,7 +1249,10 @@ export class GitHubFake {
   }
 
   #checkRunJson(repo: FakeRepo, check: FakeCheckRun): Record<string, unknown> {
-    const html = check.runId === null ? null : `https://github.com/${repo.fullName}/actions/runs/${check.runId}/job/${check.jobId}`;
+    const html =
+      check.runId === null
+        ? null
+        : `https://github.com/${repo.fullName}/actions/runs/${check.runId}/job/${check.jobId}`;
     return {
       id: check.id,
       node_id: `CR_${check.id}`,
@@ -1016,7 +1268,12 @@ export class GitHubFake {
       output: { title: check.title, summary: check.summary, text: null, annotations_count: 0, annotations_url: "" },
       name: check.name,
       check_suite: { id: check.checkSuiteId },
-      app: { id: check.app.id, slug: check.app.slug, node_id: `A_${check.app.id}`, name: check.app.slug === GITHUB_ACTIONS_APP.slug ? "GitHub Actions" : check.app.slug },
+      app: {
+        id: check.app.id,
+        slug: check.app.slug,
+        node_id: `A_${check.app.id}`,
+        name: check.app.slug === GITHUB_ACTIONS_APP.slug ? "GitHub Actions" : check.app.slug,
+      },
       pull_requests: [],
     };
   }
@@ -1046,7 +1303,10 @@ export class GitHubFake {
       created_at: run.createdAt,
       updated_at: run.updatedAt,
       run_started_at: run.updatedAt,
-      head_commit: commit === undefined ? null : { id: commit.sha, tree_id: commit.sha, message: commit.message, timestamp: commit.date },
+      head_commit:
+        commit === undefined
+          ? null
+          : { id: commit.sha, tree_id: commit.sha, message: commit.message, timestamp: commit.date },
       repository: this.#repoJson(repo),
       head_repository: { ...this.#repoJson(repo), full_name: run.headRepoFullName },
     };
@@ -1081,7 +1341,9 @@ export class GitHubFake {
       created_at: comment.created_at,
       updated_at: comment.updated_at,
       author_association: comment.viaApp ? "NONE" : "OWNER",
-      performed_via_github_app: comment.viaApp ? { id: FAKE_APP_ID, slug: FAKE_APP_SLUG, name: "afk (test)", owner: this.#userJson(repo.owner) } : null,
+      performed_via_github_app: comment.viaApp
+        ? { id: FAKE_APP_ID, slug: FAKE_APP_SLUG, name: "afk (test)", owner: this.#userJson(repo.owner) }
+        : null,
       issue_url: `${API}/repos/${repo.fullName}/issues/${issue.number}`,
       html_url: `https://github.com/${repo.fullName}/issues/${issue.number}#issuecomment-${comment.id}`,
       url: `${API}/repos/${repo.fullName}/issues/comments/${comment.id}`,
@@ -1102,5 +1364,10 @@ function safeJson(text: string): unknown {
 }
 
 function lowerKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), Array.isArray(value) ? value.join(", ") : String(value)]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([key, value]) => [
+      key.toLowerCase(),
+      Array.isArray(value) ? value.join(", ") : String(value),
+    ]),
+  );
 }

@@ -131,7 +131,11 @@ class FakeDeployment {
 
   setDeadlineExceeded(): void {
     this.deadlineExceeded = true;
-    this.progressing = { status: "False", reason: "ProgressDeadlineExceeded", message: `ReplicaSet "${this.replicaSetName()}" has timed out progressing.` };
+    this.progressing = {
+      status: "False",
+      reason: "ProgressDeadlineExceeded",
+      message: `ReplicaSet "${this.replicaSetName()}" has timed out progressing.`,
+    };
   }
 
   advance(): boolean {
@@ -166,7 +170,8 @@ class FakeDeployment {
     }
     this.updatedPods = Math.min(this.updatedPods, this.replicas);
     this.availableUpdatedPods = Math.min(this.availableUpdatedPods, this.updatedPods);
-    if (this.paused) this.progressing = { status: "Unknown", reason: "DeploymentPaused", message: "Deployment is paused" };
+    if (this.paused)
+      this.progressing = { status: "Unknown", reason: "DeploymentPaused", message: "Deployment is paused" };
     else if (!this.deadlineExceeded) this.progressing = this.isComplete() ? this.complete() : this.inProgress();
   }
 
@@ -175,11 +180,19 @@ class FakeDeployment {
   }
 
   private complete(): Condition {
-    return { status: "True", reason: "NewReplicaSetAvailable", message: `ReplicaSet "${this.replicaSetName()}" has successfully progressed.` };
+    return {
+      status: "True",
+      reason: "NewReplicaSetAvailable",
+      message: `ReplicaSet "${this.replicaSetName()}" has successfully progressed.`,
+    };
   }
 
   private inProgress(): Condition {
-    return { status: "True", reason: "ReplicaSetUpdated", message: `ReplicaSet "${this.replicaSetName()}" is progressing.` };
+    return {
+      status: "True",
+      reason: "ReplicaSetUpdated",
+      message: `ReplicaSet "${this.replicaSetName()}" is progressing.`,
+    };
   }
 
   private replicaSetName(): string {
@@ -193,13 +206,27 @@ class FakeDeployment {
     return {
       kind: "Deployment",
       apiVersion: "apps/v1",
-      metadata: { name, namespace, uid: this.uid, resourceVersion: String(1000 + this.generation), generation: this.generation, labels },
+      metadata: {
+        name,
+        namespace,
+        uid: this.uid,
+        resourceVersion: String(1000 + this.generation),
+        generation: this.generation,
+        labels,
+      },
       spec: {
         replicas: this.replicas,
         selector: { matchLabels: labels },
         template: {
           metadata: { labels },
-          spec: { containers: this.containers.map((container) => ({ ...container, imagePullPolicy: "IfNotPresent", resources: {} })), restartPolicy: "Always" },
+          spec: {
+            containers: this.containers.map((container) => ({
+              ...container,
+              imagePullPolicy: "IfNotPresent",
+              resources: {},
+            })),
+            restartPolicy: "Always",
+          },
         },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         revisionHistoryLimit: 10,
@@ -216,8 +243,18 @@ class FakeDeployment {
     const available = this.oldPods + this.availableUpdatedPods;
     const conditions = [
       available >= this.replicas
-        ? { type: "Available", status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." }
-        : { type: "Available", status: "False", reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." },
+        ? {
+            type: "Available",
+            status: "True",
+            reason: "MinimumReplicasAvailable",
+            message: "Deployment has minimum availability.",
+          }
+        : {
+            type: "Available",
+            status: "False",
+            reason: "MinimumReplicasUnavailable",
+            message: "Deployment does not have minimum availability.",
+          },
       ...(this.progressing === null ? [] : [{ type: "Progressing", ...this.progressing }]),
     ];
     return omitEmpty({
@@ -237,8 +274,22 @@ function omitEmpty(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== 0 && value !== false));
 }
 
-function toStatus(code: number, reason: string, message: string, details?: Record<string, unknown>): Record<string, unknown> {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, ...(details === undefined ? {} : { details }), code };
+function toStatus(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason,
+    ...(details === undefined ? {} : { details }),
+    code,
+  };
 }
 
 const DEPLOYMENT_PATH = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/;
@@ -286,7 +337,11 @@ class FakeKubeState {
 
   private answer(entry: FakeKubeRequest): [number, Record<string, unknown>] {
     if (entry.token !== this.token) return [401, toStatus(401, "Unauthorized", "Unauthorized")];
-    if (entry.method !== "GET") return [405, toStatus(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")];
+    if (entry.method !== "GET")
+      return [
+        405,
+        toStatus(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"),
+      ];
     const match = DEPLOYMENT_PATH.exec(entry.path);
     if (match === null) return [404, toStatus(404, "NotFound", "the server could not find the requested resource")];
     const [namespace, name] = [decodeURIComponent(match[1] ?? ""), decodeURIComponent(match[2] ?? "")];
@@ -296,7 +351,8 @@ class FakeKubeState {
       return [403, toStatus(403, "Forbidden", message, details)];
     }
     const deployment = this.deployments.get(`${namespace}/${name}`);
-    if (deployment === undefined) return [404, toStatus(404, "NotFound", `deployments.apps "${name}" not found`, details)];
+    if (deployment === undefined)
+      return [404, toStatus(404, "NotFound", `deployments.apps "${name}" not found`, details)];
     return [200, deployment.toJson()];
   }
 }
@@ -306,11 +362,19 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   const tls = options.tls ?? true;
   const listener = (req: IncomingMessage, res: ServerResponse): void => state.handle(req, res);
   const server: Server = tls
-    ? createHttpsServer({ key: readFileSync(resolve(FIXTURES, "server.key")), cert: readFileSync(resolve(FIXTURES, "server.crt")) }, listener)
+    ? createHttpsServer(
+        { key: readFileSync(resolve(FIXTURES, "server.key")), cert: readFileSync(resolve(FIXTURES, "server.crt")) },
+        listener,
+      )
     : createHttpServer(listener);
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
   const { port } = server.address() as AddressInfo;
-  const spec = (namespace: string, name: string, change: (deployment: FakeDeployment) => void, template: boolean): void => {
+  const spec = (
+    namespace: string,
+    name: string,
+    change: (deployment: FakeDeployment) => void,
+    template: boolean,
+  ): void => {
     const deployment = state.get(namespace, name);
     deployment.changeSpec(() => change(deployment), template);
   };
@@ -324,15 +388,25 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     },
     deploymentJson: (namespace, name) => state.get(namespace, name).toJson(),
     setImage: (namespace, name, container, image) =>
-      spec(namespace, name, (deployment) => {
-        const target = deployment.containers.findIndex((candidate) => candidate.name === container);
-        if (target < 0) throw new Error(`${namespace}/${name} has no container ${container}`);
-        deployment.containers[target] = { name: container, image };
-      }, true),
+      spec(
+        namespace,
+        name,
+        (deployment) => {
+          const target = deployment.containers.findIndex((candidate) => candidate.name === container);
+          if (target < 0) throw new Error(`${namespace}/${name} has no container ${container}`);
+          deployment.containers[target] = { name: container, image };
+        },
+        true,
+      ),
     setReplicas: (namespace, name, replicas) =>
-      spec(namespace, name, (deployment) => {
-        deployment.replicas = replicas;
-      }, false),
+      spec(
+        namespace,
+        name,
+        (deployment) => {
+          deployment.replicas = replicas;
+        },
+        false,
+      ),
     advance: (namespace, name) => state.get(namespace, name).advance(),
     rollOut: (namespace, name) => {
       const deployment = state.get(namespace, name);
@@ -342,13 +416,23 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     },
     setProgressDeadlineExceeded: (namespace, name) => state.get(namespace, name).setDeadlineExceeded(),
     pause: (namespace, name) =>
-      spec(namespace, name, (deployment) => {
-        deployment.paused = true;
-      }, false),
+      spec(
+        namespace,
+        name,
+        (deployment) => {
+          deployment.paused = true;
+        },
+        false,
+      ),
     resume: (namespace, name) =>
-      spec(namespace, name, (deployment) => {
-        deployment.paused = false;
-      }, false),
+      spec(
+        namespace,
+        name,
+        (deployment) => {
+          deployment.paused = false;
+        },
+        false,
+      ),
     rotateToken: (token) => {
       state.token = token;
     },

@@ -63,9 +63,18 @@ export interface FakeSlackApi {
   message(channel: string, ts: string): FakeSlackMessage | undefined;
   messages(channel: string): readonly FakeSlackMessage[];
   /** A channel the bot is in (or not), with its members (null: anyone). */
-  addChannel(id: string, options?: { readonly botIsMember?: boolean; readonly members?: readonly string[] | null }): void;
+  addChannel(
+    id: string,
+    options?: { readonly botIsMember?: boolean; readonly members?: readonly string[] | null },
+  ): void;
   /** A human's message, e.g. the parent of a thread afk did not post. */
-  addMessage(input: { readonly channel: string; readonly user: string; readonly text: string; readonly threadTs?: string; readonly metadata?: unknown }): FakeSlackMessage;
+  addMessage(input: {
+    readonly channel: string;
+    readonly user: string;
+    readonly text: string;
+    readonly threadTs?: string;
+    readonly metadata?: unknown;
+  }): FakeSlackMessage;
   failNext(method: string, failure: FakeSlackFailure, times?: number): void;
   setScopes(scopes: readonly string[]): void;
   close(): Promise<void>;
@@ -83,7 +92,10 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
 const JSON_FIELDS = new Set(["blocks", "metadata", "attachments"]);
 
 class FakeSlackError extends Error {
-  constructor(readonly code: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly code: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(code);
   }
 }
@@ -111,15 +123,25 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     },
     message: (channel, ts) => state.find(channel, ts),
     messages: (channel) => state.messages.filter((m) => m.channel === channel),
-    addChannel: (id, options = {}) => state.channels.set(id, { botIsMember: options.botIsMember ?? true, members: options.members ?? null }),
-    addMessage: (input) => state.store({ ...input, threadTs: input.threadTs ?? null, metadata: input.metadata ?? null, blocks: null, botId: null }),
+    addChannel: (id, options = {}) =>
+      state.channels.set(id, { botIsMember: options.botIsMember ?? true, members: options.members ?? null }),
+    addMessage: (input) =>
+      state.store({
+        ...input,
+        threadTs: input.threadTs ?? null,
+        metadata: input.metadata ?? null,
+        blocks: null,
+        botId: null,
+      }),
     failNext: (method, failure, times = 1) => state.failures.add(method, failure, times),
     setScopes: (scopes) => {
       state.scopes = new Set(scopes);
     },
     close: async () => {
       server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error))));
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error === undefined ? resolve() : reject(error))),
+      );
     },
   };
 }
@@ -128,7 +150,9 @@ class FakeSlackState {
   readonly calls: FakeSlackCall[] = [];
   readonly ephemerals: FakeSlackEphemeral[] = [];
   readonly messages: FakeSlackMessage[] = [];
-  readonly channels = new Map<string, { botIsMember: boolean; members: readonly string[] | null }>([[FAKE_SLACK_CHANNEL, { botIsMember: true, members: null }]]);
+  readonly channels = new Map<string, { botIsMember: boolean; members: readonly string[] | null }>([
+    [FAKE_SLACK_CHANNEL, { botIsMember: true, members: null }],
+  ]);
   readonly failures = new ScriptedFailures<string, FakeSlackFailure>();
   scopes = new Set<string>(FAKE_SLACK_SCOPES);
   #clock = 1_700_003_000;
@@ -161,13 +185,21 @@ class FakeSlackState {
     const token = authorization?.replace(/^Bearer\s+/i, "") ?? (typeof args.token === "string" ? args.token : null);
     if (token === null || token === "") throw new FakeSlackError("not_authed");
     if (token !== FAKE_SLACK_TOKEN) throw new FakeSlackError("invalid_auth");
-    if (needed.length > 0 && !needed.some((scope) => this.scopes.has(scope))) throw new FakeSlackError("missing_scope", { needed: needed.join(","), provided: [...this.scopes].join(",") });
+    if (needed.length > 0 && !needed.some((scope) => this.scopes.has(scope)))
+      throw new FakeSlackError("missing_scope", { needed: needed.join(","), provided: [...this.scopes].join(",") });
   }
 
   private run(method: string, args: Args): Args {
     switch (method) {
       case "auth.test":
-        return { url: "https://afk-test.slack.com/", team: "afk", user: "afk", team_id: "T0AFK", user_id: FAKE_SLACK_BOT_USER_ID, bot_id: FAKE_SLACK_BOT_ID };
+        return {
+          url: "https://afk-test.slack.com/",
+          team: "afk",
+          user: "afk",
+          team_id: "T0AFK",
+          user_id: FAKE_SLACK_BOT_USER_ID,
+          bot_id: FAKE_SLACK_BOT_ID,
+        };
       case "chat.postMessage":
         return this.postMessage(args);
       case "chat.update":
@@ -187,7 +219,15 @@ class FakeSlackState {
     const threadTs = optional(args, "thread_ts");
     if (threadTs !== null && this.find(channel, threadTs) === undefined) throw new FakeSlackError("thread_not_found");
     const metadata = args.metadata === undefined ? null : toMetadata(args.metadata);
-    const message = this.store({ channel, user: FAKE_SLACK_BOT_USER_ID, botId: FAKE_SLACK_BOT_ID, text, blocks, metadata, threadTs });
+    const message = this.store({
+      channel,
+      user: FAKE_SLACK_BOT_USER_ID,
+      botId: FAKE_SLACK_BOT_ID,
+      text,
+      blocks,
+      metadata,
+      threadTs,
+    });
     return { channel, ts: message.ts, message: toWire(message, true) };
   }
 
@@ -228,8 +268,12 @@ class FakeSlackState {
     const root = parent.threadTs === null ? parent : this.find(channel, parent.threadTs)!;
     const thread = [root, ...this.messages.filter((m) => m.channel === channel && m.threadTs === root.ts)];
     const limit = Number(args.limit ?? 1000);
-    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === "true" || args.include_all_metadata === "1";
-    return { messages: thread.slice(0, limit > 0 ? limit : 1000).map((m) => toWire(m, withMetadata)), has_more: thread.length > limit };
+    const withMetadata =
+      args.include_all_metadata === true || args.include_all_metadata === "true" || args.include_all_metadata === "1";
+    return {
+      messages: thread.slice(0, limit > 0 ? limit : 1000).map((m) => toWire(m, withMetadata)),
+      has_more: thread.length > limit,
+    };
   }
 
   private channelOf(args: Args, postable: boolean): string {
@@ -286,7 +330,11 @@ function toContent(args: Args): { text: string; blocks: unknown[] | null } {
 }
 
 function toMetadata(value: unknown): unknown {
-  const ok = typeof value === "object" && value !== null && typeof (value as Args).event_type === "string" && typeof (value as Args).event_payload === "object";
+  const ok =
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Args).event_type === "string" &&
+    typeof (value as Args).event_payload === "object";
   if (!ok) throw new FakeSlackError("invalid_metadata_format");
   return value;
 }
@@ -298,7 +346,10 @@ function optional(args: Args, key: string): string | null {
 
 function required(args: Args, key: string): string {
   const value = optional(args, key);
-  if (value === null) throw new FakeSlackError("invalid_arguments", { response_metadata: { messages: [`[ERROR] missing required field: ${key}`] } });
+  if (value === null)
+    throw new FakeSlackError("invalid_arguments", {
+      response_metadata: { messages: [`[ERROR] missing required field: ${key}`] },
+    });
   return value;
 }
 
@@ -311,8 +362,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /** WebClient sends objects as JSON strings inside a form; a JSON body carries them as they are. */
 function toArgs(contentType: string, body: string, query: URLSearchParams): Args {
   const args: Args = Object.fromEntries(query);
-  if (contentType.startsWith("application/json")) return { ...args, ...(JSON.parse(body === "" ? "{}" : body) as Args) };
-  for (const [key, value] of new URLSearchParams(body)) args[key] = JSON_FIELDS.has(key) ? parseJsonField(value) : value;
+  if (contentType.startsWith("application/json"))
+    return { ...args, ...(JSON.parse(body === "" ? "{}" : body) as Args) };
+  for (const [key, value] of new URLSearchParams(body))
+    args[key] = JSON_FIELDS.has(key) ? parseJsonField(value) : value;
   return args;
 }
 

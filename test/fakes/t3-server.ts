@@ -49,7 +49,10 @@ export interface FakeT3Options {
 // are ignored (as Effect Schema does); missing keys and wrong types are not.
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-const trimmedNonEmpty = z.string().min(1).refine((value) => value === value.trim(), "must not have surrounding whitespace");
+const trimmedNonEmpty = z
+  .string()
+  .min(1)
+  .refine((value) => value === value.trim(), "must not have surrounding whitespace");
 const isoDateTime = z.string().regex(ISO_DATE_TIME, "must be an ISO date-time");
 const runtimeMode = z.enum(["approval-required", "auto-accept-edits", "auto", "full-access"]);
 const interactionMode = z.enum(["default", "plan"]);
@@ -93,14 +96,24 @@ const COMMAND_SCHEMAS = {
   "thread.turn.start": z.object({
     type: z.literal("thread.turn.start"),
     ...threadCommand,
-    message: z.object({ messageId: trimmedNonEmpty, role: z.literal("user"), text: z.string(), attachments: z.array(imageAttachment) }),
+    message: z.object({
+      messageId: trimmedNonEmpty,
+      role: z.literal("user"),
+      text: z.string(),
+      attachments: z.array(imageAttachment),
+    }),
     modelSelection: modelSelection.optional(),
     titleSeed: trimmedNonEmpty.optional(),
     runtimeMode,
     interactionMode,
     createdAt: isoDateTime,
   }),
-  "thread.turn.interrupt": z.object({ type: z.literal("thread.turn.interrupt"), ...threadCommand, turnId: trimmedNonEmpty.optional(), createdAt: isoDateTime }),
+  "thread.turn.interrupt": z.object({
+    type: z.literal("thread.turn.interrupt"),
+    ...threadCommand,
+    turnId: trimmedNonEmpty.optional(),
+    createdAt: isoDateTime,
+  }),
   "thread.delete": z.object({ type: z.literal("thread.delete"), ...threadCommand }),
   "thread.archive": z.object({ type: z.literal("thread.archive"), ...threadCommand }),
   "thread.session.stop": z.object({ type: z.literal("thread.session.stop"), ...threadCommand, createdAt: isoDateTime }),
@@ -199,7 +212,8 @@ interface ThreadExtras {
   turns: number;
 }
 
-type Receipt = { readonly kind: "accepted"; readonly sequence: number; readonly target: string } | { readonly kind: "rejected" };
+type Receipt =
+  { readonly kind: "accepted"; readonly sequence: number; readonly target: string } | { readonly kind: "rejected" };
 
 export interface CompleteTurnInput {
   readonly text: string;
@@ -274,7 +288,9 @@ export async function startFakeT3(options: FakeT3Options = {}): Promise<FakeT3> 
     close: async () => {
       state.releaseHeld();
       server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error))));
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error === undefined ? resolve() : reject(error))),
+      );
     },
   };
 }
@@ -323,7 +339,12 @@ class FakeState {
     this.requests.push(entry);
     const exchange: Exchange = { req, res, entry };
     const route = toRoute(entry.method, url.pathname);
-    if (route === null) return this.send(exchange, 404, { _tag: "RouteNotFound", message: `no route ${entry.method} ${url.pathname}`, traceId: traceId() });
+    if (route === null)
+      return this.send(exchange, 404, {
+        _tag: "RouteNotFound",
+        message: `no route ${entry.method} ${url.pathname}`,
+        traceId: traceId(),
+      });
     if (this.fail(exchange, route)) return;
     if (!this.authorize(exchange, ROUTE_SCOPES[route])) return;
     switch (route) {
@@ -347,11 +368,21 @@ class FakeState {
     const scopes = match?.[1] === undefined ? undefined : this.tokens.get(match[1]);
     if (scopes === undefined) {
       const reason = header === undefined ? "missing_credential" : "invalid_credential";
-      this.send(exchange, 401, { _tag: "EnvironmentAuthInvalidError", code: "auth_invalid", reason, traceId: traceId() });
+      this.send(exchange, 401, {
+        _tag: "EnvironmentAuthInvalidError",
+        code: "auth_invalid",
+        reason,
+        traceId: traceId(),
+      });
       return false;
     }
     if (!scopes.includes(scope)) {
-      this.send(exchange, 403, { _tag: "EnvironmentScopeRequiredError", code: "insufficient_scope", requiredScope: scope, traceId: traceId() });
+      this.send(exchange, 403, {
+        _tag: "EnvironmentScopeRequiredError",
+        code: "insufficient_scope",
+        requiredScope: scope,
+        traceId: traceId(),
+      });
       return false;
     }
     return true;
@@ -359,12 +390,18 @@ class FakeState {
 
   private dispatch(exchange: Exchange, text: string): void {
     const decoded = decodeCommand(text);
-    if (!decoded.ok) return this.send(exchange, 400, { _tag: "HttpApiSchemaError", message: decoded.message, traceId: traceId() });
+    if (!decoded.ok)
+      return this.send(exchange, 400, { _tag: "HttpApiSchemaError", message: decoded.message, traceId: traceId() });
     const { command, raw } = decoded;
     exchange.entry.commandType = command.type;
     if (this.fail(exchange, command.type)) return;
     if (command.type === "project.create" && !command.workspaceRoot.startsWith("/")) {
-      return this.send(exchange, 400, { _tag: "EnvironmentRequestInvalidError", code: "invalid_request", reason: "invalid_command", traceId: traceId() });
+      return this.send(exchange, 400, {
+        _tag: "EnvironmentRequestInvalidError",
+        code: "invalid_request",
+        reason: "invalid_command",
+        traceId: traceId(),
+      });
     }
     const sequence = this.accept(command, raw);
     if (sequence === null) {
@@ -381,7 +418,12 @@ class FakeState {
   private threadDetail(exchange: Exchange, threadId: string): void {
     const thread = this.threads.get(threadId);
     if (thread === undefined) {
-      return this.send(exchange, 404, { _tag: "EnvironmentResourceNotFoundError", code: "not_found", reason: "thread_not_found", traceId: traceId() });
+      return this.send(exchange, 404, {
+        _tag: "EnvironmentResourceNotFoundError",
+        code: "not_found",
+        reason: "thread_not_found",
+        traceId: traceId(),
+      });
     }
     this.send(exchange, 200, { snapshotSequence: this.sequence, thread });
   }
@@ -483,7 +525,12 @@ class FakeState {
       checkpoints: [],
       session: null,
     });
-    this.threadExtras.set(command.threadId, { requestedAt: null, pendingApprovals: false, pendingUserInput: false, turns: 0 });
+    this.threadExtras.set(command.threadId, {
+      requestedAt: null,
+      pendingApprovals: false,
+      pendingUserInput: false,
+      turns: 0,
+    });
     return true;
   }
 
@@ -494,7 +541,15 @@ class FakeState {
     thread.updatedAt = at;
     switch (command.type) {
       case "thread.turn.start":
-        thread.messages.push({ id: command.message.messageId, role: "user", text: command.message.text, turnId: null, streaming: false, createdAt: at, updatedAt: at });
+        thread.messages.push({
+          id: command.message.messageId,
+          role: "user",
+          text: command.message.text,
+          turnId: null,
+          streaming: false,
+          createdAt: at,
+          updatedAt: at,
+        });
         extras.requestedAt = at;
         return true;
       case "thread.turn.interrupt":
@@ -506,7 +561,8 @@ class FakeState {
         thread.archivedAt = at;
         return true;
       case "thread.session.stop":
-        if (thread.session !== null) thread.session = { ...thread.session, status: "stopped", activeTurnId: null, updatedAt: at };
+        if (thread.session !== null)
+          thread.session = { ...thread.session, status: "stopped", activeTurnId: null, updatedAt: at };
         return true;
       case "thread.user-input.respond":
         extras.pendingUserInput = false;
@@ -518,7 +574,9 @@ class FakeState {
   }
 
   private liveProjectAt(workspaceRoot: string): FakeProject | undefined {
-    return [...this.projects.values()].find((project) => project.deletedAt === null && project.workspaceRoot === workspaceRoot);
+    return [...this.projects.values()].find(
+      (project) => project.deletedAt === null && project.workspaceRoot === workspaceRoot,
+    );
   }
 
   seedProject(project: Partial<FakeProject> & Pick<FakeProject, "id" | "workspaceRoot">): void {
@@ -555,7 +613,14 @@ class FakeState {
     const at = this.iso();
     extras.turns += 1;
     const turnId = `${threadId}:turn-${extras.turns}`;
-    thread.latestTurn = { turnId, state: "running", requestedAt: extras.requestedAt, startedAt: at, completedAt: null, assistantMessageId: null };
+    thread.latestTurn = {
+      turnId,
+      state: "running",
+      requestedAt: extras.requestedAt,
+      startedAt: at,
+      completedAt: null,
+      assistantMessageId: null,
+    };
     extras.requestedAt = null;
     thread.session = this.session(thread, "running", turnId, null);
     thread.updatedAt = at;
@@ -577,7 +642,15 @@ class FakeState {
     if (turn === null || turn.state !== "running") throw new Error(`fake T3: no running turn on ${threadId}`);
     const at = this.iso();
     const messageId = `${turn.turnId}:assistant`;
-    thread.messages.push({ id: messageId, role: "assistant", text: input.text, turnId: turn.turnId, streaming: false, createdAt: at, updatedAt: at });
+    thread.messages.push({
+      id: messageId,
+      role: "assistant",
+      text: input.text,
+      turnId: turn.turnId,
+      streaming: false,
+      createdAt: at,
+      updatedAt: at,
+    });
     thread.latestTurn = { ...turn, state: input.state, completedAt: at, assistantMessageId: messageId };
     const status: SessionStatus = input.state === "completed" ? "ready" : input.state;
     const lastError = input.state === "error" ? (input.lastError ?? "the turn failed") : null;
@@ -585,7 +658,12 @@ class FakeState {
     thread.updatedAt = at;
   }
 
-  private session(thread: FakeThread, status: SessionStatus, activeTurnId: string | null, lastError: string | null): FakeSession {
+  private session(
+    thread: FakeThread,
+    status: SessionStatus,
+    activeTurnId: string | null,
+    lastError: string | null,
+  ): FakeSession {
     return {
       threadId: thread.id,
       status,
@@ -611,18 +689,31 @@ class FakeState {
 
   private snapshot(): Record<string, unknown> {
     const slim = this.snapshotShape === "slim";
-    const threads = [...this.threads.values()].map((thread) => (slim ? { ...thread, messages: [], activities: [], checkpoints: [] } : thread));
+    const threads = [...this.threads.values()].map((thread) =>
+      slim ? { ...thread, messages: [], activities: [], checkpoints: [] } : thread,
+    );
     return { snapshotSequence: this.sequence, projects: [...this.projects.values()], threads, updatedAt: this.iso() };
   }
 
   private shell(): Record<string, unknown> {
-    const projects = [...this.projects.values()].filter((project) => project.deletedAt === null).map(({ deletedAt: _deleted, ...project }) => project);
-    const threads = [...this.threads.values()].filter((thread) => thread.deletedAt === null).map((thread) => this.shellThread(thread));
+    const projects = [...this.projects.values()]
+      .filter((project) => project.deletedAt === null)
+      .map(({ deletedAt: _deleted, ...project }) => project);
+    const threads = [...this.threads.values()]
+      .filter((thread) => thread.deletedAt === null)
+      .map((thread) => this.shellThread(thread));
     return { snapshotSequence: this.sequence, projects, threads, updatedAt: this.iso() };
   }
 
   private shellThread(thread: FakeThread): Record<string, unknown> {
-    const { messages, proposedPlans: _plans, activities: _activities, checkpoints: _checkpoints, deletedAt: _deleted, ...row } = thread;
+    const {
+      messages,
+      proposedPlans: _plans,
+      activities: _activities,
+      checkpoints: _checkpoints,
+      deletedAt: _deleted,
+      ...row
+    } = thread;
     const extras = this.extras(thread.id);
     const latestUser = messages.filter((message) => message.role === "user").at(-1);
     return {
@@ -647,10 +738,16 @@ function toRoute(method: string, path: string): FakeRoute | null {
   if (path === "/.well-known/t3/environment") return "environment";
   if (path === "/api/orchestration/snapshot") return "snapshot";
   if (path === "/api/orchestration/shell") return "shell";
-  return path.startsWith(THREAD_PREFIX) && path.length > THREAD_PREFIX.length && !path.slice(THREAD_PREFIX.length).includes("/") ? "thread" : null;
+  return path.startsWith(THREAD_PREFIX) &&
+    path.length > THREAD_PREFIX.length &&
+    !path.slice(THREAD_PREFIX.length).includes("/")
+    ? "thread"
+    : null;
 }
 
-type Decoded = { readonly ok: true; readonly command: Command; readonly raw: Record<string, unknown> } | { readonly ok: false; readonly message: string };
+type Decoded =
+  | { readonly ok: true; readonly command: Command; readonly raw: Record<string, unknown> }
+  | { readonly ok: false; readonly message: string };
 
 function decodeCommand(text: string): Decoded {
   let raw: unknown;
@@ -659,10 +756,14 @@ function decodeCommand(text: string): Decoded {
   } catch {
     return { ok: false, message: "the body is not JSON" };
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { ok: false, message: "the body is not an object" };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    return { ok: false, message: "the body is not an object" };
   const record = raw as Record<string, unknown>;
   if (!("type" in record)) return { ok: false, message: 'Missing key ["type"]' };
-  const schema = typeof record.type === "string" && Object.hasOwn(COMMAND_SCHEMAS, record.type) ? COMMAND_SCHEMAS[record.type as FakeCommandType] : undefined;
+  const schema =
+    typeof record.type === "string" && Object.hasOwn(COMMAND_SCHEMAS, record.type)
+      ? COMMAND_SCHEMAS[record.type as FakeCommandType]
+      : undefined;
   if (schema === undefined) return { ok: false, message: `Unknown command type ${JSON.stringify(record.type)}` };
   const parsed = schema.safeParse(record);
   if (parsed.success) return { ok: true, command: parsed.data as Command, raw: record };

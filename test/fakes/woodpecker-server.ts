@@ -28,10 +28,39 @@ export type FakeWoodpeckerRoute = "lookup" | "pipelines" | "pipeline" | "version
 /** A status answered with its reason phrase, a status with a body of the test's, or no answer at all. */
 export type FakeWoodpeckerFailure = number | { readonly status: number; readonly body: unknown } | "timeout";
 
-export const FAKE_PIPELINE_STATUSES = ["created", "pending", "running", "blocked", "success", "failure", "killed", "error", "declined", "skipped", "canceled"] as const;
+export const FAKE_PIPELINE_STATUSES = [
+  "created",
+  "pending",
+  "running",
+  "blocked",
+  "success",
+  "failure",
+  "killed",
+  "error",
+  "declined",
+  "skipped",
+  "canceled",
+] as const;
 export type FakePipelineStatus = (typeof FAKE_PIPELINE_STATUSES)[number];
-const EVENTS = ["push", "pull_request", "pull_request_closed", "tag", "release", "deployment", "cron", "manual"] as const;
-const FINISHED: ReadonlySet<FakePipelineStatus> = new Set(["success", "failure", "killed", "error", "declined", "skipped", "canceled"]);
+const EVENTS = [
+  "push",
+  "pull_request",
+  "pull_request_closed",
+  "tag",
+  "release",
+  "deployment",
+  "cron",
+  "manual",
+] as const;
+const FINISHED: ReadonlySet<FakePipelineStatus> = new Set([
+  "success",
+  "failure",
+  "killed",
+  "error",
+  "declined",
+  "skipped",
+  "canceled",
+]);
 
 export interface FakeWoodpeckerRequest {
   readonly method: string;
@@ -79,7 +108,12 @@ export interface FakeWoodpecker {
   /** A pipeline numbered after the repo's highest unless given; `created` defaults to now. */
   addPipeline(repoId: number, input: FakePipelineInput): FakePipeline;
   /** Moves a pipeline on, stamping `started`/`finished` as Woodpecker does. */
-  setStatus(repoId: number, number: number, status: FakePipelineStatus, options?: { readonly supersededBy?: number }): FakePipeline;
+  setStatus(
+    repoId: number,
+    number: number,
+    status: FakePipelineStatus,
+    options?: { readonly supersededBy?: number },
+  ): FakePipeline;
   pipeline(repoId: number, number: number): FakePipeline | undefined;
   /** Fail the next `times` requests to a route (after routing, before auth). */
   failNext(route: FakeWoodpeckerRoute, failure: FakeWoodpeckerFailure, times?: number): void;
@@ -118,7 +152,9 @@ export async function startFakeWoodpecker(options: FakeWoodpeckerOptions = {}): 
     close: async () => {
       state.releaseHeld();
       server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error))));
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error === undefined ? resolve() : reject(error))),
+      );
     },
   };
 }
@@ -177,7 +213,8 @@ class FakeState {
     // gin answers an unknown route, or a known one with another method, with a bare 404.
     if (routed === null) return this.send(exchange, 404, "404 page not found");
     if (this.fail(exchange, routed.route)) return;
-    if (routed.route === "version") return this.send(exchange, 200, { source: "https://github.com/woodpecker-ci/woodpecker", version: this.version });
+    if (routed.route === "version")
+      return this.send(exchange, 200, { source: "https://github.com/woodpecker-ci/woodpecker", version: this.version });
     if (routed.route === "healthz") return this.send(exchange, 204, "");
     if (!this.authorized(exchange)) return this.send(exchange, 401, "Unauthorized");
     switch (routed.route) {
@@ -196,10 +233,20 @@ class FakeState {
   }
 
   private lookup(exchange: Exchange, fullName: string): void {
-    const repo = [...this.repos.values()].find((candidate) => candidate.fullName.toLowerCase() === fullName.toLowerCase());
+    const repo = [...this.repos.values()].find(
+      (candidate) => candidate.fullName.toLowerCase() === fullName.toLowerCase(),
+    );
     if (repo === undefined) return this.send(exchange, 404, "");
     const [owner, name] = repo.fullName.split("/");
-    this.send(exchange, 200, { id: repo.id, forge_remote_id: String(repo.id * 7), owner, name, full_name: repo.fullName, active: true, private: true });
+    this.send(exchange, 200, {
+      id: repo.id,
+      forge_remote_id: String(repo.id * 7),
+      owner,
+      name,
+      full_name: repo.fullName,
+      active: true,
+      private: true,
+    });
   }
 
   private withRepo(exchange: Exchange, repoId: string, then: (repo: FakeRepo) => void): void {
@@ -215,9 +262,14 @@ class FakeState {
     if (typeof filter === "string") return this.send(exchange, 400, filter);
     const page = Math.max(toInt(exchange.query.get("page")) ?? 1, 1);
     const perPageAsked = toInt(exchange.query.get("perPage")) ?? 0;
-    const perPage = perPageAsked < 1 || perPageAsked > FAKE_WOODPECKER_MAX_PAGE_SIZE ? FAKE_WOODPECKER_MAX_PAGE_SIZE : perPageAsked;
+    const perPage =
+      perPageAsked < 1 || perPageAsked > FAKE_WOODPECKER_MAX_PAGE_SIZE ? FAKE_WOODPECKER_MAX_PAGE_SIZE : perPageAsked;
     const matching = [...repo.pipelines.values()].filter(filter).sort((a, b) => b.number - a.number);
-    this.send(exchange, 200, matching.slice((page - 1) * perPage, page * perPage).map((pipeline) => this.toWire(pipeline)));
+    this.send(
+      exchange,
+      200,
+      matching.slice((page - 1) * perPage, page * perPage).map((pipeline) => this.toWire(pipeline)),
+    );
   }
 
   private one(exchange: Exchange, repo: FakeRepo, number: string): void {
@@ -248,9 +300,24 @@ class FakeState {
   private toWire(pipeline: FakePipeline): Record<string, unknown> {
     const times =
       this.mode === "v2"
-        ? { created_at: pipeline.created, updated_at: pipeline.updated, started_at: pipeline.started, finished_at: pipeline.finished, reviewed_at: 0 }
-        : { created: pipeline.created, updated: pipeline.updated, started: pipeline.started, finished: pipeline.finished, reviewed: 0 };
-    const cancelInfo = this.mode === "v3" && pipeline.supersededBy !== null ? { cancel_info: { superseded_by: pipeline.supersededBy } } : {};
+        ? {
+            created_at: pipeline.created,
+            updated_at: pipeline.updated,
+            started_at: pipeline.started,
+            finished_at: pipeline.finished,
+            reviewed_at: 0,
+          }
+        : {
+            created: pipeline.created,
+            updated: pipeline.updated,
+            started: pipeline.started,
+            finished: pipeline.finished,
+            reviewed: 0,
+          };
+    const cancelInfo =
+      this.mode === "v3" && pipeline.supersededBy !== null
+        ? { cancel_info: { superseded_by: pipeline.supersededBy } }
+        : {};
     return {
       id: pipeline.id,
       number: pipeline.number,
@@ -351,7 +418,12 @@ class FakeState {
     return pipeline;
   }
 
-  setStatus(repoId: number, number: number, status: FakePipelineStatus, supersededBy: number | undefined): FakePipeline {
+  setStatus(
+    repoId: number,
+    number: number,
+    status: FakePipelineStatus,
+    supersededBy: number | undefined,
+  ): FakePipeline {
     const pipeline = this.repo(repoId).pipelines.get(number);
     if (pipeline === undefined) throw new Error(`fake Woodpecker: no pipeline ${number} in repo ${repoId}`);
     this.checkStatus(status);
@@ -402,7 +474,8 @@ function toV3Filters(query: URLSearchParams): ((pipeline: FakePipeline) => boole
   if (unknownEvent !== undefined) return `invalid webhook event: ${unknownEvent}`;
   if (events.length > 0) tests.push((pipeline) => events.includes(pipeline.event));
   const status = query.get("status") ?? "";
-  if (status !== "" && !(FAKE_PIPELINE_STATUSES as readonly string[]).includes(status)) return `invalid status value: ${status}`;
+  if (status !== "" && !(FAKE_PIPELINE_STATUSES as readonly string[]).includes(status))
+    return `invalid status value: ${status}`;
   if (status !== "") tests.push((pipeline) => pipeline.status === status);
   return tests;
 }

@@ -52,13 +52,27 @@ describe("the layout of src", () => {
   const graph = new Map(files.map((file) => [file, toImports(file)]));
 
   it("finds a circle when there is one (the check can fail)", () => {
-    expect(findCycle(new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]]]))).toEqual(["a", "b", "c", "a"]);
-    expect(findCycle(new Map([["a", ["b"]], ["b", []]]))).toBeNull();
+    expect(
+      findCycle(
+        new Map([
+          ["a", ["b"]],
+          ["b", ["c"]],
+          ["c", ["a"]],
+        ]),
+      ),
+    ).toEqual(["a", "b", "c", "a"]);
+    expect(
+      findCycle(
+        new Map([
+          ["a", ["b"]],
+          ["b", []],
+        ]),
+      ),
+    ).toBeNull();
   });
 
   it("has no import circle, type-only imports included", () => {
     const cycle = findCycle(graph);
     expect(cycle?.map((file) => relative(SRC, file)) ?? null).toBeNull();
   });
-
 });

@@ -3,7 +3,8 @@ import { loadConfig } from "../../src/shell/load-config.js";
 import { readConfigFile } from "../../src/shell/read-config-file.js";
 
 const files: Record<string, string> = {
-  "/etc/afk.yml": "AFK_KILL_SWITCH: off\nAFK_ALLOWLIST: [acme/widgets]\nT3_BASE_URL: http://t3.test\nT3_TOKEN_FILE: /run/t3-token\n",
+  "/etc/afk.yml":
+    "AFK_KILL_SWITCH: off\nAFK_ALLOWLIST: [acme/widgets]\nT3_BASE_URL: http://t3.test\nT3_TOKEN_FILE: /run/t3-token\n",
   "/etc/afk.json": '{"AFK_SWEEP_INTERVAL_SECONDS": 120}',
   "/etc/empty.yml": "",
   "/etc/list.yml": "- a\n- b\n",

@@ -71,7 +71,14 @@ describe("Sweep", () => {
       },
     });
     await sweep.runNow();
-    expect(sweep.status).toEqual({ startedAt: 1_000, finishedAt: 1_250, durationMs: 250, ok: true, outcome: OK, runs: 1 });
+    expect(sweep.status).toEqual({
+      startedAt: 1_000,
+      finishedAt: 1_250,
+      durationMs: 250,
+      ok: true,
+      outcome: OK,
+      runs: 1,
+    });
     await sweep.runNow();
     expect(sweep.status).toMatchObject({ ok: false, outcome: failing, runs: 2 });
   });

@@ -21,7 +21,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import nock from "nock";
 
-export type GitHubRequestCheck = { readonly ok: true; readonly operationId: string } | { readonly ok: false; readonly problem: string };
+export type GitHubRequestCheck =
+  { readonly ok: true; readonly operationId: string } | { readonly ok: false; readonly problem: string };
 
 export interface GitHubRequest {
   readonly method: string;
@@ -102,7 +103,10 @@ function loadRoutes(): readonly Route[] {
     const shared = (item.parameters ?? []) as NonNullable<Operation["parameters"]>;
     for (const method of METHODS) {
       const operation = item[method] as Operation | undefined;
-      if (operation !== undefined) table.push(toRoute(template, method, operation, [...shared, ...(operation.parameters ?? [])].map(resolveParameter)));
+      if (operation !== undefined)
+        table.push(
+          toRoute(template, method, operation, [...shared, ...(operation.parameters ?? [])].map(resolveParameter)),
+        );
     }
   }
   routes = table;
@@ -117,7 +121,9 @@ function resolveParameter(parameter: Parameter | { $ref: string }): Parameter {
 }
 
 function toRoute(template: string, method: string, operation: Operation, parameters: readonly Parameter[]): Route {
-  const multiSegment = new Set(parameters.filter((p) => p.in === "path" && p["x-multi-segment"] === true).map((p) => p.name));
+  const multiSegment = new Set(
+    parameters.filter((p) => p.in === "path" && p["x-multi-segment"] === true).map((p) => p.name),
+  );
   const captures: string[] = [];
   const rank: number[] = [];
   const source = template
@@ -130,7 +136,10 @@ function toRoute(template: string, method: string, operation: Operation, paramet
       rank.push(names.length === 0 ? 3 : !whole ? 2 : multiSegment.has(names[0] ?? "") ? 0 : 1);
       // A multi-segment parameter (`{ref}` = `heads/main`) may span raw slashes; octokit encodes them.
       const any = whole && multiSegment.has(names[0] ?? "") ? "(.+)" : "([^/]+)";
-      return segment.split(/\{[^}]+\}/).map(escapeRegExp).join(any);
+      return segment
+        .split(/\{[^}]+\}/)
+        .map(escapeRegExp)
+        .join(any);
     })
     .join("/");
   return { template, method, operation, parameters, pattern: new RegExp(`^/${source}$`), captures, rank };
@@ -175,7 +184,11 @@ export function checkGitHubRequest(request: GitHubRequest): GitHubRequestCheck {
     return { ok: false, problem: `${method.toUpperCase()} is not allowed on ${found.template} (allowed: ${allowed})` };
   }
   const problems = [...checkPath(route, path), ...checkQuery(route, query), ...checkBody(route, request.body)];
-  if (problems.length > 0) return { ok: false, problem: `${route.operation.operationId} (${method.toUpperCase()} ${route.template}): ${problems.join("; ")}` };
+  if (problems.length > 0)
+    return {
+      ok: false,
+      problem: `${route.operation.operationId} (${method.toUpperCase()} ${route.template}): ${problems.join("; ")}`,
+    };
   return { ok: true, operationId: route.operation.operationId };
 }
 
@@ -246,8 +259,14 @@ function ajvProblems(validate: ValidateFunction, value: unknown, what: string): 
 
 /** "body at /labels/0: must be string"; parameters are named by their own property ("query parameter state: ..."). */
 function describeError(error: ErrorObject, what: string): string {
-  const subject = error.instancePath === "" ? what : what === "body" ? `body at ${error.instancePath}` : `${what} ${error.instancePath.slice(1)}`;
-  if (error.keyword === "additionalProperties") return `${subject}: has unknown property ${String(error.params.additionalProperty)}`;
+  const subject =
+    error.instancePath === ""
+      ? what
+      : what === "body"
+        ? `body at ${error.instancePath}`
+        : `${what} ${error.instancePath.slice(1)}`;
+  if (error.keyword === "additionalProperties")
+    return `${subject}: has unknown property ${String(error.params.additionalProperty)}`;
   if (error.keyword === "enum") return `${subject}: must be one of ${JSON.stringify(error.params.allowedValues)}`;
   return `${subject}: ${error.message ?? error.keyword}`;
 }
@@ -316,7 +335,9 @@ function toAjvKeyword(key: string, value: unknown, close: boolean, pending: stri
   switch (key) {
     case "properties":
     case "patternProperties":
-      return Object.fromEntries(Object.entries(value as JsonObject).map(([name, schema]) => [name, toAjvSchema(schema, close, pending)]));
+      return Object.fromEntries(
+        Object.entries(value as JsonObject).map(([name, schema]) => [name, toAjvSchema(schema, close, pending)]),
+      );
     case "items":
     case "additionalProperties":
     case "not":
@@ -378,7 +399,8 @@ let installed = false;
 export function installGitHubOpenApiGuard(scope?: nock.Scope): () => void {
   if (installed) throw new Error("the GitHub OpenAPI guard is already installed: call the function it returned first");
   installed = true;
-  const onRequest = (req: unknown, _interceptor: unknown, body: unknown): void => recordIfBad(toSeenRequest(req, body), false);
+  const onRequest = (req: unknown, _interceptor: unknown, body: unknown): void =>
+    recordIfBad(toSeenRequest(req, body), false);
   const onNoMatch = (...args: unknown[]): void => recordIfBad(toUnmatchedRequest(args), true);
   nock.emitter.on("no match", onNoMatch);
   if (scope !== undefined) scope.on("request", onRequest);
@@ -411,7 +433,8 @@ function wrapScopeEmit(onRequest: (req: unknown, interceptor: unknown, body: unk
 /** Throws, listing every request the guard found bad since the last call, and forgets them. */
 export function assertNoOpenApiViolations(): void {
   const found = takeOpenApiViolations();
-  if (found.length > 0) throw new Error(`GitHub requests that break GitHub's REST description:\n- ${found.join("\n- ")}`);
+  if (found.length > 0)
+    throw new Error(`GitHub requests that break GitHub's REST description:\n- ${found.join("\n- ")}`);
 }
 
 /** The violations recorded since the last call, forgotten once returned (for tests that make a bad call on purpose). */
@@ -429,13 +452,19 @@ function recordIfBad(request: SeenRequest | undefined, unmatched: boolean): void
 
 function toSeenRequest(req: unknown, body: unknown): SeenRequest | undefined {
   if (!isObject(req) || typeof req.method !== "string" || typeof req.path !== "string") return undefined;
-  return { host: toHost(req), method: req.method.toUpperCase(), path: req.path, body: typeof body === "string" ? body : "" };
+  return {
+    host: toHost(req),
+    method: req.method.toUpperCase(),
+    path: req.path,
+    body: typeof body === "string" ? body : "",
+  };
 }
 
 /** Request options carry `hostname`; nock's ClientRequest for a fetch carries only a Host header. */
 function toHost(req: JsonObject): string {
   const getHeader = req.getHeader;
-  const header = typeof getHeader === "function" ? (getHeader as (name: string) => unknown).call(req, "host") : undefined;
+  const header =
+    typeof getHeader === "function" ? (getHeader as (name: string) => unknown).call(req, "host") : undefined;
   const host = [req.hostname, req.host, header].find((value): value is string => typeof value === "string") ?? "";
   return host.split(":")[0] ?? "";
 }

@@ -22,7 +22,10 @@ describe("signDelivery", () => {
 
   it("names the event and declares JSON", () => {
     const { headers } = signDelivery(aDeliveryInput({ event: "installation_repositories" }));
-    expect(headers).toMatchObject({ "X-GitHub-Event": "installation_repositories", "content-type": "application/json" });
+    expect(headers).toMatchObject({
+      "X-GitHub-Event": "installation_repositories",
+      "content-type": "application/json",
+    });
   });
 
   it("keeps a given delivery id, so a test can redeliver the same one", () => {
@@ -49,7 +52,11 @@ describe("postDelivery to a real Probot", () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const { privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
     const Octokit = ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } });
     const probot = new Probot({ appId: 1, privateKey, secret: SECRET, Octokit, logLevel: "fatal" });
     const middleware = await createNodeMiddleware(
@@ -77,7 +84,10 @@ describe("postDelivery to a real Probot", () => {
 
   it(`delivers a signed fixture to ${WEBHOOK_PATH}, where Probot verifies it and runs the handler`, async () => {
     const payload = anIssuesEvent("labeled", { installationId: 77, label: "ready-for-agent" });
-    const response = await postDelivery(baseUrl, signDelivery({ event: "issues", payload, secret: SECRET, id: "delivery-1" }));
+    const response = await postDelivery(
+      baseUrl,
+      signDelivery({ event: "issues", payload, secret: SECRET, id: "delivery-1" }),
+    );
     expect(response.status).toBe(200);
     expect(received).toEqual([{ name: "issues", id: "delivery-1", installation: 77 }]);
   });
@@ -86,7 +96,11 @@ describe("postDelivery to a real Probot", () => {
     ["signed with another secret", (body) => body, "not-the-secret"],
     ["altered after signing", (body) => body.replace("ready-for-agent", "ready-for-agenT"), SECRET],
   ])("is refused by Probot when %s", async (_name, alter, secret) => {
-    const delivery = signDelivery({ event: "issues", payload: anIssuesEvent("labeled", { label: "ready-for-agent" }), secret });
+    const delivery = signDelivery({
+      event: "issues",
+      payload: anIssuesEvent("labeled", { label: "ready-for-agent" }),
+      secret,
+    });
     const response = await postDelivery(baseUrl, { ...delivery, body: alter(delivery.body) });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.text).toMatch(/signature/i);

@@ -28,12 +28,19 @@ export function signSlackBody(body: string, contentType: string, { secret, times
   const signature = createHmac("sha256", secret).update(`v0:${timestamp}:${body}`, "utf8").digest("hex");
   return {
     body,
-    headers: { "content-type": contentType, "x-slack-request-timestamp": timestamp, "x-slack-signature": `v0=${signature}` },
+    headers: {
+      "content-type": contentType,
+      "x-slack-request-timestamp": timestamp,
+      "x-slack-signature": `v0=${signature}`,
+    },
   };
 }
 
 /** An Events API `event_callback` envelope around one event, as JSON. */
-export function toEventEnvelope(event: Readonly<Record<string, unknown>>, options: { readonly eventId?: string; readonly teamId?: string } = {}): string {
+export function toEventEnvelope(
+  event: Readonly<Record<string, unknown>>,
+  options: { readonly eventId?: string; readonly teamId?: string } = {},
+): string {
   return JSON.stringify({
     token: "deprecated-verification-token",
     team_id: options.teamId ?? "T0AFK",
@@ -42,7 +49,15 @@ export function toEventEnvelope(event: Readonly<Record<string, unknown>>, option
     type: "event_callback",
     event_id: options.eventId ?? `Ev${randomUUID().replace(/-/g, "").slice(0, 10).toUpperCase()}`,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: null, team_id: options.teamId ?? "T0AFK", user_id: "U0AFKBOT", is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: options.teamId ?? "T0AFK",
+        user_id: "U0AFKBOT",
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
     is_ext_shared_channel: false,
   });
 }
@@ -84,7 +99,10 @@ export function toBlockActionsBody(input: BlockActionInput): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-export function signEvent(event: Readonly<Record<string, unknown>>, options: SignOptions & { readonly eventId?: string }): SlackRequest {
+export function signEvent(
+  event: Readonly<Record<string, unknown>>,
+  options: SignOptions & { readonly eventId?: string },
+): SlackRequest {
   return signSlackBody(toEventEnvelope(event, options), "application/json", options);
 }
 
@@ -93,7 +111,16 @@ export function signBlockAction(input: BlockActionInput, options: SignOptions): 
 }
 
 /** POSTs a signed request to `baseUrl` + `/slack/events` (or `path`) and reads the whole answer. */
-export async function postSlack(baseUrl: string, request: SlackRequest, headers: Readonly<Record<string, string>> = {}, path = SLACK_EVENTS_URL_PATH): Promise<SlackResponse> {
-  const response = await fetch(`${baseUrl.replace(/\/+$/, "")}${path}`, { method: "POST", headers: { ...request.headers, ...headers }, body: request.body });
+export async function postSlack(
+  baseUrl: string,
+  request: SlackRequest,
+  headers: Readonly<Record<string, string>> = {},
+  path = SLACK_EVENTS_URL_PATH,
+): Promise<SlackResponse> {
+  const response = await fetch(`${baseUrl.replace(/\/+$/, "")}${path}`, {
+    method: "POST",
+    headers: { ...request.headers, ...headers },
+    body: request.body,
+  });
   return { status: response.status, text: await response.text() };
 }

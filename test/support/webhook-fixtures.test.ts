@@ -21,12 +21,18 @@ function labelNames(event: { issue: { labels?: { name: string }[] } }): string[]
 }
 
 describe("anIssuesEvent", () => {
-  it.each(["labeled", "unlabeled", "closed", "opened"] as const)("gives a %s event the installation an App receives", (action) => {
-    const event = anIssuesEvent(action);
-    expect(event.action).toBe(action);
-    expect(event.installation).toEqual({ id: DEFAULT_INSTALLATION_ID, node_id: Buffer.from(`023:IntegrationInstallation${DEFAULT_INSTALLATION_ID}`).toString("base64") });
-    expect(event.repository.full_name).toBe(DEFAULT_REPO);
-  });
+  it.each(["labeled", "unlabeled", "closed", "opened"] as const)(
+    "gives a %s event the installation an App receives",
+    (action) => {
+      const event = anIssuesEvent(action);
+      expect(event.action).toBe(action);
+      expect(event.installation).toEqual({
+        id: DEFAULT_INSTALLATION_ID,
+        node_id: Buffer.from(`023:IntegrationInstallation${DEFAULT_INSTALLATION_ID}`).toString("base64"),
+      });
+      expect(event.repository.full_name).toBe(DEFAULT_REPO);
+    },
+  );
 
   it("defaults to a user-owned repo labelled by its owner", () => {
     const event = anIssuesEvent("labeled");
@@ -36,7 +42,11 @@ describe("anIssuesEvent", () => {
 
   it("moves the event to another repo everywhere, URLs included", () => {
     const event = anIssuesEvent("labeled", { repo: "acme/widgets", ownerType: "Organization" });
-    expect(event.repository).toMatchObject({ name: "widgets", full_name: "acme/widgets", owner: { login: "acme", type: "Organization", html_url: "https://github.com/acme" } });
+    expect(event.repository).toMatchObject({
+      name: "widgets",
+      full_name: "acme/widgets",
+      owner: { login: "acme", type: "Organization", html_url: "https://github.com/acme" },
+    });
     expect(event.issue.url).toBe("https://api.github.com/repos/acme/widgets/issues/1");
     expect(JSON.stringify(event)).not.toContain("Codertocat/Hello-World");
     expect(event.repository.id).not.toBe(anIssuesEvent("labeled").repository.id);
@@ -45,12 +55,24 @@ describe("anIssuesEvent", () => {
   it("renumbers the issue and its URLs", () => {
     const event = anIssuesEvent("opened", { issueNumber: 42 });
     expect(event.issue.number).toBe(42);
-    expect(event.issue).toMatchObject({ url: expect.stringMatching(/\/issues\/42$/), html_url: expect.stringMatching(/\/issues\/42$/), comments_url: expect.stringMatching(/\/issues\/42\/comments$/) });
+    expect(event.issue).toMatchObject({
+      url: expect.stringMatching(/\/issues\/42$/),
+      html_url: expect.stringMatching(/\/issues\/42$/),
+      comments_url: expect.stringMatching(/\/issues\/42\/comments$/),
+    });
   });
 
   it.each<[string, { login?: string; id?: number; type?: "User" | "Bot" | "Organization" }, object]>([
-    ["a login, with an id derived from it", { login: "alice" }, { login: "alice", type: "User", html_url: "https://github.com/alice" }],
-    ["a bot with its id", { login: "renovate[bot]", id: 29139614, type: "Bot" }, { login: "renovate[bot]", id: 29139614, type: "Bot" }],
+    [
+      "a login, with an id derived from it",
+      { login: "alice" },
+      { login: "alice", type: "User", html_url: "https://github.com/alice" },
+    ],
+    [
+      "a bot with its id",
+      { login: "renovate[bot]", id: 29139614, type: "Bot" },
+      { login: "renovate[bot]", id: 29139614, type: "Bot" },
+    ],
   ])("sets the sender from %s", (_name, sender, expected) => {
     expect(anIssuesEvent("labeled", { sender }).sender).toMatchObject(expected);
   });
@@ -63,8 +85,18 @@ describe("anIssuesEvent", () => {
 
   it.each<[string, "labeled" | "unlabeled" | "closed" | "opened", object, string[]]>([
     ["labeled: the label is on the issue", "labeled", { label: "ready-for-agent" }, ["bug", "ready-for-agent"]],
-    ["labeled with other labels given", "labeled", { label: "ready-for-agent", issueLabels: ["priority:1"] }, ["priority:1", "ready-for-agent"]],
-    ["unlabeled: the label is gone from the issue", "unlabeled", { label: "ready-for-agent", issueLabels: ["ready-for-agent", "x"] }, ["x"]],
+    [
+      "labeled with other labels given",
+      "labeled",
+      { label: "ready-for-agent", issueLabels: ["priority:1"] },
+      ["priority:1", "ready-for-agent"],
+    ],
+    [
+      "unlabeled: the label is gone from the issue",
+      "unlabeled",
+      { label: "ready-for-agent", issueLabels: ["ready-for-agent", "x"] },
+      ["x"],
+    ],
     ["unlabeled by default: the example's label is gone", "unlabeled", {}, []],
     ["closed with the label still on", "closed", { label: "afk:in-progress", issueLabels: [] }, ["afk:in-progress"]],
     ["opened with the example's labels", "opened", {}, ["bug"]],
@@ -74,7 +106,10 @@ describe("anIssuesEvent", () => {
 
   it("names the label of a labeled event with a URL in its repo", () => {
     const event = anIssuesEvent("labeled", { repo: "acme/widgets", label: "afk:in-progress" });
-    expect(event.label).toMatchObject({ name: "afk:in-progress", url: "https://api.github.com/repos/acme/widgets/labels/afk%3Ain-progress" });
+    expect(event.label).toMatchObject({
+      name: "afk:in-progress",
+      url: "https://api.github.com/repos/acme/widgets/labels/afk%3Ain-progress",
+    });
   });
 
   it("reports a closed issue as GitHub does: closed, with a time and a reason", () => {
@@ -90,11 +125,14 @@ describe("anIssuesEvent", () => {
 });
 
 describe("installation events", () => {
-  it.each(["created", "deleted", "suspend", "unsuspend", "new_permissions_accepted"] as const)("builds installation.%s on the default installation and account", (action) => {
-    const event = anInstallationEvent(action);
-    expect(event.installation.id).toBe(DEFAULT_INSTALLATION_ID);
-    expect(event.installation.account.login).toBe("Codertocat");
-  });
+  it.each(["created", "deleted", "suspend", "unsuspend", "new_permissions_accepted"] as const)(
+    "builds installation.%s on the default installation and account",
+    (action) => {
+      const event = anInstallationEvent(action);
+      expect(event.installation.id).toBe(DEFAULT_INSTALLATION_ID);
+      expect(event.installation.account.login).toBe("Codertocat");
+    },
+  );
 
   it("lists the given repositories and account", () => {
     const event = anInstallationEvent("created", { installationId: 9, account: "acme", repos: ["acme/a", "acme/b"] });
@@ -116,9 +154,17 @@ describe("installation events", () => {
     ["added", "repositories_added"],
     ["removed", "repositories_removed"],
   ])("puts the given repositories on the %s side", (action, side) => {
-    const event = anInstallationRepositoriesEvent(action, { installationId: 5, account: "acme", repos: ["acme/x", "acme/y"], sender: { login: "root" } });
+    const event = anInstallationRepositoriesEvent(action, {
+      installationId: 5,
+      account: "acme",
+      repos: ["acme/x", "acme/y"],
+      sender: { login: "root" },
+    });
     const listed: { full_name: string; name: string; private: boolean }[] = event[side];
-    expect(listed).toEqual([expect.objectContaining({ full_name: "acme/x", name: "x", private: false }), expect.objectContaining({ full_name: "acme/y" })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ full_name: "acme/x", name: "x", private: false }),
+      expect.objectContaining({ full_name: "acme/y" }),
+    ]);
     expect(event.installation.account.login).toBe("acme");
     expect(event.sender.login).toBe("root");
   });
@@ -137,7 +183,12 @@ describe("CI events", () => {
 
   it("rewrites a workflow run's sha everywhere and takes a conclusion and an attempt", () => {
     const original = aWorkflowRunEvent("completed").workflow_run.head_sha;
-    const event = aWorkflowRunEvent("completed", { sha: SHA, conclusion: "failure", runAttempt: 2, repo: "acme/widgets" });
+    const event = aWorkflowRunEvent("completed", {
+      sha: SHA,
+      conclusion: "failure",
+      runAttempt: 2,
+      repo: "acme/widgets",
+    });
     expect(event.workflow_run).toMatchObject({ head_sha: SHA, conclusion: "failure", run_attempt: 2 });
     expect(JSON.stringify(event)).not.toContain(original);
     expect(event.repository.full_name).toBe("acme/widgets");
@@ -150,17 +201,25 @@ describe("CI events", () => {
     expect(build).toThrow(/has no conclusion/);
   });
 
-  it.each(["created", "completed", "rerequested", "requested_action"] as const)("builds check_run.%s in the default repo", (action) => {
-    const event = aCheckRunEvent(action);
-    expect(event.action).toBe(action);
-    expect(event.repository.full_name).toBe(DEFAULT_REPO);
-    expect(event.installation.id).toBe(DEFAULT_INSTALLATION_ID);
-  });
+  it.each(["created", "completed", "rerequested", "requested_action"] as const)(
+    "builds check_run.%s in the default repo",
+    (action) => {
+      const event = aCheckRunEvent(action);
+      expect(event.action).toBe(action);
+      expect(event.repository.full_name).toBe(DEFAULT_REPO);
+      expect(event.installation.id).toBe(DEFAULT_INSTALLATION_ID);
+    },
+  );
 
   it("starts a completed check run green and takes a conclusion, a name and a sha", () => {
     expect(aCheckRunEvent("completed").check_run.conclusion).toBe("success");
     const event = aCheckRunEvent("completed", { conclusion: "timed_out", name: "test", sha: SHA });
-    expect(event.check_run).toMatchObject({ conclusion: "timed_out", name: "test", head_sha: SHA, check_suite: { head_sha: SHA } });
+    expect(event.check_run).toMatchObject({
+      conclusion: "timed_out",
+      name: "test",
+      head_sha: SHA,
+      check_suite: { head_sha: SHA },
+    });
   });
 
   it("builds a status with its sha, state and context", () => {
@@ -172,7 +231,11 @@ describe("CI events", () => {
   it("builds a branch push whose head commit carries the message and sha", () => {
     expect(aPushEvent()).toMatchObject({ ref: "refs/heads/master", installation: { id: DEFAULT_INSTALLATION_ID } });
     const event = aPushEvent({ sha: SHA, ref: "refs/heads/main", message: "Fix it\n\nFixes #7" });
-    expect(event).toMatchObject({ after: SHA, ref: "refs/heads/main", head_commit: { id: SHA, message: "Fix it\n\nFixes #7" } });
+    expect(event).toMatchObject({
+      after: SHA,
+      ref: "refs/heads/main",
+      head_commit: { id: SHA, message: "Fix it\n\nFixes #7" },
+    });
     expect(event.commits.map((commit) => commit.message)).toEqual(["Fix it\n\nFixes #7"]);
   });
 });
@@ -183,11 +246,18 @@ describe("every loader against Probot's webhook verification", () => {
   const seen: { name: string; installation: number | undefined }[] = [];
 
   beforeAll(() => {
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const { privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
     const Octokit = ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } });
     probot = new Probot({ appId: 1, privateKey, secret: SECRET, Octokit, logLevel: "fatal" });
     probot.onAny(async (context) => {
-      seen.push({ name: context.name, installation: (context.payload as { installation?: { id: number } }).installation?.id });
+      seen.push({
+        name: context.name,
+        installation: (context.payload as { installation?: { id: number } }).installation?.id,
+      });
     });
   });
 

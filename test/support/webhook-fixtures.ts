@@ -13,8 +13,9 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { WebhookDefinition } from "@octokit/webhooks-examples";
 
-type Example<N extends "issues" | "installation" | "installation_repositories" | "workflow_run" | "check_run" | "status" | "push"> =
-  WebhookDefinition<N>["examples"][number];
+type Example<
+  N extends "issues" | "installation" | "installation_repositories" | "workflow_run" | "check_run" | "status" | "push",
+> = WebhookDefinition<N>["examples"][number];
 type User = Example<"issues">["sender"];
 type Repository = Example<"issues">["repository"];
 type Label = Example<"issues">["issue"]["labels"] extends (infer L)[] | undefined ? L : never;
@@ -101,11 +102,15 @@ export interface InstallationOverrides {
   readonly sender?: SenderOverrides;
 }
 
-export function anInstallationEvent<A extends InstallationAction>(action: A, overrides: InstallationOverrides = {}): Extract<Example<"installation">, { action: A }> {
+export function anInstallationEvent<A extends InstallationAction>(
+  action: A,
+  overrides: InstallationOverrides = {},
+): Extract<Example<"installation">, { action: A }> {
   const event = cloneExample<Extract<Example<"installation">, { action: A }>>("installation", byAction(action));
   event.installation.id = overrides.installationId ?? DEFAULT_INSTALLATION_ID;
   event.installation.account = toUser(event.installation.account, { login: overrides.account ?? EXAMPLE_LOGIN });
-  if ("repositories" in event && event.repositories !== undefined) event.repositories = (overrides.repos ?? [DEFAULT_REPO]).map(toRepositoryEntry);
+  if ("repositories" in event && event.repositories !== undefined)
+    event.repositories = (overrides.repos ?? [DEFAULT_REPO]).map(toRepositoryEntry);
   event.sender = toUser(event.sender, overrides.sender ?? {});
   return event;
 }
@@ -123,11 +128,17 @@ export function anInstallationRepositoriesEvent<A extends InstallationRepositori
   action: A,
   overrides: InstallationRepositoriesOverrides = {},
 ): Extract<Example<"installation_repositories">, { action: A }> {
-  const event = cloneExample<Extract<Example<"installation_repositories">, { action: A }>>("installation_repositories", byAction(action));
+  const event = cloneExample<Extract<Example<"installation_repositories">, { action: A }>>(
+    "installation_repositories",
+    byAction(action),
+  );
   event.installation.id = overrides.installationId ?? DEFAULT_INSTALLATION_ID;
   event.installation.account = toUser(event.installation.account, { login: overrides.account ?? EXAMPLE_LOGIN });
   const repos = (overrides.repos ?? [DEFAULT_REPO]).map(toRepositoryEntry);
-  Object.assign(event, { repositories_added: action === "added" ? repos : [], repositories_removed: action === "removed" ? repos : [] });
+  Object.assign(event, {
+    repositories_added: action === "added" ? repos : [],
+    repositories_removed: action === "removed" ? repos : [],
+  });
   event.sender = toUser(event.sender, overrides.sender ?? {});
   return event;
 }
@@ -140,10 +151,16 @@ export interface WorkflowRunOverrides extends EventOverrides {
   readonly conclusion?: WorkflowConclusion;
   readonly runAttempt?: number;
 }
-export type WorkflowRunEventOf<A extends WorkflowRunAction> = WithInstallation<Extract<Example<"workflow_run">, { action: A }>>;
+export type WorkflowRunEventOf<A extends WorkflowRunAction> = WithInstallation<
+  Extract<Example<"workflow_run">, { action: A }>
+>;
 
-export function aWorkflowRunEvent<A extends WorkflowRunAction>(action: A, overrides: WorkflowRunOverrides = {}): WorkflowRunEventOf<A> {
-  if (action !== "completed" && overrides.conclusion !== undefined) throw new Error(`a ${action} workflow run has no conclusion`);
+export function aWorkflowRunEvent<A extends WorkflowRunAction>(
+  action: A,
+  overrides: WorkflowRunOverrides = {},
+): WorkflowRunEventOf<A> {
+  if (action !== "completed" && overrides.conclusion !== undefined)
+    throw new Error(`a ${action} workflow run has no conclusion`);
   // One example (Codertocat/Hello-World, recorded as queued) set to each action's status.
   const event = cloneExample<Example<"workflow_run">>("workflow_run", byAction("completed"));
   const statuses = { requested: "queued", in_progress: "in_progress", completed: "completed" } as const;
@@ -168,10 +185,17 @@ export interface CheckRunOverrides extends EventOverrides {
 }
 export type CheckRunEventOf<A extends CheckRunAction> = WithInstallation<Extract<Example<"check_run">, { action: A }>>;
 
-export function aCheckRunEvent<A extends CheckRunAction>(action: A, overrides: CheckRunOverrides = {}): CheckRunEventOf<A> {
-  if (action !== "completed" && overrides.conclusion !== undefined) throw new Error(`a ${action} check run has no conclusion`);
+export function aCheckRunEvent<A extends CheckRunAction>(
+  action: A,
+  overrides: CheckRunOverrides = {},
+): CheckRunEventOf<A> {
+  if (action !== "completed" && overrides.conclusion !== undefined)
+    throw new Error(`a ${action} check run has no conclusion`);
   // Of the recorded completions, start from the green one: a failure is the override.
-  const event = cloneExample<Example<"check_run">>("check_run", (example) => example.action === action && (action !== "completed" || example.check_run.conclusion === "success"));
+  const event = cloneExample<Example<"check_run">>(
+    "check_run",
+    (example) => example.action === action && (action !== "completed" || example.check_run.conclusion === "success"),
+  );
   if (overrides.conclusion !== undefined) Object.assign(event.check_run, { conclusion: overrides.conclusion });
   if (overrides.name !== undefined) event.check_run.name = overrides.name;
   const installed = applyEventOverrides(event, overrides);
@@ -204,7 +228,10 @@ export interface PushOverrides extends EventOverrides {
 
 export function aPushEvent(overrides: PushOverrides = {}): WithInstallation<Example<"push">> {
   // The one recorded branch push with a commit (the others are tags and deletions).
-  const event = cloneExample<Example<"push">>("push", (example) => example.head_commit !== null && example.ref.startsWith("refs/heads/"));
+  const event = cloneExample<Example<"push">>(
+    "push",
+    (example) => example.head_commit !== null && example.ref.startsWith("refs/heads/"),
+  );
   if (overrides.ref !== undefined) event.ref = overrides.ref;
   if (overrides.message !== undefined) {
     for (const commit of event.commits.filter((c) => c.id === event.after)) commit.message = overrides.message;
@@ -240,7 +267,10 @@ function moveRepository(event: RepoEvent, fullName: string, ownerType: EventOver
   repository.owner = toUser(repository.owner, { login: owner, type: ownerType ?? repository.owner.type });
 }
 
-function toUser<U extends { login: string; id: number; node_id: string; type: string }>(template: U, overrides: SenderOverrides): U {
+function toUser<U extends { login: string; id: number; node_id: string; type: string }>(
+  template: U,
+  overrides: SenderOverrides,
+): U {
   const login = overrides.login ?? template.login;
   const id = overrides.id ?? (overrides.login === undefined ? template.id : toUserId(login));
   const user = structuredClone(template);
@@ -259,10 +289,16 @@ function relabelIssue(event: Example<"issues">, action: IssuesAction, overrides:
   if (template === undefined) throw new Error("the issues example carries no label to copy");
   const subject = overrides.label ?? ("label" in event && event.label !== undefined ? event.label.name : undefined);
   const others = overrides.issueLabels ?? (event.issue.labels ?? []).map((label) => label.name);
-  const names = action === "unlabeled" ? others.filter((name) => name !== subject) : subject === undefined || others.includes(subject) ? others : [...others, subject];
+  const names =
+    action === "unlabeled"
+      ? others.filter((name) => name !== subject)
+      : subject === undefined || others.includes(subject)
+        ? others
+        : [...others, subject];
   const repo = event.repository.full_name;
   event.issue.labels = names.map((name) => toLabel(template, repo, name));
-  if ((action === "labeled" || action === "unlabeled") && subject !== undefined) Object.assign(event, { label: toLabel(template, repo, subject) });
+  if ((action === "labeled" || action === "unlabeled") && subject !== undefined)
+    Object.assign(event, { label: toLabel(template, repo, subject) });
 }
 
 function toLabel(template: Label, repo: string, name: string): Label {
@@ -273,7 +309,13 @@ function toLabel(template: Label, repo: string, name: string): Label {
 
 function toRepositoryEntry(fullName: string): RepositoryEntry {
   const id = toRepositoryId(fullName);
-  return { id, node_id: toNodeId("Repository", id), name: fullName.split("/")[1] ?? "", full_name: fullName, private: false };
+  return {
+    id,
+    node_id: toNodeId("Repository", id),
+    name: fullName.split("/")[1] ?? "",
+    full_name: fullName,
+    private: false,
+  };
 }
 
 function toRepositoryId(fullName: string): number {
@@ -298,7 +340,8 @@ function replaceInStrings(value: unknown, from: string | RegExp, to: string): vo
   if (typeof value !== "object" || value === null) return;
   const record = value as Record<string, unknown>;
   for (const [key, item] of Object.entries(record)) {
-    if (typeof item === "string") record[key] = typeof from === "string" ? item.split(from).join(to) : item.replace(from, to);
+    if (typeof item === "string")
+      record[key] = typeof from === "string" ? item.split(from).join(to) : item.replace(from, to);
     else replaceInStrings(item, from, to);
   }
 }

@@ -7,7 +7,13 @@
 // 304 as a RequestError; it is caught here and answered from the cache.
 
 import { LOG_TAIL_MAX_CHARS, LOG_TAIL_MAX_LINES, toLogTail } from "../../core/render/prompts.js";
-import type { CheckRunFact, CommitFact, JobFact, StatusFact, WorkflowRunFact } from "../../core/observe/observe-types.js";
+import type {
+  CheckRunFact,
+  CommitFact,
+  JobFact,
+  StatusFact,
+  WorkflowRunFact,
+} from "../../core/observe/observe-types.js";
 import type { Octokit } from "./github-client.js";
 import { toGitHubError, type GitHubResult } from "./github-error.js";
 import { toOwnerAndName } from "./github-mapping.js";
@@ -35,7 +41,12 @@ export interface GitHubCiClient {
   /** Every job of one attempt of a run, whatever its conclusion: the core picks the failing ones. */
   listFailedJobs(repo: string, runId: number, attempt: number): Promise<GitHubResult<JobFact[]>>;
   /** The last lines of a job's log without GitHub's timestamps, or null once the log has expired. */
-  readJobLogTail(repo: string, jobId: number, maxLines?: number, maxChars?: number): Promise<GitHubResult<string | null>>;
+  readJobLogTail(
+    repo: string,
+    jobId: number,
+    maxLines?: number,
+    maxChars?: number,
+  ): Promise<GitHubResult<string | null>>;
   /** Commits on a branch since a time, newest first. */
   listCommitsSince(repo: string, branch: string, sinceMs: number): Promise<GitHubResult<CommitFact[]>>;
 }
@@ -155,7 +166,8 @@ export function toStatusFacts(statuses: readonly RestStatus[]): StatusFact[] {
   const newest = new Map<string, RestStatus>();
   for (const status of statuses) {
     const seen = newest.get(status.context);
-    if (seen === undefined || Date.parse(status.updated_at) > Date.parse(seen.updated_at)) newest.set(status.context, status);
+    if (seen === undefined || Date.parse(status.updated_at) > Date.parse(seen.updated_at))
+      newest.set(status.context, status);
   }
   return [...newest.values()].map((status) => ({
     context: status.context,
@@ -236,7 +248,10 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
    * A read sent with the cached ETag. ETags are tied to the token and installation tokens
    * rotate hourly, so a stale ETag just earns a 200, which refreshes the entry.
    */
-  async function readConditionally<T>(url: string, read: (headers: Record<string, string>) => Promise<Page<T>>): Promise<T> {
+  async function readConditionally<T>(
+    url: string,
+    read: (headers: Record<string, string>) => Promise<Page<T>>,
+  ): Promise<T> {
     const cached = etags.get(url);
     try {
       const page = await read(cached === undefined ? {} : { "if-none-match": cached.etag });
@@ -254,7 +269,11 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
    * later spans pages has a different first page (its `total_count` changed), so it earns a
    * 200 and is read in full.
    */
-  async function readCheckRuns(repo: string, sha: string, headers: Record<string, string>): Promise<Page<CheckRunFact[]>> {
+  async function readCheckRuns(
+    repo: string,
+    sha: string,
+    headers: Record<string, string>,
+  ): Promise<Page<CheckRunFact[]>> {
     const first = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
       ...toOwnerAndName(repo),
       ref: sha,
@@ -276,7 +295,10 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
   return {
     listCheckRuns: (repo, sha) =>
       attempt(() =>
-        readConditionally(`GET /repos/${repo}/commits/${sha}/check-runs?filter=latest&per_page=${PER_PAGE}`, (headers) => readCheckRuns(repo, sha, headers)),
+        readConditionally(
+          `GET /repos/${repo}/commits/${sha}/check-runs?filter=latest&per_page=${PER_PAGE}`,
+          (headers) => readCheckRuns(repo, sha, headers),
+        ),
       ),
 
     // One page: the combined status lists one status per context, and 100 contexts on one sha is far beyond any real repo.
@@ -307,19 +329,25 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
 
     listFailedJobs: (repo, runId, attempt_number) =>
       attempt(async () => {
-        const jobs = await octokit.paginate("GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs", {
-          ...toOwnerAndName(repo),
-          run_id: runId,
-          attempt_number,
-          per_page: PER_PAGE,
-        });
+        const jobs = await octokit.paginate(
+          "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+          {
+            ...toOwnerAndName(repo),
+            run_id: runId,
+            attempt_number,
+            per_page: PER_PAGE,
+          },
+        );
         return jobs.map(toJobFact);
       }),
 
     // GitHub answers 302 to a short-lived blob URL; fetch follows it (and drops the token on the way).
     readJobLogTail: async (repo, jobId, maxLines = LOG_TAIL_MAX_LINES, maxChars = LOG_TAIL_MAX_CHARS) => {
       const result = await attempt(async () => {
-        const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", { ...toOwnerAndName(repo), job_id: jobId });
+        const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
+          ...toOwnerAndName(repo),
+          job_id: jobId,
+        });
         return toLogTail(toLogWithoutTimestamps(toLogText(data)), maxLines, maxChars);
       });
       // 404 or 410: the log has expired (or never existed); the prompt simply goes without it.

@@ -105,11 +105,14 @@ export function createGitHubClient(octokit: Octokit, clock: () => number = Date.
 
     listNativeBlockers: (repo, issue) =>
       attempt(async () => {
-        const blockers = (await octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", {
-          ...toOwnerAndName(repo),
-          issue_number: issue,
-          per_page: PER_PAGE,
-        })) as unknown as RestIssue[];
+        const blockers = (await octokit.paginate(
+          "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+          {
+            ...toOwnerAndName(repo),
+            issue_number: issue,
+            per_page: PER_PAGE,
+          },
+        )) as unknown as RestIssue[];
         return blockers.map((blocker) => toBlocker(blocker, repo));
       }),
 

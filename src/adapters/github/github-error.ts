@@ -2,12 +2,7 @@
 // (STYLE.md habit 11). Pure: it reads the status, headers and message only.
 
 export type GitHubErrorCategory =
-  | "rate-limited"
-  | "not-found"
-  | "unauthorized"
-  | "invalid-request"
-  | "transient"
-  | "invalid-response";
+  "rate-limited" | "not-found" | "unauthorized" | "invalid-request" | "transient" | "invalid-response";
 
 export interface GitHubError {
   readonly category: GitHubErrorCategory;
@@ -17,7 +12,8 @@ export interface GitHubError {
   readonly retryAfterMs: number | null;
 }
 
-export type GitHubResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: GitHubError };
+export type GitHubResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: GitHubError };
 
 interface ErrorLike {
   readonly status?: unknown;

@@ -33,10 +33,16 @@ export async function createKubeAgent(options: KubeAgentOptions, what: string): 
   } catch (error) {
     const code = errorCode(error);
     if (code === "ENOENT") return { ok: true, value: new Agent({ connect }) };
-    return { ok: false, error: toKubeLocalError("tls", what, `cannot read the CA file ${options.caFile} (${code ?? "unreadable"})`) };
+    return {
+      ok: false,
+      error: toKubeLocalError("tls", what, `cannot read the CA file ${options.caFile} (${code ?? "unreadable"})`),
+    };
   }
   if (!ca.includes(PEM_CERTIFICATE)) {
-    return { ok: false, error: toKubeLocalError("tls", what, `the CA file ${options.caFile} holds no PEM certificate`) };
+    return {
+      ok: false,
+      error: toKubeLocalError("tls", what, `the CA file ${options.caFile} holds no PEM certificate`),
+    };
   }
   return { ok: true, value: new Agent({ connect: { ...connect, ca } }) };
 }

@@ -26,7 +26,12 @@ interface Answer {
 
 export type KubeTimeouts = HttpTimeouts;
 
-export const DEFAULT_KUBE_TIMEOUTS: KubeTimeouts = { connectMs: 5_000, headersMs: 10_000, bodyMs: 10_000, deadlineMs: 20_000 };
+export const DEFAULT_KUBE_TIMEOUTS: KubeTimeouts = {
+  connectMs: 5_000,
+  headersMs: 10_000,
+  bodyMs: 10_000,
+  deadlineMs: 20_000,
+};
 
 export type KubeRetryPolicy = RetryPolicy;
 
@@ -53,7 +58,10 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
   let agent: Promise<KubeResult<Agent>> | null = null;
 
   function loadAgent(what: string): Promise<KubeResult<Agent>> {
-    agent ??= createKubeAgent({ apiUrl, caFile: options.caFile, readFile, connectTimeoutMs: timeouts.connectMs }, what).then((made) => {
+    agent ??= createKubeAgent(
+      { apiUrl, caFile: options.caFile, readFile, connectTimeoutMs: timeouts.connectMs },
+      what,
+    ).then((made) => {
       // An unreadable CA file is tried again on the next call; a good one is kept.
       if (!made.ok) agent = null;
       return made;
@@ -61,7 +69,13 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
     return agent;
   }
 
-  async function attempt(what: string, path: string, token: string, pool: Agent, deadline: AbortSignal): Promise<KubeResult<Answer>> {
+  async function attempt(
+    what: string,
+    path: string,
+    token: string,
+    pool: Agent,
+    deadline: AbortSignal,
+  ): Promise<KubeResult<Answer>> {
     let status: number;
     let text: string;
     try {
@@ -82,7 +96,13 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
     return { ok: true, value: { status, text } };
   }
 
-  async function withRetries(what: string, path: string, token: string, pool: Agent, deadline: AbortSignal): Promise<KubeResult<Answer>> {
+  async function withRetries(
+    what: string,
+    path: string,
+    token: string,
+    pool: Agent,
+    deadline: AbortSignal,
+  ): Promise<KubeResult<Answer>> {
     let result = await attempt(what, path, token, pool, deadline);
     for (let done = 1; done <= retry.retries && !result.ok && isKubeRetryable(result.error); done += 1) {
       if (!(await pause(retry.backoffMs * 2 ** (done - 1), deadline))) {
@@ -105,7 +125,10 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
     const fresh = await tokens.reread(what);
     if (!fresh.ok) return fresh;
     if (fresh.value === token.value) {
-      return { ok: false, error: { ...result.error, message: `${result.error.message} (the token file was re-read: same token)` } };
+      return {
+        ok: false,
+        error: { ...result.error, message: `${result.error.message} (the token file was re-read: same token)` },
+      };
     }
     return withRetries(what, path, fresh.value, pool.value, deadline);
   }
@@ -132,6 +155,10 @@ function decodeDeployment(what: string, answer: Answer): KubeResult<KubeDeployme
     return { ok: false, error: toKubeLocalError("invalid-response", what, "the body is not JSON", answer.status) };
   }
   const parsed = parseDeployment(json);
-  return parsed.ok ? parsed : { ok: false, error: toKubeLocalError("invalid-response", what, `not a Deployment: ${parsed.why}`, answer.status) };
+  return parsed.ok
+    ? parsed
+    : {
+        ok: false,
+        error: toKubeLocalError("invalid-response", what, `not a Deployment: ${parsed.why}`, answer.status),
+      };
 }
-

@@ -12,7 +12,10 @@ import type { KubeDeployment } from "./kube-types.js";
 
 const count = z.number().int().nonnegative();
 const optionalCount = count.nullish().transform((value) => value ?? 0);
-const optionalText = z.string().nullish().transform((value) => (value === undefined || value === null || value === "" ? null : value));
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((value) => (value === undefined || value === null || value === "" ? null : value));
 
 const ContainerSchema = z.object({
   name: z.string(),
@@ -47,7 +50,8 @@ export const DeploymentSchema = z.object({
     .nullish(),
 });
 
-export type DeploymentParse = { readonly ok: true; readonly value: KubeDeployment } | { readonly ok: false; readonly why: string };
+export type DeploymentParse =
+  { readonly ok: true; readonly value: KubeDeployment } | { readonly ok: false; readonly why: string };
 
 export function parseDeployment(json: unknown): DeploymentParse {
   const parsed = DeploymentSchema.safeParse(json);
@@ -64,7 +68,10 @@ export function parseDeployment(json: unknown): DeploymentParse {
       observedGeneration: status?.observedGeneration ?? null,
       replicas: spec.replicas ?? 1,
       paused: spec.paused ?? false,
-      images: spec.template.spec.containers.map((container) => ({ container: container.name, image: container.image ?? "" })),
+      images: spec.template.spec.containers.map((container) => ({
+        container: container.name,
+        image: container.image ?? "",
+      })),
       status: {
         replicas: status?.replicas ?? 0,
         updatedReplicas: status?.updatedReplicas ?? 0,

@@ -31,7 +31,12 @@ export function toKubeHttpError(what: string, status: number, bodyText: string):
   };
 }
 
-export function toKubeLocalError(category: KubeErrorCategory, what: string, why: string, status: number | null = null): KubeError {
+export function toKubeLocalError(
+  category: KubeErrorCategory,
+  what: string,
+  why: string,
+  status: number | null = null,
+): KubeError {
   return { category, status, reason: null, message: `Kubernetes ${what}: ${why}` };
 }
 
@@ -62,7 +67,6 @@ function parseJson(text: string): unknown {
     return null;
   }
 }
-
 
 /** OpenSSL's verification failures, as Node reports them on the socket error. */
 const TLS_VERIFY_CODES: ReadonlySet<string> = new Set([
@@ -100,4 +104,3 @@ export function toKubeTransportError(what: string, error: unknown, deadlineMs: n
 export function isTlsCode(code: string): boolean {
   return TLS_VERIFY_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_");
 }
-

@@ -36,10 +36,22 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     } catch (error) {
       // A failed read drops the cache: a token file that vanished is a fault to report, not to paper over.
       cached = null;
-      return { ok: false, error: toKubeLocalError("unauthorized", what, `cannot read the token file ${options.tokenFile} (${errorCode(error) ?? "unreadable"})`) };
+      return {
+        ok: false,
+        error: toKubeLocalError(
+          "unauthorized",
+          what,
+          `cannot read the token file ${options.tokenFile} (${errorCode(error) ?? "unreadable"})`,
+        ),
+      };
     }
     const token = raw.trim();
-    const problem = token === "" ? "the token file is empty" : TOKEN_PATTERN.test(token) ? null : "the token has spaces or control characters";
+    const problem =
+      token === ""
+        ? "the token file is empty"
+        : TOKEN_PATTERN.test(token)
+          ? null
+          : "the token has spaces or control characters";
     if (problem !== null) {
       cached = null;
       return { ok: false, error: toKubeLocalError("unauthorized", what, `${problem} (${options.tokenFile})`) };

@@ -31,7 +31,8 @@ export interface KubeError {
   readonly message: string;
 }
 
-export type KubeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: KubeError };
+export type KubeResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: KubeError };
 
 export interface KubeContainerImage {
   readonly container: string;

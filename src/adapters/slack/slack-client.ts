@@ -42,24 +42,58 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       return { ok: false, error: toSlackError(method, error) };
     }
     const value = read(answer);
-    if (isUnreadable(value)) return { ok: false, error: { category: "transient", code: null, message: `Slack ${method} answered ok ${value.unreadable}` } };
+    if (isUnreadable(value))
+      return {
+        ok: false,
+        error: { category: "transient", code: null, message: `Slack ${method} answered ok ${value.unreadable}` },
+      };
     return { ok: true, value };
   };
   return {
     readIdentity: () => call("auth.test", {}, toIdentity),
     postDoorbell: (post: DoorbellPost) =>
-      call("chat.postMessage", { channel: post.channel, text: post.text, blocks: post.blocks, metadata: post.metadata, unfurl_links: false }, (r) => toRef(r, post.channel)),
-    updateDoorbell: (update) => call("chat.update", { channel: update.channel, ts: update.ts, text: update.text, blocks: update.blocks }, () => undefined),
-    replyInThread: (reply) => call("chat.postMessage", { channel: reply.channel, thread_ts: reply.threadTs, text: reply.text }, (r) => toRef(r, reply.channel)),
-    postMessage: (message) => call("chat.postMessage", { channel: message.channel, text: message.text }, (r) => toRef(r, message.channel)),
+      call(
+        "chat.postMessage",
+        { channel: post.channel, text: post.text, blocks: post.blocks, metadata: post.metadata, unfurl_links: false },
+        (r) => toRef(r, post.channel),
+      ),
+    updateDoorbell: (update) =>
+      call(
+        "chat.update",
+        { channel: update.channel, ts: update.ts, text: update.text, blocks: update.blocks },
+        () => undefined,
+      ),
+    replyInThread: (reply) =>
+      call("chat.postMessage", { channel: reply.channel, thread_ts: reply.threadTs, text: reply.text }, (r) =>
+        toRef(r, reply.channel),
+      ),
+    postMessage: (message) =>
+      call("chat.postMessage", { channel: message.channel, text: message.text }, (r) => toRef(r, message.channel)),
     addReaction: async (reaction) => {
-      const result = await call("reactions.add", { channel: reaction.channel, timestamp: reaction.ts, name: reaction.name }, () => undefined);
+      const result = await call(
+        "reactions.add",
+        { channel: reaction.channel, timestamp: reaction.ts, name: reaction.name },
+        () => undefined,
+      );
       return !result.ok && result.error.code === "already_reacted" ? { ok: true, value: undefined } : result;
     },
     postEphemeral: (notice) =>
-      call("chat.postEphemeral", { channel: notice.channel, user: notice.user, text: notice.text, ...(notice.threadTs === null ? {} : { thread_ts: notice.threadTs }) }, () => undefined),
+      call(
+        "chat.postEphemeral",
+        {
+          channel: notice.channel,
+          user: notice.user,
+          text: notice.text,
+          ...(notice.threadTs === null ? {} : { thread_ts: notice.threadTs }),
+        },
+        () => undefined,
+      ),
     readThreadParent: (thread) =>
-      call("conversations.replies", { channel: thread.channel, ts: thread.threadTs, limit: 1, include_all_metadata: true }, toParentMetadata),
+      call(
+        "conversations.replies",
+        { channel: thread.channel, ts: thread.threadTs, limit: 1, include_all_metadata: true },
+        toParentMetadata,
+      ),
   };
 }
 

@@ -53,13 +53,21 @@ export function toSlackError(method: string, error: unknown): SlackError {
         return { category: toCodeCategory(code), code, message: `Slack ${method} failed: ${code}` };
       }
       case webApi.ErrorCode.RateLimitedError:
-        return { category: "rate-limited", code: "ratelimited", message: `Slack ${method} was rate limited; retry after ${String(coded.retryAfter)} s` };
+        return {
+          category: "rate-limited",
+          code: "ratelimited",
+          message: `Slack ${method} was rate limited; retry after ${String(coded.retryAfter)} s`,
+        };
       case webApi.ErrorCode.HTTPError: {
         const status = Number(coded.statusCode);
         return { category: toHttpCategory(status), code: null, message: `Slack ${method} answered HTTP ${status}` };
       }
       case webApi.ErrorCode.RequestError:
-        return { category: "transient", code: null, message: `Slack ${method} did not answer: ${toCause(coded.original)}` };
+        return {
+          category: "transient",
+          code: null,
+          message: `Slack ${method} did not answer: ${toCause(coded.original)}`,
+        };
     }
   }
   // Anything else came from below the client (an abort, a rate-limit header it could not read).

@@ -50,7 +50,12 @@ export interface SlackReceiver {
 
 export function createSlackReceiver(options: SlackReceiverOptions): SlackReceiver {
   const logger = toBoltLogger(options.log);
-  const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: SLACK_EVENTS_PATH, processBeforeResponse: false, logger });
+  const receiver = new HTTPReceiver({
+    signingSecret: options.signingSecret,
+    endpoints: SLACK_EVENTS_PATH,
+    processBeforeResponse: false,
+    logger,
+  });
   const app = new App({
     receiver,
     token: options.botToken,
@@ -71,9 +76,13 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackReceive
       await ack();
       const channel = body.channel?.id;
       const messageTs = "message" in body ? body.message?.ts : undefined;
-      if (channel === undefined || messageTs === undefined) return void options.log.warn({ actionId }, "Slack button press without a channel or message");
+      if (channel === undefined || messageTs === undefined)
+        return void options.log.warn({ actionId }, "Slack button press without a channel or message");
       const value = "value" in action && typeof action.value === "string" ? action.value : "";
-      const user = { id: body.user.id, name: body.user.name ?? ("username" in body.user ? body.user.username : body.user.id) };
+      const user = {
+        id: body.user.id,
+        name: body.user.name ?? ("username" in body.user ? body.user.username : body.user.id),
+      };
       await options.onAction({ actionId, user, channel, messageTs, value });
     });
   }

@@ -22,7 +22,8 @@ export interface SlackError {
   readonly message: string;
 }
 
-export type SlackResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SlackError };
+export type SlackResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SlackError };
 
 export interface SlackMessageRef {
   readonly channel: string;
@@ -45,13 +46,31 @@ export interface SlackClient {
   /** `auth.test`: the ids the receiver needs to skip its own `auth.test` and ignore itself. */
   readIdentity(): Promise<SlackResult<SlackIdentity>>;
   postDoorbell(post: DoorbellPost): Promise<SlackResult<SlackMessageRef>>;
-  updateDoorbell(update: { readonly channel: string; readonly ts: string; readonly text: string; readonly blocks: readonly unknown[] }): Promise<SlackResult<void>>;
-  replyInThread(reply: { readonly channel: string; readonly threadTs: string; readonly text: string }): Promise<SlackResult<SlackMessageRef>>;
+  updateDoorbell(update: {
+    readonly channel: string;
+    readonly ts: string;
+    readonly text: string;
+    readonly blocks: readonly unknown[];
+  }): Promise<SlackResult<void>>;
+  replyInThread(reply: {
+    readonly channel: string;
+    readonly threadTs: string;
+    readonly text: string;
+  }): Promise<SlackResult<SlackMessageRef>>;
   /** A plain message in the channel (the optional "shipped" announcement). */
   postMessage(message: { readonly channel: string; readonly text: string }): Promise<SlackResult<SlackMessageRef>>;
   /** `already_reacted` counts as done: the call is idempotent. */
-  addReaction(reaction: { readonly channel: string; readonly ts: string; readonly name: string }): Promise<SlackResult<void>>;
-  postEphemeral(notice: { readonly channel: string; readonly user: string; readonly text: string; readonly threadTs: string | null }): Promise<SlackResult<void>>;
+  addReaction(reaction: {
+    readonly channel: string;
+    readonly ts: string;
+    readonly name: string;
+  }): Promise<SlackResult<void>>;
+  postEphemeral(notice: {
+    readonly channel: string;
+    readonly user: string;
+    readonly text: string;
+    readonly threadTs: string | null;
+  }): Promise<SlackResult<void>>;
   /** The thread parent's `metadata` (unchecked: see `parseDoorbellMetadata`), or null when it has none. */
   readThreadParent(thread: { readonly channel: string; readonly threadTs: string }): Promise<SlackResult<unknown>>;
 }

@@ -27,7 +27,12 @@ import type { T3Client, T3Result } from "./t3-types.js";
 
 export type T3Timeouts = HttpTimeouts;
 
-export const DEFAULT_T3_TIMEOUTS: T3Timeouts = { connectMs: 5_000, headersMs: 15_000, bodyMs: 30_000, deadlineMs: 45_000 };
+export const DEFAULT_T3_TIMEOUTS: T3Timeouts = {
+  connectMs: 5_000,
+  headersMs: 15_000,
+  bodyMs: 30_000,
+  deadlineMs: 45_000,
+};
 
 export type T3RetryPolicy = RetryPolicy;
 
@@ -74,12 +79,20 @@ export function createT3Client(options: T3ClientOptions): T3Client {
         raw = await readFile(options.tokenFile);
       } catch (error) {
         const code = error instanceof Error && "code" in error ? String(error.code) : "unreadable";
-        return { ok: false, error: toLocalError("unauthorized", what, `cannot read the token file ${options.tokenFile} (${code})`) };
+        return {
+          ok: false,
+          error: toLocalError("unauthorized", what, `cannot read the token file ${options.tokenFile} (${code})`),
+        };
       }
     }
     const token = raw?.trim() ?? "";
-    if (token === "") return { ok: false, error: toLocalError("unauthorized", what, "no token configured (T3_TOKEN or T3_TOKEN_FILE)") };
-    if (!TOKEN_PATTERN.test(token)) return { ok: false, error: toLocalError("unauthorized", what, "the token has spaces or control characters") };
+    if (token === "")
+      return {
+        ok: false,
+        error: toLocalError("unauthorized", what, "no token configured (T3_TOKEN or T3_TOKEN_FILE)"),
+      };
+    if (!TOKEN_PATTERN.test(token))
+      return { ok: false, error: toLocalError("unauthorized", what, "the token has spaces or control characters") };
     return { ok: true, value: token };
   }
 
@@ -128,15 +141,28 @@ export function createT3Client(options: T3ClientOptions): T3Client {
   }
 
   const dispatch = (command: T3Command): Promise<T3Result<T3DispatchResult>> =>
-    perform({ method: "POST", path: "/api/orchestration/dispatch", body: command, auth: true, schema: T3DispatchResultSchema });
+    perform({
+      method: "POST",
+      path: "/api/orchestration/dispatch",
+      body: command,
+      auth: true,
+      schema: T3DispatchResultSchema,
+    });
   const createdAt = (): string => new Date(now()).toISOString();
 
   return {
-    snapshot: () => perform({ method: "GET", path: "/api/orchestration/snapshot", auth: true, schema: T3SnapshotSchema }),
+    snapshot: () =>
+      perform({ method: "GET", path: "/api/orchestration/snapshot", auth: true, schema: T3SnapshotSchema }),
     shell: () => perform({ method: "GET", path: "/api/orchestration/shell", auth: true, schema: T3ShellSchema }),
     thread: (threadId) =>
-      perform({ method: "GET", path: `/api/orchestration/threads/${encodeURIComponent(threadId)}`, auth: true, schema: T3ThreadDetailSchema }),
-    environment: () => perform({ method: "GET", path: "/.well-known/t3/environment", auth: false, schema: T3EnvironmentSchema }),
+      perform({
+        method: "GET",
+        path: `/api/orchestration/threads/${encodeURIComponent(threadId)}`,
+        auth: true,
+        schema: T3ThreadDetailSchema,
+      }),
+    environment: () =>
+      perform({ method: "GET", path: "/.well-known/t3/environment", auth: false, schema: T3EnvironmentSchema }),
     dispatch,
     createProject: (input) => dispatch(toProjectCreate({ ...input, createdAt: createdAt() })),
     createThread: (input) => dispatch(toThreadCreate({ ...input, createdAt: createdAt() })),

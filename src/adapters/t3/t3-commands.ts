@@ -85,8 +85,12 @@ export function toProjectCreate(input: ProjectCreateInput): ProjectCreateCommand
     title: input.title,
     workspaceRoot: input.workspaceRoot,
     // Optional keys are omitted rather than sent as `undefined`: JSON has no undefined.
-    ...(input.createWorkspaceRootIfMissing === undefined ? {} : { createWorkspaceRootIfMissing: input.createWorkspaceRootIfMissing }),
-    ...(input.defaultModelSelection === undefined ? {} : { defaultModelSelection: toModelSelection(input.defaultModelSelection) }),
+    ...(input.createWorkspaceRootIfMissing === undefined
+      ? {}
+      : { createWorkspaceRootIfMissing: input.createWorkspaceRootIfMissing }),
+    ...(input.defaultModelSelection === undefined
+      ? {}
+      : { defaultModelSelection: toModelSelection(input.defaultModelSelection) }),
     createdAt: input.createdAt,
   };
 }
@@ -168,4 +172,3 @@ function toModelSelection(selection: ModelSelection | null): ModelSelection | nu
 function toModelSelection(selection: ModelSelection | null): ModelSelection | null {
   return selection === null ? null : { instanceId: selection.instanceId, model: selection.model };
 }
-

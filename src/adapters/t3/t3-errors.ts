@@ -65,7 +65,8 @@ export function isRetryable(error: T3Error): boolean {
 
 function parseErrorBody(text: string): ErrorBody {
   const json = parseJson(text);
-  const record = typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+  const record =
+    typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
   return {
     tag: stringField(record, "_tag"),
     code: stringField(record, "code"),
@@ -85,7 +86,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-
 /**
  * A request that ended without a status. `deadlineMs` is set when the overall deadline
  * had passed by then: whatever undici reports, the deadline is the cause.
@@ -98,4 +98,3 @@ export function toTransportError(what: string, error: unknown, deadlineMs: numbe
   const text = error instanceof Error ? error.message : String(error);
   return toLocalError("transient", what, `network error${code === null ? "" : ` ${code}`}: ${toShort(text) ?? ""}`);
 }
-

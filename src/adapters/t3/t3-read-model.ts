@@ -85,7 +85,9 @@ export const T3SnapshotSchema = z.object({
  * `{snapshotSequence, thread, page?}`; a bare thread row is accepted too.
  */
 export const T3ThreadDetailSchema = z.union([
-  z.object({ snapshotSequence: z.number().int().nonnegative(), thread: T3ThreadSchema }).transform((detail) => detail.thread),
+  z
+    .object({ snapshotSequence: z.number().int().nonnegative(), thread: T3ThreadSchema })
+    .transform((detail) => detail.thread),
   T3ThreadSchema,
 ]);
 
@@ -150,7 +152,11 @@ export type TurnObservation =
  * a person. Just after `thread.turn.start`, `latestTurn` still shows the previous turn
  * (or null), which is why it is never trusted alone.
  */
-export function toTurnObservation(thread: T3ThreadState | null, dispatchedAt: number, pending: T3Pending): TurnObservation {
+export function toTurnObservation(
+  thread: T3ThreadState | null,
+  dispatchedAt: number,
+  pending: T3Pending,
+): TurnObservation {
   if (thread === null) return { kind: "missing", why: "absent" };
   if (thread.deletedAt !== null) return { kind: "missing", why: "deleted" };
   if (thread.archivedAt !== null) return { kind: "missing", why: "archived" };
@@ -163,7 +169,12 @@ export function toTurnObservation(thread: T3ThreadState | null, dispatchedAt: nu
   // A session error left over from an earlier turn says nothing about this one.
   const failed = session !== null && session.status === "error" && Date.parse(session.updatedAt) >= dispatchedAt;
   if (failed && (turn === null || turn.state === "running")) {
-    return { kind: "ended", outcome: "error", error: session.lastError, assistantMessageId: turn?.assistantMessageId ?? null };
+    return {
+      kind: "ended",
+      outcome: "error",
+      error: session.lastError,
+      assistantMessageId: turn?.assistantMessageId ?? null,
+    };
   }
   // Not visible yet, or the session settled a moment before the turn row did.
   if (turn === null || turn.state === "running") return { kind: "working" };
@@ -182,7 +193,10 @@ export function toTurnObservation(thread: T3ThreadState | null, dispatchedAt: nu
  */
 export function findProjectByWorkspaceRoot(snapshot: Pick<T3Snapshot, "projects">, root: string): T3Project | null {
   const wanted = toDirectory(root);
-  return snapshot.projects.find((project) => project.deletedAt === null && toDirectory(project.workspaceRoot) === wanted) ?? null;
+  return (
+    snapshot.projects.find((project) => project.deletedAt === null && toDirectory(project.workspaceRoot) === wanted) ??
+    null
+  );
 }
 
 function toDirectory(path: string): string {
@@ -196,7 +210,10 @@ function toDirectory(path: string): string {
  */
 export function lastAssistantText(thread: Pick<T3Thread, "messages" | "latestTurn">): string | null {
   const namedId = thread.latestTurn?.assistantMessageId ?? null;
-  const named = namedId === null ? undefined : thread.messages.find((message) => message.id === namedId && message.role === "assistant");
+  const named =
+    namedId === null
+      ? undefined
+      : thread.messages.find((message) => message.id === namedId && message.role === "assistant");
   if (named !== undefined) return named.text;
   const last = thread.messages.findLast((message) => message.role === "assistant" && !message.streaming);
   return last?.text ?? null;

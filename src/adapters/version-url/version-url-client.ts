@@ -12,7 +12,12 @@ import { Agent, request, type Dispatcher } from "undici";
 // The sibling rollout adapter sorts socket errors the same way: one list of TLS codes.
 import { errorCode, toShort } from "../http/http-common.js";
 import { isTlsCode } from "../kubernetes/kube-errors.js";
-import type { VersionUrlClient, VersionUrlError, VersionUrlErrorCategory, VersionUrlResult } from "./version-url-types.js";
+import type {
+  VersionUrlClient,
+  VersionUrlError,
+  VersionUrlErrorCategory,
+  VersionUrlResult,
+} from "./version-url-types.js";
 
 export const VERSION_BODY_MAX_BYTES = 64 * 1024;
 export const VERSION_REDIRECTS_MAX = 3;
@@ -25,7 +30,12 @@ export interface VersionUrlTimeouts {
   readonly deadlineMs: number;
 }
 
-export const DEFAULT_VERSION_URL_TIMEOUTS: VersionUrlTimeouts = { connectMs: 5_000, headersMs: 10_000, bodyMs: 10_000, deadlineMs: 15_000 };
+export const DEFAULT_VERSION_URL_TIMEOUTS: VersionUrlTimeouts = {
+  connectMs: 5_000,
+  headersMs: 10_000,
+  bodyMs: 10_000,
+  deadlineMs: 15_000,
+};
 
 export interface VersionUrlClientOptions {
   readonly timeouts?: Partial<VersionUrlTimeouts>;
@@ -61,11 +71,17 @@ export function createVersionUrlClient(options: VersionUrlClientOptions = {}): V
       }
       if (response.statusCode < 200 || response.statusCode >= 300) {
         await response.body.dump();
-        return failure(toVersionUrlCategory(response.statusCode), url, response.statusCode, `answered ${response.statusCode}`);
+        return failure(
+          toVersionUrlCategory(response.statusCode),
+          url,
+          response.statusCode,
+          `answered ${response.statusCode}`,
+        );
       }
       return { ok: true, value: await readCapped(response.body) };
     } catch (error) {
-      if (deadline.aborted) return failure("timeout", url, null, `no answer within the ${timeouts.deadlineMs} ms deadline`);
+      if (deadline.aborted)
+        return failure("timeout", url, null, `no answer within the ${timeouts.deadlineMs} ms deadline`);
       return toTransportFailure(url, error);
     }
   }
@@ -118,7 +134,11 @@ function isHttpUrl(url: string): boolean {
 }
 
 /** undici's codes for its own per-phase timeouts. */
-const TIMEOUT_CODES: ReadonlySet<string> = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
 
 function toTransportFailure(url: string, error: unknown): VersionUrlResult<never> {
   const code = errorCode(error);
@@ -129,7 +149,12 @@ function toTransportFailure(url: string, error: unknown): VersionUrlResult<never
   return failure("transient", url, null, why);
 }
 
-function failure(category: VersionUrlErrorCategory, url: string, status: number | null, why: string): VersionUrlResult<never> {
+function failure(
+  category: VersionUrlErrorCategory,
+  url: string,
+  status: number | null,
+  why: string,
+): VersionUrlResult<never> {
   const error: VersionUrlError = { category, status, message: `version URL ${toSafeUrl(url)} ${why}` };
   return { ok: false, error };
 }

@@ -23,7 +23,8 @@ export interface VersionUrlError {
   readonly message: string;
 }
 
-export type VersionUrlResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: VersionUrlError };
+export type VersionUrlResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: VersionUrlError };
 
 export interface VersionUrlClient {
   /** The body, trimmed and cut at `VERSION_BODY_MAX_BYTES`. Not retried: each read is one observation. */

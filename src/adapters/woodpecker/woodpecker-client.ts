@@ -15,12 +15,22 @@ import type { z } from "zod";
 import type { PipelineFact } from "../../core/observe/observe-types.js";
 import { decodeJson, pause, type HttpTimeouts, type RetryPolicy } from "../http/http-common.js";
 import { isRetryable, toHttpError, toInvalidResponse, toLocalError, toTransportError } from "./woodpecker-errors.js";
-import { WoodpeckerPipelineListSchema, WoodpeckerPipelineSchema, WoodpeckerRepoSchema, WoodpeckerVersionSchema } from "./woodpecker-read-model.js";
+import {
+  WoodpeckerPipelineListSchema,
+  WoodpeckerPipelineSchema,
+  WoodpeckerRepoSchema,
+  WoodpeckerVersionSchema,
+} from "./woodpecker-read-model.js";
 import type { FindPipelinesOptions, WoodpeckerClient, WoodpeckerResult } from "./woodpecker-types.js";
 
 export type WoodpeckerTimeouts = HttpTimeouts;
 
-export const DEFAULT_WOODPECKER_TIMEOUTS: WoodpeckerTimeouts = { connectMs: 5_000, headersMs: 15_000, bodyMs: 30_000, deadlineMs: 45_000 };
+export const DEFAULT_WOODPECKER_TIMEOUTS: WoodpeckerTimeouts = {
+  connectMs: 5_000,
+  headersMs: 15_000,
+  bodyMs: 30_000,
+  deadlineMs: 45_000,
+};
 
 export type WoodpeckerRetryPolicy = RetryPolicy;
 
@@ -65,8 +75,10 @@ export function createWoodpeckerClient(options: WoodpeckerClientOptions): Woodpe
     const what = `GET ${call.path}`;
     const headers: Record<string, string> = { accept: "application/json" };
     if (call.auth) {
-      if (token === "") return { ok: false, error: toLocalError("unauthorized", what, "no token configured (WOODPECKER_TOKEN)") };
-      if (!TOKEN_PATTERN.test(token)) return { ok: false, error: toLocalError("unauthorized", what, "the token has spaces or control characters") };
+      if (token === "")
+        return { ok: false, error: toLocalError("unauthorized", what, "no token configured (WOODPECKER_TOKEN)") };
+      if (!TOKEN_PATTERN.test(token))
+        return { ok: false, error: toLocalError("unauthorized", what, "the token has spaces or control characters") };
       headers.authorization = `Bearer ${token}`;
     }
     let status: number;
@@ -107,7 +119,10 @@ export function createWoodpeckerClient(options: WoodpeckerClientOptions): Woodpe
     const cached = repoIds.get(key);
     if (cached !== undefined) return { ok: true, value: cached };
     if (!FULL_NAME_PATTERN.test(fullName)) {
-      return { ok: false, error: toLocalError("invalid-request", "repo lookup", `${JSON.stringify(fullName)} is not owner/name`) };
+      return {
+        ok: false,
+        error: toLocalError("invalid-request", "repo lookup", `${JSON.stringify(fullName)} is not owner/name`),
+      };
     }
     // The slash stays as is: the route is `/lookup/*repo_full_name`, a wildcard.
     const [owner, name] = fullName.split("/") as [string, string];
@@ -119,10 +134,14 @@ export function createWoodpeckerClient(options: WoodpeckerClientOptions): Woodpe
     return { ok: true, value: result.value.id };
   }
 
-  async function findPipelines(repoId: number, find: FindPipelinesOptions): Promise<WoodpeckerResult<readonly PipelineFact[]>> {
+  async function findPipelines(
+    repoId: number,
+    find: FindPipelinesOptions,
+  ): Promise<WoodpeckerResult<readonly PipelineFact[]>> {
     const maxPages = find.maxPages ?? DEFAULT_MAX_PAGES;
     const invalid = toInvalidFind(repoId, find, maxPages);
-    if (invalid !== null) return { ok: false, error: toLocalError("invalid-request", `pipelines of repo ${repoId}`, invalid) };
+    if (invalid !== null)
+      return { ok: false, error: toLocalError("invalid-request", `pipelines of repo ${repoId}`, invalid) };
     const deadline = newDeadline();
     const found = new Map<number, PipelineFact>();
     for (let page = 1; page <= maxPages; page += 1) {
@@ -138,9 +157,15 @@ export function createWoodpeckerClient(options: WoodpeckerClientOptions): Woodpe
 
   async function getPipeline(repoId: number, number: number): Promise<WoodpeckerResult<PipelineFact>> {
     if (!isId(repoId) || !isId(number)) {
-      return { ok: false, error: toLocalError("invalid-request", `pipeline ${number} of repo ${repoId}`, "ids are positive integers") };
+      return {
+        ok: false,
+        error: toLocalError("invalid-request", `pipeline ${number} of repo ${repoId}`, "ids are positive integers"),
+      };
     }
-    return perform({ path: `/api/repos/${repoId}/pipelines/${number}`, auth: true, schema: WoodpeckerPipelineSchema }, newDeadline());
+    return perform(
+      { path: `/api/repos/${repoId}/pipelines/${number}`, auth: true, schema: WoodpeckerPipelineSchema },
+      newDeadline(),
+    );
   }
 
   return {

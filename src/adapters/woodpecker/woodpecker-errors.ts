@@ -24,7 +24,11 @@ export function toErrorCategory(status: number): WoodpeckerErrorCategory {
 
 export function toHttpError(what: string, status: number, bodyText: string): WoodpeckerError {
   const detail = toBodyDetail(bodyText);
-  return { category: toErrorCategory(status), status, message: `Woodpecker ${what} answered ${status}${detail === null ? "" : `: ${detail}`}` };
+  return {
+    category: toErrorCategory(status),
+    status,
+    message: `Woodpecker ${what} answered ${status}${detail === null ? "" : `: ${detail}`}`,
+  };
 }
 
 export function toLocalError(category: WoodpeckerErrorCategory, what: string, why: string): WoodpeckerError {
@@ -52,7 +56,6 @@ function toBodyDetail(text: string): string | null {
   return flat.length <= BODY_MAX_CHARS ? flat : `${flat.slice(0, BODY_MAX_CHARS - 1)}…`;
 }
 
-
 /**
  * A request that ended without a status. `deadlineMs` is set when the overall deadline
  * had passed by then: whatever undici reports, the deadline is the cause.
@@ -63,6 +66,9 @@ export function toTransportError(what: string, error: unknown, deadlineMs: numbe
   const timeout = code === null ? undefined : UNDICI_TIMEOUT_CODES[code];
   if (timeout !== undefined) return toLocalError("timeout", what, timeout);
   const text = error instanceof Error ? error.message : String(error);
-  return toLocalError("transient", what, `network error${code === null ? "" : ` ${code}`}: ${toBodyDetail(text) ?? "no detail"}`);
+  return toLocalError(
+    "transient",
+    what,
+    `network error${code === null ? "" : ` ${code}`}: ${toBodyDetail(text) ?? "no detail"}`,
+  );
 }
-

@@ -37,7 +37,11 @@ type RawPipeline = z.infer<typeof RawPipelineSchema>;
 export const WoodpeckerPipelineSchema = RawPipelineSchema.transform((raw, context): PipelineFact => {
   const created = raw.created ?? raw.created_at;
   if (created === undefined) {
-    context.addIssue({ code: "custom", path: ["created"], message: "neither `created` (v3) nor `created_at` (v2) is present" });
+    context.addIssue({
+      code: "custom",
+      path: ["created"],
+      message: "neither `created` (v3) nor `created_at` (v2) is present",
+    });
     return z.NEVER;
   }
   return toPipelineFact(raw, created);

@@ -31,7 +31,8 @@ export interface WoodpeckerError {
   readonly message: string;
 }
 
-export type WoodpeckerResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WoodpeckerError };
+export type WoodpeckerResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WoodpeckerError };
 
 export interface FindPipelinesOptions {
   /** The default branch the commit was pushed to. */

@@ -13,7 +13,8 @@ export interface ConfigError {
   readonly accepted: string;
 }
 
-export type ConfigResult<T> = { readonly ok: true; readonly config: T } | { readonly ok: false; readonly errors: readonly ConfigError[] };
+export type ConfigResult<T> =
+  { readonly ok: true; readonly config: T } | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
 const SHOWN_LIST = "(a list)";
 const SHOWN_MAPPING = "(a mapping)";
@@ -46,14 +47,14 @@ export function toShownStructure(value: unknown): string {
   return String(value);
 }
 
-
 /** One line per error; a value in words (redacted, a list, a mapping) is printed without quotes. */
 export function formatConfigErrors(errors: readonly ConfigError[]): string {
   return errors.map(formatConfigError).join("\n");
 }
 
 function formatConfigError(error: ConfigError): string {
-  const shown = error.value === null ? " (unset)" : isInWords(error.value) ? `=${error.value}` : `=${JSON.stringify(error.value)}`;
+  const shown =
+    error.value === null ? " (unset)" : isInWords(error.value) ? `=${error.value}` : `=${JSON.stringify(error.value)}`;
   return `${error.variable}${shown}: ${error.problem}; accepted: ${error.accepted}`;
 }
 

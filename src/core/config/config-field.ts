@@ -32,7 +32,9 @@ export function textField<T, const F extends string | null>(spec: FieldSpec<T, F
   return { ...rest, input: { kind: "text", schema } };
 }
 
-export function listField<T, const F extends string | null>(spec: FieldSpec<T, F, z.ZodType<T, string[]>>): Field<T, F> {
+export function listField<T, const F extends string | null>(
+  spec: FieldSpec<T, F, z.ZodType<T, string[]>>,
+): Field<T, F> {
   const { schema, ...rest } = spec;
   return { ...rest, input: { kind: "list", schema } };
 }

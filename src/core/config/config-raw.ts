@@ -3,7 +3,14 @@
 // list) counts as unset. Names that look like afk's but are not are reported here,
 // because a typo must never fall back to a default silently.
 
-import { toHidden, toRedacted, toShownStructure, toShownValue, toUnknownProblem, type ConfigError } from "./config-errors.js";
+import {
+  toHidden,
+  toRedacted,
+  toShownStructure,
+  toShownValue,
+  toUnknownProblem,
+  type ConfigError,
+} from "./config-errors.js";
 import { toListItems } from "./config-field.js";
 import { FIELDS, isVariableName, PROBOT_VARIABLES, VARIABLE_NAMES, type VariableName } from "./config-variables.js";
 
@@ -19,7 +26,10 @@ export interface RawValues {
 
 type Env = Readonly<Record<string, string | undefined>>;
 type FileValues = Readonly<Record<string, unknown>>;
-type FileRaw = { readonly kind: "unset" } | { readonly kind: "value"; readonly raw: RawValue } | { readonly kind: "error"; readonly problem: string; readonly shown: string };
+type FileRaw =
+  | { readonly kind: "unset" }
+  | { readonly kind: "value"; readonly raw: RawValue }
+  | { readonly kind: "error"; readonly problem: string; readonly shown: string };
 
 export function toRawValues(env: Env, file: FileValues): RawValues {
   const errors: ConfigError[] = [...toUnknownEnvErrors(env), ...toUnknownFileErrors(file)];
@@ -34,7 +44,12 @@ export function toRawValues(env: Env, file: FileValues): RawValues {
     const fromFile = toFileRaw(name, file[name]);
     if (fromFile.kind === "value") values.set(name, fromFile.raw);
     if (fromFile.kind === "error") {
-      errors.push({ variable: name, value: toShown(name, fromFile.shown), problem: fromFile.problem, accepted: FIELDS[name].accepted });
+      errors.push({
+        variable: name,
+        value: toShown(name, fromFile.shown),
+        problem: fromFile.problem,
+        accepted: FIELDS[name].accepted,
+      });
     }
   }
   return { values, errors };
@@ -57,7 +72,8 @@ function toFileRaw(name: VariableName, value: unknown): FileRaw {
     return { kind: "error", problem: "only read from the environment, not from the file", shown: toFileText(value) };
   }
   if (typeof value === "string") return toTextRaw(value.trim());
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return toTextRaw(String(value));
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+    return toTextRaw(String(value));
   if (Array.isArray(value)) return toItemsRaw(value);
   return { kind: "error", problem: "neither text, a number, a boolean nor a list", shown: toFileText(value) };
 }
@@ -87,7 +103,9 @@ function toUnknownEnvErrors(env: Env): ConfigError[] {
   const upperKnown = new Set(VARIABLE_NAMES.map((name) => name.toUpperCase()));
   return Object.entries(env)
     .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== "")
-    .filter(([key]) => !isVariableName(key) && (key.toUpperCase().startsWith("AFK_") || upperKnown.has(key.toUpperCase())))
+    .filter(
+      ([key]) => !isVariableName(key) && (key.toUpperCase().startsWith("AFK_") || upperKnown.has(key.toUpperCase())),
+    )
     .map(([key, value]) => toUnknownError(key, value));
 }
 

@@ -31,16 +31,31 @@ function toT3Errors(values: VariableValues, presence: Presence): ConfigError[] {
   const hasToken = presence.isSet("T3_TOKEN");
   const hasFile = presence.isSet("T3_TOKEN_FILE");
   if (hasToken && hasFile) {
-    errors.push({ variable: "T3_TOKEN_FILE", value: presence.shown("T3_TOKEN_FILE"), problem: "set together with T3_TOKEN", accepted: "set one of T3_TOKEN or T3_TOKEN_FILE" });
+    errors.push({
+      variable: "T3_TOKEN_FILE",
+      value: presence.shown("T3_TOKEN_FILE"),
+      problem: "set together with T3_TOKEN",
+      accepted: "set one of T3_TOKEN or T3_TOKEN_FILE",
+    });
   }
   // Arming is judged on the parsed kill switch: a malformed one is already an error.
   if (values.AFK_KILL_SWITCH) return errors;
   const armed = "required when AFK_KILL_SWITCH is off (afk armed)";
   if (!presence.isSet("T3_BASE_URL")) {
-    errors.push({ variable: "T3_BASE_URL", value: null, problem: `missing: ${armed}`, accepted: "an http(s) URL of the T3 Code server" });
+    errors.push({
+      variable: "T3_BASE_URL",
+      value: null,
+      problem: `missing: ${armed}`,
+      accepted: "an http(s) URL of the T3 Code server",
+    });
   }
   if (!hasToken && !hasFile) {
-    errors.push({ variable: "T3_TOKEN", value: null, problem: `neither T3_TOKEN nor T3_TOKEN_FILE is set: one is ${armed}`, accepted: "set T3_TOKEN or T3_TOKEN_FILE" });
+    errors.push({
+      variable: "T3_TOKEN",
+      value: null,
+      problem: `neither T3_TOKEN nor T3_TOKEN_FILE is set: one is ${armed}`,
+      accepted: "set T3_TOKEN or T3_TOKEN_FILE",
+    });
   }
   return errors;
 }

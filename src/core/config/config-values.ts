@@ -133,9 +133,13 @@ export const trustedBot: z.ZodType<TrustedBot, string> = z
     return { login, id: Number(id) };
   });
 
-export const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, { error: (issue) => `"${String(issue.input)}" is not a Slack user id` });
+export const slackUserId = z
+  .string()
+  .regex(/^[UW][A-Z0-9]{2,20}$/, { error: (issue) => `"${String(issue.input)}" is not a Slack user id` });
 
-export const slackChannel = z.string().regex(/^#?[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, { error: "not a channel id or name" });
+export const slackChannel = z
+  .string()
+  .regex(/^#?[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/, { error: "not a channel id or name" });
 
 export const slug = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { error: "not a slug" });
 

@@ -54,11 +54,26 @@ function parseVariable<K extends VariableName>(name: K, raw: RawValue | undefine
   const input = field.input.kind === "list" ? toItems(raw) : raw.kind === "text" ? raw.text : null;
   const shown = toShown(name, toRawText(raw));
   if (input === null) {
-    return { value: fallback, errors: [{ variable: name, value: shown, problem: "a list, but this variable takes a single value", accepted: field.accepted }] };
+    return {
+      value: fallback,
+      errors: [
+        {
+          variable: name,
+          value: shown,
+          problem: "a list, but this variable takes a single value",
+          accepted: field.accepted,
+        },
+      ],
+    };
   }
   const result = field.input.schema.safeParse(input);
   if (result.success) return { value: result.data as VariableValues[K], errors: [] };
-  const errors = result.error.issues.map((issue) => ({ variable: name, value: shown, problem: issue.message, accepted: field.accepted }));
+  const errors = result.error.issues.map((issue) => ({
+    variable: name,
+    value: shown,
+    problem: issue.message,
+    accepted: field.accepted,
+  }));
   return { value: fallback, errors };
 }
 
@@ -109,7 +124,10 @@ function toOperatorConfig(values: VariableValues): OperatorConfig {
       rolloutMs: values.AFK_ROLLOUT_TIMEOUT_MINUTES * MINUTE_MS,
     },
     sweepIntervalMs: values.AFK_SWEEP_INTERVAL_SECONDS * SECOND_MS,
-    woodpecker: values.WOODPECKER_URL !== null && values.WOODPECKER_TOKEN !== null ? { url: values.WOODPECKER_URL, token: values.WOODPECKER_TOKEN } : null,
+    woodpecker:
+      values.WOODPECKER_URL !== null && values.WOODPECKER_TOKEN !== null
+        ? { url: values.WOODPECKER_URL, token: values.WOODPECKER_TOKEN }
+        : null,
     slack: toSlackConfig(values),
     kube: { apiUrl: toKubeApiUrl(values), tokenFile: values.AFK_KUBE_TOKEN_FILE, caFile: values.AFK_KUBE_CA_FILE },
   };

@@ -11,7 +11,8 @@ function toCell(text: string): string {
 export function renderConfigTable(variables: readonly ConfigVariable[]): string {
   const rows = variables.map((variable) => {
     const fallback = variable.default === "" ? "—" : `\`${toCell(variable.default)}\``;
-    const meaning = variable.secret === true ? `${toCell(variable.meaning)} (secret: never logged)` : toCell(variable.meaning);
+    const meaning =
+      variable.secret === true ? `${toCell(variable.meaning)} (secret: never logged)` : toCell(variable.meaning);
     return `| \`${variable.name}\` | ${fallback} | ${meaning} |`;
   });
   return ["| variable | default | meaning |", "|---|---|---|", ...rows].join("\n");

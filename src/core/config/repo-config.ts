@@ -124,15 +124,30 @@ function toOperatorErrors(file: RepoConfigFile, operator: OperatorConfig): Confi
   const required = new Set(file.required_checks ?? []);
   (file.ignored_checks ?? []).forEach((name, index) => {
     if (!required.has(name)) return;
-    errors.push({ variable: `ignored_checks[${index}]`, value: name, problem: "also a required check", accepted: ACCEPTED_IGNORED });
+    errors.push({
+      variable: `ignored_checks[${index}]`,
+      value: name,
+      problem: "also a required check",
+      accepted: ACCEPTED_IGNORED,
+    });
   });
   if (file.woodpecker && operator.woodpecker === null) {
     const problem = "a deploy stage, but afk has no Woodpecker server (WOODPECKER_URL is unset)";
-    errors.push({ variable: "woodpecker", value: file.woodpecker.repo, problem, accepted: "no woodpecker key until the operator configures Woodpecker" });
+    errors.push({
+      variable: "woodpecker",
+      value: file.woodpecker.repo,
+      problem,
+      accepted: "no woodpecker key until the operator configures Woodpecker",
+    });
   }
   if (file.rollout?.kubernetes && operator.kube.apiUrl === null) {
     const problem = "a Kubernetes rollout, but afk has no Kubernetes API (not in a pod, AFK_KUBE_API_URL unset)";
-    errors.push({ variable: "rollout.kubernetes", value: toShownStructure(file.rollout.kubernetes), problem, accepted: "version_url, or no rollout, until the operator configures Kubernetes" });
+    errors.push({
+      variable: "rollout.kubernetes",
+      value: toShownStructure(file.rollout.kubernetes),
+      problem,
+      accepted: "version_url, or no rollout, until the operator configures Kubernetes",
+    });
   }
   return errors;
 }
@@ -154,10 +169,16 @@ const BUDGET_KEYS: Readonly<Record<BudgetKey, { readonly field: keyof Budgets; r
 };
 
 /** Each budget the repo sets replaces the operator's, but never exceeds it. */
-function toClampedBudgets(repo: Partial<Record<BudgetKey, number>>, operator: Budgets): { budgets: Budgets; clamped: string[] } {
+function toClampedBudgets(
+  repo: Partial<Record<BudgetKey, number>>,
+  operator: Budgets,
+): { budgets: Budgets; clamped: string[] } {
   const budgets: Record<keyof Budgets, number> = { ...operator };
   const clamped: string[] = [];
-  for (const [key, { field, unitMs }] of Object.entries(BUDGET_KEYS) as [BudgetKey, (typeof BUDGET_KEYS)[BudgetKey]][]) {
+  for (const [key, { field, unitMs }] of Object.entries(BUDGET_KEYS) as [
+    BudgetKey,
+    (typeof BUDGET_KEYS)[BudgetKey],
+  ][]) {
     const value = repo[key];
     if (value === undefined) continue;
     const wanted = value * unitMs;
@@ -174,13 +195,23 @@ function toErrors(issue: z.core.$ZodIssue, raw: unknown): ConfigError[] {
     return issue.keys.map((key) => toError([...issue.path, key], raw, toUnknownProblem("key", key, known), accepted));
   }
   const value = toValueAt(raw, issue.path);
-  const problem = issue.code !== "invalid_type" ? issue.message : value === undefined ? "missing" : `not ${toTypeWord(issue.expected)}`;
+  const problem =
+    issue.code !== "invalid_type"
+      ? issue.message
+      : value === undefined
+        ? "missing"
+        : `not ${toTypeWord(issue.expected)}`;
   return [toError(issue.path, raw, problem, toAccepted(issue.path))];
 }
 
 function toError(path: readonly PropertyKey[], raw: unknown, problem: string, accepted: string): ConfigError {
   const value = toValueAt(raw, path);
-  return { variable: toPath(path) || "(top level)", value: value === undefined ? null : toShownValue(toShownStructure(value)), problem, accepted };
+  return {
+    variable: toPath(path) || "(top level)",
+    value: value === undefined ? null : toShownValue(toShownStructure(value)),
+    problem,
+    accepted,
+  };
 }
 
 /** Judged by the nearest key name: list items share their list's accepted form. */
@@ -191,14 +222,28 @@ function toAccepted(path: readonly PropertyKey[]): string {
 }
 
 function toPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, segment) => (typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${String(segment)}` : String(segment)), "");
+  return path.reduce<string>(
+    (text, segment) =>
+      typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${String(segment)}` : String(segment),
+    "",
+  );
 }
 
 function toValueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((value, segment) => (typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[segment] : undefined), raw);
+  return path.reduce<unknown>(
+    (value, segment) =>
+      typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[segment] : undefined,
+    raw,
+  );
 }
 
 function toTypeWord(expected: string): string {
-  const words: Record<string, string> = { string: "text", int: "a whole number", number: "a whole number", array: "a list", object: "a mapping" };
+  const words: Record<string, string> = {
+    string: "text",
+    int: "a whole number",
+    number: "a whole number",
+    array: "a list",
+    object: "a mapping",
+  };
   return words[expected] ?? expected;
 }

@@ -2,14 +2,22 @@
 // each of the others waits. Pure: the shell gathers the ready issues (with their trust
 // and blockers already decided) and the runs that hold a repo, then applies the result.
 
-import type { DispatchConfig, DispatchDecision, DispatchInput, HeldIssue, ReadyIssue, RunInFlight } from "./dispatch-types.js";
+import type {
+  DispatchConfig,
+  DispatchDecision,
+  DispatchInput,
+  HeldIssue,
+  ReadyIssue,
+  RunInFlight,
+} from "./dispatch-types.js";
 import { parsePriority } from "./parse-priority.js";
 import { assertNever } from "../common/assert-never.js";
 import { type Blocker, type Issue } from "../common/github-types.js";
 import { type HoldReason, type QueuedReason } from "../run/run-types.js";
 
 /** How the runs already in flight bear on one issue (rule f). */
-type RunCheck = { readonly kind: "free" } | { readonly kind: "healing" } | { readonly kind: "busy"; readonly with: number };
+type RunCheck =
+  { readonly kind: "free" } | { readonly kind: "healing" } | { readonly kind: "busy"; readonly with: number };
 
 interface Candidate {
   readonly index: number;
@@ -33,7 +41,11 @@ function isSelf(blocker: Blocker, issue: Issue): boolean {
 }
 
 /** Rules a–e: the ones that depend on the issue alone, not on other issues or runs. */
-function decideEligibility(ready: ReadyIssue, config: DispatchConfig, allowlist: ReadonlySet<string>): HoldReason | null {
+function decideEligibility(
+  ready: ReadyIssue,
+  config: DispatchConfig,
+  allowlist: ReadonlySet<string>,
+): HoldReason | null {
   const { issue, trust } = ready;
   if (config.killSwitch) return { kind: "kill-switch-on" };
   if (!allowlist.has(toRepoKey(issue.repo))) return { kind: "repo-not-allowlisted", repo: issue.repo };
@@ -82,7 +94,11 @@ function countAgentRuns(runs: readonly RunInFlight[]): number {
 }
 
 /** Rules g and h over the candidates in dispatch order; fills `reasons` for the held ones. */
-function selectCandidates(candidates: readonly Candidate[], input: DispatchInput, reasons: Map<number, HoldReason>): ReadyIssue[] {
+function selectCandidates(
+  candidates: readonly Candidate[],
+  input: DispatchInput,
+  reasons: Map<number, HoldReason>,
+): ReadyIssue[] {
   const cap = input.config.maxConcurrentRuns;
   let agents = countAgentRuns(input.runs);
   const selectedByRepo = new Map<string, number>();
@@ -104,10 +120,17 @@ function selectCandidates(candidates: readonly Candidate[], input: DispatchInput
   return dispatch;
 }
 
-type Candidacy = { readonly kind: "held"; readonly reason: HoldReason } | { readonly kind: "candidate"; readonly candidate: Candidate };
+type Candidacy =
+  | { readonly kind: "held"; readonly reason: HoldReason }
+  | { readonly kind: "candidate"; readonly candidate: Candidate };
 
 /** Rules a–f for one issue: held with its reason, or a candidate for g and h. */
-function decideCandidacy(ready: ReadyIssue, index: number, input: DispatchInput, allowlist: ReadonlySet<string>): Candidacy {
+function decideCandidacy(
+  ready: ReadyIssue,
+  index: number,
+  input: DispatchInput,
+  allowlist: ReadonlySet<string>,
+): Candidacy {
   const { config } = input;
   const reason = decideEligibility(ready, config, allowlist);
   if (reason !== null) return { kind: "held", reason };

@@ -12,6 +12,14 @@ export function toRetryTrust(record: RunRecord | null, labeler: Actor | null): T
   if (record === null || record.phase !== "queued" || record.attempt < 2) return null;
   if (labeler === null || labeler.type !== "Bot") return null;
   const queued = [...record.history].reverse().find((entry) => entry.phase === "queued");
-  if (queued === undefined || !queued.note.startsWith(RETRY_NOTE_PREFIX) || !queued.note.endsWith(`: attempt ${record.attempt}`)) return null;
-  return { trusted: true, why: `a retry from scratch ${queued.note.slice("retry from scratch ".length, queued.note.lastIndexOf(":"))}` };
+  if (
+    queued === undefined ||
+    !queued.note.startsWith(RETRY_NOTE_PREFIX) ||
+    !queued.note.endsWith(`: attempt ${record.attempt}`)
+  )
+    return null;
+  return {
+    trusted: true,
+    why: `a retry from scratch ${queued.note.slice("retry from scratch ".length, queued.note.lastIndexOf(":"))}`,
+  };
 }

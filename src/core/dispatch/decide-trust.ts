@@ -34,7 +34,8 @@ function sameLogin(a: string, b: string): boolean {
 // an id cannot.
 function decideBot(bot: Actor, config: TrustConfig): TrustDecision {
   const byLogin = config.trustedBots.filter((entry) => sameLogin(entry.login, bot.login));
-  if (byLogin.some((entry) => entry.id === bot.id)) return trusted(`bot ${bot.login} (id ${bot.id}) is on the trusted bots list`);
+  if (byLogin.some((entry) => entry.id === bot.id))
+    return trusted(`bot ${bot.login} (id ${bot.id}) is on the trusted bots list`);
   if (byLogin.length > 0) {
     return untrusted(`bot ${bot.login} matches a trusted bot by login, but its id ${bot.id} is not the allowlisted id`);
   }
@@ -51,7 +52,8 @@ function decideUserWithoutRole(user: Actor, repoOwner: RepoOwner, config: TrustC
   if (repoOwner.type === "User" && sameLogin(repoOwner.login, user.login)) {
     return trusted(`${user.login} owns the user-owned repository`);
   }
-  if (trustableRoles(config).length === 0) return untrusted(`no repository role is configured as trusted, so ${user.login} is not trusted`);
+  if (trustableRoles(config).length === 0)
+    return untrusted(`no repository role is configured as trusted, so ${user.login} is not trusted`);
   return null;
 }
 
@@ -75,7 +77,9 @@ function decideByRole(login: string, role: Role | null, config: TrustConfig): Tr
   if (role === null) return untrusted(`the repository role of ${login} could not be read (fail closed)`);
   if (NEVER_TRUSTED_ROLES.includes(role)) return untrusted(`${login} has role ${role}, which is never trusted`);
   if (config.trustedRoles.includes(role)) return trusted(`${login} has role ${role}, which is trusted`);
-  return untrusted(`${login} has role ${role}, which is not among the trusted roles (${trustableRoles(config).join(", ")})`);
+  return untrusted(
+    `${login} has role ${role}, which is not among the trusted roles (${trustableRoles(config).join(", ")})`,
+  );
 }
 
 export function decideTrust(input: TrustInput): TrustDecision {

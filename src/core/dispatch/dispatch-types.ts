@@ -6,7 +6,8 @@ import type { Actor, Blocker, Issue, RepoName } from "../common/github-types.js"
 import type { HoldReason } from "../run/run-types.js";
 
 /** `why` is one sentence for humans and logs, in both outcomes. */
-export type TrustDecision = { readonly trusted: true; readonly why: string } | { readonly trusted: false; readonly why: string };
+export type TrustDecision =
+  { readonly trusted: true; readonly why: string } | { readonly trusted: false; readonly why: string };
 
 export interface RepoOwner {
   readonly login: string;
@@ -33,7 +34,10 @@ export interface RunInFlight {
   readonly state: "active" | "escalated" | "dispatching";
 }
 
-export type DispatchConfig = Pick<OperatorConfig, "killSwitch" | "allowlist" | "maxConcurrentRuns" | "defaultPriority" | "labels">;
+export type DispatchConfig = Pick<
+  OperatorConfig,
+  "killSwitch" | "allowlist" | "maxConcurrentRuns" | "defaultPriority" | "labels"
+>;
 
 export interface DispatchInput {
   readonly config: DispatchConfig;

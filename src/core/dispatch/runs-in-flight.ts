@@ -50,6 +50,11 @@ function isMidDispatch(issue: Issue, record: RunRecord | null, input: RunsInFlig
   const label = input.inProgressLabel.toLowerCase();
   if (issue.labels.some((name) => name.toLowerCase() === label)) return true;
   if (input.liveThreadIds === null) return false;
-  const key = { installationId: input.installationId, repo: issue.repo, issue: issue.number, attempt: toNextAttempt(record) };
+  const key = {
+    installationId: input.installationId,
+    repo: issue.repo,
+    issue: issue.number,
+    attempt: toNextAttempt(record),
+  };
   return input.liveThreadIds.has(toThreadId(key));
 }

@@ -8,12 +8,17 @@ export function toRefKey(ref: IssueRef): string {
   return `${ref.repo.toLowerCase()}#${ref.number}`;
 }
 
-export function toBlockers(native: readonly Blocker[], bodyRefs: readonly IssueRef[], states: ReadonlyMap<string, Blocker["state"]>): Blocker[] {
+export function toBlockers(
+  native: readonly Blocker[],
+  bodyRefs: readonly IssueRef[],
+  states: ReadonlyMap<string, Blocker["state"]>,
+): Blocker[] {
   const blockers = new Map<string, Blocker>();
   for (const blocker of native) blockers.set(toRefKey(blocker), { ...blocker, repo: blocker.repo.toLowerCase() });
   for (const ref of bodyRefs) {
     const key = toRefKey(ref);
-    if (!blockers.has(key)) blockers.set(key, { repo: ref.repo.toLowerCase(), number: ref.number, state: states.get(key) ?? "unknown" });
+    if (!blockers.has(key))
+      blockers.set(key, { repo: ref.repo.toLowerCase(), number: ref.number, state: states.get(key) ?? "unknown" });
   }
   return [...blockers.values()];
 }

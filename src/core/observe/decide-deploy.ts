@@ -33,7 +33,10 @@ function isPush(pipeline: PipelineFact, branch: string): boolean {
 }
 
 function toNewest(pipelines: readonly PipelineFact[]): PipelineFact | null {
-  return pipelines.reduce<PipelineFact | null>((newest, p) => (newest === null || p.number > newest.number ? p : newest), null);
+  return pipelines.reduce<PipelineFact | null>(
+    (newest, p) => (newest === null || p.number > newest.number ? p : newest),
+    null,
+  );
 }
 
 /** The pipeline that replaced this one, when a newer commit's push cancelled it. */
@@ -41,7 +44,9 @@ function toSupersedingNumber(pipeline: PipelineFact, input: DeployInput): number
   if (pipeline.supersededBy !== null) return pipeline.supersededBy;
   if (!CANCEL_STATUSES.has(pipeline.status)) return null;
   const sha = input.sha.toLowerCase();
-  const newer = input.pipelines.filter((p) => isPush(p, input.branch) && p.number > pipeline.number && p.commit.toLowerCase() !== sha);
+  const newer = input.pipelines.filter(
+    (p) => isPush(p, input.branch) && p.number > pipeline.number && p.commit.toLowerCase() !== sha,
+  );
   return toNewest(newer)?.number ?? null;
 }
 
@@ -70,16 +75,25 @@ function toVerdict(pipeline: PipelineFact, input: DeployInput): { verdict: Deplo
 export function decideDeploy(input: DeployInput): DeployDecision {
   const sha = input.sha.toLowerCase();
   const pipeline = toNewest(input.pipelines.filter((p) => isPush(p, input.branch) && p.commit.toLowerCase() === sha));
-  if (pipeline === null) return { verdict: "pending", url: null, detail: `no pipeline for ${sha.slice(0, 7)} yet`, number: null };
-  return { ...toVerdict(pipeline, input), url: toPipelineUrl(input.woodpeckerUrl, input.repoId, pipeline.number), number: pipeline.number };
+  if (pipeline === null)
+    return { verdict: "pending", url: null, detail: `no pipeline for ${sha.slice(0, 7)} yet`, number: null };
+  return {
+    ...toVerdict(pipeline, input),
+    url: toPipelineUrl(input.woodpeckerUrl, input.repoId, pipeline.number),
+    number: pipeline.number,
+  };
 }
 
 // `{host}/repos/{id}/pipeline/{number}` with an optional `/{workflow}`; the host may carry a path prefix.
-const STATUS_TARGET = /^https?:\/\/[^/?#]+(?:\/[^?#]*)?\/repos\/([1-9]\d{0,14})\/pipeline\/([1-9]\d{0,14})(?:\/[^/?#]+)?\/?(?:[?#].*)?$/;
+const STATUS_TARGET =
+  /^https?:\/\/[^/?#]+(?:\/[^?#]*)?\/repos\/([1-9]\d{0,14})\/pipeline\/([1-9]\d{0,14})(?:\/[^/?#]+)?\/?(?:[?#].*)?$/;
 
 /** The pipeline a Woodpecker commit status points at (a nudge; the poll stays authoritative). */
 /** The pipeline a `status` webhook names, when Woodpecker posted it (`ci/woodpecker/…`). */
-export function toWoodpeckerNudge(context: string, targetUrl: string | null): { repoId: number; number: number } | null {
+export function toWoodpeckerNudge(
+  context: string,
+  targetUrl: string | null,
+): { repoId: number; number: number } | null {
   if (!context.toLowerCase().startsWith("ci/woodpecker/") || targetUrl === null) return null;
   return parseWoodpeckerStatusTarget(targetUrl);
 }

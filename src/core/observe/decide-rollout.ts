@@ -34,7 +34,8 @@ export function isShaIn(text: string, sha: string): boolean {
   return haystack.length >= SHA_PREFIX_MIN && HEX.test(haystack) && full.includes(haystack);
 }
 
-export type ImageTag = { readonly kind: "tag"; readonly tag: string } | { readonly kind: "digest" } | { readonly kind: "untagged" };
+export type ImageTag =
+  { readonly kind: "tag"; readonly tag: string } | { readonly kind: "digest" } | { readonly kind: "untagged" };
 
 /**
  * The tag of an image reference: after the last `:` that follows the last `/` (a registry
@@ -57,7 +58,8 @@ function toProgress(deployment: DeploymentFact): string | null {
   if (updatedReplicas < replicas) return `${updatedReplicas} of ${replicas} replicas updated`;
   const old = deployment.status.replicas - updatedReplicas;
   if (old > 0) return `${old} old ${old === 1 ? "replica" : "replicas"} pending termination`;
-  if (availableReplicas < updatedReplicas) return `${availableReplicas} of ${updatedReplicas} updated replicas available`;
+  if (availableReplicas < updatedReplicas)
+    return `${availableReplicas} of ${updatedReplicas} updated replicas available`;
   return null;
 }
 
@@ -67,7 +69,9 @@ function decideOurs(deployment: DeploymentFact, tag: string): RolloutDecision {
   if (observedGeneration === null || generation > observedGeneration) {
     return { verdict: "pending", detail: `waiting for the controller to observe generation ${generation}` };
   }
-  const deadline = deployment.conditions.find((c) => c.type === "Progressing" && c.reason === "ProgressDeadlineExceeded");
+  const deadline = deployment.conditions.find(
+    (c) => c.type === "Progressing" && c.reason === "ProgressDeadlineExceeded",
+  );
   if (deadline !== undefined) {
     const why = deadline.message ?? "the progress deadline was exceeded";
     return { verdict: "red", detail: `the rollout of ${tag} failed: ${why}` };
@@ -84,14 +88,18 @@ function decideOurs(deployment: DeploymentFact, tag: string): RolloutDecision {
  */
 export function decideRollout(input: RolloutInput): RolloutDecision {
   const image = input.deployment.images.find((entry) => entry.container === input.container)?.image;
-  if (image === undefined) return { verdict: "pending", detail: `container ${input.container} not found in the deployment` };
+  if (image === undefined)
+    return { verdict: "pending", detail: `container ${input.container} not found in the deployment` };
   const parsed = parseImageTag(image);
-  if (parsed.kind === "digest") return { verdict: "pending", detail: `the image ${image} is pinned by digest, which names no commit` };
-  if (parsed.kind === "untagged") return { verdict: "pending", detail: `the image ${image} has no tag, which names no commit` };
+  if (parsed.kind === "digest")
+    return { verdict: "pending", detail: `the image ${image} is pinned by digest, which names no commit` };
+  if (parsed.kind === "untagged")
+    return { verdict: "pending", detail: `the image ${image} has no tag, which names no commit` };
   const { tag } = parsed;
   if (isShaIn(tag, input.sha)) return decideOurs(input.deployment, tag);
   const later = input.laterShas.find((sha) => isShaIn(tag, sha));
-  if (later !== undefined) return { verdict: "superseded", detail: `the deployment runs ${tag}, from the later commit ${later.slice(0, 7)}` };
+  if (later !== undefined)
+    return { verdict: "superseded", detail: `the deployment runs ${tag}, from the later commit ${later.slice(0, 7)}` };
   return { verdict: "pending", detail: `still running ${tag}` };
 }
 

@@ -42,7 +42,8 @@ export function findPushedCommit(input: PushedCommitInput): CommitFact | null {
   const { currentSha } = input;
   for (const commit of input.commits) {
     if (currentSha !== null && isSameSha(commit.sha, currentSha)) return null;
-    if (isIssueReferenced(commit.message, input.issue) && isAfterDispatch(commit.committedAt, input.dispatchedAt)) return commit;
+    if (isIssueReferenced(commit.message, input.issue) && isAfterDispatch(commit.committedAt, input.dispatchedAt))
+      return commit;
   }
   return null;
 }

@@ -38,7 +38,9 @@ export const WOODPECKER_CONTEXT_PREFIX = "ci/woodpecker/";
  * deploy itself, not CI: counting them would hold CI until the deploy finished, and turn
  * a failed deploy into red CI.
  */
-export function toCiRules(repoConfig: Pick<RepoConfig, "requiredChecks" | "ignoredChecks" | "woodpeckerRepo">): Pick<CiInput, "required" | "ignored" | "ignoredPrefixes"> {
+export function toCiRules(
+  repoConfig: Pick<RepoConfig, "requiredChecks" | "ignoredChecks" | "woodpeckerRepo">,
+): Pick<CiInput, "required" | "ignored" | "ignoredPrefixes"> {
   return {
     required: repoConfig.requiredChecks,
     ignored: repoConfig.ignoredChecks,
@@ -57,7 +59,15 @@ export interface CiFold {
 const GREEN_CONCLUSIONS: ReadonlySet<string> = new Set(["success", "neutral", "skipped"]);
 // Most telling first: a fail-fast matrix cancels its other jobs because one failed, and
 // the FAILURES_MAX cap must keep the failure, not the cancellations. `error` is a status state.
-const FAILURE_RANK: readonly string[] = ["failure", "error", "timed_out", "startup_failure", "action_required", "stale", "cancelled"];
+const FAILURE_RANK: readonly string[] = [
+  "failure",
+  "error",
+  "timed_out",
+  "startup_failure",
+  "action_required",
+  "stale",
+  "cancelled",
+];
 const RED_CONCLUSIONS: ReadonlySet<string> = new Set(FAILURE_RANK.filter((c) => c !== "error"));
 
 /** A check run or status that survived the provenance filters. */
@@ -158,7 +168,13 @@ function toCountedStatus(status: StatusFact): Counted {
   const verdict = toStatusVerdict(status.state);
   const failure: CheckFailure | null =
     verdict === "red"
-      ? { name: status.context, conclusion: status.state, summary: toSummary([status.description]), url: status.targetUrl, logTail: null }
+      ? {
+          name: status.context,
+          conclusion: status.state,
+          summary: toSummary([status.description]),
+          url: status.targetUrl,
+          logTail: null,
+        }
       : null;
   return { name: status.context, verdict, failure };
 }
@@ -172,7 +188,11 @@ interface Provenance {
 function toProvenance(workflowRuns: readonly WorkflowRunFact[], latest: readonly WorkflowRunFact[]): Provenance {
   // One suite per run on GitHub; should two runs claim one, the newer run decides.
   const suited = latest.flatMap((run) => (run.checkSuiteId === null ? [] : [{ suite: run.checkSuiteId, run }]));
-  const newest = toBest(suited, (entry) => String(entry.suite), (a, b) => a.run.id > b.run.id);
+  const newest = toBest(
+    suited,
+    (entry) => String(entry.suite),
+    (a, b) => a.run.id > b.run.id,
+  );
   const runsBySuite = new Map(newest.map((entry) => [entry.suite, entry.run] as const));
   const staleSuites = new Set<number>();
   for (const run of workflowRuns) {
@@ -194,12 +214,15 @@ function toActionsCheck(check: CheckRunFact, provenance: Provenance, input: CiIn
 }
 
 function toCountedChecks(input: CiInput, provenance: Provenance): Counted[] {
-  const keyOf = (check: CheckRunFact): string => JSON.stringify([check.checkSuiteId, check.appId, check.appSlug, check.name]);
+  const keyOf = (check: CheckRunFact): string =>
+    JSON.stringify([check.checkSuiteId, check.appId, check.appSlug, check.name]);
   const latest = toBest(input.checkRuns, keyOf, isLaterCheck);
   const foreign = latest.filter((check) => input.ownAppId === null || check.appId !== input.ownAppId);
   return foreign.flatMap((check) => {
     const counted =
-      check.appSlug === GITHUB_ACTIONS_SLUG ? toActionsCheck(check, provenance, input) : toCountedCheck(check, toCheckVerdict(check.conclusion));
+      check.appSlug === GITHUB_ACTIONS_SLUG
+        ? toActionsCheck(check, provenance, input)
+        : toCountedCheck(check, toCheckVerdict(check.conclusion));
     return counted === null ? [] : [counted];
   });
 }
@@ -234,11 +257,18 @@ export function foldCi(input: CiInput): CiFold {
   const provenance = toProvenance(input.workflowRuns, latestRuns);
   const all = [...toCountedChecks(input, provenance), ...input.statuses.map(toCountedStatus)];
   const prefixes = (input.ignoredPrefixes ?? []).map((prefix) => prefix.toLowerCase());
-  const isIgnored = (name: string) => hasName(input.ignored, name) || prefixes.some((prefix) => name.toLowerCase().startsWith(prefix));
+  const isIgnored = (name: string) =>
+    hasName(input.ignored, name) || prefixes.some((prefix) => name.toLowerCase().startsWith(prefix));
   const surviving = all.filter((item) => hasName(input.required, item.name) || !isIgnored(item.name));
   const requires = input.required.length > 0;
   const deciding = requires ? surviving.filter((item) => hasName(input.required, item.name)) : surviving;
-  const missingRequired = input.required.some((name) => !hasName(deciding.map((item) => item.name), name));
+  const missingRequired = input.required.some(
+    (name) =>
+      !hasName(
+        deciding.map((item) => item.name),
+        name,
+      ),
+  );
   const failures = deciding.flatMap((item) => (item.failure === null ? [] : [item.failure])).sort(compareFailures);
   const runUrl = toRunUrl(latestRuns.filter((run) => isCountedRun(run, input)));
   return {
@@ -253,6 +283,11 @@ export function foldCi(input: CiInput): CiFold {
 export function toFailingJobs(jobs: readonly JobFact[]): JobFact[] {
   return jobs
     .filter((job) => toCheckVerdict(job.conclusion) === "red")
-    .sort((a, b) => toRank(a.conclusion) - toRank(b.conclusion) || compareText(a.name.toLowerCase(), b.name.toLowerCase()) || a.id - b.id)
+    .sort(
+      (a, b) =>
+        toRank(a.conclusion) - toRank(b.conclusion) ||
+        compareText(a.name.toLowerCase(), b.name.toLowerCase()) ||
+        a.id - b.id,
+    )
     .slice(0, FAILURES_MAX);
 }

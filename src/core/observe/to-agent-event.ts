@@ -41,7 +41,13 @@ export function toAgentEvent(input: AgentObservation): RunEvent | null {
       return null;
     case "ended": {
       const lastMessage = toText(input.lastMessage);
-      return { kind: "TurnEnded", outcome: turn.outcome, status: parseStatusLine(lastMessage), lastMessage, error: toText(turn.error) };
+      return {
+        kind: "TurnEnded",
+        outcome: turn.outcome,
+        status: parseStatusLine(lastMessage),
+        lastMessage,
+        error: toText(turn.error),
+      };
     }
     case "waiting-on-user":
       return { kind: "QuestionAsked", question: toQuestion(input, turn.on) };

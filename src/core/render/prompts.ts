@@ -38,7 +38,9 @@ export function toFenced(text: string, info = ""): string {
   return `${fence}${info}\n${text}\n${fence}`;
 }
 
-export function renderStandingRules(input: Omit<OpeningPromptInput, "issue"> & { readonly issueNumber: number }): string {
+export function renderStandingRules(
+  input: Omit<OpeningPromptInput, "issue"> & { readonly issueNumber: number },
+): string {
   const n = input.issueNumber;
   return [
     "You are working unattended for afk. Standing rules for this whole thread:",
@@ -98,7 +100,8 @@ export function toLogTail(log: string, maxLines = LOG_TAIL_MAX_LINES, maxChars =
 function renderFailure(failure: CheckFailure): string {
   const parts = [`### ${failure.name}: ${failure.conclusion}`];
   if (failure.url !== null) parts.push(failure.url);
-  if (failure.summary !== null && failure.summary.trim() !== "") parts.push(toFenced(truncate(failure.summary, 2_000, "cut")));
+  if (failure.summary !== null && failure.summary.trim() !== "")
+    parts.push(toFenced(truncate(failure.summary, 2_000, "cut")));
   if (failure.logTail !== null && failure.logTail.trim() !== "") {
     parts.push("Last lines of the job's log:", toFenced(toLogTail(failure.logTail)));
   }

@@ -6,7 +6,16 @@ import { assertNever } from "../common/assert-never.js";
 import { escapeMarkdown, toCode, toLink } from "./render-markdown.js";
 import type { RenderContext } from "./render-context.js";
 
-export const CHECKLIST_PHASES = ["dispatched", "tests-red", "tests-green", "pushed", "ci", "deploying", "rolling-out", "shipped"] as const;
+export const CHECKLIST_PHASES = [
+  "dispatched",
+  "tests-red",
+  "tests-green",
+  "pushed",
+  "ci",
+  "deploying",
+  "rolling-out",
+  "shipped",
+] as const;
 type ChecklistPhase = (typeof CHECKLIST_PHASES)[number];
 
 const LABELS: Record<ChecklistPhase, string> = {
@@ -50,7 +59,10 @@ function toPhaseRank(record: RunRecord): number {
     case "cancelled":
     case "taken-over": {
       // The record keeps no "phase left"; the latest checklist phase in history is it.
-      const last = record.history.map((entry) => rankOf(entry.phase)).filter((rank) => rank >= 0).at(-1);
+      const last = record.history
+        .map((entry) => rankOf(entry.phase))
+        .filter((rank) => rank >= 0)
+        .at(-1);
       return last ?? toEvidenceRank(record);
     }
     case "dispatched":
@@ -120,7 +132,8 @@ function toStageEvidence(stage: StageState | null, linkLabel: string, pendingWor
   if (stage === null) return "";
   const parts = [toVerdictWords(stage, pendingWords)];
   if (stage.url !== null) parts.push(toLink(linkLabel, stage.url));
-  if (stage.detail !== null && stage.detail.trim() !== "") parts.push(escapeMarkdown(stage.detail.trim(), DETAIL_SHOWN_CHARS));
+  if (stage.detail !== null && stage.detail.trim() !== "")
+    parts.push(escapeMarkdown(stage.detail.trim(), DETAIL_SHOWN_CHARS));
   return parts.join(" · ");
 }
 
@@ -138,7 +151,11 @@ function toEvidence(phase: ChecklistPhase, record: RunRecord, ctx: RenderContext
       return toStageEvidence(ci, "checks", ci?.seenAny === false ? "waiting for the first check" : "running");
     case "deploying":
       if (deploy === null && record.repoConfig.woodpeckerRepo === null) return "skipped (not configured)";
-      return toStageEvidence(deploy, "pipeline", ctx.config.woodpecker === null ? "running (afk has no Woodpecker server configured)" : "running");
+      return toStageEvidence(
+        deploy,
+        "pipeline",
+        ctx.config.woodpecker === null ? "running (afk has no Woodpecker server configured)" : "running",
+      );
     case "rolling-out":
       if (rollout === null && record.repoConfig.rollout === null) return "skipped (not configured)";
       return toStageEvidence(rollout, "rollout", "in progress");
@@ -149,7 +166,11 @@ function toEvidence(phase: ChecklistPhase, record: RunRecord, ctx: RenderContext
   }
 }
 
-const STAGE_OF: Partial<Record<ChecklistPhase, "ci" | "deploy" | "rollout">> = { ci: "ci", deploying: "deploy", "rolling-out": "rollout" };
+const STAGE_OF: Partial<Record<ChecklistPhase, "ci" | "deploy" | "rollout">> = {
+  ci: "ci",
+  deploying: "deploy",
+  "rolling-out": "rollout",
+};
 
 function isTicked(phase: ChecklistPhase, record: RunRecord, reached: number): boolean {
   if (phase === "shipped") return record.phase === "shipped";
@@ -164,7 +185,9 @@ export function renderChecklist(record: RunRecord, ctx: RenderContext): string {
   const lines: string[] = [];
   for (const phase of CHECKLIST_PHASES) {
     const evidence = toEvidence(phase, record, ctx);
-    lines.push(`- [${isTicked(phase, record, reached) ? "x" : " "}] ${LABELS[phase]}${evidence === "" ? "" : ` — ${evidence}`}`);
+    lines.push(
+      `- [${isTicked(phase, record, reached) ? "x" : " "}] ${LABELS[phase]}${evidence === "" ? "" : ` — ${evidence}`}`,
+    );
     const stage = STAGE_OF[phase];
     const state = stage === undefined ? null : record.stages[stage];
     if (state?.verdict === "red") lines.push(...toFailureLines(state.failures));

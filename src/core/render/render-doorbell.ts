@@ -34,7 +34,12 @@ export interface DoorbellContext {
 
 export interface DoorbellMetadata {
   readonly event_type: typeof DOORBELL_EVENT_TYPE;
-  readonly event_payload: { readonly repo: string; readonly issue: number; readonly attempt: number; readonly installation_id: number };
+  readonly event_payload: {
+    readonly repo: string;
+    readonly issue: number;
+    readonly attempt: number;
+    readonly installation_id: number;
+  };
 }
 
 export interface Doorbell {
@@ -95,7 +100,8 @@ function section(text: string): unknown {
 function renderHeading(record: RunRecord, ctx: DoorbellContext): string {
   const repo = toSlackLink(escapeSlack(record.repo), `${ctx.githubUrl}/${record.repo}`);
   const issue = toSlackLink(`#${record.issue}`, issueUrl(record, ctx.githubUrl));
-  const title = ctx.issueTitle === null ? "" : `: ${escapeSlack(toBounded(toOneLine(ctx.issueTitle), TITLE_MAX_CHARS))}`;
+  const title =
+    ctx.issueTitle === null ? "" : `: ${escapeSlack(toBounded(toOneLine(ctx.issueTitle), TITLE_MAX_CHARS))}`;
   return `:bell: *${repo}${issue}*${title}`;
 }
 
@@ -105,7 +111,10 @@ function renderHeading(record: RunRecord, ctx: DoorbellContext): string {
  * still fits a section.
  */
 function renderQuote(said: string): string {
-  const clean = said.replace(/\r\n?/g, "\n").replace(/[^\P{Cc}\n\t]/gu, " ").trim();
+  const clean = said
+    .replace(/\r\n?/g, "\n")
+    .replace(/[^\P{Cc}\n\t]/gu, " ")
+    .trim();
   const escaped = escapeSlack(toBounded(clean, DOORBELL_QUOTE_MAX_CHARS), QUOTE_ESCAPED_MAX_CHARS);
   return escaped
     .split("\n")
@@ -115,10 +124,13 @@ function renderQuote(said: string): string {
 
 function renderLinks(record: RunRecord, ctx: DoorbellContext): string | null {
   const links: string[] = [];
-  if (ctx.t3BaseUrl !== null) links.push(toSlackLink("T3 thread", `${ctx.t3BaseUrl}/${encodeURIComponent(record.threadId)}`));
+  if (ctx.t3BaseUrl !== null)
+    links.push(toSlackLink("T3 thread", `${ctx.t3BaseUrl}/${encodeURIComponent(record.threadId)}`));
   if (record.sha !== null) {
     const sha = escapeSlack(record.sha.slice(0, SHORT_SHA_CHARS));
-    links.push(toSlackLink(`commit ${sha}`, `${ctx.githubUrl}/${record.repo}/commit/${encodeURIComponent(record.sha)}`));
+    links.push(
+      toSlackLink(`commit ${sha}`, `${ctx.githubUrl}/${record.repo}/commit/${encodeURIComponent(record.sha)}`),
+    );
   }
   const ci = record.stages.ci?.url ?? null;
   if (ci !== null) links.push(toSlackLink("CI run", ci));
@@ -138,8 +150,17 @@ function toButtonValue(record: RunRecord): string {
 
 function renderActions(record: RunRecord): unknown {
   const value = toButtonValue(record);
-  const button = (actionId: string, text: string) => ({ type: "button", action_id: actionId, text: { type: "plain_text", text }, value });
-  return { type: "actions", block_id: "afk_doorbell_actions", elements: [button(TAKE_OVER_ACTION_ID, "Take over"), button(RETRY_ACTION_ID, "Retry from scratch")] };
+  const button = (actionId: string, text: string) => ({
+    type: "button",
+    action_id: actionId,
+    text: { type: "plain_text", text },
+    value,
+  });
+  return {
+    type: "actions",
+    block_id: "afk_doorbell_actions",
+    elements: [button(TAKE_OVER_ACTION_ID, "Take over"), button(RETRY_ACTION_ID, "Retry from scratch")],
+  };
 }
 
 function renderFallback(record: RunRecord, ctx: DoorbellContext): string {
@@ -152,7 +173,11 @@ export function renderDoorbell(record: RunRecord, ctx: DoorbellContext): Doorbel
   const blocks: unknown[] = [section(renderHeading(record, ctx))];
   const { escalation } = record;
   if (escalation !== null) {
-    blocks.push(section(`*${toCauseWords(escalation.cause)}.* ${escapeSlack(toOneLine(escalation.reason), SECTION_MAX_CHARS - 60)}`));
+    blocks.push(
+      section(
+        `*${toCauseWords(escalation.cause)}.* ${escapeSlack(toOneLine(escalation.reason), SECTION_MAX_CHARS - 60)}`,
+      ),
+    );
     if (escalation.agentSaid !== null && escalation.agentSaid.trim() !== "") {
       blocks.push(section(`*The agent said:*\n${renderQuote(escalation.agentSaid)}`));
     }
@@ -167,7 +192,12 @@ export function renderDoorbell(record: RunRecord, ctx: DoorbellContext): Doorbel
     // Only what finds the run again after a restart: never a token or a secret.
     metadata: {
       event_type: DOORBELL_EVENT_TYPE,
-      event_payload: { repo: record.repo, issue: record.issue, attempt: record.attempt, installation_id: record.installationId },
+      event_payload: {
+        repo: record.repo,
+        issue: record.issue,
+        attempt: record.attempt,
+        installation_id: record.installationId,
+      },
     },
   };
 }

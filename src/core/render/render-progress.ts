@@ -13,7 +13,6 @@ import type { RenderContext } from "./render-context.js";
 export { renderQueuedReason } from "./render-state.js";
 export { toDuration } from "./render-time.js";
 
-
 /** History entries and resumptions shown; the record holds more. */
 const HISTORY_SHOWN = 8;
 const RESUMPTIONS_SHOWN = 5;
@@ -31,14 +30,17 @@ function toClockEnd(record: RunRecord, now: number): number {
 function toWaiting(record: RunRecord, budgets: Budgets): { name: string; stage: StageState; limitMs: number } | null {
   const { ci, deploy, rollout } = record.stages;
   if ((record.phase === "pushed" || record.phase === "ci") && ci?.verdict === "pending") {
-    return ci.seenAny ? { name: "CI", stage: ci, limitMs: budgets.ciMs } : { name: "first CI check", stage: ci, limitMs: budgets.ciNoChecksMs };
+    return ci.seenAny
+      ? { name: "CI", stage: ci, limitMs: budgets.ciMs }
+      : { name: "first CI check", stage: ci, limitMs: budgets.ciNoChecksMs };
   }
   if (record.phase === "deploying" && deploy?.verdict === "pending") {
     return deploy.blockedSince === null
       ? { name: "deploy", stage: deploy, limitMs: budgets.deployMs }
       : { name: "deploy approval", stage: { ...deploy, since: deploy.blockedSince }, limitMs: budgets.deployBlockedMs };
   }
-  if (record.phase === "rolling-out" && rollout?.verdict === "pending") return { name: "rollout", stage: rollout, limitMs: budgets.rolloutMs };
+  if (record.phase === "rolling-out" && rollout?.verdict === "pending")
+    return { name: "rollout", stage: rollout, limitMs: budgets.rolloutMs };
   return null;
 }
 
@@ -49,15 +51,25 @@ function renderBudget(record: RunRecord, now: number): string {
   const leg = record.legStartedAt ?? record.dispatchedAt;
   const parts = [`fix-forwards ${record.fixForwards} of ${budgets.fixForwardTurns}`, `turns ${record.turns}`];
   const run = `run time ${toDuration(end - leg)} of ${toDuration(budgets.runMs)}`;
-  parts.push(leg === record.dispatchedAt ? run : `${run} since the last resumption (${toDuration(end - record.dispatchedAt)} since dispatch)`);
+  parts.push(
+    leg === record.dispatchedAt
+      ? run
+      : `${run} since the last resumption (${toDuration(end - record.dispatchedAt)} since dispatch)`,
+  );
   const waiting = toWaiting(record, budgets);
-  if (waiting !== null) parts.push(`${waiting.name} waited ${toDuration(now - waiting.stage.since)} of ${toDuration(waiting.limitMs)}`);
+  if (waiting !== null)
+    parts.push(`${waiting.name} waited ${toDuration(now - waiting.stage.since)} of ${toDuration(waiting.limitMs)}`);
   return `**Budget:** ${parts.join(" · ")}`;
 }
 
 function renderResumptions(record: RunRecord): string {
   if (record.resumptions.length === 0) return "";
-  const lines = record.resumptions.slice(-RESUMPTIONS_SHOWN).map((r) => `- by ${escapeMarkdown(r.by, LOGIN_SHOWN_CHARS)} via ${r.via === "slack" ? "Slack" : "GitHub"} at ${toIsoTime(r.at)}`);
+  const lines = record.resumptions
+    .slice(-RESUMPTIONS_SHOWN)
+    .map(
+      (r) =>
+        `- by ${escapeMarkdown(r.by, LOGIN_SHOWN_CHARS)} via ${r.via === "slack" ? "Slack" : "GitHub"} at ${toIsoTime(r.at)}`,
+    );
   return ["**Resumed by a human:**", ...lines].join("\n");
 }
 

@@ -23,7 +23,10 @@ function toList(items: readonly string[]): string {
 }
 
 /** Issue refs, each repo named once: `acme/widgets#3 and #4`. */
-function toRefList(refs: readonly { readonly repo: RepoName; readonly number: number }[], repo: RepoName | null): string {
+function toRefList(
+  refs: readonly { readonly repo: RepoName; readonly number: number }[],
+  repo: RepoName | null,
+): string {
   let previous = repo;
   const shown = refs.slice(0, BLOCKERS_SHOWN).map((ref) => {
     const text = ref.repo === previous ? `#${ref.number}` : `${escapeMarkdown(ref.repo)}#${ref.number}`;
@@ -38,7 +41,9 @@ function toRefList(refs: readonly { readonly repo: RepoName; readonly number: nu
 export function renderQueuedReason(reason: QueuedReason, repo: RepoName | null = null): string {
   switch (reason.kind) {
     case "blocked":
-      return reason.by.length === 0 ? "waiting: blocked by another issue" : `waiting: blocked by ${toRefList(reason.by, repo)}`;
+      return reason.by.length === 0
+        ? "waiting: blocked by another issue"
+        : `waiting: blocked by ${toRefList(reason.by, repo)}`;
     case "repo-busy":
       return `waiting: ${repo === null ? "the repo" : escapeMarkdown(repo)} is busy with #${reason.with} (one agent per repo)`;
     case "cap-reached":
@@ -61,11 +66,20 @@ const PHASE_WORDS: Record<ActivePhase, string> = {
 function toTurnWords(turn: Turn | null): string {
   if (turn === null) return "";
   const which = `turn ${turn.number}${turn.kind === "opening" ? "" : ` (${turn.kind})`}`;
-  return turn.state === "working" ? ` The agent is working on ${which}.` : ` The agent's ${which} has ended; afk is following the build.`;
+  return turn.state === "working"
+    ? ` The agent is working on ${which}.`
+    : ` The agent's ${which} has ended; afk is following the build.`;
 }
 
 function toWorkingLine(record: RunRecord, phase: ActivePhase): string {
-  const stage = phase === "ci" ? record.stages.ci : phase === "deploying" ? record.stages.deploy : phase === "rolling-out" ? record.stages.rollout : null;
+  const stage =
+    phase === "ci"
+      ? record.stages.ci
+      : phase === "deploying"
+        ? record.stages.deploy
+        : phase === "rolling-out"
+          ? record.stages.rollout
+          : null;
   const words = stage?.verdict === "red" ? `${PHASE_WORDS[phase]}, and it is red` : PHASE_WORDS[phase];
   return `**Working — ${words}.${toTurnWords(record.turn)}**`;
 }
@@ -102,7 +116,8 @@ function toEscalatedBlock(record: RunRecord, ctx: RenderContext): string {
   const lines = [`**Escalated — waiting for a human${cause}.${reason}**`];
   const said = escalation?.agentSaid ?? "";
   // Control characters alone say nothing: no quote for them.
-  if (said.replace(/\p{Cc}/gu, "").trim() !== "") lines.push("", "The agent said:", "", toQuote(toBounded(said.trim(), AGENT_SAID_SHOWN_CHARS)));
+  if (said.replace(/\p{Cc}/gu, "").trim() !== "")
+    lines.push("", "The agent said:", "", toQuote(toBounded(said.trim(), AGENT_SAID_SHOWN_CHARS)));
   lines.push("", ...toHumanOptions(record, ctx));
   return lines.join("\n");
 }

@@ -36,7 +36,10 @@ export function renderEscalationNotice(record: RunRecord, reason: string): strin
 function toStagesText(record: RunRecord): string {
   const { ci, deploy, rollout } = record.stages;
   const ciText = toLink("CI green", ci?.url ?? null);
-  const deployText = deploy === null || deploy.verdict === "skipped" ? "deploy skipped (not configured)" : toLink("deployed", deploy.url);
+  const deployText =
+    deploy === null || deploy.verdict === "skipped"
+      ? "deploy skipped (not configured)"
+      : toLink("deployed", deploy.url);
   const rolloutText =
     rollout === null || rollout.verdict === "skipped"
       ? "rollout skipped (not configured)"
@@ -54,7 +57,12 @@ function toStagesText(record: RunRecord): string {
 export function renderShippedNotice(record: RunRecord): string {
   const { dispatchedAt, endedAt } = record;
   const elapsed = dispatchedAt === null || endedAt === null ? 0 : endedAt - dispatchedAt;
-  const commit = record.sha === null ? "" : /^[0-9a-f]{7,40}$/.test(record.sha) ? ` ${record.sha}` : ` ${escapeMarkdown(record.sha)}`;
+  const commit =
+    record.sha === null
+      ? ""
+      : /^[0-9a-f]{7,40}$/.test(record.sha)
+        ? ` ${record.sha}`
+        : ` ${escapeMarkdown(record.sha)}`;
   return [
     `Shipped${commit}: ${toStagesText(record)}, in ${toDuration(elapsed)},`,
     `${toCount(record.turns, "turn")}, ${toCount(record.fixForwardsTotal, "fix-forward")}.`,

@@ -37,7 +37,12 @@ export type Effect =
   /** Post the doorbell, or update it when the record already names one. */
   | { readonly kind: "RingDoorbell"; readonly record: RunRecord }
   | { readonly kind: "UpdateDoorbell"; readonly record: RunRecord; readonly note: string }
-  | { readonly kind: "ReplyInDoorbellThread"; readonly channel: string; readonly threadTs: string; readonly text: string }
+  | {
+      readonly kind: "ReplyInDoorbellThread";
+      readonly channel: string;
+      readonly threadTs: string;
+      readonly text: string;
+    }
   /** A one-line "shipped" message in the doorbell channel (AFK_SLACK_ANNOUNCE_SHIPPED). */
   | { readonly kind: "AnnounceShipped"; readonly record: RunRecord }
   /** The repo's lock is free: reconcile it now, not at the next sweep. */

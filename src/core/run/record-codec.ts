@@ -153,7 +153,11 @@ export const runRecordSchema = z.strictObject({
   agentStatus: agentStatusSchema.nullable(),
   sha: text(ID_MAX_CHARS).nullable(),
   pushedAt: time.nullable(),
-  stages: z.strictObject({ ci: stageSchema.nullable(), deploy: stageSchema.nullable(), rollout: stageSchema.nullable() }),
+  stages: z.strictObject({
+    ci: stageSchema.nullable(),
+    deploy: stageSchema.nullable(),
+    rollout: stageSchema.nullable(),
+  }),
   fixForwards: count,
   fixForwardsTotal: count,
   escalation: escalationSchema.nullable(),
@@ -174,7 +178,8 @@ export interface RecordError {
   readonly kind: RecordErrorKind;
   readonly message: string;
 }
-export type DecodeResult = { readonly ok: true; readonly record: RunRecord } | { readonly ok: false; readonly error: RecordError };
+export type DecodeResult =
+  { readonly ok: true; readonly record: RunRecord } | { readonly ok: false; readonly error: RecordError };
 
 // `<`, `>` and `&` never appear raw, so no text inside the record can close the HTML
 // comment (`-->`, `--!>`) or be read by GitHub's markdown as a tag or an entity.

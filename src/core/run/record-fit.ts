@@ -28,9 +28,11 @@ function shortenAgentText(record: RunRecord): RunRecord {
   const escalation = e === null ? null : { ...e, agentSaid: e.agentSaid === null ? null : cut(e.agentSaid) };
   const status = record.agentStatus;
   const agentStatus =
-    status?.kind === "blocked" ? { ...status, question: cut(status.question) }
-    : status?.kind === "gave-up" ? { ...status, why: cut(status.why) }
-    : status;
+    status?.kind === "blocked"
+      ? { ...status, question: cut(status.question) }
+      : status?.kind === "gave-up"
+        ? { ...status, why: cut(status.why) }
+        : status;
   return { ...record, escalation, agentStatus };
 }
 
@@ -44,7 +46,13 @@ const SHEDDING_STEPS: readonly ((record: RunRecord) => RunRecord)[] = [
   (r) => mapFailures(r, (f) => ({ ...f, url: null })),
   (r) => mapStages(r, (s) => ({ ...s, detail: null })),
   (r) => mapStages(r, (s) => ({ ...s, failures: s.failures.slice(0, 1) })),
-  (r) => ({ ...r, queuedReason: r.queuedReason?.kind === "blocked" ? { kind: "blocked", by: r.queuedReason.by.slice(0, KEPT_WHEN_SHEDDING) } : r.queuedReason }),
+  (r) => ({
+    ...r,
+    queuedReason:
+      r.queuedReason?.kind === "blocked"
+        ? { kind: "blocked", by: r.queuedReason.by.slice(0, KEPT_WHEN_SHEDDING) }
+        : r.queuedReason,
+  }),
   (r) => ({ ...r, history: [] }),
 ];
 

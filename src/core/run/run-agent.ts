@@ -7,7 +7,17 @@ import { AGENT_SAID_MAX_CHARS, toBounded } from "./limits.js";
 import { ID_MAX_CHARS } from "./record-codec.js";
 import { escalate } from "./run-escalate.js";
 import { onRed } from "./run-fix-forward.js";
-import { isActive, isDeepEqual, isStorableId, toCurrentStage, toPendingStage, toSha7, toShown, unchanged, withPhase } from "./run-record.js";
+import {
+  isActive,
+  isDeepEqual,
+  isStorableId,
+  toCurrentStage,
+  toPendingStage,
+  toSha7,
+  toShown,
+  unchanged,
+  withPhase,
+} from "./run-record.js";
 import type { AgentStatus, RunRecord } from "./run-types.js";
 import type { RunEvent } from "./run-event.js";
 import type { Transition } from "./effect.js";
@@ -61,7 +71,12 @@ export function transitionAgentReported(record: RunRecord, event: AgentReported,
   return { record: stored, effects: [] };
 }
 
-export function transitionQuestionAsked(record: RunRecord, question: string | null, now: number, config: OperatorConfig): Transition {
+export function transitionQuestionAsked(
+  record: RunRecord,
+  question: string | null,
+  now: number,
+  config: OperatorConfig,
+): Transition {
   const reason = "The agent is waiting for an answer to a question.";
   return escalate(record, { cause: "agent", reason, agentSaid: question }, now, config);
 }
@@ -69,7 +84,12 @@ export function transitionQuestionAsked(record: RunRecord, question: string | nu
 /** E4: the thread is gone (deleted, archived, unknown to T3); a resumption starts over. */
 export function transitionThreadLost(record: RunRecord, why: string, now: number, config: OperatorConfig): Transition {
   if (!isActive(record.phase)) return unchanged(record);
-  return escalate(record, { cause: "lost", reason: `afk lost track of the agent's thread: ${why}`, agentSaid: null }, now, config);
+  return escalate(
+    record,
+    { cause: "lost", reason: `afk lost track of the agent's thread: ${why}`, agentSaid: null },
+    now,
+    config,
+  );
 }
 
 function toNoPushReason(status: AgentStatus | null): string {
@@ -77,7 +97,12 @@ function toNoPushReason(status: AgentStatus | null): string {
   return `The agent's turn ended without a pushed commit${tail}.`;
 }
 
-export function transitionTurnEnded(record: RunRecord, event: TurnEnded, now: number, config: OperatorConfig): Transition {
+export function transitionTurnEnded(
+  record: RunRecord,
+  event: TurnEnded,
+  now: number,
+  config: OperatorConfig,
+): Transition {
   const { turn } = record;
   if (turn === null || turn.state !== "working") return unchanged(record);
   const { status, lastMessage } = event;
@@ -92,7 +117,8 @@ export function transitionTurnEnded(record: RunRecord, event: TurnEnded, now: nu
     const error = event.error === null || event.error.trim() === "" ? "no error message" : event.error.trim();
     return toAgent(`The agent's turn failed: ${error}`, lastMessage);
   }
-  if (event.outcome === "interrupted") return toAgent("The agent's turn was interrupted before it finished.", lastMessage);
+  if (event.outcome === "interrupted")
+    return toAgent("The agent's turn was interrupted before it finished.", lastMessage);
   if (status?.kind === "blocked") return toAgent("The agent asked a question.", status.question);
   if (status?.kind === "gave-up") return toAgent(`The agent gave up: ${status.why}`, lastMessage);
   const adopted = (status?.kind === "pushed" ? toPushed(ended, status.sha, now) : null) ?? ended;
@@ -102,6 +128,7 @@ export function transitionTurnEnded(record: RunRecord, event: TurnEnded, now: nu
   }
   const stage = toCurrentStage(adopted.phase);
   const state = stage === null ? null : adopted.stages[stage];
-  if (stage !== null && state?.verdict === "red") return onRed(adopted, stage, adopted.sha, state.failures, now, config);
+  if (stage !== null && state?.verdict === "red")
+    return onRed(adopted, stage, adopted.sha, state.failures, now, config);
   return toShown(adopted);
 }

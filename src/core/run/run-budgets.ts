@@ -19,16 +19,22 @@ const STAGE_BUDGETS: Record<Stage, (w: Waiting) => string | null> = {
     if (!state.seenAny && now - state.since > budgets.ciNoChecksMs) {
       return `No CI check appeared for ${sha7} within ${toDuration(budgets.ciNoChecksMs)}.`;
     }
-    return now - state.since > budgets.ciMs ? `CI for ${sha7} was still pending after ${toDuration(budgets.ciMs)}.` : null;
+    return now - state.since > budgets.ciMs
+      ? `CI for ${sha7} was still pending after ${toDuration(budgets.ciMs)}.`
+      : null;
   },
   deploy: ({ state, budgets, now }) => {
     if (state.blockedSince !== null && now - state.blockedSince > budgets.deployBlockedMs) {
       return `The deploy pipeline waited for approval longer than ${toDuration(budgets.deployBlockedMs)}.`;
     }
-    return now - state.since > budgets.deployMs ? `The deploy was still running after ${toDuration(budgets.deployMs)}.` : null;
+    return now - state.since > budgets.deployMs
+      ? `The deploy was still running after ${toDuration(budgets.deployMs)}.`
+      : null;
   },
   rollout: ({ state, budgets, now }) =>
-    now - state.since > budgets.rolloutMs ? `The rollout did not complete within ${toDuration(budgets.rolloutMs)}.` : null,
+    now - state.since > budgets.rolloutMs
+      ? `The rollout did not complete within ${toDuration(budgets.rolloutMs)}.`
+      : null,
 };
 
 /** The reason a budget of an active run is spent, or null while every budget holds. */

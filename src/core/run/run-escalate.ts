@@ -36,7 +36,13 @@ export function escalate(record: RunRecord, input: EscalationInput, now: number,
   const stopped = toInterrupted(record);
   const escalated: RunRecord = {
     ...withPhase(stopped.record, "escalated", `escalated: ${reason}`, now),
-    escalation: { cause: input.cause, reason, agentSaid: toSaid(input.agentSaid, AGENT_SAID_MAX_CHARS), at: now, resumeTo },
+    escalation: {
+      cause: input.cause,
+      reason,
+      agentSaid: toSaid(input.agentSaid, AGENT_SAID_MAX_CHARS),
+      at: now,
+      resumeTo,
+    },
   };
   const { labels } = config;
   const effects: Effect[] = [

@@ -59,7 +59,12 @@ export type RunEvent =
   /** Time passed with nothing else observed: check the budgets. */
   | { readonly kind: "Ticked" }
   /** A human answered: a Slack reply, or the ready label applied again by a trusted person. */
-  | { readonly kind: "HumanResumed"; readonly by: string; readonly via: "slack" | "github"; readonly text: string | null }
+  | {
+      readonly kind: "HumanResumed";
+      readonly by: string;
+      readonly via: "slack" | "github";
+      readonly text: string | null;
+    }
   | { readonly kind: "Cancelled"; readonly by: string | null; readonly why: "label-removed" | "issue-closed" }
   | { readonly kind: "TakenOver"; readonly by: string }
   | { readonly kind: "RetryRequested"; readonly by: string }

@@ -8,7 +8,18 @@ import { RESUMPTIONS_MAX } from "./limits.js";
 import { renderRelayPrompt, renderResumePrompt } from "../render/prompts.js";
 import { toInterrupted } from "./run-escalate.js";
 import { UNDISPATCHED } from "./run-start.js";
-import { isDeepEqual, isStorableId, toCurrentStage, toKey, toLogin, toShown, toUpsert, unchanged, withPhase, withStage } from "./run-record.js";
+import {
+  isDeepEqual,
+  isStorableId,
+  toCurrentStage,
+  toKey,
+  toLogin,
+  toShown,
+  toUpsert,
+  unchanged,
+  withPhase,
+  withStage,
+} from "./run-record.js";
 import type { Effect, Transition } from "./effect.js";
 import type { Phase, RunRecord } from "./run-types.js";
 import type { RunEvent } from "./run-event.js";
@@ -21,7 +32,12 @@ type Cancelled = Extract<RunEvent, { kind: "Cancelled" }>;
 type DoorbellRung = Extract<RunEvent, { kind: "DoorbellRung" }>;
 
 /** A fresh leg: fresh budgets, the waiting stage's clock restarted, the answer sent. */
-export function transitionResumed(record: RunRecord, event: HumanResumed, now: number, config: OperatorConfig): Transition {
+export function transitionResumed(
+  record: RunRecord,
+  event: HumanResumed,
+  now: number,
+  config: OperatorConfig,
+): Transition {
   const { escalation } = record;
   if (record.phase !== "escalated" || escalation === null) return unchanged(record);
   // The thread is gone: nothing can carry on in it, so start over.
@@ -36,11 +52,18 @@ export function transitionResumed(record: RunRecord, event: HumanResumed, now: n
     fixForwards: 0,
     resumptions: [...record.resumptions, { by, via: event.via, at: now }].slice(-RESUMPTIONS_MAX),
     turns: number,
-    turn: { number, kind: event.via === "slack" ? "relay" : "resume", state: "working", startedAt: now, sha: record.sha },
+    turn: {
+      number,
+      kind: event.via === "slack" ? "relay" : "resume",
+      state: "working",
+      startedAt: now,
+      sha: record.sha,
+    },
   };
   const stage = toCurrentStage(escalation.resumeTo);
   const state = stage === null ? null : resumed.stages[stage];
-  if (stage !== null && state?.verdict === "pending") resumed = withStage(resumed, stage, { ...state, since: now, blockedSince: null });
+  if (stage !== null && state?.verdict === "pending")
+    resumed = withStage(resumed, stage, { ...state, since: now, blockedSince: null });
   const text = event.text?.trim() ?? "";
   const effects: Effect[] = [
     {
@@ -49,21 +72,34 @@ export function transitionResumed(record: RunRecord, event: HumanResumed, now: n
       commandId: toCommandId(key, `turn:${number}`),
       messageId: toMessageId(key, number),
       purpose: text === "" ? "resume" : "relay",
-      text: text === "" ? renderResumePrompt({ issueNumber: record.issue, by }) : renderRelayPrompt({ from: by, via: event.via, text }),
+      text:
+        text === ""
+          ? renderResumePrompt({ issueNumber: record.issue, by })
+          : renderRelayPrompt({ from: by, via: event.via, text }),
     },
     { kind: "RemoveLabels", labels: [config.labels.human] },
     { kind: "AddLabels", labels: [config.labels.inProgress] },
   ];
   if (event.via === "slack" && record.doorbell !== null) {
     const { channel, ts } = record.doorbell;
-    effects.push({ kind: "ReplyInDoorbellThread", channel, threadTs: ts, text: "Relayed to the agent; the run resumed." });
+    effects.push({
+      kind: "ReplyInDoorbellThread",
+      channel,
+      threadTs: ts,
+      text: "Relayed to the agent; the run resumed.",
+    });
   }
   effects.push(toUpsert(resumed));
   return { record: resumed, effects };
 }
 
 /** A new attempt: new thread, new ids, everything of the old attempt but the doorbell dropped. */
-export function transitionRetried(record: RunRecord, requestedBy: string, now: number, config: OperatorConfig): Transition {
+export function transitionRetried(
+  record: RunRecord,
+  requestedBy: string,
+  now: number,
+  config: OperatorConfig,
+): Transition {
   if (record.phase !== "escalated") return unchanged(record);
   const by = toLogin(requestedBy);
   const stopped = toInterrupted(record);
@@ -80,7 +116,13 @@ export function transitionRetried(record: RunRecord, requestedBy: string, now: n
 }
 
 /** Effects of a run leaving its agent: labels, doorbell, comment, then free the repo. */
-function toEnded(record: RunRecord, stop: readonly Effect[], remove: readonly string[], note: string, add: readonly string[] = []): Transition {
+function toEnded(
+  record: RunRecord,
+  stop: readonly Effect[],
+  remove: readonly string[],
+  note: string,
+  add: readonly string[] = [],
+): Transition {
   const effects: Effect[] = [...stop, { kind: "RemoveLabels", labels: remove }];
   if (add.length > 0) effects.push({ kind: "AddLabels", labels: add });
   if (record.doorbell !== null) effects.push({ kind: "UpdateDoorbell", record, note });
@@ -92,17 +134,32 @@ function toFinal(record: RunRecord, phase: Phase, note: string, now: number): Ru
   return { ...withPhase(record, phase, note, now), endedAt: now };
 }
 
-export function transitionCancelled(record: RunRecord, event: Cancelled, now: number, config: OperatorConfig): Transition {
+export function transitionCancelled(
+  record: RunRecord,
+  event: Cancelled,
+  now: number,
+  config: OperatorConfig,
+): Transition {
   const what = event.why === "label-removed" ? `the ${config.labels.ready} label was removed` : "the issue was closed";
   const note = `Cancelled: ${what}${event.by === null ? "" : ` by ${toLogin(event.by)}`}`;
   // A queued run holds no agent and no lock: only the comment has something to say.
   if (record.phase === "queued") return toShown(toFinal(record, "cancelled", note, now));
   const stopped = toInterrupted(record);
   const { labels } = config;
-  return toEnded(toFinal(stopped.record, "cancelled", note, now), stopped.effects, [labels.inProgress, labels.human], note);
+  return toEnded(
+    toFinal(stopped.record, "cancelled", note, now),
+    stopped.effects,
+    [labels.inProgress, labels.human],
+    note,
+  );
 }
 
-export function transitionTakenOver(record: RunRecord, takenBy: string, now: number, config: OperatorConfig): Transition {
+export function transitionTakenOver(
+  record: RunRecord,
+  takenBy: string,
+  now: number,
+  config: OperatorConfig,
+): Transition {
   const note = `Taken over by ${toLogin(takenBy)}`;
   const stopped = toInterrupted(record);
   const { labels } = config;

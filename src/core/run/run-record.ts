@@ -15,7 +15,17 @@ import {
   toBounded,
 } from "./limits.js";
 import { BLOCKERS_MAX, ID_MAX_CHARS, SHORT_TEXT_MAX_CHARS } from "./record-codec.js";
-import { ACTIVE_PHASES, TERMINAL_PHASES, type ActivePhase, type CheckFailure, type Phase, type QueuedReason, type RunRecord, type Stage, type StageState } from "./run-types.js";
+import {
+  ACTIVE_PHASES,
+  TERMINAL_PHASES,
+  type ActivePhase,
+  type CheckFailure,
+  type Phase,
+  type QueuedReason,
+  type RunRecord,
+  type Stage,
+  type StageState,
+} from "./run-types.js";
 import { type Effect, type Transition } from "./effect.js";
 
 export function isTerminal(phase: Phase): boolean {
@@ -129,6 +139,7 @@ export function isDeepEqual(a: unknown, b: unknown): boolean {
   const keysB = Object.keys(b);
   if (keysA.length !== keysB.length) return false;
   return keysA.every(
-    (key) => Object.hasOwn(b, key) && isDeepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+    (key) =>
+      Object.hasOwn(b, key) && isDeepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
   );
 }

@@ -13,7 +13,12 @@ function toSkippedStage(now: number): StageState {
 }
 
 /** `record` holds the green `after` stage (a green rollout ships directly). */
-export function toNextStage(record: RunRecord, after: "ci" | "deploy", now: number, config: OperatorConfig): Transition {
+export function toNextStage(
+  record: RunRecord,
+  after: "ci" | "deploy",
+  now: number,
+  config: OperatorConfig,
+): Transition {
   const { woodpeckerRepo, rollout } = record.repoConfig;
   const sha7 = toSha7(record.sha);
   if (after === "ci" && woodpeckerRepo !== null) {
@@ -22,7 +27,12 @@ export function toNextStage(record: RunRecord, after: "ci" | "deploy", now: numb
   }
   const passed = after === "ci" ? withStage(record, "deploy", toSkippedStage(now)) : record;
   if (rollout !== null) {
-    const rollingOut = withPhase(passed, "rolling-out", `${after === "ci" ? "CI" : "deploy"} green for ${sha7}; rolling out`, now);
+    const rollingOut = withPhase(
+      passed,
+      "rolling-out",
+      `${after === "ci" ? "CI" : "deploy"} green for ${sha7}; rolling out`,
+      now,
+    );
     return toShown(withStage(rollingOut, "rollout", toPendingStage(now)));
   }
   return transitionShipped(withStage(passed, "rollout", toSkippedStage(now)), now, config);
@@ -34,7 +44,10 @@ export function toNextStage(record: RunRecord, after: "ci" | "deploy", now: numb
  */
 export function transitionShipped(record: RunRecord, now: number, config: OperatorConfig): Transition {
   const stopped = toInterrupted(record);
-  const shipped: RunRecord = { ...withPhase(stopped.record, "shipped", `shipped ${toSha7(record.sha)}`, now), endedAt: now };
+  const shipped: RunRecord = {
+    ...withPhase(stopped.record, "shipped", `shipped ${toSha7(record.sha)}`, now),
+    endedAt: now,
+  };
   const { labels } = config;
   const effects: Effect[] = [
     ...stopped.effects,

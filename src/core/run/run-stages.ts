@@ -72,7 +72,13 @@ export function transitionCi(record: RunRecord, event: CiObserved, now: number, 
       return toNextStage(withStage(record, "ci", state), "ci", now, config);
     }
     case "red": {
-      const state: StageState = { ...before, verdict: "red", seenAny: true, url, failures: toBoundedFailures(event.failures) };
+      const state: StageState = {
+        ...before,
+        verdict: "red",
+        seenAny: true,
+        url,
+        failures: toBoundedFailures(event.failures),
+      };
       return transitionStageRed(record, event.sha, "ci", state, event.failures, now, config);
     }
     default:
@@ -80,33 +86,63 @@ export function transitionCi(record: RunRecord, event: CiObserved, now: number, 
   }
 }
 
-export function transitionDeploy(record: RunRecord, event: DeployObserved, now: number, config: OperatorConfig): Transition {
+export function transitionDeploy(
+  record: RunRecord,
+  event: DeployObserved,
+  now: number,
+  config: OperatorConfig,
+): Transition {
   if (event.sha !== record.sha || record.phase !== "deploying") return unchanged(record);
   const before = record.stages.deploy ?? toPendingStage(now);
   const seen = { ...before, url: toUrl(event.url) ?? before.url, detail: toDetail(event.detail), failures: [] };
   switch (event.verdict) {
     case "pending":
-      return transitionWaiting(record, "deploy", { ...seen, verdict: "pending", blockedSince: null }, record.phase, now);
+      return transitionWaiting(
+        record,
+        "deploy",
+        { ...seen, verdict: "pending", blockedSince: null },
+        record.phase,
+        now,
+      );
     case "blocked": {
       const blockedSince = before.blockedSince ?? now;
       return transitionWaiting(record, "deploy", { ...seen, verdict: "pending", blockedSince }, record.phase, now);
     }
     case "superseded": {
       // A newer pipeline replaced this one: not a failure; the rollout tells what is live.
-      const note = event.detail === null ? "Superseded by a newer pipeline." : `Superseded by a newer pipeline: ${event.detail}`;
+      const note =
+        event.detail === null ? "Superseded by a newer pipeline." : `Superseded by a newer pipeline: ${event.detail}`;
       const state: StageState = { ...seen, verdict: "pending", blockedSince: null, detail: toDetail(note) };
       return transitionWaiting(record, "deploy", state, record.phase, now);
     }
     case "green":
-      return toNextStage(withStage(record, "deploy", { ...seen, verdict: "green", blockedSince: null }), "deploy", now, config);
+      return toNextStage(
+        withStage(record, "deploy", { ...seen, verdict: "green", blockedSince: null }),
+        "deploy",
+        now,
+        config,
+      );
     case "red":
-      return transitionStageRed(record, event.sha, "deploy", { ...seen, verdict: "red", blockedSince: null }, [], now, config);
+      return transitionStageRed(
+        record,
+        event.sha,
+        "deploy",
+        { ...seen, verdict: "red", blockedSince: null },
+        [],
+        now,
+        config,
+      );
     default:
       return assertNever(event.verdict);
   }
 }
 
-export function transitionRollout(record: RunRecord, event: RolloutObserved, now: number, config: OperatorConfig): Transition {
+export function transitionRollout(
+  record: RunRecord,
+  event: RolloutObserved,
+  now: number,
+  config: OperatorConfig,
+): Transition {
   if (event.sha !== record.sha || record.phase !== "rolling-out") return unchanged(record);
   const before = record.stages.rollout ?? toPendingStage(now);
   const seen = { ...before, url: toUrl(event.url) ?? before.url, detail: toDetail(event.detail), failures: [] };
@@ -116,7 +152,11 @@ export function transitionRollout(record: RunRecord, event: RolloutObserved, now
     case "superseded": {
       // History on the default branch is linear: a newer commit's image contains this one.
       const note = event.detail === null ? `${SUPERSEDED_ROLLOUT}.` : `${SUPERSEDED_ROLLOUT}: ${event.detail}`;
-      return transitionShipped(withStage(record, "rollout", { ...seen, verdict: "green", detail: toDetail(note) }), now, config);
+      return transitionShipped(
+        withStage(record, "rollout", { ...seen, verdict: "green", detail: toDetail(note) }),
+        now,
+        config,
+      );
     }
     case "green":
       return transitionShipped(withStage(record, "rollout", { ...seen, verdict: "green" }), now, config);

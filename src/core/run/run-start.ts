@@ -68,7 +68,12 @@ export function transitionHeld(record: RunRecord, event: Held): Transition {
   return toShown({ ...record, queuedReason: reason });
 }
 
-export function transitionDispatched(record: RunRecord, event: DispatchApproved, now: number, config: OperatorConfig): Transition {
+export function transitionDispatched(
+  record: RunRecord,
+  event: DispatchApproved,
+  now: number,
+  config: OperatorConfig,
+): Transition {
   if (record.phase !== "queued") return unchanged(record);
   const key = toKey(record);
   const workspaceRoot = `${config.t3.workspaceBase}/${record.repo}`;
@@ -99,7 +104,12 @@ export function transitionDispatched(record: RunRecord, event: DispatchApproved,
           turn: toCommandId(key, "turn:1"),
         },
         messageId: toMessageId(key, 1),
-        text: renderOpeningPrompt({ issue, defaultBranch: event.defaultBranch, cloneUrl: event.cloneUrl, workspaceRoot }),
+        text: renderOpeningPrompt({
+          issue,
+          defaultBranch: event.defaultBranch,
+          cloneUrl: event.cloneUrl,
+          workspaceRoot,
+        }),
       },
       { kind: "AddLabels", labels: [config.labels.inProgress] },
       toUpsert(dispatched),

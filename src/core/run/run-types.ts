@@ -139,7 +139,11 @@ export interface RunRecord {
   readonly agentStatus: AgentStatus | null;
   readonly sha: string | null;
   readonly pushedAt: number | null;
-  readonly stages: { readonly ci: StageState | null; readonly deploy: StageState | null; readonly rollout: StageState | null };
+  readonly stages: {
+    readonly ci: StageState | null;
+    readonly deploy: StageState | null;
+    readonly rollout: StageState | null;
+  };
   /** Fix-forward turns in the current leg (the budget), and in the whole attempt. */
   readonly fixForwards: number;
   readonly fixForwardsTotal: number;

@@ -37,10 +37,13 @@ export function transition(record: RunRecord, event: RunEvent, now: number, ctx:
   // Observations come after the budgets: a spent budget wins over the news, unapplied.
   const observe = (apply: () => Transition): Transition => {
     const spent = toSpentBudget(record, now);
-    return spent === null ? apply() : escalate(record, { cause: "time-budget", reason: spent, agentSaid: null }, now, config);
+    return spent === null
+      ? apply()
+      : escalate(record, { cause: "time-budget", reason: spent, agentSaid: null }, now, config);
   };
   // The agent and the stages only move a run that is under way.
-  const observeActive = (apply: () => Transition): Transition => observe(() => (isActive(record.phase) ? apply() : unchanged(record)));
+  const observeActive = (apply: () => Transition): Transition =>
+    observe(() => (isActive(record.phase) ? apply() : unchanged(record)));
   switch (event.kind) {
     case "Cancelled":
       return transitionCancelled(record, event, now, config);

@@ -21,7 +21,14 @@ export interface SlackMessageEvent {
 export type SlackMessageDecision =
   | { readonly kind: "ignore"; readonly why: string }
   | { readonly kind: "not-allowed"; readonly user: string; readonly channel: string; readonly threadTs: string }
-  | { readonly kind: "relay"; readonly user: string; readonly text: string; readonly channel: string; readonly threadTs: string; readonly ts: string };
+  | {
+      readonly kind: "relay";
+      readonly user: string;
+      readonly text: string;
+      readonly channel: string;
+      readonly threadTs: string;
+      readonly ts: string;
+    };
 
 export type SlackActionDecision = "take-over" | "retry";
 
@@ -46,7 +53,11 @@ function toIgnoreReason(event: SlackMessageEvent, channel: string): string | nul
   return null;
 }
 
-export function decideSlackMessage(event: SlackMessageEvent, allowedUsers: readonly string[], channel: string): SlackMessageDecision {
+export function decideSlackMessage(
+  event: SlackMessageEvent,
+  allowedUsers: readonly string[],
+  channel: string,
+): SlackMessageDecision {
   const why = toIgnoreReason(event, channel);
   if (why !== null) return { kind: "ignore", why };
   // toIgnoreReason has checked these three.
@@ -71,7 +82,11 @@ export type DoorbellPressDecision =
  * A doorbell button steers the run as much as a reply does (a retry even queues an
  * attempt whose ready label afk trusts), so only allowed users may press it.
  */
-export function decideDoorbellPress(actionId: string, userId: string, allowedUsers: readonly string[]): DoorbellPressDecision {
+export function decideDoorbellPress(
+  actionId: string,
+  userId: string,
+  allowedUsers: readonly string[],
+): DoorbellPressDecision {
   const action = decideSlackAction(actionId);
   if (action === null) return { kind: "ignore" };
   return allowedUsers.includes(userId) ? { kind: "steer", action } : { kind: "not-allowed", action };

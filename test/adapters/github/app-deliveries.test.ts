@@ -3,7 +3,12 @@
 
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { DELIVERY_MAX_PAGES, createAppDeliveries, toRedeliveries, type RestDelivery } from "../../../src/adapters/github/app-deliveries.js";
+import {
+  DELIVERY_MAX_PAGES,
+  createAppDeliveries,
+  toRedeliveries,
+  type RestDelivery,
+} from "../../../src/adapters/github/app-deliveries.js";
 import type { Octokit } from "../../../src/adapters/github/github-client.js";
 import { aTestOctokit, useGitHubNock } from "../../support/github-nock.js";
 
@@ -91,7 +96,10 @@ describe("failed deliveries", () => {
   });
 
   it("maps a refused listing to its category", async () => {
-    nock(API).get(DELIVERIES).query({ per_page: "100" }).reply(401, { message: "A JSON web token could not be decoded" });
+    nock(API)
+      .get(DELIVERIES)
+      .query({ per_page: "100" })
+      .reply(401, { message: "A JSON web token could not be decoded" });
     const result = await deliveries.listFailedDeliveries(SINCE);
     expect(!result.ok && result.error.category).toBe("unauthorized");
   });

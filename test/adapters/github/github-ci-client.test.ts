@@ -3,7 +3,12 @@
 
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { createEtagCache, createGitHubCiClient, toLogWithoutTimestamps, type GitHubCiClient } from "../../../src/adapters/github/github-ci-client.js";
+import {
+  createEtagCache,
+  createGitHubCiClient,
+  toLogWithoutTimestamps,
+  type GitHubCiClient,
+} from "../../../src/adapters/github/github-ci-client.js";
 import type { Octokit } from "../../../src/adapters/github/github-client.js";
 import { aTestOctokit, useGitHubNock } from "../../support/github-nock.js";
 
@@ -41,7 +46,14 @@ function aCheckRun(id: number, extra: Record<string, unknown> = {}) {
 }
 
 function aStatus(context: string, extra: Record<string, unknown> = {}) {
-  return { context, state: "success", target_url: `https://ci.example/${context}`, description: null, updated_at: "2026-01-01T00:00:00Z", ...extra };
+  return {
+    context,
+    state: "success",
+    target_url: `https://ci.example/${context}`,
+    description: null,
+    updated_at: "2026-01-01T00:00:00Z",
+    ...extra,
+  };
 }
 
 function aWorkflowRun(id: number, extra: Record<string, unknown> = {}) {
@@ -65,7 +77,12 @@ function aCommit(sha: string, commit: Record<string, unknown> = {}) {
   return {
     sha,
     html_url: `https://github.com/acme/widgets/commit/${sha}`,
-    commit: { message: `Fix #${sha}`, committer: { date: "2026-01-01T10:00:00Z" }, author: { date: "2026-01-01T09:00:00Z" }, ...commit },
+    commit: {
+      message: `Fix #${sha}`,
+      committer: { date: "2026-01-01T10:00:00Z" },
+      author: { date: "2026-01-01T09:00:00Z" },
+      ...commit,
+    },
   };
 }
 
@@ -80,7 +97,14 @@ describe("check runs", () => {
         total_count: 2,
         check_runs: [
           aCheckRun(1, { output: { title: "2 failed", summary: "see log" }, conclusion: "failure" }),
-          aCheckRun(2, { status: "in_progress", conclusion: null, app: null, check_suite: null, html_url: null, details_url: null }),
+          aCheckRun(2, {
+            status: "in_progress",
+            conclusion: null,
+            app: null,
+            check_suite: null,
+            html_url: null,
+            details_url: null,
+          }),
         ],
       });
     expect(await aClient().listCheckRuns(REPO, SHA)).toEqual({
@@ -99,7 +123,19 @@ describe("check runs", () => {
           title: "2 failed",
           summary: "see log",
         },
-        { id: 2, name: "check 2", status: "in_progress", conclusion: null, appId: null, appSlug: null, checkSuiteId: null, htmlUrl: null, detailsUrl: null, title: null, summary: null },
+        {
+          id: 2,
+          name: "check 2",
+          status: "in_progress",
+          conclusion: null,
+          appId: null,
+          appSlug: null,
+          checkSuiteId: null,
+          htmlUrl: null,
+          detailsUrl: null,
+          title: null,
+          summary: null,
+        },
       ],
     });
   });
@@ -108,17 +144,28 @@ describe("check runs", () => {
     nock(API)
       .get(CHECKS)
       .query(checksQuery)
-      .reply(200, { total_count: 3, check_runs: [aCheckRun(1), aCheckRun(2)] }, { link: `<${API}${CHECKS}?filter=latest&per_page=100&page=2>; rel="next"` })
+      .reply(
+        200,
+        { total_count: 3, check_runs: [aCheckRun(1), aCheckRun(2)] },
+        { link: `<${API}${CHECKS}?filter=latest&per_page=100&page=2>; rel="next"` },
+      )
       .get(CHECKS)
       .query({ ...checksQuery, page: "2" })
-      .reply(200, { total_count: 3, check_runs: [aCheckRun(3)] }, { link: `<${API}${CHECKS}?filter=latest&per_page=100&page=1>; rel="prev"` });
+      .reply(
+        200,
+        { total_count: 3, check_runs: [aCheckRun(3)] },
+        { link: `<${API}${CHECKS}?filter=latest&per_page=100&page=1>; rel="prev"` },
+      );
     const result = await aClient().listCheckRuns(REPO, SHA);
     expect(result.ok && result.value.map((run) => run.id)).toEqual([1, 2, 3]);
   });
 
   it("sends the cached ETag on the next read and answers a 304 from the cache", async () => {
     const client = aClient();
-    nock(API, { badheaders: ["if-none-match"] }).get(CHECKS).query(checksQuery).reply(200, { total_count: 1, check_runs: [aCheckRun(1)] }, { etag: '"v1"' });
+    nock(API, { badheaders: ["if-none-match"] })
+      .get(CHECKS)
+      .query(checksQuery)
+      .reply(200, { total_count: 1, check_runs: [aCheckRun(1)] }, { etag: '"v1"' });
     const first = await client.listCheckRuns(REPO, SHA);
     nock(API).get(CHECKS).query(checksQuery).matchHeader("if-none-match", '"v1"').reply(304, "");
     expect(await client.listCheckRuns(REPO, SHA)).toEqual(first);
@@ -162,18 +209,28 @@ describe("check runs", () => {
 
   it("drops a cached answer once the sha spans pages", async () => {
     const client = aClient();
-    nock(API).get(CHECKS).query(checksQuery).reply(200, { total_count: 1, check_runs: [aCheckRun(1)] }, { etag: '"v1"' });
+    nock(API)
+      .get(CHECKS)
+      .query(checksQuery)
+      .reply(200, { total_count: 1, check_runs: [aCheckRun(1)] }, { etag: '"v1"' });
     await client.listCheckRuns(REPO, SHA);
     nock(API)
       .get(CHECKS)
       .query(checksQuery)
       .matchHeader("if-none-match", '"v1"')
-      .reply(200, { total_count: 2, check_runs: [aCheckRun(1)] }, { link: `<${API}${CHECKS}?filter=latest&per_page=100&page=2>; rel="next"`, etag: '"v2"' })
+      .reply(
+        200,
+        { total_count: 2, check_runs: [aCheckRun(1)] },
+        { link: `<${API}${CHECKS}?filter=latest&per_page=100&page=2>; rel="next"`, etag: '"v2"' },
+      )
       .get(CHECKS)
       .query({ ...checksQuery, page: "2" })
       .reply(200, { total_count: 2, check_runs: [aCheckRun(2)] });
     await client.listCheckRuns(REPO, SHA);
-    nock(API, { badheaders: ["if-none-match"] }).get(CHECKS).query(checksQuery).reply(200, { total_count: 0, check_runs: [] });
+    nock(API, { badheaders: ["if-none-match"] })
+      .get(CHECKS)
+      .query(checksQuery)
+      .reply(200, { total_count: 0, check_runs: [] });
     expect(await client.listCheckRuns(REPO, SHA)).toEqual({ ok: true, value: [] });
   });
 
@@ -222,7 +279,11 @@ describe("commit statuses", () => {
         total_count: 4,
         statuses: [
           aStatus("ci/woodpecker/push/deploy", { state: "pending", updated_at: "2026-01-01T00:00:00Z" }),
-          aStatus("ci/woodpecker/push/deploy", { state: "failure", description: "boom", updated_at: "2026-01-01T00:05:00Z" }),
+          aStatus("ci/woodpecker/push/deploy", {
+            state: "failure",
+            description: "boom",
+            updated_at: "2026-01-01T00:05:00Z",
+          }),
           aStatus("ci/woodpecker/push/deploy", { state: "success", updated_at: "2026-01-01T00:01:00Z" }),
           aStatus("lint", { state: "queued", target_url: null }),
         ],
@@ -230,7 +291,12 @@ describe("commit statuses", () => {
     expect(await aClient().getCombinedStatus(REPO, SHA)).toEqual({
       ok: true,
       value: [
-        { context: "ci/woodpecker/push/deploy", state: "failure", targetUrl: "https://ci.example/ci/woodpecker/push/deploy", description: "boom" },
+        {
+          context: "ci/woodpecker/push/deploy",
+          state: "failure",
+          targetUrl: "https://ci.example/ci/woodpecker/push/deploy",
+          description: "boom",
+        },
         { context: "lint", state: "pending", targetUrl: null, description: null },
       ],
     });
@@ -251,7 +317,10 @@ describe("commit statuses", () => {
   it("keeps no entry for an answer without an ETag", async () => {
     const client = aClient();
     for (let read = 0; read < 2; read++) {
-      nock(API, { badheaders: ["if-none-match"] }).get(STATUS).query({ per_page: "100" }).reply(200, { state: "pending", sha: SHA, total_count: 0, statuses: [] });
+      nock(API, { badheaders: ["if-none-match"] })
+        .get(STATUS)
+        .query({ per_page: "100" })
+        .reply(200, { state: "pending", sha: SHA, total_count: 0, statuses: [] });
       expect(await client.getCombinedStatus(REPO, SHA)).toEqual({ ok: true, value: [] });
     }
   });
@@ -290,7 +359,15 @@ describe("workflow runs and jobs", () => {
         total_count: 2,
         workflow_runs: [
           aWorkflowRun(7, { run_attempt: 2, conclusion: "failure" }),
-          aWorkflowRun(8, { name: null, run_attempt: undefined, check_suite_id: undefined, head_repository: null, head_branch: null, status: null, conclusion: null }),
+          aWorkflowRun(8, {
+            name: null,
+            run_attempt: undefined,
+            check_suite_id: undefined,
+            head_repository: null,
+            head_branch: null,
+            status: null,
+            conclusion: null,
+          }),
         ],
       });
     expect(await aClient().listWorkflowRuns(REPO, SHA)).toEqual({
@@ -309,7 +386,19 @@ describe("workflow runs and jobs", () => {
           checkSuiteId: 900,
           htmlUrl: "https://github.com/acme/widgets/actions/runs/7",
         },
-        { id: 8, name: "", event: "push", headBranch: null, headSha: SHA, headRepoFullName: null, runAttempt: 1, status: "", conclusion: null, checkSuiteId: null, htmlUrl: "https://github.com/acme/widgets/actions/runs/8" },
+        {
+          id: 8,
+          name: "",
+          event: "push",
+          headBranch: null,
+          headSha: SHA,
+          headRepoFullName: null,
+          runAttempt: 1,
+          status: "",
+          conclusion: null,
+          checkSuiteId: null,
+          htmlUrl: "https://github.com/acme/widgets/actions/runs/8",
+        },
       ],
     });
   });
@@ -321,14 +410,26 @@ describe("workflow runs and jobs", () => {
       .reply(200, {
         total_count: 2,
         jobs: [
-          { id: 70, run_id: 7, name: "test", conclusion: "failure", html_url: "https://github.com/acme/widgets/actions/runs/7/job/70" },
+          {
+            id: 70,
+            run_id: 7,
+            name: "test",
+            conclusion: "failure",
+            html_url: "https://github.com/acme/widgets/actions/runs/7/job/70",
+          },
           { id: 71, run_id: 7, name: "lint", conclusion: "success", html_url: null },
         ],
       });
     expect(await aClient().listFailedJobs(REPO, 7, 2)).toEqual({
       ok: true,
       value: [
-        { id: 70, runId: 7, name: "test", conclusion: "failure", htmlUrl: "https://github.com/acme/widgets/actions/runs/7/job/70" },
+        {
+          id: 70,
+          runId: 7,
+          name: "test",
+          conclusion: "failure",
+          htmlUrl: "https://github.com/acme/widgets/actions/runs/7/job/70",
+        },
         { id: 71, runId: 7, name: "lint", conclusion: "success", htmlUrl: null },
       ],
     });
@@ -340,25 +441,39 @@ describe("job logs", () => {
   const BLOB_PATH = "/logs/70?sig=abc";
 
   function aLog(lines: number): string {
-    const body = Array.from({ length: lines }, (_, i) => `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.1234567Z line ${i + 1}`).join("\r\n");
+    const body = Array.from(
+      { length: lines },
+      (_, i) => `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.1234567Z line ${i + 1}`,
+    ).join("\r\n");
     return `\uFEFF${body}\r\n`;
   }
 
   it("follows the redirect to the log blob, without the token, and keeps the tail without timestamps", async () => {
-    nock(API).get(LOG_PATH).matchHeader("authorization", "token t").reply(302, "", { location: `${BLOB}${BLOB_PATH}` });
-    nock(BLOB, { badheaders: ["authorization"] }).get(BLOB_PATH).reply(200, aLog(200), { "content-type": "text/plain; charset=utf-8" });
+    nock(API)
+      .get(LOG_PATH)
+      .matchHeader("authorization", "token t")
+      .reply(302, "", { location: `${BLOB}${BLOB_PATH}` });
+    nock(BLOB, { badheaders: ["authorization"] })
+      .get(BLOB_PATH)
+      .reply(200, aLog(200), { "content-type": "text/plain; charset=utf-8" });
     const result = await aClient().readJobLogTail(REPO, 70, 3);
     expect(result).toEqual({ ok: true, value: "line 198\nline 199\nline 200" });
   });
 
   it("decodes a log served as bytes, and caps the tail in characters", async () => {
-    nock(API).get(LOG_PATH).reply(302, "", { location: `${BLOB}${BLOB_PATH}` });
-    nock(BLOB).get(BLOB_PATH).reply(200, Buffer.from(aLog(5)), { "content-type": "application/octet-stream" });
+    nock(API)
+      .get(LOG_PATH)
+      .reply(302, "", { location: `${BLOB}${BLOB_PATH}` });
+    nock(BLOB)
+      .get(BLOB_PATH)
+      .reply(200, Buffer.from(aLog(5)), { "content-type": "application/octet-stream" });
     expect(await aClient().readJobLogTail(REPO, 70, 150, 6)).toEqual({ ok: true, value: "line 5" });
   });
 
   it("reads a log body that is neither text nor bytes as an empty tail", async () => {
-    nock(API).get(LOG_PATH).reply(302, "", { location: `${BLOB}${BLOB_PATH}` });
+    nock(API)
+      .get(LOG_PATH)
+      .reply(302, "", { location: `${BLOB}${BLOB_PATH}` });
     nock(BLOB).get(BLOB_PATH).reply(200, { unexpected: true });
     expect(await aClient().readJobLogTail(REPO, 70)).toEqual({ ok: true, value: "" });
   });
@@ -369,7 +484,9 @@ describe("job logs", () => {
   });
 
   it("reads a log blob that has expired behind the redirect as null", async () => {
-    nock(API).get(LOG_PATH).reply(302, "", { location: `${BLOB}${BLOB_PATH}` });
+    nock(API)
+      .get(LOG_PATH)
+      .reply(302, "", { location: `${BLOB}${BLOB_PATH}` });
     nock(BLOB).get(BLOB_PATH).reply(404, "BlobNotFound", { "content-type": "text/plain" });
     expect(await aClient().readJobLogTail(REPO, 70)).toEqual({ ok: true, value: null });
   });
@@ -399,8 +516,18 @@ describe("commits since", () => {
     expect(await aClient().listCommitsSince(REPO, "main", NOW)).toEqual({
       ok: true,
       value: [
-        { sha: "c3", message: "Fix #c3", committedAt: Date.parse("2026-01-01T10:00:00Z"), url: "https://github.com/acme/widgets/commit/c3" },
-        { sha: "c2", message: "Fix #c2", committedAt: Date.parse("2026-01-01T09:00:00Z"), url: "https://github.com/acme/widgets/commit/c2" },
+        {
+          sha: "c3",
+          message: "Fix #c3",
+          committedAt: Date.parse("2026-01-01T10:00:00Z"),
+          url: "https://github.com/acme/widgets/commit/c3",
+        },
+        {
+          sha: "c2",
+          message: "Fix #c2",
+          committedAt: Date.parse("2026-01-01T09:00:00Z"),
+          url: "https://github.com/acme/widgets/commit/c2",
+        },
       ],
     });
   });

@@ -33,15 +33,22 @@ function anIssue(number: number, extra: Record<string, unknown> = {}) {
 
 describe("GitHub client", () => {
   it("reads the repo's default branch, clone URL and owner", async () => {
-    nock(API).get("/repos/acme/widgets").reply(200, {
-      default_branch: "main",
-      clone_url: "https://github.com/acme/widgets.git",
-      html_url: "https://github.com/acme/widgets",
-      owner: { login: "acme", type: "Organization" },
-    });
+    nock(API)
+      .get("/repos/acme/widgets")
+      .reply(200, {
+        default_branch: "main",
+        clone_url: "https://github.com/acme/widgets.git",
+        html_url: "https://github.com/acme/widgets",
+        owner: { login: "acme", type: "Organization" },
+      });
     expect(await client.getRepo(REPO)).toEqual({
       ok: true,
-      value: { defaultBranch: "main", cloneUrl: "https://github.com/acme/widgets.git", htmlUrl: "https://github.com/acme/widgets", owner: { login: "acme", type: "Organization" } },
+      value: {
+        defaultBranch: "main",
+        cloneUrl: "https://github.com/acme/widgets.git",
+        htmlUrl: "https://github.com/acme/widgets",
+        owner: { login: "acme", type: "Organization" },
+      },
     });
   });
 
@@ -49,7 +56,9 @@ describe("GitHub client", () => {
     nock(API)
       .get("/repos/acme/widgets/issues")
       .query({ state: "open", labels: "ready-for-agent", per_page: "100" })
-      .reply(200, [anIssue(1), anIssue(2, { pull_request: {} })], { link: `<${API}/repos/acme/widgets/issues?state=open&labels=ready-for-agent&per_page=100&page=2>; rel="next"` })
+      .reply(200, [anIssue(1), anIssue(2, { pull_request: {} })], {
+        link: `<${API}/repos/acme/widgets/issues?state=open&labels=ready-for-agent&per_page=100&page=2>; rel="next"`,
+      })
       .get("/repos/acme/widgets/issues")
       .query({ state: "open", labels: "ready-for-agent", per_page: "100", page: "2" })
       .reply(200, [anIssue(3)]);
@@ -66,10 +75,23 @@ describe("GitHub client", () => {
       .reply(200, [anIssue(3, { repository_url: `${API}/repos/acme/widgets` })])
       .get("/repos/acme/widgets/issues/5/events")
       .query({ per_page: "100" })
-      .reply(200, [{ event: "labeled", actor: { login: "maintainer", id: 9, type: "User" }, label: { name: "ready-for-agent" }, created_at: "2026-01-01T00:00:00Z" }]);
+      .reply(200, [
+        {
+          event: "labeled",
+          actor: { login: "maintainer", id: 9, type: "User" },
+          label: { name: "ready-for-agent" },
+          created_at: "2026-01-01T00:00:00Z",
+        },
+      ]);
     expect((await client.getIssue(REPO, 5)).ok && "closed").toBe("closed");
-    expect(await client.listNativeBlockers(REPO, 5)).toEqual({ ok: true, value: [{ repo: "acme/widgets", number: 3, state: "open" }] });
-    expect(await client.findLatestLabeler(REPO, 5, "ready-for-agent")).toEqual({ ok: true, value: { login: "maintainer", id: 9, type: "User" } });
+    expect(await client.listNativeBlockers(REPO, 5)).toEqual({
+      ok: true,
+      value: [{ repo: "acme/widgets", number: 3, state: "open" }],
+    });
+    expect(await client.findLatestLabeler(REPO, 5, "ready-for-agent")).toEqual({
+      ok: true,
+      value: { login: "maintainer", id: 9, type: "User" },
+    });
   });
 
   it("reads a role from role_name, and a non-collaborator as none", async () => {
@@ -90,7 +112,10 @@ describe("GitHub client", () => {
       .get("/repos/acme/widgets/contents/.github%2Fmissing.yml")
       .query({ ref: "main" })
       .reply(404, { message: "Not Found" });
-    expect(await client.readFile(REPO, ".github/afk.yml", "main")).toEqual({ ok: true, value: "required_checks: [test]\n" });
+    expect(await client.readFile(REPO, ".github/afk.yml", "main")).toEqual({
+      ok: true,
+      value: "required_checks: [test]\n",
+    });
     expect(await client.readFile(REPO, ".github/missing.yml", "main")).toEqual({ ok: true, value: null });
   });
 
@@ -100,7 +125,12 @@ describe("GitHub client", () => {
       .query({ per_page: "100" })
       .reply(200, [
         { id: 11, body: "hi", user: { login: "octocat", id: 1, type: "User" }, performed_via_github_app: null },
-        { id: 12, body: "<!-- afk:run {} -->", user: { login: "afk[bot]", id: 2, type: "Bot" }, performed_via_github_app: { id: 77 } },
+        {
+          id: 12,
+          body: "<!-- afk:run {} -->",
+          user: { login: "afk[bot]", id: 2, type: "Bot" },
+          performed_via_github_app: { id: 77 },
+        },
       ])
       .post("/repos/acme/widgets/issues/5/comments", { body: "new" })
       .reply(201, { id: 13 })
@@ -137,12 +167,18 @@ describe("GitHub client", () => {
 
   it("counts a label created meanwhile by someone else as there", async () => {
     const label = { name: "x", color: "ffffff", description: "d" };
-    nock(API).get("/repos/acme/widgets/labels/x").reply(404, {}).post("/repos/acme/widgets/labels", label).reply(422, { message: "Validation Failed" });
+    nock(API)
+      .get("/repos/acme/widgets/labels/x")
+      .reply(404, {})
+      .post("/repos/acme/widgets/labels", label)
+      .reply(422, { message: "Validation Failed" });
     expect((await client.ensureLabel(REPO, label)).ok).toBe(true);
   });
 
   it("closes an issue as completed", async () => {
-    nock(API).patch("/repos/acme/widgets/issues/5", { state: "closed", state_reason: "completed" }).reply(200, anIssue(5, { state: "closed" }));
+    nock(API)
+      .patch("/repos/acme/widgets/issues/5", { state: "closed", state_reason: "completed" })
+      .reply(200, anIssue(5, { state: "closed" }));
     expect((await client.closeIssue(REPO, 5, "completed")).ok).toBe(true);
   });
 
@@ -157,7 +193,13 @@ describe("GitHub client", () => {
   });
 
   it("passes other failures of the tolerant calls through", async () => {
-    nock(API).get("/repos/acme/widgets/collaborators/x/permission").reply(500, {}).delete("/repos/acme/widgets/issues/5/labels/y").reply(500, {}).get("/repos/acme/widgets/labels/z").reply(500, {});
+    nock(API)
+      .get("/repos/acme/widgets/collaborators/x/permission")
+      .reply(500, {})
+      .delete("/repos/acme/widgets/issues/5/labels/y")
+      .reply(500, {})
+      .get("/repos/acme/widgets/labels/z")
+      .reply(500, {});
     expect((await client.getRole(REPO, "x")).ok).toBe(false);
     expect((await client.removeLabel(REPO, 5, "y")).ok).toBe(false);
     expect((await client.ensureLabel(REPO, { name: "z", color: "ffffff", description: "" })).ok).toBe(false);
@@ -165,7 +207,13 @@ describe("GitHub client", () => {
 
   it("finds afk's installation on a repo as the app, and none when not installed", async () => {
     const app = createAppClient(anOctokit(), () => NOW);
-    nock(API).get("/repos/acme/widgets/installation").reply(200, { id: 4242 }).get("/repos/acme/other/installation").reply(404, {}).get("/repos/acme/down/installation").reply(502, {});
+    nock(API)
+      .get("/repos/acme/widgets/installation")
+      .reply(200, { id: 4242 })
+      .get("/repos/acme/other/installation")
+      .reply(404, {})
+      .get("/repos/acme/down/installation")
+      .reply(502, {});
     expect(await app.findInstallation("acme/widgets")).toEqual({ ok: true, value: 4242 });
     expect(await app.findInstallation("acme/other")).toEqual({ ok: true, value: null });
     expect((await app.findInstallation("acme/down")).ok).toBe(false);

@@ -37,7 +37,10 @@ describe("toGitHubError", () => {
   it("reads how long to wait from retry-after, else from the rate limit reset", () => {
     expect(toGitHubError(aRequestError(429, "slow down", { "retry-after": "30" }), NOW).retryAfterMs).toBe(30_000);
     const reset = String(NOW / 1000 + 90);
-    expect(toGitHubError(aRequestError(403, "rate limit", { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset }), NOW).retryAfterMs).toBe(90_000);
+    expect(
+      toGitHubError(aRequestError(403, "rate limit", { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset }), NOW)
+        .retryAfterMs,
+    ).toBe(90_000);
     expect(toGitHubError(aRequestError(429, "slow down"), NOW).retryAfterMs).toBeNull();
     expect(toGitHubError(aRequestError(404), NOW).retryAfterMs).toBeNull();
   });

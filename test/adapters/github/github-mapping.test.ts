@@ -72,7 +72,12 @@ describe("github mapping", () => {
   });
 
   it("reads a blocker's repo from its repository_url, falling back to the issue's repo", () => {
-    expect(toBlocker(aRestIssue({ repository_url: "https://api.github.com/repos/Other/Repo", state: "closed" }), "acme/widgets")).toEqual({
+    expect(
+      toBlocker(
+        aRestIssue({ repository_url: "https://api.github.com/repos/Other/Repo", state: "closed" }),
+        "acme/widgets",
+      ),
+    ).toEqual({
       repo: "other/repo",
       number: 7,
       state: "closed",
@@ -107,6 +112,11 @@ describe("github mapping", () => {
   it("has no labeler when no labeled event names the label", () => {
     expect(toLatestLabeler([aLabeledEvent("x", "bug")], "ready-for-agent")).toBeNull();
     expect(toLatestLabeler([], "ready-for-agent")).toBeNull();
-    expect(toLatestLabeler([{ event: "labeled", actor: null, label: { name: "ready-for-agent" }, created_at: "" }], "ready-for-agent")).toBeNull();
+    expect(
+      toLatestLabeler(
+        [{ event: "labeled", actor: null, label: { name: "ready-for-agent" }, created_at: "" }],
+        "ready-for-agent",
+      ),
+    ).toBeNull();
   });
 });

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { decodeJson, errorCode, MESSAGE_MAX_CHARS, pause, stringField, toShort } from "../../../src/adapters/http/http-common.js";
+import {
+  decodeJson,
+  errorCode,
+  MESSAGE_MAX_CHARS,
+  pause,
+  stringField,
+  toShort,
+} from "../../../src/adapters/http/http-common.js";
 
 describe("http-common", () => {
   const schema = z.object({ sequence: z.number() });
@@ -16,7 +23,9 @@ describe("http-common", () => {
 
   it("finds an error code on the error or on its causes", () => {
     expect(errorCode(Object.assign(new Error("x"), { code: "ECONNRESET" }))).toBe("ECONNRESET");
-    expect(errorCode(new Error("wrapped", { cause: Object.assign(new Error("inner"), { code: "UND_ERR_SOCKET" }) }))).toBe("UND_ERR_SOCKET");
+    expect(
+      errorCode(new Error("wrapped", { cause: Object.assign(new Error("inner"), { code: "UND_ERR_SOCKET" }) })),
+    ).toBe("UND_ERR_SOCKET");
     expect(errorCode("text")).toBeNull();
     expect(errorCode(new Error("no code"))).toBeNull();
   });

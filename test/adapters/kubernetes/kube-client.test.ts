@@ -40,7 +40,15 @@ async function readFile(path: string): Promise<string | Buffer> {
 }
 
 function client(options: Partial<KubeClientOptions> = {}): KubeClient {
-  const made = createKubeClient({ apiUrl: fake.url, tokenFile: TOKEN_FILE, caFile: KUBE_FIXTURE_CA, readFile, now: () => clock, retry: { backoffMs: 10 }, ...options });
+  const made = createKubeClient({
+    apiUrl: fake.url,
+    tokenFile: TOKEN_FILE,
+    caFile: KUBE_FIXTURE_CA,
+    readFile,
+    now: () => clock,
+    retry: { backoffMs: 10 },
+    ...options,
+  });
   clients.push(made);
   return made;
 }
@@ -98,11 +106,23 @@ describe("Kubernetes client: reading a Deployment", () => {
       images: [{ container: "web", image: IMAGE_OLD }],
       status: { replicas: 1, updatedReplicas: 1, availableReplicas: 1 },
       conditions: [
-        { type: "Available", status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." },
-        { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: expect.stringMatching(/^ReplicaSet "web-[0-9a-f]{10}" has successfully progressed\.$/) },
+        {
+          type: "Available",
+          status: "True",
+          reason: "MinimumReplicasAvailable",
+          message: "Deployment has minimum availability.",
+        },
+        {
+          type: "Progressing",
+          status: "True",
+          reason: "NewReplicaSetAvailable",
+          message: expect.stringMatching(/^ReplicaSet "web-[0-9a-f]{10}" has successfully progressed\.$/),
+        },
       ],
     });
-    expect(fake.requests).toEqual([{ method: "GET", path: "/apis/apps/v1/namespaces/prod/deployments/web", token: FAKE_KUBE_TOKEN, status: 200 }]);
+    expect(fake.requests).toEqual([
+      { method: "GET", path: "/apis/apps/v1/namespaces/prod/deployments/web", token: FAKE_KUBE_TOKEN, status: 200 },
+    ]);
   });
 
   it("follows a rollout step by step as the controller reports it", async () => {
@@ -145,7 +165,12 @@ describe("Kubernetes client: reading a Deployment", () => {
     fake.advance("prod", "web");
     const read = valueOf(await client().getDeployment("prod", "web"));
     expect(read).toMatchObject({ paused: true, generation: 2, observedGeneration: 2 });
-    expect(read.conditions).toContainEqual({ type: "Progressing", status: "Unknown", reason: "DeploymentPaused", message: "Deployment is paused" });
+    expect(read.conditions).toContainEqual({
+      type: "Progressing",
+      status: "Unknown",
+      reason: "DeploymentPaused",
+      message: "Deployment is paused",
+    });
   });
 
   it("reads a just-created Deployment with no status as zeros and no observed generation", async () => {
@@ -186,7 +211,9 @@ describe("Kubernetes client: TLS", () => {
   ])("a certificate that does not verify is a tls fault, not retried: %s", async (_case, caFile) => {
     const error = errorOf(await client({ caFile }).getDeployment("prod", "web"));
     expect(error).toMatchObject({ category: "tls", status: null, reason: null });
-    expect(error.message).toMatch(/did not verify against the CA \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/);
+    expect(error.message).toMatch(
+      /did not verify against the CA \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/,
+    );
     expect(fake.requests).toEqual([]);
   });
 
@@ -196,7 +223,10 @@ describe("Kubernetes client: TLS", () => {
   ])("a CA file that %s is a tls fault, and is read again on the next call", async (_case, content, message) => {
     files.set("/etc/afk/ca.crt", content);
     const kube = client({ caFile: "/etc/afk/ca.crt" });
-    expect(errorOf(await kube.getDeployment("prod", "web"))).toMatchObject({ category: "tls", message: expect.stringMatching(message) });
+    expect(errorOf(await kube.getDeployment("prod", "web"))).toMatchObject({
+      category: "tls",
+      message: expect.stringMatching(message),
+    });
     expect(fake.requests).toEqual([]);
     files.set("/etc/afk/ca.crt", await readFileFromDisk(KUBE_FIXTURE_CA, "utf8"));
     expect(valueOf(await kube.getDeployment("prod", "web")).generation).toBe(1);
@@ -251,7 +281,9 @@ describe("Kubernetes client: the rotating token", () => {
     fake.rotateToken("token-2");
     const error = errorOf(await client().getDeployment("prod", "web"));
     expect(error).toMatchObject({ category: "unauthorized", status: 401, reason: "Unauthorized" });
-    expect(error.message).toMatch(/answered 401 Unauthorized: Unauthorized \(the token file was re-read: same token\)$/);
+    expect(error.message).toMatch(
+      /answered 401 Unauthorized: Unauthorized \(the token file was re-read: same token\)$/,
+    );
     expect(statuses()).toEqual([401]);
     expect(reads.get(TOKEN_FILE)).toBe(2);
   });
@@ -272,7 +304,12 @@ describe("Kubernetes client: the rotating token", () => {
     fake.rotateToken("token-2");
     files.set(TOKEN_FILE, Object.assign(new Error("gone"), { code: "ENOENT" }));
     const error = errorOf(await kube.getDeployment("prod", "web"));
-    expect(error).toEqual({ category: "unauthorized", status: null, reason: null, message: expect.stringContaining(`cannot read the token file ${TOKEN_FILE} (ENOENT)`) });
+    expect(error).toEqual({
+      category: "unauthorized",
+      status: null,
+      reason: null,
+      message: expect.stringContaining(`cannot read the token file ${TOKEN_FILE} (ENOENT)`),
+    });
   });
 
   it("sends nothing without a readable token", async () => {
@@ -288,10 +325,18 @@ describe("Kubernetes client: the rotating token", () => {
     const kube = client();
     const errors = [errorOf(await kube.getDeployment("prod", "web"))];
     fake.rotateToken(secret);
-    errors.push(errorOf(await kube.getDeployment("staging", "web")), errorOf(await kube.getDeployment("prod", "missing")));
+    errors.push(
+      errorOf(await kube.getDeployment("staging", "web")),
+      errorOf(await kube.getDeployment("prod", "missing")),
+    );
     fake.failNext({ status: 200, body: "<html>login</html>" });
     errors.push(errorOf(await kube.getDeployment("prod", "web")));
-    expect(errors.map((error) => error.category)).toEqual(["unauthorized", "forbidden", "not-found", "invalid-response"]);
+    expect(errors.map((error) => error.category)).toEqual([
+      "unauthorized",
+      "forbidden",
+      "not-found",
+      "invalid-response",
+    ]);
     for (const error of errors) expect(error.message).not.toContain("secret-token");
   });
 });
@@ -310,7 +355,12 @@ describe("Kubernetes client: failures", () => {
     ["an unknown namespace", "nowhere", "web"],
   ])("%s is not-found with reason NotFound, not retried", async (_case, namespace, name) => {
     const error = errorOf(await client().getDeployment(namespace, name));
-    expect(error).toMatchObject({ category: "not-found", status: 404, reason: "NotFound", message: expect.stringContaining(`deployments.apps "${name}" not found`) });
+    expect(error).toMatchObject({
+      category: "not-found",
+      status: 404,
+      reason: "NotFound",
+      message: expect.stringContaining(`deployments.apps "${name}" not found`),
+    });
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -332,8 +382,15 @@ describe("Kubernetes client: failures", () => {
   });
 
   it("does not retry a 500: the API server failed the request itself", async () => {
-    fake.failNext({ status: 500, body: JSON.stringify({ kind: "Status", reason: "InternalError", message: "etcd leader changed", code: 500 }) });
-    expect(errorOf(await client().getDeployment("prod", "web"))).toMatchObject({ category: "transient", status: 500, reason: "InternalError" });
+    fake.failNext({
+      status: 500,
+      body: JSON.stringify({ kind: "Status", reason: "InternalError", message: "etcd leader changed", code: 500 }),
+    });
+    expect(errorOf(await client().getDeployment("prod", "web"))).toMatchObject({
+      category: "transient",
+      status: 500,
+      reason: "InternalError",
+    });
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -347,13 +404,21 @@ describe("Kubernetes client: failures", () => {
   it("a server that never answers runs into the deadline", async () => {
     fake.failNext("timeout");
     const error = errorOf(await client({ timeouts: { deadlineMs: 300 } }).getDeployment("prod", "web"));
-    expect(error).toEqual({ category: "timeout", status: null, reason: null, message: expect.stringContaining("no answer within the 300 ms deadline") });
+    expect(error).toEqual({
+      category: "timeout",
+      status: null,
+      reason: null,
+      message: expect.stringContaining("no answer within the 300 ms deadline"),
+    });
   });
 
   it("a server that sends no headers in time is a timeout, not retried", async () => {
     fake.failNext("timeout");
     const error = errorOf(await client({ timeouts: { headersMs: 200 } }).getDeployment("prod", "web"));
-    expect(error).toMatchObject({ category: "timeout", message: expect.stringContaining("no response headers in time") });
+    expect(error).toMatchObject({
+      category: "timeout",
+      message: expect.stringContaining("no response headers in time"),
+    });
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -366,11 +431,23 @@ describe("Kubernetes client: failures", () => {
 
   it.each([
     ["a body that is not JSON", "<html>Sign in</html>", "the body is not JSON"],
-    ["a Status instead of a Deployment", JSON.stringify({ kind: "Status", status: "Success" }), "not a Deployment: kind"],
-    ["a Deployment without containers", JSON.stringify({ kind: "Deployment", metadata: { generation: 1 }, spec: { template: { spec: {} } } }), "not a Deployment: spec.template.spec.containers"],
+    [
+      "a Status instead of a Deployment",
+      JSON.stringify({ kind: "Status", status: "Success" }),
+      "not a Deployment: kind",
+    ],
+    [
+      "a Deployment without containers",
+      JSON.stringify({ kind: "Deployment", metadata: { generation: 1 }, spec: { template: { spec: {} } } }),
+      "not a Deployment: spec.template.spec.containers",
+    ],
   ])("a 2xx with %s is an invalid response", async (_case, body, why) => {
     fake.failNext({ status: 200, body });
-    expect(errorOf(await client().getDeployment("prod", "web"))).toMatchObject({ category: "invalid-response", status: 200, message: expect.stringContaining(why) });
+    expect(errorOf(await client().getDeployment("prod", "web"))).toMatchObject({
+      category: "invalid-response",
+      status: 200,
+      message: expect.stringContaining(why),
+    });
   });
 
   it("close releases the pool, and may be called before any request or twice", async () => {

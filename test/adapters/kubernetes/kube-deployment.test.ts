@@ -17,11 +17,20 @@ function deploymentJson(input: DeploymentJsonInput = {}): Record<string, unknown
   return {
     kind: "Deployment",
     apiVersion: "apps/v1",
-    metadata: { name: "web", namespace: "prod", uid: "u-1", generation: "generation" in input ? input.generation : 4, annotations: { "deployment.kubernetes.io/revision": "3" } },
+    metadata: {
+      name: "web",
+      namespace: "prod",
+      uid: "u-1",
+      generation: "generation" in input ? input.generation : 4,
+      annotations: { "deployment.kubernetes.io/revision": "3" },
+    },
     spec: {
       replicas: 3,
       selector: { matchLabels: { app: "web" } },
-      template: { metadata: { labels: { app: "web" } }, spec: { containers: input.containers ?? [{ name: "web", image: "ghcr.io/acme/web:abc1234", ports: [] }] } },
+      template: {
+        metadata: { labels: { app: "web" } },
+        spec: { containers: input.containers ?? [{ name: "web", image: "ghcr.io/acme/web:abc1234", ports: [] }] },
+      },
       strategy: { type: "RollingUpdate" },
       ...input.spec,
     },
@@ -34,8 +43,19 @@ function deploymentJson(input: DeploymentJsonInput = {}): Record<string, unknown
             readyReplicas: 3,
             availableReplicas: 3,
             conditions: [
-              { type: "Available", status: "True", lastUpdateTime: "2026-01-01T00:00:00Z", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." },
-              { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: 'ReplicaSet "web-5d9" has successfully progressed.' },
+              {
+                type: "Available",
+                status: "True",
+                lastUpdateTime: "2026-01-01T00:00:00Z",
+                reason: "MinimumReplicasAvailable",
+                message: "Deployment has minimum availability.",
+              },
+              {
+                type: "Progressing",
+                status: "True",
+                reason: "NewReplicaSetAvailable",
+                message: 'ReplicaSet "web-5d9" has successfully progressed.',
+              },
             ],
           },
         }
@@ -68,8 +88,18 @@ describe("parseDeployment", () => {
       images: [{ container: "web", image: "ghcr.io/acme/web:abc1234" }],
       status: { replicas: 3, updatedReplicas: 3, availableReplicas: 3 },
       conditions: [
-        { type: "Available", status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." },
-        { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: 'ReplicaSet "web-5d9" has successfully progressed.' },
+        {
+          type: "Available",
+          status: "True",
+          reason: "MinimumReplicasAvailable",
+          message: "Deployment has minimum availability.",
+        },
+        {
+          type: "Progressing",
+          status: "True",
+          reason: "NewReplicaSetAvailable",
+          message: 'ReplicaSet "web-5d9" has successfully progressed.',
+        },
       ],
     });
   });
@@ -128,7 +158,9 @@ describe("parseDeployment", () => {
   });
 
   it("reads a container without an image as an empty image", () => {
-    expect(valueOf(deploymentJson({ containers: [{ name: "web" }] })).images).toEqual([{ container: "web", image: "" }]);
+    expect(valueOf(deploymentJson({ containers: [{ name: "web" }] })).images).toEqual([
+      { container: "web", image: "" },
+    ]);
   });
 
   it("accepts a body without kind and with unknown extra fields", () => {
@@ -142,7 +174,11 @@ describe("parseDeployment", () => {
     ["no generation", deploymentJson({ generation: null }), "metadata.generation"],
     ["a negative generation", deploymentJson({ generation: -1 }), "metadata.generation"],
     ["containers not a list", deploymentJson({ containers: "web" }), "spec.template.spec.containers"],
-    ["a container without a name", deploymentJson({ containers: [{ image: "x" }] }), "spec.template.spec.containers.0.name"],
+    [
+      "a container without a name",
+      deploymentJson({ containers: [{ image: "x" }] }),
+      "spec.template.spec.containers.0.name",
+    ],
     ["a fractional counter", deploymentJson({ status: { availableReplicas: 1.5 } }), "status.availableReplicas"],
     ["a string counter", deploymentJson({ status: { updatedReplicas: "3" } }), "status.updatedReplicas"],
     ["null", null, "body"],

@@ -44,7 +44,8 @@ describe("toKubeErrorCategory", () => {
 
 describe("toKubeHttpError", () => {
   it("quotes the Status object's reason and message", () => {
-    const message = 'deployments.apps "web" is forbidden: User "system:serviceaccount:afk:afk" cannot get resource "deployments"';
+    const message =
+      'deployments.apps "web" is forbidden: User "system:serviceaccount:afk:afk" cannot get resource "deployments"';
     expect(toKubeHttpError(WHAT, 403, status(403, "Forbidden", message))).toEqual({
       category: "forbidden",
       status: 403,
@@ -59,7 +60,12 @@ describe("toKubeHttpError", () => {
     ["a JSON array", "[1]"],
     ["a Status without reason or message", JSON.stringify({ kind: "Status", reason: "", code: 502 })],
   ])("falls back to the status alone for %s", (_case, body) => {
-    expect(toKubeHttpError(WHAT, 502, body)).toEqual({ category: "transient", status: 502, reason: null, message: `Kubernetes ${WHAT} answered 502` });
+    expect(toKubeHttpError(WHAT, 502, body)).toEqual({
+      category: "transient",
+      status: 502,
+      reason: null,
+      message: `Kubernetes ${WHAT} answered 502`,
+    });
   });
 
   it("cuts a long message to 500 characters", () => {
@@ -83,7 +89,10 @@ describe("toKubeTransportError", () => {
     ["UND_ERR_HEADERS_TIMEOUT", "no response headers in time"],
     ["UND_ERR_BODY_TIMEOUT", "the response body stalled"],
   ])("%s is a timeout", (code, why) => {
-    expect(toKubeTransportError(WHAT, codedError(code), null)).toMatchObject({ category: "timeout", message: `Kubernetes ${WHAT}: ${why}` });
+    expect(toKubeTransportError(WHAT, codedError(code), null)).toMatchObject({
+      category: "timeout",
+      message: `Kubernetes ${WHAT}: ${why}`,
+    });
   });
 
   it.each([
@@ -101,7 +110,11 @@ describe("toKubeTransportError", () => {
   });
 
   it.each([
-    ["a refused connection", codedError("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:6443"), "network error ECONNREFUSED: connect ECONNREFUSED"],
+    [
+      "a refused connection",
+      codedError("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:6443"),
+      "network error ECONNREFUSED: connect ECONNREFUSED",
+    ],
     ["an error without a code", new Error("socket hang up"), "network error: socket hang up"],
     ["a thrown string", "odd", "network error: odd"],
     ["nothing", null, "network error: null"],
@@ -120,14 +133,23 @@ describe("errorCode", () => {
     ["no code anywhere", new Error("a", { cause: new Error("b") }), null],
     ["a code that is not a string", Object.assign(new Error("a"), { code: 7 }), null],
     ["a primitive", "ECONNRESET", null],
-    ["a cause chain deeper than three", new Error("1", { cause: new Error("2", { cause: new Error("3", { cause: codedError("EDEEP") }) }) }), null],
+    [
+      "a cause chain deeper than three",
+      new Error("1", { cause: new Error("2", { cause: new Error("3", { cause: codedError("EDEEP") }) }) }),
+      null,
+    ],
   ])("finds %s", (_case, error, code) => {
     expect(errorCode(error)).toBe(code);
   });
 });
 
 describe("isKubeRetryable", () => {
-  const error = (category: KubeError["category"], code: number | null): KubeError => ({ category, status: code, reason: null, message: "m" });
+  const error = (category: KubeError["category"], code: number | null): KubeError => ({
+    category,
+    status: code,
+    reason: null,
+    message: "m",
+  });
 
   it.each([
     ["a network error", error("transient", null), true],
@@ -148,7 +170,12 @@ describe("isKubeRetryable", () => {
 
 describe("toKubeLocalError", () => {
   it("carries no status unless given one", () => {
-    expect(toKubeLocalError("tls", WHAT, "why")).toEqual({ category: "tls", status: null, reason: null, message: `Kubernetes ${WHAT}: why` });
+    expect(toKubeLocalError("tls", WHAT, "why")).toEqual({
+      category: "tls",
+      status: null,
+      reason: null,
+      message: `Kubernetes ${WHAT}: why`,
+    });
     expect(toKubeLocalError("invalid-response", WHAT, "why", 200).status).toBe(200);
   });
 });

@@ -5,7 +5,14 @@ import { readFileSync } from "node:fs";
 import nock from "nock";
 import { Agent, request } from "undici";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FAKE_KUBE_TOKEN, KUBE_FIXTURE_CA, startFakeKube, type FakeDeploymentInput, type FakeKube, type FakeKubeOptions } from "../../fakes/kube-server.js";
+import {
+  FAKE_KUBE_TOKEN,
+  KUBE_FIXTURE_CA,
+  startFakeKube,
+  type FakeDeploymentInput,
+  type FakeKube,
+  type FakeKubeOptions,
+} from "../../fakes/kube-server.js";
 
 const PATH = "/apis/apps/v1/namespaces/prod/deployments/web";
 const agent = new Agent({ connect: { ca: readFileSync(KUBE_FIXTURE_CA, "utf8") } });
@@ -16,7 +23,11 @@ interface Answer {
   readonly json: Record<string, unknown>;
 }
 
-async function call(path = PATH, token: string | null = FAKE_KUBE_TOKEN, method: "GET" | "POST" = "GET"): Promise<Answer> {
+async function call(
+  path = PATH,
+  token: string | null = FAKE_KUBE_TOKEN,
+  method: "GET" | "POST" = "GET",
+): Promise<Answer> {
   const response = await request(`${fake.url}${path}`, {
     method,
     headers: token === null ? {} : { authorization: `Bearer ${token}` },
@@ -37,8 +48,22 @@ async function restart(options: FakeKubeOptions): Promise<void> {
 const statusOf = (): Record<string, unknown> => fake.deploymentJson("prod", "web").status as Record<string, unknown>;
 const specOf = (): Record<string, unknown> => fake.deploymentJson("prod", "web").spec as Record<string, unknown>;
 
-function status(code: number, reason: string, message: string, details?: Record<string, unknown>): Record<string, unknown> {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, ...(details === undefined ? {} : { details }), code };
+function status(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason,
+    ...(details === undefined ? {} : { details }),
+    code,
+  };
 }
 
 beforeAll(() => {
@@ -61,7 +86,10 @@ describe("fake Kubernetes API server: access", () => {
     ["no bearer", null],
     ["a wrong bearer", "someone-else"],
   ])("answers 401 with an Unauthorized Status for %s, before looking at the route", async (_case, token) => {
-    expect(await call("/api/v1/anything", token)).toEqual({ status: 401, json: status(401, "Unauthorized", "Unauthorized") });
+    expect(await call("/api/v1/anything", token)).toEqual({
+      status: 401,
+      json: status(401, "Unauthorized", "Unauthorized"),
+    });
   });
 
   it("accepts only the rotated token after a rotation", async () => {
@@ -77,7 +105,8 @@ describe("fake Kubernetes API server: access", () => {
 
   it("answers 403 for a namespace RBAC does not grant, even for a Deployment that does not exist", async () => {
     await restart({ readableNamespaces: ["prod"] });
-    const message = 'deployments.apps "ghost" is forbidden: User "system:serviceaccount:afk:afk" cannot get resource "deployments" in API group "apps" in the namespace "staging"';
+    const message =
+      'deployments.apps "ghost" is forbidden: User "system:serviceaccount:afk:afk" cannot get resource "deployments" in API group "apps" in the namespace "staging"';
     expect(await call("/apis/apps/v1/namespaces/staging/deployments/ghost")).toEqual({
       status: 403,
       json: status(403, "Forbidden", message, { name: "ghost", group: "apps", kind: "deployments" }),
@@ -87,8 +116,16 @@ describe("fake Kubernetes API server: access", () => {
   });
 
   it.each([
-    ["an unknown Deployment", PATH, status(404, "NotFound", 'deployments.apps "web" not found', { name: "web", group: "apps", kind: "deployments" })],
-    ["an unknown route", "/apis/apps/v1/deployments", status(404, "NotFound", "the server could not find the requested resource")],
+    [
+      "an unknown Deployment",
+      PATH,
+      status(404, "NotFound", 'deployments.apps "web" not found', { name: "web", group: "apps", kind: "deployments" }),
+    ],
+    [
+      "an unknown route",
+      "/apis/apps/v1/deployments",
+      status(404, "NotFound", "the server could not find the requested resource"),
+    ],
   ])("answers 404 with a NotFound Status for %s", async (_case, path, json) => {
     expect(await call(path)).toEqual({ status: 404, json });
   });
@@ -111,7 +148,10 @@ describe("fake Kubernetes API server: access", () => {
     fake.failNext({ status: 503, body: "busy" });
     fake.failNext("reset");
     const raw = async (): Promise<[number, string]> => {
-      const response = await request(`${fake.url}${PATH}`, { headers: { authorization: `Bearer ${FAKE_KUBE_TOKEN}` }, dispatcher: agent });
+      const response = await request(`${fake.url}${PATH}`, {
+        headers: { authorization: `Bearer ${FAKE_KUBE_TOKEN}` },
+        dispatcher: agent,
+      });
       return [response.statusCode, await response.body.text()];
     };
     expect(await raw()).toEqual([503, "busy"]);
@@ -130,7 +170,11 @@ describe("fake Kubernetes API server: Deployments", () => {
       kind: "Deployment",
       apiVersion: "apps/v1",
       metadata: { name: "web", namespace: "prod", generation: 1 },
-      spec: { replicas: 2, template: { spec: { containers: [{ name: "web", image: "ghcr.io/acme/web:1" }] } }, strategy: { type: "RollingUpdate" } },
+      spec: {
+        replicas: 2,
+        template: { spec: { containers: [{ name: "web", image: "ghcr.io/acme/web:1" }] } },
+        strategy: { type: "RollingUpdate" },
+      },
       status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 },
     });
     expect((json.spec as Record<string, unknown>).paused).toBeUndefined();
@@ -156,7 +200,9 @@ describe("fake Kubernetes API server: Deployments", () => {
     fake.advance("prod", "web");
     fake.advance("prod", "web");
     expect(statusOf()).toMatchObject({ replicas: 2, updatedReplicas: 2, availableReplicas: 1, unavailableReplicas: 1 });
-    expect(statusOf().conditions).toContainEqual(expect.objectContaining({ type: "Available", status: "False", reason: "MinimumReplicasUnavailable" }));
+    expect(statusOf().conditions).toContainEqual(
+      expect.objectContaining({ type: "Available", status: "False", reason: "MinimumReplicasUnavailable" }),
+    );
     fake.rollOut("prod", "web");
     expect(statusOf()).toMatchObject({ replicas: 2, updatedReplicas: 2, availableReplicas: 2 });
   });
@@ -192,7 +238,9 @@ describe("fake Kubernetes API server: Deployments", () => {
     fake.resume("prod", "web");
     fake.rollOut("prod", "web");
     expect(statusOf()).toMatchObject({ observedGeneration: 4, updatedReplicas: 1, availableReplicas: 1 });
-    expect(statusOf().conditions).toContainEqual(expect.objectContaining({ type: "Progressing", reason: "NewReplicaSetAvailable" }));
+    expect(statusOf().conditions).toContainEqual(
+      expect.objectContaining({ type: "Progressing", reason: "NewReplicaSetAvailable" }),
+    );
   });
 
   it("stops at ProgressDeadlineExceeded until a new template starts over", () => {
@@ -201,10 +249,14 @@ describe("fake Kubernetes API server: Deployments", () => {
     fake.advance("prod", "web");
     fake.setProgressDeadlineExceeded("prod", "web");
     expect(fake.advance("prod", "web")).toBe(false);
-    expect(statusOf().conditions).toContainEqual(expect.objectContaining({ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }));
+    expect(statusOf().conditions).toContainEqual(
+      expect.objectContaining({ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }),
+    );
     fake.setImage("prod", "web", "web", "ghcr.io/acme/web:good");
     fake.rollOut("prod", "web");
-    expect(statusOf().conditions).toContainEqual(expect.objectContaining({ type: "Progressing", status: "True", reason: "NewReplicaSetAvailable" }));
+    expect(statusOf().conditions).toContainEqual(
+      expect.objectContaining({ type: "Progressing", status: "True", reason: "NewReplicaSetAvailable" }),
+    );
   });
 
   it("refuses to script what does not exist", () => {

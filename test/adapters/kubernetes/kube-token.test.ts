@@ -56,7 +56,11 @@ describe("createTokenSource", () => {
   });
 
   it.each([
-    ["a missing file", Object.assign(new Error("nope"), { code: "ENOENT" }), `cannot read the token file ${TOKEN_FILE} (ENOENT)`],
+    [
+      "a missing file",
+      Object.assign(new Error("nope"), { code: "ENOENT" }),
+      `cannot read the token file ${TOKEN_FILE} (ENOENT)`,
+    ],
     ["an unreadable file without a code", new Error("nope"), `cannot read the token file ${TOKEN_FILE} (unreadable)`],
     ["an empty file", " \n", `the token file is empty (${TOKEN_FILE})`],
     ["a token with a space", "abc def", `the token has spaces or control characters (${TOKEN_FILE})`],

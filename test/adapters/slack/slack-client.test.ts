@@ -6,14 +6,36 @@ import type { SlackClient, SlackResult } from "../../../src/adapters/slack/slack
 import { parseDoorbellMetadata } from "../../../src/core/slack/decide-slack.js";
 import { renderDoorbell } from "../../../src/core/render/render-doorbell.js";
 import { aRecord } from "../../core/builders.js";
-import { FAKE_SLACK_BOT_ID, FAKE_SLACK_BOT_USER_ID, FAKE_SLACK_CHANNEL, FAKE_SLACK_TOKEN, startFakeSlackApi, type FakeSlackApi } from "../../fakes/slack-api.js";
+import {
+  FAKE_SLACK_BOT_ID,
+  FAKE_SLACK_BOT_USER_ID,
+  FAKE_SLACK_CHANNEL,
+  FAKE_SLACK_TOKEN,
+  startFakeSlackApi,
+  type FakeSlackApi,
+} from "../../fakes/slack-api.js";
 
 let fake: FakeSlackApi;
-const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => LogLevel.ERROR, setName: () => {} };
+const silent: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
 let slack: SlackClient;
 
 function aClient(overrides: Partial<SlackClientOptions> = {}): SlackClient {
-  return createSlackClient({ token: FAKE_SLACK_TOKEN, apiUrl: fake.apiUrl, retries: 0, timeoutMs: 2_000, logger: silent, ...overrides });
+  return createSlackClient({
+    token: FAKE_SLACK_TOKEN,
+    apiUrl: fake.apiUrl,
+    retries: 0,
+    timeoutMs: 2_000,
+    logger: silent,
+    ...overrides,
+  });
 }
 
 function valueOf<T>(result: SlackResult<T>): T {
@@ -26,7 +48,12 @@ function errorOf<T>(result: SlackResult<T>) {
   return result.error;
 }
 
-const doorbell = renderDoorbell(aRecord({ phase: "escalated", attempt: 2 }), { githubUrl: "https://github.com", t3BaseUrl: null, issueTitle: "Spin", note: null });
+const doorbell = renderDoorbell(aRecord({ phase: "escalated", attempt: 2 }), {
+  githubUrl: "https://github.com",
+  t3BaseUrl: null,
+  issueTitle: "Spin",
+  note: null,
+});
 
 async function postDoorbell() {
   return valueOf(await slack.postDoorbell({ channel: FAKE_SLACK_CHANNEL, ...doorbell }));
@@ -49,7 +76,10 @@ afterEach(async () => {
 
 describe("the Slack client against the strict fake", () => {
   it("reads the bot's ids with auth.test", async () => {
-    expect(valueOf(await slack.readIdentity())).toEqual({ botId: FAKE_SLACK_BOT_ID, botUserId: FAKE_SLACK_BOT_USER_ID });
+    expect(valueOf(await slack.readIdentity())).toEqual({
+      botId: FAKE_SLACK_BOT_ID,
+      botUserId: FAKE_SLACK_BOT_USER_ID,
+    });
     expect(fake.calls[0]).toMatchObject({ method: "auth.test", authorization: `Bearer ${FAKE_SLACK_TOKEN}` });
   });
 
@@ -58,29 +88,57 @@ describe("the Slack client against the strict fake", () => {
     expect(ref.channel).toBe(FAKE_SLACK_CHANNEL);
     expect(fake.calls.at(-1)).toMatchObject({
       method: "chat.postMessage",
-      args: { channel: FAKE_SLACK_CHANNEL, text: doorbell.text, blocks: doorbell.blocks, metadata: doorbell.metadata, unfurl_links: "false" },
+      args: {
+        channel: FAKE_SLACK_CHANNEL,
+        text: doorbell.text,
+        blocks: doorbell.blocks,
+        metadata: doorbell.metadata,
+        unfurl_links: "false",
+      },
     });
     expect(fake.message(FAKE_SLACK_CHANNEL, ref.ts)?.blocks).toEqual(doorbell.blocks);
   });
 
   it("updates the doorbell in place", async () => {
     const ref = await postDoorbell();
-    valueOf(await slack.updateDoorbell({ channel: ref.channel, ts: ref.ts, text: "Shipped", blocks: [{ type: "section", text: { type: "mrkdwn", text: "Shipped" } }] }));
-    expect(fake.calls.at(-1)).toMatchObject({ method: "chat.update", args: { channel: ref.channel, ts: ref.ts, text: "Shipped" } });
+    valueOf(
+      await slack.updateDoorbell({
+        channel: ref.channel,
+        ts: ref.ts,
+        text: "Shipped",
+        blocks: [{ type: "section", text: { type: "mrkdwn", text: "Shipped" } }],
+      }),
+    );
+    expect(fake.calls.at(-1)).toMatchObject({
+      method: "chat.update",
+      args: { channel: ref.channel, ts: ref.ts, text: "Shipped" },
+    });
     expect(fake.message(ref.channel, ref.ts)?.text).toBe("Shipped");
     expect(fake.messages(FAKE_SLACK_CHANNEL)).toHaveLength(1);
   });
 
   it("replies in the doorbell's thread", async () => {
     const ref = await postDoorbell();
-    const reply = valueOf(await slack.replyInThread({ channel: ref.channel, threadTs: ref.ts, text: "Relayed to the agent; the run resumed." }));
-    expect(fake.calls.at(-1)).toMatchObject({ method: "chat.postMessage", args: { channel: ref.channel, thread_ts: ref.ts, text: "Relayed to the agent; the run resumed." } });
+    const reply = valueOf(
+      await slack.replyInThread({
+        channel: ref.channel,
+        threadTs: ref.ts,
+        text: "Relayed to the agent; the run resumed.",
+      }),
+    );
+    expect(fake.calls.at(-1)).toMatchObject({
+      method: "chat.postMessage",
+      args: { channel: ref.channel, thread_ts: ref.ts, text: "Relayed to the agent; the run resumed." },
+    });
     expect(fake.message(ref.channel, reply.ts)?.threadTs).toBe(ref.ts);
   });
 
   it("posts a plain message in the channel", async () => {
     const posted = valueOf(await slack.postMessage({ channel: FAKE_SLACK_CHANNEL, text: "Shipped acme/widgets#42" }));
-    expect(fake.calls.at(-1)).toMatchObject({ method: "chat.postMessage", args: { channel: FAKE_SLACK_CHANNEL, text: "Shipped acme/widgets#42" } });
+    expect(fake.calls.at(-1)).toMatchObject({
+      method: "chat.postMessage",
+      args: { channel: FAKE_SLACK_CHANNEL, text: "Shipped acme/widgets#42" },
+    });
     expect(fake.message(FAKE_SLACK_CHANNEL, posted.ts)?.text).toBe("Shipped acme/widgets#42");
   });
 
@@ -97,7 +155,14 @@ describe("the Slack client against the strict fake", () => {
 
   it("posts an ephemeral notice in the thread to one user", async () => {
     const ref = await postDoorbell();
-    valueOf(await slack.postEphemeral({ channel: ref.channel, user: "U0STRANGER", text: "You are not allowed to steer agents.", threadTs: ref.ts }));
+    valueOf(
+      await slack.postEphemeral({
+        channel: ref.channel,
+        user: "U0STRANGER",
+        text: "You are not allowed to steer agents.",
+        threadTs: ref.ts,
+      }),
+    );
     valueOf(await slack.postEphemeral({ channel: ref.channel, user: "U0STRANGER", text: "top level", threadTs: null }));
     expect(fake.ephemerals).toEqual([
       { channel: ref.channel, user: "U0STRANGER", text: "You are not allowed to steer agents.", threadTs: ref.ts },
@@ -109,7 +174,10 @@ describe("the Slack client against the strict fake", () => {
     const ref = await postDoorbell();
     await slack.replyInThread({ channel: ref.channel, threadTs: ref.ts, text: "a reply" });
     const metadata = valueOf(await slack.readThreadParent({ channel: ref.channel, threadTs: ref.ts }));
-    expect(fake.calls.at(-1)).toMatchObject({ method: "conversations.replies", args: { channel: ref.channel, ts: ref.ts, limit: "1", include_all_metadata: "true" } });
+    expect(fake.calls.at(-1)).toMatchObject({
+      method: "conversations.replies",
+      args: { channel: ref.channel, ts: ref.ts, limit: "1", include_all_metadata: "true" },
+    });
     expect(parseDoorbellMetadata(metadata)).toEqual({ repo: "acme/widgets", issue: 42, attempt: 2, installationId: 7 });
   });
 
@@ -136,7 +204,11 @@ describe("the strict fake keeps its contract", () => {
     const response = await fetch(`${fake.apiUrl}chat.postMessage`, {
       method: "POST",
       headers: { authorization: `Bearer ${FAKE_SLACK_TOKEN}`, "content-type": "application/json; charset=utf-8" },
-      body: JSON.stringify({ channel: FAKE_SLACK_CHANNEL, text: "hi", metadata: { event_type: "x", event_payload: {} } }),
+      body: JSON.stringify({
+        channel: FAKE_SLACK_CHANNEL,
+        text: "hi",
+        metadata: { event_type: "x", event_payload: {} },
+      }),
     });
     expect(await response.json()).toMatchObject({ ok: true, channel: FAKE_SLACK_CHANNEL });
   });
@@ -145,13 +217,48 @@ describe("the strict fake keeps its contract", () => {
 describe("Slack's failures come back as values", () => {
   it.each<[string, string, string, () => Promise<SlackResult<unknown>>]>([
     ["a wrong token", "unauthorized", "invalid_auth", () => aClient({ token: "xoxb-wrong" }).readIdentity()],
-    ["an unknown channel", "not-found", "channel_not_found", () => slack.postDoorbell({ ...doorbell, channel: "C0NOPE" })],
-    ["an unknown message to update", "not-found", "message_not_found", () => slack.updateDoorbell({ channel: FAKE_SLACK_CHANNEL, ts: "1.000", text: "x", blocks: [] })],
-    ["an unknown thread to reply in", "not-found", "thread_not_found", () => slack.replyInThread({ channel: FAKE_SLACK_CHANNEL, threadTs: "1.000", text: "x" })],
-    ["an unknown message to react to", "not-found", "message_not_found", () => slack.addReaction({ channel: FAKE_SLACK_CHANNEL, ts: "1.000", name: "eyes" })],
-    ["an unknown thread to read", "not-found", "thread_not_found", () => slack.readThreadParent({ channel: FAKE_SLACK_CHANNEL, threadTs: "1.000" })],
-    ["an empty doorbell", "invalid-request", "no_text", () => slack.postDoorbell({ channel: FAKE_SLACK_CHANNEL, text: "", blocks: [], metadata: doorbell.metadata })],
-    ["a bad reaction name", "invalid-request", "invalid_arguments", () => slack.addReaction({ channel: FAKE_SLACK_CHANNEL, ts: "1.000", name: "" })],
+    [
+      "an unknown channel",
+      "not-found",
+      "channel_not_found",
+      () => slack.postDoorbell({ ...doorbell, channel: "C0NOPE" }),
+    ],
+    [
+      "an unknown message to update",
+      "not-found",
+      "message_not_found",
+      () => slack.updateDoorbell({ channel: FAKE_SLACK_CHANNEL, ts: "1.000", text: "x", blocks: [] }),
+    ],
+    [
+      "an unknown thread to reply in",
+      "not-found",
+      "thread_not_found",
+      () => slack.replyInThread({ channel: FAKE_SLACK_CHANNEL, threadTs: "1.000", text: "x" }),
+    ],
+    [
+      "an unknown message to react to",
+      "not-found",
+      "message_not_found",
+      () => slack.addReaction({ channel: FAKE_SLACK_CHANNEL, ts: "1.000", name: "eyes" }),
+    ],
+    [
+      "an unknown thread to read",
+      "not-found",
+      "thread_not_found",
+      () => slack.readThreadParent({ channel: FAKE_SLACK_CHANNEL, threadTs: "1.000" }),
+    ],
+    [
+      "an empty doorbell",
+      "invalid-request",
+      "no_text",
+      () => slack.postDoorbell({ channel: FAKE_SLACK_CHANNEL, text: "", blocks: [], metadata: doorbell.metadata }),
+    ],
+    [
+      "a bad reaction name",
+      "invalid-request",
+      "invalid_arguments",
+      () => slack.addReaction({ channel: FAKE_SLACK_CHANNEL, ts: "1.000", name: "" }),
+    ],
   ])("maps %s to %s (%s)", async (_name, category, code, act) => {
     const error = errorOf(await act());
     expect(error).toMatchObject({ category, code });
@@ -160,17 +267,25 @@ describe("Slack's failures come back as values", () => {
 
   it("maps a token without the scope to unauthorized", async () => {
     fake.setScopes(["chat:write"]);
-    expect(errorOf(await slack.addReaction({ channel: FAKE_SLACK_CHANNEL, ts: "1.000", name: "eyes" }))).toMatchObject({ category: "unauthorized", code: "missing_scope" });
+    expect(errorOf(await slack.addReaction({ channel: FAKE_SLACK_CHANNEL, ts: "1.000", name: "eyes" }))).toMatchObject({
+      category: "unauthorized",
+      code: "missing_scope",
+    });
   });
 
   it("maps a channel the bot is not in to invalid-request", async () => {
     fake.addChannel("C0OUT", { botIsMember: false });
-    expect(errorOf(await slack.postDoorbell({ ...doorbell, channel: "C0OUT" }))).toMatchObject({ category: "invalid-request", code: "not_in_channel" });
+    expect(errorOf(await slack.postDoorbell({ ...doorbell, channel: "C0OUT" }))).toMatchObject({
+      category: "invalid-request",
+      code: "not_in_channel",
+    });
   });
 
   it("maps an ephemeral to a non-member to not-found", async () => {
     fake.addChannel("C0SMALL", { members: ["U0ONE"] });
-    expect(errorOf(await slack.postEphemeral({ channel: "C0SMALL", user: "U0TWO", text: "x", threadTs: null }))).toMatchObject({ category: "not-found", code: "user_not_in_channel" });
+    expect(
+      errorOf(await slack.postEphemeral({ channel: "C0SMALL", user: "U0TWO", text: "x", threadTs: null })),
+    ).toMatchObject({ category: "not-found", code: "user_not_in_channel" });
   });
 
   it.each<[string, string]>([
@@ -180,7 +295,9 @@ describe("Slack's failures come back as values", () => {
     ["invalid_blocks", "invalid-request"],
   ])("maps Slack's %s to %s", async (code, category) => {
     fake.failNext("chat.update", code);
-    expect(errorOf(await slack.updateDoorbell({ channel: FAKE_SLACK_CHANNEL, ts: "1.0", text: "x", blocks: [] }))).toEqual({ category, code, message: `Slack chat.update failed: ${code}` });
+    expect(
+      errorOf(await slack.updateDoorbell({ channel: FAKE_SLACK_CHANNEL, ts: "1.0", text: "x", blocks: [] })),
+    ).toEqual({ category, code, message: `Slack chat.update failed: ${code}` });
   });
 
   it("returns HTTP 429 as rate-limited at once, without waiting", async () => {
@@ -196,7 +313,11 @@ describe("Slack's failures come back as values", () => {
     [400, "invalid-request"],
   ])("maps HTTP %i to %s", async (status, category) => {
     fake.failNext("chat.postMessage", { status });
-    expect(errorOf(await postDoorbellRaw())).toMatchObject({ category, code: null, message: `Slack chat.postMessage answered HTTP ${status}` });
+    expect(errorOf(await postDoorbellRaw())).toMatchObject({
+      category,
+      code: null,
+      message: `Slack chat.postMessage answered HTTP ${status}`,
+    });
   });
 
   it("retries a 5xx when retries are allowed", async () => {
@@ -228,7 +349,10 @@ describe("Slack's failures come back as values", () => {
     nock("https://slack.com").post("/api/conversations.replies").reply(200, { ok: true });
     expect(valueOf(await client.readThreadParent({ channel: "C1", threadTs: "1.0" }))).toBeNull();
     nock("https://slack.com").post("/api/chat.postMessage").reply(200, { ok: true, ts: "2.0" });
-    expect(valueOf(await client.replyInThread({ channel: "C1", threadTs: "1.0", text: "x" }))).toEqual({ channel: "C1", ts: "2.0" });
+    expect(valueOf(await client.replyInThread({ channel: "C1", threadTs: "1.0", text: "x" }))).toEqual({
+      channel: "C1",
+      ts: "2.0",
+    });
     expect(nock.isDone()).toBe(true);
   });
 });

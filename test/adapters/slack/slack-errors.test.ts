@@ -29,7 +29,12 @@ describe("toCodeCategory", () => {
 
 describe("toSlackError", () => {
   it("reads Slack's code from a platform error", () => {
-    expect(toSlackError("chat.update", aCodedError(webApi.ErrorCode.PlatformError, { data: { ok: false, error: "message_not_found" } }))).toEqual({
+    expect(
+      toSlackError(
+        "chat.update",
+        aCodedError(webApi.ErrorCode.PlatformError, { data: { ok: false, error: "message_not_found" } }),
+      ),
+    ).toEqual({
       category: "not-found",
       code: "message_not_found",
       message: "Slack chat.update failed: message_not_found",
@@ -37,7 +42,10 @@ describe("toSlackError", () => {
   });
 
   it("names a platform error without a code as unknown", () => {
-    expect(toSlackError("chat.update", aCodedError(webApi.ErrorCode.PlatformError, {}))).toMatchObject({ category: "invalid-request", code: "unknown_error" });
+    expect(toSlackError("chat.update", aCodedError(webApi.ErrorCode.PlatformError, {}))).toMatchObject({
+      category: "invalid-request",
+      code: "unknown_error",
+    });
   });
 
   it("says how long to wait after a rate limit", () => {
@@ -56,11 +64,18 @@ describe("toSlackError", () => {
     [429, "rate-limited"],
     [502, "transient"],
   ])("sorts HTTP %i as %s", (statusCode, category) => {
-    expect(toSlackError("auth.test", aCodedError(webApi.ErrorCode.HTTPError, { statusCode }))).toEqual({ category, code: null, message: `Slack auth.test answered HTTP ${statusCode}` });
+    expect(toSlackError("auth.test", aCodedError(webApi.ErrorCode.HTTPError, { statusCode }))).toEqual({
+      category,
+      code: null,
+      message: `Slack auth.test answered HTTP ${statusCode}`,
+    });
   });
 
   it("keeps a long network error short", () => {
-    const error = toSlackError("auth.test", aCodedError(webApi.ErrorCode.RequestError, { original: new Error("x".repeat(500)) }));
+    const error = toSlackError(
+      "auth.test",
+      aCodedError(webApi.ErrorCode.RequestError, { original: new Error("x".repeat(500)) }),
+    );
     expect(error.category).toBe("transient");
     expect(error.message.length).toBeLessThan(260);
   });

@@ -2,10 +2,29 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, it, expect, vi } 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
-import { createSlackReceiver, type SlackAction, type SlackLog, type SlackReceiverOptions } from "../../../src/adapters/slack/slack-receiver.js";
+import {
+  createSlackReceiver,
+  type SlackAction,
+  type SlackLog,
+  type SlackReceiverOptions,
+} from "../../../src/adapters/slack/slack-receiver.js";
 import type { SlackMessageEvent } from "../../../src/core/slack/decide-slack.js";
-import { FAKE_SLACK_BOT_ID, FAKE_SLACK_BOT_USER_ID, FAKE_SLACK_CHANNEL, FAKE_SLACK_TOKEN, startFakeSlackApi, type FakeSlackApi } from "../../fakes/slack-api.js";
-import { postSlack, signBlockAction, signEvent, signSlackBody, toBlockActionsBody, type BlockActionInput } from "../../support/sign-slack.js";
+import {
+  FAKE_SLACK_BOT_ID,
+  FAKE_SLACK_BOT_USER_ID,
+  FAKE_SLACK_CHANNEL,
+  FAKE_SLACK_TOKEN,
+  startFakeSlackApi,
+  type FakeSlackApi,
+} from "../../fakes/slack-api.js";
+import {
+  postSlack,
+  signBlockAction,
+  signEvent,
+  signSlackBody,
+  toBlockActionsBody,
+  type BlockActionInput,
+} from "../../support/sign-slack.js";
 
 const SECRET = "slack-signing-secret";
 const NOT_MINE_STATUS = 404;
@@ -55,11 +74,27 @@ async function startHarness(overrides: Partial<SlackReceiverOptions> = {}): Prom
 }
 
 function aReply(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { type: "message", channel: FAKE_SLACK_CHANNEL, channel_type: "channel", user: "U0ALLOWED", text: "Spin it clockwise.", ts: "1700003100.000200", thread_ts: "1700003000.000100", ...overrides };
+  return {
+    type: "message",
+    channel: FAKE_SLACK_CHANNEL,
+    channel_type: "channel",
+    user: "U0ALLOWED",
+    text: "Spin it clockwise.",
+    ts: "1700003100.000200",
+    thread_ts: "1700003000.000100",
+    ...overrides,
+  };
 }
 
 function aPress(overrides: Partial<BlockActionInput> = {}): BlockActionInput {
-  return { actionId: "afk_take_over", value: "acme/widgets#42/1", user: { id: "U0ALLOWED", name: "ada" }, channel: FAKE_SLACK_CHANNEL, messageTs: "1700003000.000100", ...overrides };
+  return {
+    actionId: "afk_take_over",
+    value: "acme/widgets#42/1",
+    user: { id: "U0ALLOWED", name: "ada" },
+    channel: FAKE_SLACK_CHANNEL,
+    messageTs: "1700003000.000100",
+    ...overrides,
+  };
 }
 
 /** Bolt acknowledges before its listeners run: wait for the listener's trace. */
@@ -101,14 +136,26 @@ describe("the Slack receiver mounted on afk's server", () => {
   });
 
   it("keeps the fields afk decides on: subtype, bot id and the edit mark", async () => {
-    await postSlack(harness.url, signEvent(aReply({ subtype: "message_changed", bot_id: "B0OTHER", edited: { user: "U1", ts: "1.0" } }), { secret: SECRET }));
+    await postSlack(
+      harness.url,
+      signEvent(aReply({ subtype: "message_changed", bot_id: "B0OTHER", edited: { user: "U1", ts: "1.0" } }), {
+        secret: SECRET,
+      }),
+    );
     await settled(() => harness.messages.length === 1);
-    expect(harness.messages[0]).toMatchObject({ subtype: "message_changed", bot_id: "B0OTHER", edited: { user: "U1", ts: "1.0" } });
+    expect(harness.messages[0]).toMatchObject({
+      subtype: "message_changed",
+      bot_id: "B0OTHER",
+      edited: { user: "U1", ts: "1.0" },
+    });
   });
 
   it("relays a retried event (same event_id, X-Slack-Retry-Num) only once", async () => {
     await postSlack(harness.url, signEvent(aReply(), { secret: SECRET, eventId: "Ev02" }));
-    const retry = await postSlack(harness.url, signEvent(aReply(), { secret: SECRET, eventId: "Ev02" }), { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" });
+    const retry = await postSlack(harness.url, signEvent(aReply(), { secret: SECRET, eventId: "Ev02" }), {
+      "x-slack-retry-num": "1",
+      "x-slack-retry-reason": "http_timeout",
+    });
     expect(retry.status).toBe(200);
     await settled(() => harness.logs.some((l) => l.message === "Slack event already seen"));
     expect(harness.messages).toHaveLength(1);
@@ -119,7 +166,10 @@ describe("the Slack receiver mounted on afk's server", () => {
     harness.server.close();
     harness = await startHarness({ seenEventsMax: 2 });
     for (const [index, id] of ["EvA", "EvB", "EvC", "EvA"].entries()) {
-      await postSlack(harness.url, signEvent(aReply({ ts: `1700003100.00000${index}` }), { secret: SECRET, eventId: id }));
+      await postSlack(
+        harness.url,
+        signEvent(aReply({ ts: `1700003100.00000${index}` }), { secret: SECRET, eventId: id }),
+      );
       await settled(() => harness.messages.length === index + 1);
     }
   });
@@ -127,7 +177,9 @@ describe("the Slack receiver mounted on afk's server", () => {
   it("answers 401 to a bad signature and hands nothing on", async () => {
     const request = signEvent(aReply(), { secret: "not-the-secret" });
     expect((await postSlack(harness.url, request)).status).toBe(401);
-    expect((await postSlack(harness.url, { ...request, headers: { "content-type": "application/json" } })).status).toBe(401);
+    expect((await postSlack(harness.url, { ...request, headers: { "content-type": "application/json" } })).status).toBe(
+      401,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(harness.messages).toEqual([]);
   });
@@ -145,19 +197,34 @@ describe("the Slack receiver mounted on afk's server", () => {
     expect(response).toEqual({ status: 200, text: JSON.stringify({ challenge: "c-123" }) });
   });
 
-  it.each(["afk_take_over", "afk_retry"])("acknowledges a %s press and hands on who pressed it where", async (actionId) => {
-    const response = await postSlack(harness.url, signBlockAction(aPress({ actionId }), { secret: SECRET }));
-    expect(response.status).toBe(200);
-    await settled(() => harness.actions.length === 1);
-    expect(harness.actions[0]).toEqual({ actionId, user: { id: "U0ALLOWED", name: "ada" }, channel: FAKE_SLACK_CHANNEL, messageTs: "1700003000.000100", value: "acme/widgets#42/1" });
-  });
+  it.each(["afk_take_over", "afk_retry"])(
+    "acknowledges a %s press and hands on who pressed it where",
+    async (actionId) => {
+      const response = await postSlack(harness.url, signBlockAction(aPress({ actionId }), { secret: SECRET }));
+      expect(response.status).toBe(200);
+      await settled(() => harness.actions.length === 1);
+      expect(harness.actions[0]).toEqual({
+        actionId,
+        user: { id: "U0ALLOWED", name: "ada" },
+        channel: FAKE_SLACK_CHANNEL,
+        messageTs: "1700003000.000100",
+        value: "acme/widgets#42/1",
+      });
+    },
+  );
 
   it("acknowledges a press without a message and hands nothing on", async () => {
-    const payload = JSON.parse(new URLSearchParams(toBlockActionsBody(aPress())).get("payload")!) as Record<string, unknown>;
+    const payload = JSON.parse(new URLSearchParams(toBlockActionsBody(aPress())).get("payload")!) as Record<
+      string,
+      unknown
+    >;
     delete payload.message;
     delete payload.channel;
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    const response = await postSlack(harness.url, signSlackBody(body, "application/x-www-form-urlencoded", { secret: SECRET }));
+    const response = await postSlack(
+      harness.url,
+      signSlackBody(body, "application/x-www-form-urlencoded", { secret: SECRET }),
+    );
     expect(response.status).toBe(200);
     await settled(() => harness.logs.some((l) => l.message === "Slack button press without a channel or message"));
     expect(harness.actions).toEqual([]);
@@ -205,12 +272,17 @@ describe("the Slack receiver's edges", () => {
 
   it("hands on an event without an event_id (nothing to dedupe by)", async () => {
     const body = JSON.stringify({ type: "event_callback", team_id: "T0AFK", api_app_id: "A0AFK", event: aReply() });
-    expect((await postSlack(harness.url, signSlackBody(body, "application/json", { secret: SECRET }))).status).toBe(200);
+    expect((await postSlack(harness.url, signSlackBody(body, "application/json", { secret: SECRET }))).status).toBe(
+      200,
+    );
     await settled(() => harness.messages.length === 1);
   });
 
   it("names the presser by username when Slack sends no name", async () => {
-    const payload = JSON.parse(new URLSearchParams(toBlockActionsBody(aPress())).get("payload")!) as { user: Record<string, unknown>; actions: Record<string, unknown>[] };
+    const payload = JSON.parse(new URLSearchParams(toBlockActionsBody(aPress())).get("payload")!) as {
+      user: Record<string, unknown>;
+      actions: Record<string, unknown>[];
+    };
     delete payload.user.name;
     delete payload.actions[0]!.value;
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();

@@ -8,7 +8,11 @@ import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createT3Client, type T3ClientOptions } from "../../../src/adapters/t3/t3-client.js";
 import type { ThreadCreateCommand } from "../../../src/adapters/t3/t3-commands.js";
-import { findProjectByWorkspaceRoot, lastAssistantText, toTurnObservation } from "../../../src/adapters/t3/t3-read-model.js";
+import {
+  findProjectByWorkspaceRoot,
+  lastAssistantText,
+  toTurnObservation,
+} from "../../../src/adapters/t3/t3-read-model.js";
 import type { T3Client, T3Error, T3Result } from "../../../src/adapters/t3/t3-types.js";
 import { FAKE_T3_TOKEN, startFakeT3, type FakeT3, type FakeT3Options } from "../../fakes/t3-server.js";
 
@@ -20,7 +24,13 @@ const clients: T3Client[] = [];
 let tokenDir: string;
 
 function client(options: Partial<T3ClientOptions> = {}): T3Client {
-  const made = createT3Client({ baseUrl: fake.url, token: FAKE_T3_TOKEN, tokenFile: null, retry: { backoffMs: 10 }, ...options });
+  const made = createT3Client({
+    baseUrl: fake.url,
+    token: FAKE_T3_TOKEN,
+    tokenFile: null,
+    retry: { backoffMs: 10 },
+    ...options,
+  });
   clients.push(made);
   return made;
 }
@@ -42,9 +52,28 @@ function errorOf<T>(result: T3Result<T>): T3Error {
 
 /** Project p1, thread t1 and its first turn, through the client's helpers. */
 async function dispatchRun(t3: T3Client): Promise<number> {
-  valueOf(await t3.createProject({ commandId: "c-project", projectId: "p1", title: "acme/widgets", workspaceRoot: ROOT }));
-  valueOf(await t3.createThread({ commandId: "c-thread", threadId: "t1", projectId: "p1", title: "acme/widgets#7: Fix", modelSelection: MODEL, runtimeMode: "full-access" }));
-  return valueOf(await t3.startTurn({ commandId: "c-turn", threadId: "t1", messageId: "m1", text: "Fix #7", runtimeMode: "full-access" })).sequence;
+  valueOf(
+    await t3.createProject({ commandId: "c-project", projectId: "p1", title: "acme/widgets", workspaceRoot: ROOT }),
+  );
+  valueOf(
+    await t3.createThread({
+      commandId: "c-thread",
+      threadId: "t1",
+      projectId: "p1",
+      title: "acme/widgets#7: Fix",
+      modelSelection: MODEL,
+      runtimeMode: "full-access",
+    }),
+  );
+  return valueOf(
+    await t3.startTurn({
+      commandId: "c-turn",
+      threadId: "t1",
+      messageId: "m1",
+      text: "Fix #7",
+      runtimeMode: "full-access",
+    }),
+  ).sequence;
 }
 
 const countOf = (path: string): number => fake.requests.filter((request) => request.path === path).length;
@@ -69,8 +98,17 @@ afterEach(async () => {
 describe("T3 client: happy paths", () => {
   it("dispatches a run with every required key, which the strict fake accepts in order", async () => {
     expect(await dispatchRun(client())).toBe(3);
-    expect(fake.commands.map((command) => command.type)).toEqual(["project.create", "thread.create", "thread.turn.start"]);
-    expect(fake.commands[1]).toMatchObject({ branch: null, worktreePath: null, interactionMode: "default", modelSelection: MODEL });
+    expect(fake.commands.map((command) => command.type)).toEqual([
+      "project.create",
+      "thread.create",
+      "thread.turn.start",
+    ]);
+    expect(fake.commands[1]).toMatchObject({
+      branch: null,
+      worktreePath: null,
+      interactionMode: "default",
+      modelSelection: MODEL,
+    });
   });
 
   it("stamps createdAt from its clock on helper commands", async () => {
@@ -83,7 +121,12 @@ describe("T3 client: happy paths", () => {
     const t3 = client();
     await dispatchRun(t3);
     expect(valueOf(await t3.interruptTurn({ commandId: "c-interrupt", threadId: "t1" }))).toEqual({ sequence: 4 });
-    expect(fake.commands[3]).toEqual({ type: "thread.turn.interrupt", commandId: "c-interrupt", threadId: "t1", createdAt: expect.any(String) });
+    expect(fake.commands[3]).toEqual({
+      type: "thread.turn.interrupt",
+      commandId: "c-interrupt",
+      threadId: "t1",
+      createdAt: expect.any(String),
+    });
   });
 
   it("gets the original sequence back when it repeats an accepted command id", async () => {
@@ -126,28 +169,36 @@ describe("T3 client: happy paths", () => {
     await dispatchRun(t3);
     fake.failTurnStart("t1", "model not available");
     const thread = valueOf(await t3.snapshot()).threads[0] ?? null;
-    expect(toTurnObservation(thread, dispatchedAt, { hasPendingApprovals: false, hasPendingUserInput: false })).toEqual({
-      kind: "ended",
-      outcome: "error",
-      error: "model not available",
-      assistantMessageId: null,
-    });
+    expect(toTurnObservation(thread, dispatchedAt, { hasPendingApprovals: false, hasPendingUserInput: false })).toEqual(
+      {
+        kind: "ended",
+        outcome: "error",
+        error: "model not available",
+        assistantMessageId: null,
+      },
+    );
   });
 
   it.each([
     ["slim", 0],
     ["full", 2],
-  ] as const)("reads the %s snapshot (%i messages inline) and the messages from the detail route", async (shape, inline) => {
-    await restart({ snapshotShape: shape });
-    const t3 = client();
-    await dispatchRun(t3);
-    fake.completeTurn("t1", { text: "done", state: "completed" });
-    expect(valueOf(await t3.snapshot()).threads[0]?.messages).toHaveLength(inline);
-    expect(valueOf(await t3.thread("t1")).messages.map((message) => message.role)).toEqual(["user", "assistant"]);
-  });
+  ] as const)(
+    "reads the %s snapshot (%i messages inline) and the messages from the detail route",
+    async (shape, inline) => {
+      await restart({ snapshotShape: shape });
+      const t3 = client();
+      await dispatchRun(t3);
+      fake.completeTurn("t1", { text: "done", state: "completed" });
+      expect(valueOf(await t3.snapshot()).threads[0]?.messages).toHaveLength(inline);
+      expect(valueOf(await t3.thread("t1")).messages.map((message) => message.role)).toEqual(["user", "assistant"]);
+    },
+  );
 
   it("reads the environment without a token", async () => {
-    expect(valueOf(await client({ token: null }).environment())).toMatchObject({ serverVersion: "0.0.33", label: "fake T3" });
+    expect(valueOf(await client({ token: null }).environment())).toMatchObject({
+      serverVersion: "0.0.33",
+      label: "fake T3",
+    });
   });
 
   it("tolerates a base URL with a trailing slash and a dispatcher of the caller's", async () => {
@@ -174,7 +225,11 @@ describe("T3 client: the bearer is read on every request", () => {
 
   it("prefers the token file over a static token", async () => {
     const reads: string[] = [];
-    const t3 = client({ token: "stale", tokenFile: "/secrets/t3", readFile: async (path) => (reads.push(path), FAKE_T3_TOKEN) });
+    const t3 = client({
+      token: "stale",
+      tokenFile: "/secrets/t3",
+      readFile: async (path) => (reads.push(path), FAKE_T3_TOKEN),
+    });
     expect((await t3.shell()).ok).toBe(true);
     expect((await t3.shell()).ok).toBe(true);
     expect(reads).toEqual(["/secrets/t3", "/secrets/t3"]);
@@ -187,7 +242,11 @@ describe("T3 client: the bearer is read on every request", () => {
     ["the token file is empty", { token: null, tokenFile: "/t", readFile: async () => "\n" }],
     [
       "the token file cannot be read",
-      { token: null, tokenFile: "/missing/t3-token", readFile: async () => Promise.reject(Object.assign(new Error("ENOENT: no such file"), { code: "ENOENT" })) },
+      {
+        token: null,
+        tokenFile: "/missing/t3-token",
+        readFile: async () => Promise.reject(Object.assign(new Error("ENOENT: no such file"), { code: "ENOENT" })),
+      },
     ],
   ] as const)("is unauthorized, without a request, when %s", async (_case, options) => {
     const error = errorOf(await client(options).snapshot());
@@ -203,12 +262,30 @@ describe("T3 client: the bearer is read on every request", () => {
 
 describe("T3 client: failures come back as typed values", () => {
   it.each<[string, Partial<T3ClientOptions>, (t3: T3Client) => Promise<T3Result<unknown>>, Partial<T3Error>]>([
-    ["a bad token is unauthorized", { token: "wrong-token" }, (t3) => t3.snapshot(), { category: "unauthorized", status: 401, tag: "EnvironmentAuthInvalidError", code: "auth_invalid" }],
-    ["an unknown thread is not-found", {}, (t3) => t3.thread("nope"), { category: "not-found", status: 404, tag: "EnvironmentResourceNotFoundError", code: "not_found" }],
+    [
+      "a bad token is unauthorized",
+      { token: "wrong-token" },
+      (t3) => t3.snapshot(),
+      { category: "unauthorized", status: 401, tag: "EnvironmentAuthInvalidError", code: "auth_invalid" },
+    ],
+    [
+      "an unknown thread is not-found",
+      {},
+      (t3) => t3.thread("nope"),
+      { category: "not-found", status: 404, tag: "EnvironmentResourceNotFoundError", code: "not_found" },
+    ],
     [
       "a thread in an unknown project is rejected",
       {},
-      (t3) => t3.createThread({ commandId: "c", threadId: "t1", projectId: "nope", title: "x", modelSelection: MODEL, runtimeMode: "full-access" }),
+      (t3) =>
+        t3.createThread({
+          commandId: "c",
+          threadId: "t1",
+          projectId: "nope",
+          title: "x",
+          modelSelection: MODEL,
+          runtimeMode: "full-access",
+        }),
       { category: "rejected", status: 500, tag: "EnvironmentInternalError", code: "internal_error" },
     ],
     [
@@ -221,7 +298,19 @@ describe("T3 client: failures come back as typed values", () => {
       "a body that does not decode is an invalid request",
       {},
       (t3) => {
-        const { branch: _branch, ...guessed } = { type: "thread.create", commandId: "c", threadId: "t", projectId: "p", title: "x", modelSelection: MODEL, runtimeMode: "full-access", interactionMode: "default", branch: null, worktreePath: null, createdAt: "2026-03-01T12:00:00.000Z" } as const;
+        const { branch: _branch, ...guessed } = {
+          type: "thread.create",
+          commandId: "c",
+          threadId: "t",
+          projectId: "p",
+          title: "x",
+          modelSelection: MODEL,
+          runtimeMode: "full-access",
+          interactionMode: "default",
+          branch: null,
+          worktreePath: null,
+          createdAt: "2026-03-01T12:00:00.000Z",
+        } as const;
         return t3.dispatch(guessed as unknown as ThreadCreateCommand);
       },
       { category: "invalid-request", status: 400, tag: "HttpApiSchemaError" },
@@ -234,7 +323,14 @@ describe("T3 client: failures come back as typed values", () => {
 
   it("is forbidden when the token lacks the operate scope", async () => {
     await restart({ tokens: { reader: ["orchestration:read"] } });
-    const error = errorOf(await client({ token: "reader" }).createProject({ commandId: "c", projectId: "p", title: "x", workspaceRoot: ROOT }));
+    const error = errorOf(
+      await client({ token: "reader" }).createProject({
+        commandId: "c",
+        projectId: "p",
+        title: "x",
+        workspaceRoot: ROOT,
+      }),
+    );
     expect(error).toMatchObject({ category: "forbidden", status: 403, code: "insufficient_scope" });
     expect(error.message).toContain("requires orchestration:operate");
   });
@@ -244,7 +340,14 @@ describe("T3 client: failures come back as typed values", () => {
     const messages = [
       errorOf(await client({ token: secret }).snapshot()).message,
       errorOf(await client({ token: `${secret} x` }).snapshot()).message,
-      errorOf(await client({ token: secret }).dispatch({ type: "thread.turn.interrupt", commandId: "c", threadId: "t", createdAt: "x" })).message,
+      errorOf(
+        await client({ token: secret }).dispatch({
+          type: "thread.turn.interrupt",
+          commandId: "c",
+          threadId: "t",
+          createdAt: "x",
+        }),
+      ).message,
     ];
     for (const message of messages) expect(message).not.toContain(secret);
   });
@@ -254,19 +357,32 @@ describe("T3 client: failures come back as typed values", () => {
     ["JSON of another shape", { projects: "none" }, "snapshotSequence"],
   ])("a 200 with a body that is %s is an invalid response", async (_case, body, why) => {
     fake.failNext("snapshot", { status: 200, body });
-    expect(errorOf(await client().snapshot())).toMatchObject({ category: "invalid-response", status: 200, message: expect.stringContaining(why) });
+    expect(errorOf(await client().snapshot())).toMatchObject({
+      category: "invalid-response",
+      status: 200,
+      message: expect.stringContaining(why),
+    });
   });
 
   it("a dispatch answer without a sequence is an invalid response", async () => {
     fake.failNext("project.create", { status: 200, body: { ok: true } });
-    expect(errorOf(await client().createProject({ commandId: "c", projectId: "p", title: "x", workspaceRoot: ROOT })).category).toBe("invalid-response");
+    expect(
+      errorOf(await client().createProject({ commandId: "c", projectId: "p", title: "x", workspaceRoot: ROOT }))
+        .category,
+    ).toBe("invalid-response");
   });
 
   it("a refused connection is transient", async () => {
     const url = fake.url;
     await fake.close();
-    const error = errorOf(await createT3Client({ baseUrl: url, token: FAKE_T3_TOKEN, tokenFile: null, retry: { retries: 0 } }).snapshot());
-    expect(error).toMatchObject({ category: "transient", status: null, message: expect.stringContaining("network error") });
+    const error = errorOf(
+      await createT3Client({ baseUrl: url, token: FAKE_T3_TOKEN, tokenFile: null, retry: { retries: 0 } }).snapshot(),
+    );
+    expect(error).toMatchObject({
+      category: "transient",
+      status: null,
+      message: expect.stringContaining("network error"),
+    });
     fake = await startFakeT3();
   });
 });
@@ -292,26 +408,42 @@ describe("T3 client: retries only for idempotent GETs", () => {
 
   it("gives up after the configured retries and reports the last failure", async () => {
     fake.failNext("snapshot", { status: 503, body: "" }, 5);
-    expect(errorOf(await client({ retry: { retries: 2, backoffMs: 1 } }).snapshot())).toMatchObject({ category: "transient", status: 503 });
+    expect(errorOf(await client({ retry: { retries: 2, backoffMs: 1 } }).snapshot())).toMatchObject({
+      category: "transient",
+      status: 503,
+    });
     expect(countOf("/api/orchestration/snapshot")).toBe(3);
   });
 
   it("does not retry a 500 on a GET", async () => {
-    fake.failNext("snapshot", { status: 500, body: { _tag: "EnvironmentInternalError", code: "internal_error", reason: "orchestration_snapshot_failed", traceId: "t" } });
+    fake.failNext("snapshot", {
+      status: 500,
+      body: {
+        _tag: "EnvironmentInternalError",
+        code: "internal_error",
+        reason: "orchestration_snapshot_failed",
+        traceId: "t",
+      },
+    });
     expect(errorOf(await client().snapshot())).toMatchObject({ category: "transient", status: 500, traceId: "t" });
     expect(countOf("/api/orchestration/snapshot")).toBe(1);
   });
 
   it("never retries a dispatch after a transient 503", async () => {
     fake.failNext("dispatch", { status: 503, body: "" });
-    expect(errorOf(await client().createProject({ commandId: "c", projectId: "p", title: "x", workspaceRoot: ROOT }))).toMatchObject({ category: "transient", status: 503 });
+    expect(
+      errorOf(await client().createProject({ commandId: "c", projectId: "p", title: "x", workspaceRoot: ROOT })),
+    ).toMatchObject({ category: "transient", status: 503 });
     expect(countOf("/api/orchestration/dispatch")).toBe(1);
     expect(fake.commands).toEqual([]);
   });
 
   it("never retries a dispatch after a connection reset", async () => {
     fake.failNext("project.create", "reset");
-    expect(errorOf(await client().createProject({ commandId: "c", projectId: "p", title: "x", workspaceRoot: ROOT })).category).toBe("transient");
+    expect(
+      errorOf(await client().createProject({ commandId: "c", projectId: "p", title: "x", workspaceRoot: ROOT }))
+        .category,
+    ).toBe("transient");
     expect(countOf("/api/orchestration/dispatch")).toBe(1);
   });
 });
@@ -321,21 +453,39 @@ describe("T3 client: timeouts", () => {
     fake.failNext("thread.create", "timeout");
     const t3 = client({ timeouts: { deadlineMs: 300 } });
     valueOf(await t3.createProject({ commandId: "c1", projectId: "p1", title: "w", workspaceRoot: ROOT }));
-    const error = errorOf(await t3.createThread({ commandId: "c2", threadId: "t1", projectId: "p1", title: "x", modelSelection: MODEL, runtimeMode: "full-access" }));
-    expect(error).toMatchObject({ category: "timeout", status: null, message: expect.stringContaining("300 ms deadline") });
+    const error = errorOf(
+      await t3.createThread({
+        commandId: "c2",
+        threadId: "t1",
+        projectId: "p1",
+        title: "x",
+        modelSelection: MODEL,
+        runtimeMode: "full-access",
+      }),
+    );
+    expect(error).toMatchObject({
+      category: "timeout",
+      status: null,
+      message: expect.stringContaining("300 ms deadline"),
+    });
     expect(countOf("/api/orchestration/dispatch")).toBe(2);
   });
 
   it("no response headers within headersMs is a timeout", async () => {
     fake.failNext("environment", "timeout");
     const error = errorOf(await client({ timeouts: { headersMs: 200 }, retry: { retries: 0 } }).environment());
-    expect(error).toMatchObject({ category: "timeout", message: expect.stringContaining("no response headers in time") });
+    expect(error).toMatchObject({
+      category: "timeout",
+      message: expect.stringContaining("no response headers in time"),
+    });
   });
 
   it("the deadline covers retries and their pauses", async () => {
     fake.failNext("snapshot", { status: 503, body: "" }, 5);
     const started = Date.now();
-    const error = errorOf(await client({ timeouts: { deadlineMs: 200 }, retry: { retries: 2, backoffMs: 5_000 } }).snapshot());
+    const error = errorOf(
+      await client({ timeouts: { deadlineMs: 200 }, retry: { retries: 2, backoffMs: 5_000 } }).snapshot(),
+    );
     expect(error).toMatchObject({ category: "timeout", message: expect.stringContaining("200 ms deadline") });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(countOf("/api/orchestration/snapshot")).toBe(1);

@@ -4,20 +4,37 @@ import { toProjectCreate, toThreadCreate, toTurnInterrupt, toTurnStart } from ".
 const CREATED_AT = "2026-03-01T12:00:00.000Z";
 
 describe("toProjectCreate", () => {
-  const input = { commandId: "c1", projectId: "p1", title: "acme/widgets", workspaceRoot: "/workspace/acme/widgets", createdAt: CREATED_AT };
+  const input = {
+    commandId: "c1",
+    projectId: "p1",
+    title: "acme/widgets",
+    workspaceRoot: "/workspace/acme/widgets",
+    createdAt: CREATED_AT,
+  };
 
   it("writes exactly the required keys when no option is given", () => {
     expect(toProjectCreate(input)).toEqual({ type: "project.create", ...input });
-    expect(Object.keys(toProjectCreate(input)).sort()).toEqual(["commandId", "createdAt", "projectId", "title", "type", "workspaceRoot"]);
+    expect(Object.keys(toProjectCreate(input)).sort()).toEqual([
+      "commandId",
+      "createdAt",
+      "projectId",
+      "title",
+      "type",
+      "workspaceRoot",
+    ]);
   });
 
   it("carries the optional keys when given, with the model selection reduced to its two wire keys", () => {
     const wide = { instanceId: "codex", model: "gpt-5", extra: "dropped" };
-    expect(toProjectCreate({ ...input, createWorkspaceRootIfMissing: true, defaultModelSelection: wide })).toMatchObject({
+    expect(
+      toProjectCreate({ ...input, createWorkspaceRootIfMissing: true, defaultModelSelection: wide }),
+    ).toMatchObject({
       createWorkspaceRootIfMissing: true,
       defaultModelSelection: { instanceId: "codex", model: "gpt-5" },
     });
-    expect(toProjectCreate({ ...input, defaultModelSelection: wide }).defaultModelSelection).not.toHaveProperty("extra");
+    expect(toProjectCreate({ ...input, defaultModelSelection: wide }).defaultModelSelection).not.toHaveProperty(
+      "extra",
+    );
   });
 
   it("sends a null default model selection as null", () => {
@@ -38,7 +55,13 @@ describe("toThreadCreate", () => {
 
   it("always writes branch and worktreePath (null when absent) and the default interaction mode", () => {
     const command = toThreadCreate(input);
-    expect(command).toEqual({ type: "thread.create", ...input, interactionMode: "default", branch: null, worktreePath: null });
+    expect(command).toEqual({
+      type: "thread.create",
+      ...input,
+      interactionMode: "default",
+      branch: null,
+      worktreePath: null,
+    });
     expect(command).toHaveProperty("branch", null);
     expect(command).toHaveProperty("worktreePath", null);
   });
@@ -53,7 +76,14 @@ describe("toThreadCreate", () => {
 });
 
 describe("toTurnStart", () => {
-  const input = { commandId: "c3", threadId: "t1", messageId: "m1", text: "Do it", runtimeMode: "auto" as const, createdAt: CREATED_AT };
+  const input = {
+    commandId: "c3",
+    threadId: "t1",
+    messageId: "m1",
+    text: "Do it",
+    runtimeMode: "auto" as const,
+    createdAt: CREATED_AT,
+  };
 
   it("wraps the text in a user message with an empty attachments list and both modes", () => {
     expect(toTurnStart(input)).toEqual({
@@ -80,6 +110,8 @@ describe("toTurnInterrupt", () => {
   });
 
   it("names the turn when given", () => {
-    expect(toTurnInterrupt({ commandId: "c4", threadId: "t1", turnId: "turn-2", createdAt: CREATED_AT }).turnId).toBe("turn-2");
+    expect(toTurnInterrupt({ commandId: "c4", threadId: "t1", turnId: "turn-2", createdAt: CREATED_AT }).turnId).toBe(
+      "turn-2",
+    );
   });
 });

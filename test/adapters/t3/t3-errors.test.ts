@@ -25,24 +25,39 @@ describe("toErrorCategory: the contract's error table", () => {
 
 describe("toHttpError", () => {
   it("carries T3's tag, code and traceId and names them in the message", () => {
-    const body = { _tag: "EnvironmentInternalError", code: "internal_error", reason: "orchestration_dispatch_failed", traceId: "abc123" };
+    const body = {
+      _tag: "EnvironmentInternalError",
+      code: "internal_error",
+      reason: "orchestration_dispatch_failed",
+      traceId: "abc123",
+    };
     expect(toHttpError("POST /api/orchestration/dispatch", 500, JSON.stringify(body))).toEqual({
       category: "rejected",
       status: 500,
       tag: "EnvironmentInternalError",
       code: "internal_error",
       traceId: "abc123",
-      message: "T3 POST /api/orchestration/dispatch answered 500 EnvironmentInternalError/internal_error/orchestration_dispatch_failed (trace abc123)",
+      message:
+        "T3 POST /api/orchestration/dispatch answered 500 EnvironmentInternalError/internal_error/orchestration_dispatch_failed (trace abc123)",
     });
   });
 
   it("names the required scope of a 403", () => {
-    const body = { _tag: "EnvironmentScopeRequiredError", code: "insufficient_scope", requiredScope: "orchestration:operate", traceId: "t" };
+    const body = {
+      _tag: "EnvironmentScopeRequiredError",
+      code: "insufficient_scope",
+      requiredScope: "orchestration:operate",
+      traceId: "t",
+    };
     expect(toHttpError("POST /x", 403, JSON.stringify(body)).message).toContain("requires orchestration:operate");
   });
 
   it("keeps a schema error's message, shortened", () => {
-    const error = toHttpError("POST /x", 400, JSON.stringify({ _tag: "HttpApiSchemaError", message: "x".repeat(2_000) }));
+    const error = toHttpError(
+      "POST /x",
+      400,
+      JSON.stringify({ _tag: "HttpApiSchemaError", message: "x".repeat(2_000) }),
+    );
     expect(error.category).toBe("invalid-request");
     expect(error.message.length).toBeLessThan(600);
     expect(error.traceId).toBeNull();
@@ -77,16 +92,29 @@ describe("toTransportError", () => {
   });
 
   it("the passed deadline is the cause, whatever undici said", () => {
-    expect(toTransportError("GET /x", new Error("aborted"), 500)).toMatchObject({ category: "timeout", message: "T3 GET /x: no answer within the 500 ms deadline" });
+    expect(toTransportError("GET /x", new Error("aborted"), 500)).toMatchObject({
+      category: "timeout",
+      message: "T3 GET /x: no answer within the 500 ms deadline",
+    });
   });
 
   it("describes a thrown non-error without a code", () => {
-    expect(toTransportError("GET /x", "socket hang up", null)).toMatchObject({ category: "transient", message: "T3 GET /x: network error: socket hang up" });
+    expect(toTransportError("GET /x", "socket hang up", null)).toMatchObject({
+      category: "transient",
+      message: "T3 GET /x: network error: socket hang up",
+    });
   });
 });
 
 describe("isRetryable", () => {
-  const error = (category: T3Error["category"], status: number | null): T3Error => ({ category, status, tag: null, code: null, traceId: null, message: "" });
+  const error = (category: T3Error["category"], status: number | null): T3Error => ({
+    category,
+    status,
+    tag: null,
+    code: null,
+    traceId: null,
+    message: "",
+  });
 
   it.each([
     [error("transient", null), true],

@@ -12,13 +12,33 @@ import {
   type T3ThreadState,
   type TurnObservation,
 } from "../../../src/adapters/t3/t3-read-model.js";
-import { DISPATCHED_AT, NOTHING_PENDING, aLatestTurn, aMessage, aProject, aSession, aShellThread, aThread, at } from "./builders.js";
+import {
+  DISPATCHED_AT,
+  NOTHING_PENDING,
+  aLatestTurn,
+  aMessage,
+  aProject,
+  aSession,
+  aShellThread,
+  aThread,
+  at,
+} from "./builders.js";
 
 describe("toTurnObservation: the contract's Done rule", () => {
   const cases: ReadonlyArray<[string, T3ThreadState | null, T3Pending, TurnObservation]> = [
     ["a thread T3 does not list is missing", null, NOTHING_PENDING, { kind: "missing", why: "absent" }],
-    ["a deleted thread is missing", aThread({ deletedAt: at(5_000) }), NOTHING_PENDING, { kind: "missing", why: "deleted" }],
-    ["an archived thread is missing", aThread({ archivedAt: at(5_000) }), NOTHING_PENDING, { kind: "missing", why: "archived" }],
+    [
+      "a deleted thread is missing",
+      aThread({ deletedAt: at(5_000) }),
+      NOTHING_PENDING,
+      { kind: "missing", why: "deleted" },
+    ],
+    [
+      "an archived thread is missing",
+      aThread({ archivedAt: at(5_000) }),
+      NOTHING_PENDING,
+      { kind: "missing", why: "archived" },
+    ],
     [
       "pending user input waits on a person even while the session runs",
       aThread({ session: aSession({ status: "running" }) }),
@@ -37,9 +57,24 @@ describe("toTurnObservation: the contract's Done rule", () => {
       { hasPendingApprovals: true, hasPendingUserInput: true },
       { kind: "waiting-on-user", on: "user-input" },
     ],
-    ["a starting session is working", aThread({ latestTurn: null, session: aSession({ status: "starting" }) }), NOTHING_PENDING, { kind: "working" }],
-    ["a running session is working even when its turn row says completed", aThread({ session: aSession({ status: "running" }) }), NOTHING_PENDING, { kind: "working" }],
-    ["no turn yet (first turn just dispatched) is working", aThread({ latestTurn: null, session: null }), NOTHING_PENDING, { kind: "working" }],
+    [
+      "a starting session is working",
+      aThread({ latestTurn: null, session: aSession({ status: "starting" }) }),
+      NOTHING_PENDING,
+      { kind: "working" },
+    ],
+    [
+      "a running session is working even when its turn row says completed",
+      aThread({ session: aSession({ status: "running" }) }),
+      NOTHING_PENDING,
+      { kind: "working" },
+    ],
+    [
+      "no turn yet (first turn just dispatched) is working",
+      aThread({ latestTurn: null, session: null }),
+      NOTHING_PENDING,
+      { kind: "working" },
+    ],
     [
       "a turn requested before the dispatch is the previous one: working",
       aThread({ latestTurn: aLatestTurn({ requestedAt: at(-1) }), session: aSession({ status: "ready" }) }),
@@ -72,7 +107,10 @@ describe("toTurnObservation: the contract's Done rule", () => {
     ],
     [
       "an errored turn carries the session's lastError",
-      aThread({ latestTurn: aLatestTurn({ state: "error" }), session: aSession({ status: "error", lastError: "provider crashed" }) }),
+      aThread({
+        latestTurn: aLatestTurn({ state: "error" }),
+        session: aSession({ status: "error", lastError: "provider crashed" }),
+      }),
       NOTHING_PENDING,
       { kind: "ended", outcome: "error", error: "provider crashed", assistantMessageId: "assistant-1" },
     ],
@@ -84,7 +122,10 @@ describe("toTurnObservation: the contract's Done rule", () => {
     ],
     [
       "a turn that failed to start leaves latestTurn unchanged and the session in error: ended error",
-      aThread({ latestTurn: aLatestTurn({ requestedAt: at(-3_600_000) }), session: aSession({ status: "error", lastError: "no such model" }) }),
+      aThread({
+        latestTurn: aLatestTurn({ requestedAt: at(-3_600_000) }),
+        session: aSession({ status: "error", lastError: "no such model" }),
+      }),
       NOTHING_PENDING,
       { kind: "ended", outcome: "error", error: "no such model", assistantMessageId: null },
     ],
@@ -96,13 +137,19 @@ describe("toTurnObservation: the contract's Done rule", () => {
     ],
     [
       "a session error from before the dispatch says nothing about this turn: working",
-      aThread({ latestTurn: aLatestTurn({ requestedAt: at(-3_600_000) }), session: aSession({ status: "error", lastError: "old", updatedAt: at(-1) }) }),
+      aThread({
+        latestTurn: aLatestTurn({ requestedAt: at(-3_600_000) }),
+        session: aSession({ status: "error", lastError: "old", updatedAt: at(-1) }),
+      }),
       NOTHING_PENDING,
       { kind: "working" },
     ],
     [
       "a session error while the turn row still says running: ended error",
-      aThread({ latestTurn: aLatestTurn({ state: "running", assistantMessageId: null }), session: aSession({ status: "error", lastError: "killed" }) }),
+      aThread({
+        latestTurn: aLatestTurn({ state: "running", assistantMessageId: null }),
+        session: aSession({ status: "error", lastError: "killed" }),
+      }),
       NOTHING_PENDING,
       { kind: "ended", outcome: "error", error: "killed", assistantMessageId: null },
     ],
@@ -139,7 +186,10 @@ describe("toTurnObservation: the contract's Done rule", () => {
     }),
   );
   const state = fc.record({ turn, session }).map(({ turn, session }) =>
-    aThread({ latestTurn: turn === null ? null : aLatestTurn(turn), session: session === null ? null : aSession(session) }),
+    aThread({
+      latestTurn: turn === null ? null : aLatestTurn(turn),
+      session: session === null ? null : aSession(session),
+    }),
   );
 
   it("a live session (starting or running) is never observed as ended", () => {
@@ -169,7 +219,15 @@ describe("snapshot schema", () => {
   const full = {
     snapshotSequence: 12,
     projects: [{ ...aProject(), scripts: [], defaultModelSelection: null, faviconPath: null }],
-    threads: [{ ...aThread({ messages: [aMessage()] }), activities: [{ id: "a1", tone: "info" }], checkpoints: [], proposedPlans: [], modelSelection: { instanceId: "codex", model: "gpt" } }],
+    threads: [
+      {
+        ...aThread({ messages: [aMessage()] }),
+        activities: [{ id: "a1", tone: "info" }],
+        checkpoints: [],
+        proposedPlans: [],
+        modelSelection: { instanceId: "codex", model: "gpt" },
+      },
+    ],
     updatedAt: at(0),
   };
 
@@ -179,12 +237,19 @@ describe("snapshot schema", () => {
   });
 
   it("accepts the slim (≥ v0.0.32) shape with messages and activities empty", () => {
-    const slim = { ...full, threads: full.threads.map((thread) => ({ ...thread, messages: [], activities: [], checkpoints: [] })) };
+    const slim = {
+      ...full,
+      threads: full.threads.map((thread) => ({ ...thread, messages: [], activities: [], checkpoints: [] })),
+    };
     expect(T3SnapshotSchema.parse(slim).threads[0]?.messages).toEqual([]);
   });
 
   it("tolerates unknown extra fields and strips them", () => {
-    const parsed = T3SnapshotSchema.parse({ ...full, futureField: 1, threads: [{ ...full.threads[0], settledAt: null }] });
+    const parsed = T3SnapshotSchema.parse({
+      ...full,
+      futureField: 1,
+      threads: [{ ...full.threads[0], settledAt: null }],
+    });
     expect(parsed).not.toHaveProperty("futureField");
     expect(parsed.threads[0]).not.toHaveProperty("settledAt");
   });
@@ -208,7 +273,11 @@ describe("snapshot schema", () => {
 describe("thread detail, shell and environment schemas", () => {
   it("unwraps the detail route's {snapshotSequence, thread, page}", () => {
     const thread = aThread({ messages: [aMessage()] });
-    const parsed = T3ThreadDetailSchema.parse({ snapshotSequence: 3, thread, page: { beforeCursor: null, hasMore: false, snapshotSequence: 3 } });
+    const parsed = T3ThreadDetailSchema.parse({
+      snapshotSequence: 3,
+      thread,
+      page: { beforeCursor: null, hasMore: false, snapshotSequence: 3 },
+    });
     expect(parsed.id).toBe("thread-1");
     expect(parsed.messages).toHaveLength(1);
   });
@@ -219,17 +288,27 @@ describe("thread detail, shell and environment schemas", () => {
 
   it("reads the shell's pending flags and defaults a missing deletedAt to null", () => {
     const { deletedAt: _deleted, ...row } = aShellThread({ hasPendingUserInput: true });
-    const parsed = T3ShellSchema.parse({ snapshotSequence: 1, projects: [aProject()], threads: [row], updatedAt: at(0) });
+    const parsed = T3ShellSchema.parse({
+      snapshotSequence: 1,
+      projects: [aProject()],
+      threads: [row],
+      updatedAt: at(0),
+    });
     expect(parsed.threads[0]).toMatchObject({ hasPendingUserInput: true, hasPendingApprovals: false, deletedAt: null });
   });
 
   it("rejects a shell thread without the pending flags", () => {
     const { hasPendingUserInput: _flag, ...row } = aShellThread();
-    expect(T3ShellSchema.safeParse({ snapshotSequence: 1, projects: [], threads: [row], updatedAt: at(0) }).success).toBe(false);
+    expect(
+      T3ShellSchema.safeParse({ snapshotSequence: 1, projects: [], threads: [row], updatedAt: at(0) }).success,
+    ).toBe(false);
   });
 
   it("keeps the environment's other fields beside serverVersion", () => {
-    expect(T3EnvironmentSchema.parse({ serverVersion: "0.0.33", label: "t3" })).toEqual({ serverVersion: "0.0.33", label: "t3" });
+    expect(T3EnvironmentSchema.parse({ serverVersion: "0.0.33", label: "t3" })).toEqual({
+      serverVersion: "0.0.33",
+      label: "t3",
+    });
   });
 });
 
@@ -243,7 +322,12 @@ describe("findProjectByWorkspaceRoot", () => {
       "/workspace/acme/widgets",
       "new",
     ],
-    ["treats a trailing slash as the same directory", [aProject({ workspaceRoot: "/workspace/acme/widgets/" })], "/workspace/acme/widgets", "project-1"],
+    [
+      "treats a trailing slash as the same directory",
+      [aProject({ workspaceRoot: "/workspace/acme/widgets/" })],
+      "/workspace/acme/widgets",
+      "project-1",
+    ],
     ["does not match a sibling directory", [aProject()], "/workspace/acme/widgets-2", null],
     ["matches the filesystem root", [aProject({ workspaceRoot: "/" })], "/", "project-1"],
     ["finds nothing in an empty snapshot", [], "/workspace/acme/widgets", null],
@@ -254,11 +338,36 @@ describe("findProjectByWorkspaceRoot", () => {
 
 describe("lastAssistantText", () => {
   it.each([
-    ["the message the latest turn names wins", [aMessage({ id: "assistant-1", text: "named" }), aMessage({ id: "later", text: "later" })], "assistant-1", "named"],
-    ["without a named message, the last finished assistant message", [aMessage({ text: "first" }), aMessage({ id: "m2", text: "second" })], null, "second"],
-    ["a streaming message is not finished", [aMessage({ text: "done" }), aMessage({ id: "m2", text: "part", streaming: true })], null, "done"],
-    ["user and system messages are not the agent's", [aMessage({ role: "user", text: "task" }), aMessage({ id: "s", role: "system", text: "sys" })], null, null],
-    ["a named id that is not an assistant message falls back", [aMessage({ id: "assistant-1", role: "user", text: "task" }), aMessage({ id: "m2", text: "reply" })], "assistant-1", "reply"],
+    [
+      "the message the latest turn names wins",
+      [aMessage({ id: "assistant-1", text: "named" }), aMessage({ id: "later", text: "later" })],
+      "assistant-1",
+      "named",
+    ],
+    [
+      "without a named message, the last finished assistant message",
+      [aMessage({ text: "first" }), aMessage({ id: "m2", text: "second" })],
+      null,
+      "second",
+    ],
+    [
+      "a streaming message is not finished",
+      [aMessage({ text: "done" }), aMessage({ id: "m2", text: "part", streaming: true })],
+      null,
+      "done",
+    ],
+    [
+      "user and system messages are not the agent's",
+      [aMessage({ role: "user", text: "task" }), aMessage({ id: "s", role: "system", text: "sys" })],
+      null,
+      null,
+    ],
+    [
+      "a named id that is not an assistant message falls back",
+      [aMessage({ id: "assistant-1", role: "user", text: "task" }), aMessage({ id: "m2", text: "reply" })],
+      "assistant-1",
+      "reply",
+    ],
     ["no messages: null", [], "assistant-1", null],
   ])("%s", (_rule, messages, named, expected) => {
     const latestTurn = named === null ? null : aLatestTurn({ assistantMessageId: named });

@@ -14,7 +14,14 @@ const ROOT = "/workspace/acme/widgets";
 type Body = Record<string, unknown>;
 
 const projectCreate = (overrides: Partial<Parameters<typeof toProjectCreate>[0]> = {}): Body => ({
-  ...toProjectCreate({ commandId: "cmd-project", projectId: "p1", title: "acme/widgets", workspaceRoot: ROOT, createdAt: CREATED_AT, ...overrides }),
+  ...toProjectCreate({
+    commandId: "cmd-project",
+    projectId: "p1",
+    title: "acme/widgets",
+    workspaceRoot: ROOT,
+    createdAt: CREATED_AT,
+    ...overrides,
+  }),
 });
 const threadCreate = (overrides: Partial<Parameters<typeof toThreadCreate>[0]> = {}): Body => ({
   ...toThreadCreate({
@@ -29,7 +36,15 @@ const threadCreate = (overrides: Partial<Parameters<typeof toThreadCreate>[0]> =
   }),
 });
 const turnStart = (overrides: Partial<Parameters<typeof toTurnStart>[0]> = {}): Body => ({
-  ...toTurnStart({ commandId: "cmd-turn", threadId: "t1", messageId: "m1", text: "Fix #7", runtimeMode: "full-access", createdAt: CREATED_AT, ...overrides }),
+  ...toTurnStart({
+    commandId: "cmd-turn",
+    threadId: "t1",
+    messageId: "m1",
+    text: "Fix #7",
+    runtimeMode: "full-access",
+    createdAt: CREATED_AT,
+    ...overrides,
+  }),
 });
 const turnInterrupt = (overrides: Partial<Parameters<typeof toTurnInterrupt>[0]> = {}): Body => ({
   ...toTurnInterrupt({ commandId: "cmd-interrupt", threadId: "t1", createdAt: CREATED_AT, ...overrides }),
@@ -40,8 +55,22 @@ const OTHER_COMMANDS = {
   "thread.delete": { type: "thread.delete", commandId: "cmd-delete", threadId: "t1" },
   "thread.archive": { type: "thread.archive", commandId: "cmd-archive", threadId: "t1" },
   "thread.session.stop": { type: "thread.session.stop", commandId: "cmd-stop", threadId: "t1", createdAt: CREATED_AT },
-  "thread.user-input.respond": { type: "thread.user-input.respond", commandId: "cmd-input", threadId: "t1", requestId: "r1", answers: { q: "yes" }, createdAt: CREATED_AT },
-  "thread.approval.respond": { type: "thread.approval.respond", commandId: "cmd-approve", threadId: "t1", requestId: "r1", decision: "accept", createdAt: CREATED_AT },
+  "thread.user-input.respond": {
+    type: "thread.user-input.respond",
+    commandId: "cmd-input",
+    threadId: "t1",
+    requestId: "r1",
+    answers: { q: "yes" },
+    createdAt: CREATED_AT,
+  },
+  "thread.approval.respond": {
+    type: "thread.approval.respond",
+    commandId: "cmd-approve",
+    threadId: "t1",
+    requestId: "r1",
+    decision: "accept",
+    createdAt: CREATED_AT,
+  },
 } as const satisfies Record<string, Body>;
 
 /** What must exist before a command can be accepted. */
@@ -49,25 +78,71 @@ type Needs = "nothing" | "project" | "thread";
 
 /** Every required key of every command, from contracts/t3.md (nested keys as paths). */
 const REQUIRED_KEYS: ReadonlyArray<readonly [string, () => Body, Needs, readonly string[]]> = [
-  ["project.create", projectCreate, "nothing", ["type", "commandId", "projectId", "title", "workspaceRoot", "createdAt"]],
+  [
+    "project.create",
+    projectCreate,
+    "nothing",
+    ["type", "commandId", "projectId", "title", "workspaceRoot", "createdAt"],
+  ],
   [
     "thread.create",
     threadCreate,
     "project",
-    ["type", "commandId", "threadId", "projectId", "title", "modelSelection", "modelSelection.instanceId", "modelSelection.model", "runtimeMode", "interactionMode", "branch", "worktreePath", "createdAt"],
+    [
+      "type",
+      "commandId",
+      "threadId",
+      "projectId",
+      "title",
+      "modelSelection",
+      "modelSelection.instanceId",
+      "modelSelection.model",
+      "runtimeMode",
+      "interactionMode",
+      "branch",
+      "worktreePath",
+      "createdAt",
+    ],
   ],
   [
     "thread.turn.start",
     turnStart,
     "thread",
-    ["type", "commandId", "threadId", "message", "message.messageId", "message.role", "message.text", "message.attachments", "runtimeMode", "interactionMode", "createdAt"],
+    [
+      "type",
+      "commandId",
+      "threadId",
+      "message",
+      "message.messageId",
+      "message.role",
+      "message.text",
+      "message.attachments",
+      "runtimeMode",
+      "interactionMode",
+      "createdAt",
+    ],
   ],
   ["thread.turn.interrupt", turnInterrupt, "thread", ["type", "commandId", "threadId", "createdAt"]],
   ["thread.delete", () => ({ ...OTHER_COMMANDS["thread.delete"] }), "thread", ["type", "commandId", "threadId"]],
   ["thread.archive", () => ({ ...OTHER_COMMANDS["thread.archive"] }), "thread", ["type", "commandId", "threadId"]],
-  ["thread.session.stop", () => ({ ...OTHER_COMMANDS["thread.session.stop"] }), "thread", ["type", "commandId", "threadId", "createdAt"]],
-  ["thread.user-input.respond", () => ({ ...OTHER_COMMANDS["thread.user-input.respond"] }), "thread", ["type", "commandId", "threadId", "requestId", "answers", "createdAt"]],
-  ["thread.approval.respond", () => ({ ...OTHER_COMMANDS["thread.approval.respond"] }), "thread", ["type", "commandId", "threadId", "requestId", "decision", "createdAt"]],
+  [
+    "thread.session.stop",
+    () => ({ ...OTHER_COMMANDS["thread.session.stop"] }),
+    "thread",
+    ["type", "commandId", "threadId", "createdAt"],
+  ],
+  [
+    "thread.user-input.respond",
+    () => ({ ...OTHER_COMMANDS["thread.user-input.respond"] }),
+    "thread",
+    ["type", "commandId", "threadId", "requestId", "answers", "createdAt"],
+  ],
+  [
+    "thread.approval.respond",
+    () => ({ ...OTHER_COMMANDS["thread.approval.respond"] }),
+    "thread",
+    ["type", "commandId", "threadId", "requestId", "decision", "createdAt"],
+  ],
 ];
 
 function without(body: Body, path: string): Body {
@@ -86,7 +161,12 @@ interface Answer {
   readonly json: Body;
 }
 
-async function call(fake: FakeT3, method: string, path: string, options: { token?: string | null; body?: unknown; raw?: string } = {}): Promise<Answer> {
+async function call(
+  fake: FakeT3,
+  method: string,
+  path: string,
+  options: { token?: string | null; body?: unknown; raw?: string } = {},
+): Promise<Answer> {
   const token = options.token === undefined ? FAKE_T3_TOKEN : options.token;
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -96,7 +176,8 @@ async function call(fake: FakeT3, method: string, path: string, options: { token
   return { status: response.statusCode, json: (text.startsWith("{") ? JSON.parse(text) : {}) as Body };
 }
 
-const dispatch = (fake: FakeT3, body: unknown, token?: string | null): Promise<Answer> => call(fake, "POST", "/api/orchestration/dispatch", { body, token });
+const dispatch = (fake: FakeT3, body: unknown, token?: string | null): Promise<Answer> =>
+  call(fake, "POST", "/api/orchestration/dispatch", { body, token });
 
 let fake: FakeT3;
 async function restart(options: FakeT3Options = {}): Promise<void> {
@@ -126,23 +207,32 @@ afterEach(async () => {
 });
 
 describe("fake T3: bodies that do not decode get 400 HttpApiSchemaError", () => {
-  const cases = REQUIRED_KEYS.flatMap(([type, build, needs, keys]) => keys.map((key) => [type, key, build, needs] as const));
+  const cases = REQUIRED_KEYS.flatMap(([type, build, needs, keys]) =>
+    keys.map((key) => [type, key, build, needs] as const),
+  );
 
   it.each(cases)("%s without %s is rejected", async (_type, key, build, needs) => {
     await seedThread(needs);
     const before = fake.commands.length;
     const answer = await dispatch(fake, without(build(), key));
     expect(answer.status).toBe(400);
-    expect(answer.json).toMatchObject({ _tag: "HttpApiSchemaError", message: expect.any(String), traceId: expect.any(String) });
+    expect(answer.json).toMatchObject({
+      _tag: "HttpApiSchemaError",
+      message: expect.any(String),
+      traceId: expect.any(String),
+    });
     expect(fake.commands).toHaveLength(before);
   });
 
-  it.each(REQUIRED_KEYS.map(([type, build, needs]) => [type, build, needs] as const))("the complete %s body is accepted", async (_type, build, needs) => {
-    await seedThread(needs);
-    const before = fake.commands.length;
-    expect(await dispatch(fake, build())).toEqual({ status: 200, json: { sequence: before + 1 } });
-    expect(fake.commands).toHaveLength(before + 1);
-  });
+  it.each(REQUIRED_KEYS.map(([type, build, needs]) => [type, build, needs] as const))(
+    "the complete %s body is accepted",
+    async (_type, build, needs) => {
+      await seedThread(needs);
+      const before = fake.commands.length;
+      expect(await dispatch(fake, build())).toEqual({ status: 200, json: { sequence: before + 1 } });
+      expect(fake.commands).toHaveLength(before + 1);
+    },
+  );
 
   it.each([
     ["branch is a number", threadCreate(), "branch", 7],
@@ -184,12 +274,23 @@ describe("fake T3: bodies that do not decode get 400 HttpApiSchemaError", () => 
 
   it("refuses a relative workspace root with 400 EnvironmentRequestInvalidError", async () => {
     const answer = await dispatch(fake, projectCreate({ workspaceRoot: "acme/widgets" }));
-    expect(answer).toMatchObject({ status: 400, json: { _tag: "EnvironmentRequestInvalidError", code: "invalid_request", traceId: expect.any(String) } });
+    expect(answer).toMatchObject({
+      status: 400,
+      json: { _tag: "EnvironmentRequestInvalidError", code: "invalid_request", traceId: expect.any(String) },
+    });
   });
 });
 
 describe("fake T3: invariants refuse with 500 orchestration_dispatch_failed", () => {
-  const refused = { status: 500, json: { _tag: "EnvironmentInternalError", code: "internal_error", reason: "orchestration_dispatch_failed", traceId: expect.any(String) } };
+  const refused = {
+    status: 500,
+    json: {
+      _tag: "EnvironmentInternalError",
+      code: "internal_error",
+      reason: "orchestration_dispatch_failed",
+      traceId: expect.any(String),
+    },
+  };
 
   it.each([
     ["a thread in an unknown project", async () => dispatch(fake, threadCreate())],
@@ -258,7 +359,12 @@ describe("fake T3: command ids make dispatch idempotent", () => {
     await dispatch(fake, turnInterrupt());
     const again = await dispatch(fake, turnStart());
     expect(again).toEqual(first);
-    expect(fake.commands.map((command) => command.type)).toEqual(["project.create", "thread.create", "thread.turn.start", "thread.turn.interrupt"]);
+    expect(fake.commands.map((command) => command.type)).toEqual([
+      "project.create",
+      "thread.create",
+      "thread.turn.start",
+      "thread.turn.interrupt",
+    ]);
     expect(fake.thread("t1")?.messages).toHaveLength(1);
   });
 
@@ -271,7 +377,8 @@ describe("fake T3: command ids make dispatch idempotent", () => {
 
   it("numbers accepted commands in order", async () => {
     const sequences = [];
-    for (const body of [projectCreate(), threadCreate(), turnStart()]) sequences.push((await dispatch(fake, body)).json.sequence);
+    for (const body of [projectCreate(), threadCreate(), turnStart()])
+      sequences.push((await dispatch(fake, body)).json.sequence);
     expect(sequences).toEqual([1, 2, 3]);
   });
 });
@@ -286,7 +393,15 @@ describe("fake T3: authentication and scopes", () => {
 
   it.each(routes)("%s without a token is 401 missing_credential", async (_route, method, path) => {
     const answer = await call(fake, method, path, { token: null, body: projectCreate() });
-    expect(answer).toMatchObject({ status: 401, json: { _tag: "EnvironmentAuthInvalidError", code: "auth_invalid", reason: "missing_credential", traceId: expect.any(String) } });
+    expect(answer).toMatchObject({
+      status: 401,
+      json: {
+        _tag: "EnvironmentAuthInvalidError",
+        code: "auth_invalid",
+        reason: "missing_credential",
+        traceId: expect.any(String),
+      },
+    });
   });
 
   it.each(routes)("%s with an unknown token is 401 invalid_credential", async (_route, method, path) => {
@@ -301,11 +416,22 @@ describe("fake T3: authentication and scopes", () => {
   ] as const)("%s is 403 insufficient_scope", async (_case, token, method, path, requiredScope) => {
     await restart({ tokens: { reader: ["orchestration:read"], operator: ["orchestration:operate"] } });
     const answer = await call(fake, method, path, { token, body: projectCreate() });
-    expect(answer).toMatchObject({ status: 403, json: { _tag: "EnvironmentScopeRequiredError", code: "insufficient_scope", requiredScope, traceId: expect.any(String) } });
+    expect(answer).toMatchObject({
+      status: 403,
+      json: {
+        _tag: "EnvironmentScopeRequiredError",
+        code: "insufficient_scope",
+        requiredScope,
+        traceId: expect.any(String),
+      },
+    });
   });
 
   it("serves the environment without a token", async () => {
-    expect(await call(fake, "GET", "/.well-known/t3/environment", { token: null })).toMatchObject({ status: 200, json: { serverVersion: "0.0.33" } });
+    expect(await call(fake, "GET", "/.well-known/t3/environment", { token: null })).toMatchObject({
+      status: 200,
+      json: { serverVersion: "0.0.33" },
+    });
   });
 
   it("accepts only the new token after a rotation", async () => {
@@ -334,7 +460,11 @@ describe("fake T3: the read model", () => {
     await seedThread();
     await dispatch(fake, turnStart());
     const before = await call(fake, "GET", "/api/orchestration/threads/t1");
-    expect(before.json.thread).toMatchObject({ latestTurn: null, session: null, messages: [{ id: "m1", role: "user", text: "Fix #7" }] });
+    expect(before.json.thread).toMatchObject({
+      latestTurn: null,
+      session: null,
+      messages: [{ id: "m1", role: "user", text: "Fix #7" }],
+    });
     const turnId = fake.startTurn("t1");
     const after = (await call(fake, "GET", "/api/orchestration/threads/t1")).json.thread as Body;
     expect(after.latestTurn).toMatchObject({ turnId, state: "running", completedAt: null });
@@ -345,15 +475,22 @@ describe("fake T3: the read model", () => {
     ["completed", "ready", null],
     ["interrupted", "interrupted", null],
     ["error", "error", "rate limited"],
-  ] as const)("a turn completed as %s leaves the assistant message and session %s", async (state, status, lastError) => {
-    await seedThread();
-    await dispatch(fake, turnStart());
-    fake.completeTurn("t1", { text: "AFK-STATUS: pushed abc", state, ...(lastError === null ? {} : { lastError }) });
-    const thread = (await call(fake, "GET", "/api/orchestration/threads/t1")).json.thread as { latestTurn: Body; session: Body; messages: Body[] };
-    expect(thread.latestTurn).toMatchObject({ state, assistantMessageId: thread.messages[1]?.id });
-    expect(thread.messages[1]).toMatchObject({ role: "assistant", text: "AFK-STATUS: pushed abc", streaming: false });
-    expect(thread.session).toMatchObject({ status, lastError, activeTurnId: null });
-  });
+  ] as const)(
+    "a turn completed as %s leaves the assistant message and session %s",
+    async (state, status, lastError) => {
+      await seedThread();
+      await dispatch(fake, turnStart());
+      fake.completeTurn("t1", { text: "AFK-STATUS: pushed abc", state, ...(lastError === null ? {} : { lastError }) });
+      const thread = (await call(fake, "GET", "/api/orchestration/threads/t1")).json.thread as {
+        latestTurn: Body;
+        session: Body;
+        messages: Body[];
+      };
+      expect(thread.latestTurn).toMatchObject({ state, assistantMessageId: thread.messages[1]?.id });
+      expect(thread.messages[1]).toMatchObject({ role: "assistant", text: "AFK-STATUS: pushed abc", streaming: false });
+      expect(thread.session).toMatchObject({ status, lastError, activeTurnId: null });
+    },
+  );
 
   it("a turn that fails to start leaves latestTurn unchanged and the session in error", async () => {
     await seedThread();
@@ -380,9 +517,13 @@ describe("fake T3: the read model", () => {
     await seedThread();
     await dispatch(fake, turnStart());
     fake.completeTurn("t1", { text: "done", state: "completed" });
-    const snapshot = (await call(fake, "GET", "/api/orchestration/snapshot")).json as { threads: Array<{ messages: unknown[] }> };
+    const snapshot = (await call(fake, "GET", "/api/orchestration/snapshot")).json as {
+      threads: Array<{ messages: unknown[] }>;
+    };
     expect(snapshot.threads[0]?.messages).toHaveLength(inline);
-    const detail = (await call(fake, "GET", "/api/orchestration/threads/t1")).json as { thread: { messages: unknown[] } };
+    const detail = (await call(fake, "GET", "/api/orchestration/threads/t1")).json as {
+      thread: { messages: unknown[] };
+    };
     expect(detail.thread.messages).toHaveLength(2);
   });
 
@@ -400,7 +541,9 @@ describe("fake T3: the read model", () => {
     fake.setPendingApproval("t1", true);
     await dispatch(fake, { ...OTHER_COMMANDS["thread.delete"], threadId: "t2" });
     const shell = (await call(fake, "GET", "/api/orchestration/shell")).json as { threads: Body[]; projects: Body[] };
-    expect(shell.threads).toEqual([expect.objectContaining({ id: "t1", hasPendingApprovals: true, hasPendingUserInput: true })]);
+    expect(shell.threads).toEqual([
+      expect.objectContaining({ id: "t1", hasPendingApprovals: true, hasPendingUserInput: true }),
+    ]);
     expect(shell.threads[0]).not.toHaveProperty("messages");
     expect(shell.projects[0]).not.toHaveProperty("deletedAt");
     const snapshot = (await call(fake, "GET", "/api/orchestration/snapshot")).json as { threads: Body[] };
@@ -441,7 +584,14 @@ describe("fake T3: scripted failures", () => {
   });
 
   it("fails only dispatches of the named command type, without applying them", async () => {
-    fake.failNext("thread.create", { status: 500, body: { _tag: "EnvironmentInternalError", code: "internal_error", reason: "internal_error", traceId: "x" } }, 2);
+    fake.failNext(
+      "thread.create",
+      {
+        status: 500,
+        body: { _tag: "EnvironmentInternalError", code: "internal_error", reason: "internal_error", traceId: "x" },
+      },
+      2,
+    );
     expect((await dispatch(fake, projectCreate())).status).toBe(200);
     expect((await dispatch(fake, threadCreate())).status).toBe(500);
     expect((await dispatch(fake, threadCreate())).status).toBe(500);

@@ -11,7 +11,11 @@ import {
   VERSION_BODY_MAX_BYTES,
   type VersionUrlClientOptions,
 } from "../../../src/adapters/version-url/version-url-client.js";
-import type { VersionUrlClient, VersionUrlError, VersionUrlResult } from "../../../src/adapters/version-url/version-url-types.js";
+import type {
+  VersionUrlClient,
+  VersionUrlError,
+  VersionUrlResult,
+} from "../../../src/adapters/version-url/version-url-types.js";
 import { startFakeKube } from "../../fakes/kube-server.js";
 import { toFreePort } from "../../support/free-port.js";
 
@@ -28,7 +32,9 @@ const send =
 
 const ROUTES: Readonly<Record<string, Route>> = {
   "/version": send(200, `  ${SHA}\n`),
-  "/version.json": send(200, JSON.stringify({ sha: SHA, builtAt: "2026-01-01" }), { "content-type": "application/json" }),
+  "/version.json": send(200, JSON.stringify({ sha: SHA, builtAt: "2026-01-01" }), {
+    "content-type": "application/json",
+  }),
   "/empty": send(204, ""),
   "/big": send(200, "a".repeat(VERSION_BODY_MAX_BYTES * 3)),
   "/missing": send(404, "not here"),
@@ -144,10 +150,13 @@ describe("version URL client: failures", () => {
     expect(error).toEqual({ category, status, message: `version URL ${base}${path} answered ${status}` });
   });
 
-  it.each([["not a url"], ["ftp://example.com/version"], [""], ["/relative/version"]])("%j is an invalid URL, not requested", async (url) => {
-    expect(errorOf(await client().read(url))).toMatchObject({ category: "invalid-url", status: null });
-    expect(seen).toEqual([]);
-  });
+  it.each([["not a url"], ["ftp://example.com/version"], [""], ["/relative/version"]])(
+    "%j is an invalid URL, not requested",
+    async (url) => {
+      expect(errorOf(await client().read(url))).toMatchObject({ category: "invalid-url", status: null });
+      expect(seen).toEqual([]);
+    },
+  );
 
   it("keeps the query and credentials out of the message", async () => {
     const error = errorOf(await client().read(`http://user:pw@127.0.0.1:${new URL(base).port}/missing?key=secret`));
@@ -156,12 +165,20 @@ describe("version URL client: failures", () => {
 
   it("a refused connection is transient", async () => {
     const error = errorOf(await client().read(`http://127.0.0.1:${await toFreePort()}/version`));
-    expect(error).toMatchObject({ category: "transient", status: null, message: expect.stringContaining("ECONNREFUSED") });
+    expect(error).toMatchObject({
+      category: "transient",
+      status: null,
+      message: expect.stringContaining("ECONNREFUSED"),
+    });
   });
 
   it("a server that never answers runs into the deadline", async () => {
     const error = errorOf(await client({ timeouts: { deadlineMs: 300 } }).read(`${base}/hang`));
-    expect(error).toEqual({ category: "timeout", status: null, message: `version URL ${base}/hang no answer within the 300 ms deadline` });
+    expect(error).toEqual({
+      category: "timeout",
+      status: null,
+      message: `version URL ${base}/hang no answer within the 300 ms deadline`,
+    });
   });
 
   it.each([
@@ -176,7 +193,11 @@ describe("version URL client: failures", () => {
     const kube = await startFakeKube();
     try {
       const error = errorOf(await client().read(`${kube.url}/version`));
-      expect(error).toMatchObject({ category: "tls", status: null, message: expect.stringContaining("the certificate did not verify") });
+      expect(error).toMatchObject({
+        category: "tls",
+        status: null,
+        message: expect.stringContaining("the certificate did not verify"),
+      });
     } finally {
       await kube.close();
     }

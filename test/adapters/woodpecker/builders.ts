@@ -34,7 +34,15 @@ export function toV3Wire(overrides: Record<string, unknown> = {}): Record<string
 /** The same pipeline as Woodpecker 2.x sent it (`created_at`, …). */
 export function toV2Wire(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const { created, updated, started, finished, ...rest } = toV3Wire();
-  return { ...rest, created_at: created, updated_at: updated, started_at: started, finished_at: finished, reviewed_at: 0, ...overrides };
+  return {
+    ...rest,
+    created_at: created,
+    updated_at: updated,
+    started_at: started,
+    finished_at: finished,
+    reviewed_at: 0,
+    ...overrides,
+  };
 }
 
 export function valueOf<T>(result: WoodpeckerResult<T>): T {

@@ -3,9 +3,21 @@
 
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createWoodpeckerClient, type WoodpeckerClientOptions } from "../../../src/adapters/woodpecker/woodpecker-client.js";
-import type { WoodpeckerClient, WoodpeckerError, WoodpeckerResult } from "../../../src/adapters/woodpecker/woodpecker-types.js";
-import { FAKE_WOODPECKER_TOKEN, startFakeWoodpecker, type FakeWoodpecker, type FakeWoodpeckerRoute } from "../../fakes/woodpecker-server.js";
+import {
+  createWoodpeckerClient,
+  type WoodpeckerClientOptions,
+} from "../../../src/adapters/woodpecker/woodpecker-client.js";
+import type {
+  WoodpeckerClient,
+  WoodpeckerError,
+  WoodpeckerResult,
+} from "../../../src/adapters/woodpecker/woodpecker-types.js";
+import {
+  FAKE_WOODPECKER_TOKEN,
+  startFakeWoodpecker,
+  type FakeWoodpecker,
+  type FakeWoodpeckerRoute,
+} from "../../fakes/woodpecker-server.js";
 import { AFTER, SHA, errorOf, toV2Wire, toV3Wire, valueOf } from "./builders.js";
 
 let fake: FakeWoodpecker;
@@ -13,14 +25,21 @@ let repoId: number;
 const clients: WoodpeckerClient[] = [];
 
 function client(options: Partial<WoodpeckerClientOptions> = {}): WoodpeckerClient {
-  const made = createWoodpeckerClient({ url: fake.url, token: FAKE_WOODPECKER_TOKEN, retry: { backoffMs: 5 }, ...options });
+  const made = createWoodpeckerClient({
+    url: fake.url,
+    token: FAKE_WOODPECKER_TOKEN,
+    retry: { backoffMs: 5 },
+    ...options,
+  });
   clients.push(made);
   return made;
 }
 
 const FIND = { branch: "main", after: AFTER };
 /** One call per route, so a table can name the route it fails. */
-const CALLS: Readonly<Record<Exclude<FakeWoodpeckerRoute, "healthz">, (woodpecker: WoodpeckerClient) => Promise<WoodpeckerResult<unknown>>>> = {
+const CALLS: Readonly<
+  Record<Exclude<FakeWoodpeckerRoute, "healthz">, (woodpecker: WoodpeckerClient) => Promise<WoodpeckerResult<unknown>>>
+> = {
   lookup: (woodpecker) => woodpecker.lookupRepoId("acme/widgets"),
   pipelines: (woodpecker) => woodpecker.findPipelines(repoId, FIND),
   pipeline: (woodpecker) => woodpecker.getPipeline(repoId, 1),
@@ -48,9 +67,15 @@ afterEach(async () => {
 });
 
 describe("Woodpecker client: auth", () => {
-  it.each(["lookup", "pipelines", "pipeline"] as const)("a token Woodpecker does not know is unauthorized on %s", async (route) => {
-    expect(errorOf(await CALLS[route](client({ token: "wrong-token" })))).toMatchObject({ category: "unauthorized", status: 401 });
-  });
+  it.each(["lookup", "pipelines", "pipeline"] as const)(
+    "a token Woodpecker does not know is unauthorized on %s",
+    async (route) => {
+      expect(errorOf(await CALLS[route](client({ token: "wrong-token" })))).toMatchObject({
+        category: "unauthorized",
+        status: 401,
+      });
+    },
+  );
 
   it("sends the token as a bearer, trimmed", async () => {
     valueOf(await client({ token: `  ${FAKE_WOODPECKER_TOKEN}\n` }).lookupRepoId("acme/widgets"));
@@ -63,13 +88,21 @@ describe("Woodpecker client: auth", () => {
     ["two words", "two words", "spaces or control characters"],
     ["a control character", "tok\u0007en", "spaces or control characters"],
   ])("a token that is %s is unauthorized without a request", async (_case, token, why) => {
-    expect(errorOf(await client({ token }).findPipelines(repoId, FIND))).toMatchObject({ category: "unauthorized", status: null, message: expect.stringContaining(why) });
+    expect(errorOf(await client({ token }).findPipelines(repoId, FIND))).toMatchObject({
+      category: "unauthorized",
+      status: null,
+      message: expect.stringContaining(why),
+    });
     expect(fake.requests).toEqual([]);
   });
 
   it("403 is forbidden", async () => {
     fake.failNext("pipeline", 403);
-    expect(errorOf(await client().getPipeline(repoId, 1))).toMatchObject({ category: "forbidden", status: 403, message: expect.stringContaining("answered 403: Forbidden") });
+    expect(errorOf(await client().getPipeline(repoId, 1))).toMatchObject({
+      category: "forbidden",
+      status: 403,
+      message: expect.stringContaining("answered 403: Forbidden"),
+    });
   });
 
   it("never puts the token in an error message", async () => {
@@ -100,17 +133,27 @@ describe("Woodpecker client: retries (every call is a GET)", () => {
 
   it("retries a later page of a search, and keeps the pages read before it", async () => {
     for (let n = 0; n < 60; n += 1) fake.addPipeline(repoId, { commit: SHA, created: AFTER + 20 + n });
-    fake.failNext("pipelines", { status: 200, body: Array.from({ length: 50 }, (_, index) => toV3Wire({ number: 61 - index, status: "success" })) });
+    fake.failNext("pipelines", {
+      status: 200,
+      body: Array.from({ length: 50 }, (_, index) => toV3Wire({ number: 61 - index, status: "success" })),
+    });
     fake.failNext("pipelines", 503);
     const pipelines = valueOf(await client().findPipelines(repoId, FIND));
     expect(pipelines.map((pipeline) => pipeline.number)).toEqual(Array.from({ length: 61 }, (_, index) => 61 - index));
     expect(pipelines[0]?.status).toBe("success");
-    expect(fake.requests.map((request) => [request.query.page, request.status])).toEqual([["1", 200], ["2", 503], ["2", 200]]);
+    expect(fake.requests.map((request) => [request.query.page, request.status])).toEqual([
+      ["1", 200],
+      ["2", 503],
+      ["2", 200],
+    ]);
   });
 
   it("gives up after the configured retries and reports the last failure", async () => {
     fake.failNext("lookup", 503, 5);
-    expect(errorOf(await client({ retry: { retries: 2, backoffMs: 1 } }).lookupRepoId("acme/widgets"))).toMatchObject({ category: "transient", status: 503 });
+    expect(errorOf(await client({ retry: { retries: 2, backoffMs: 1 } }).lookupRepoId("acme/widgets"))).toMatchObject({
+      category: "transient",
+      status: 503,
+    });
     expect(statuses()).toEqual([503, 503, 503]);
   });
 
@@ -128,8 +171,18 @@ describe("Woodpecker client: retries (every call is a GET)", () => {
   it("a refused connection is transient, after its retries", async () => {
     const url = fake.url;
     await fake.close();
-    const error = errorOf(await createWoodpeckerClient({ url, token: FAKE_WOODPECKER_TOKEN, retry: { retries: 1, backoffMs: 1 } }).version());
-    expect(error).toMatchObject({ category: "transient", status: null, message: expect.stringContaining("network error ECONNREFUSED") });
+    const error = errorOf(
+      await createWoodpeckerClient({
+        url,
+        token: FAKE_WOODPECKER_TOKEN,
+        retry: { retries: 1, backoffMs: 1 },
+      }).version(),
+    );
+    expect(error).toMatchObject({
+      category: "transient",
+      status: null,
+      message: expect.stringContaining("network error ECONNREFUSED"),
+    });
     fake = await startFakeWoodpecker();
   });
 });
@@ -138,20 +191,31 @@ describe("Woodpecker client: timeouts", () => {
   it("no answer within the deadline is a timeout", async () => {
     fake.failNext("pipeline", "timeout");
     const error = errorOf(await client({ timeouts: { deadlineMs: 300 } }).getPipeline(repoId, 1));
-    expect(error).toEqual({ category: "timeout", status: null, message: `Woodpecker GET /api/repos/${repoId}/pipelines/1: no answer within the 300 ms deadline` });
+    expect(error).toEqual({
+      category: "timeout",
+      status: null,
+      message: `Woodpecker GET /api/repos/${repoId}/pipelines/1: no answer within the 300 ms deadline`,
+    });
   });
 
   it("no response headers within headersMs is a timeout, and not retried", async () => {
     fake.failNext("version", "timeout");
     const error = errorOf(await client({ timeouts: { headersMs: 200 } }).version());
-    expect(error).toMatchObject({ category: "timeout", message: expect.stringContaining("no response headers in time") });
+    expect(error).toMatchObject({
+      category: "timeout",
+      message: expect.stringContaining("no response headers in time"),
+    });
     expect(fake.requests).toHaveLength(1);
   });
 
   it("the deadline covers retries and their pauses", async () => {
     fake.failNext("lookup", 503, 5);
     const started = Date.now();
-    const error = errorOf(await client({ timeouts: { deadlineMs: 200 }, retry: { retries: 2, backoffMs: 5_000 } }).lookupRepoId("acme/widgets"));
+    const error = errorOf(
+      await client({ timeouts: { deadlineMs: 200 }, retry: { retries: 2, backoffMs: 5_000 } }).lookupRepoId(
+        "acme/widgets",
+      ),
+    );
     expect(error).toMatchObject({ category: "timeout", message: expect.stringContaining("200 ms deadline") });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(statuses()).toEqual([503]);
@@ -163,7 +227,12 @@ describe("Woodpecker client: timeouts", () => {
     fake.failNext("pipelines", { status: 200, body: fullPage });
     fake.failNext("pipelines", 503);
     // Page 1 spends 250 of the 400 ms on its retry; page 2's retry pause would run past the rest.
-    const error = errorOf(await client({ timeouts: { deadlineMs: 400 }, retry: { retries: 2, backoffMs: 250 } }).findPipelines(repoId, FIND));
+    const error = errorOf(
+      await client({ timeouts: { deadlineMs: 400 }, retry: { retries: 2, backoffMs: 250 } }).findPipelines(
+        repoId,
+        FIND,
+      ),
+    );
     expect(error).toMatchObject({ category: "timeout", message: expect.stringContaining("page=2") });
     expect(statuses()).toEqual([503, 200, 503]);
   });
@@ -179,12 +248,19 @@ describe("Woodpecker client: invalid responses", () => {
     ["a version without a version", "version", { source: "x" }, "version"],
   ])("%s", async (_case, route, body, why) => {
     fake.failNext(route, { status: 200, body });
-    expect(errorOf(await CALLS[route](client()))).toMatchObject({ category: "invalid-response", status: 200, message: expect.stringContaining(why) });
+    expect(errorOf(await CALLS[route](client()))).toMatchObject({
+      category: "invalid-response",
+      status: 200,
+      message: expect.stringContaining(why),
+    });
   });
 
   it("a redirect (a proxy's login) is an invalid response, not followed", async () => {
     fake.failNext("lookup", 302);
-    expect(errorOf(await client().lookupRepoId("acme/widgets"))).toMatchObject({ category: "invalid-response", status: 302 });
+    expect(errorOf(await client().lookupRepoId("acme/widgets"))).toMatchObject({
+      category: "invalid-response",
+      status: 302,
+    });
     expect(fake.requests).toHaveLength(1);
   });
 });
@@ -200,7 +276,11 @@ describe("Woodpecker client: requests it refuses to send", () => {
     ["a pipeline number of -1", (woodpecker) => woodpecker.getPipeline(101, -1), "positive integers"],
     ["an empty branch", (woodpecker) => woodpecker.findPipelines(101, { ...FIND, branch: " " }), "branch"],
     ["a negative after", (woodpecker) => woodpecker.findPipelines(101, { ...FIND, after: -1 }), "after"],
-    ["an after in milliseconds with a fraction", (woodpecker) => woodpecker.findPipelines(101, { ...FIND, after: AFTER + 0.5 }), "after"],
+    [
+      "an after in milliseconds with a fraction",
+      (woodpecker) => woodpecker.findPipelines(101, { ...FIND, after: AFTER + 0.5 }),
+      "after",
+    ],
     ["no pages at all", (woodpecker) => woodpecker.findPipelines(101, { ...FIND, maxPages: 0 }), "maxPages"],
   ])("%s", async (_case, act, why) => {
     const error: WoodpeckerError = errorOf(await act(client()));

@@ -4,10 +4,18 @@
 import nock from "nock";
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createWoodpeckerClient, type WoodpeckerClientOptions } from "../../../src/adapters/woodpecker/woodpecker-client.js";
+import {
+  createWoodpeckerClient,
+  type WoodpeckerClientOptions,
+} from "../../../src/adapters/woodpecker/woodpecker-client.js";
 import type { WoodpeckerClient } from "../../../src/adapters/woodpecker/woodpecker-types.js";
 import type { PipelineFact } from "../../../src/core/observe/observe-types.js";
-import { FAKE_WOODPECKER_TOKEN, startFakeWoodpecker, type FakeWoodpecker, type FakeWoodpeckerMode } from "../../fakes/woodpecker-server.js";
+import {
+  FAKE_WOODPECKER_TOKEN,
+  startFakeWoodpecker,
+  type FakeWoodpecker,
+  type FakeWoodpeckerMode,
+} from "../../fakes/woodpecker-server.js";
 import { AFTER, OTHER_SHA, SHA, errorOf, toV3Wire, valueOf } from "./builders.js";
 
 const MODES = ["v2", "v3"] as const;
@@ -21,7 +29,12 @@ async function start(mode: FakeWoodpeckerMode): Promise<FakeWoodpecker> {
 }
 
 function client(fake: FakeWoodpecker, options: Partial<WoodpeckerClientOptions> = {}): WoodpeckerClient {
-  const made = createWoodpeckerClient({ url: fake.url, token: FAKE_WOODPECKER_TOKEN, retry: { backoffMs: 5 }, ...options });
+  const made = createWoodpeckerClient({
+    url: fake.url,
+    token: FAKE_WOODPECKER_TOKEN,
+    retry: { backoffMs: 5 },
+    ...options,
+  });
   clients.push(made);
   return made;
 }
@@ -31,11 +44,14 @@ const numbers = (pipelines: readonly PipelineFact[]): number[] => pipelines.map(
 
 /** What the core does with the list: push pipelines on the branch for the sha, highest number first. */
 const forCommit = (pipelines: readonly PipelineFact[], sha: string): number[] =>
-  numbers(pipelines.filter((pipeline) => pipeline.event === "push" && pipeline.branch === "main" && pipeline.commit === sha));
+  numbers(
+    pipelines.filter((pipeline) => pipeline.event === "push" && pipeline.branch === "main" && pipeline.commit === sha),
+  );
 
 /** `count` push pipelines on main, created one second apart from `from`. */
 function seed(fake: FakeWoodpecker, repoId: number, count: number, from: number): void {
-  for (let n = 0; n < count; n += 1) fake.addPipeline(repoId, { commit: n % 2 === 0 ? SHA : OTHER_SHA, created: from + n, status: "success" });
+  for (let n = 0; n < count; n += 1)
+    fake.addPipeline(repoId, { commit: n % 2 === 0 ? SHA : OTHER_SHA, created: from + n, status: "success" });
 }
 
 beforeAll(() => {
@@ -56,7 +72,13 @@ describe.each(MODES)("Woodpecker client %s: finding the pipelines of a push", (m
     const fake = await start(mode);
     const repoId = fake.addRepo("acme/widgets");
     fake.addPipeline(repoId, { commit: SHA, created: AFTER - 600, status: "success" }); // 1: before `after`
-    fake.addPipeline(repoId, { commit: SHA, created: AFTER + 10, event: "pull_request", branch: "fix-7", status: "success" }); // 2
+    fake.addPipeline(repoId, {
+      commit: SHA,
+      created: AFTER + 10,
+      event: "pull_request",
+      branch: "fix-7",
+      status: "success",
+    }); // 2
     fake.addPipeline(repoId, { commit: SHA, created: AFTER + 20, status: "running" }); // 3: the push
     fake.addPipeline(repoId, { commit: OTHER_SHA, created: AFTER + 30, branch: "release", status: "running" }); // 4
     fake.addPipeline(repoId, { commit: SHA, created: AFTER + 40, event: "tag", status: "pending" }); // 5
@@ -103,7 +125,11 @@ describe.each(MODES)("Woodpecker client %s: finding the pipelines of a push", (m
     const woodpecker = client(fake);
     expect(valueOf(await woodpecker.getPipeline(repoId, 3)).status).toBe("running");
     fake.setStatus(repoId, 3, "success");
-    expect(valueOf(await woodpecker.getPipeline(repoId, 3))).toMatchObject({ number: 3, status: "success", commit: SHA });
+    expect(valueOf(await woodpecker.getPipeline(repoId, 3))).toMatchObject({
+      number: 3,
+      status: "success",
+      commit: SHA,
+    });
   });
 
   it("reports who superseded a killed pipeline where the server says so (v3.14+ only)", async () => {
@@ -118,13 +144,19 @@ describe.each(MODES)("Woodpecker client %s: finding the pipelines of a push", (m
     const { fake, repoId } = await mixedRepo();
     const woodpecker = client(fake);
     expect(errorOf(await woodpecker.getPipeline(repoId, 99))).toMatchObject({ category: "not-found", status: 404 });
-    expect(errorOf(await woodpecker.findPipelines(999, { branch: "main", after: AFTER }))).toMatchObject({ category: "not-found", status: 404 });
+    expect(errorOf(await woodpecker.findPipelines(999, { branch: "main", after: AFTER }))).toMatchObject({
+      category: "not-found",
+      status: 404,
+    });
   });
 
   it("reads the server's version without a token, at the root", async () => {
     const fake = await start(mode);
     const version = valueOf(await client(fake, { token: "" }).version());
-    expect(version).toEqual({ version: mode === "v2" ? "2.8.3" : "3.14.0", source: "https://github.com/woodpecker-ci/woodpecker" });
+    expect(version).toEqual({
+      version: mode === "v2" ? "2.8.3" : "3.14.0",
+      source: "https://github.com/woodpecker-ci/woodpecker",
+    });
     expect(fake.requests).toEqual([expect.objectContaining({ path: "/version", authorization: null })]);
   });
 });
@@ -187,7 +219,12 @@ describe("Woodpecker client: paging against a server that misbehaves", () => {
   it("keeps the first copy of a pipeline that a new one pushed onto the next page", async () => {
     const fake = await start("v3");
     fake.failNext("pipelines", { status: 200, body: page(60, 50, (number) => AFTER + number) });
-    fake.failNext("pipelines", { status: 200, body: page(11, 10, (number) => AFTER + number).map((wire, index) => (index === 0 ? { ...wire, status: "success" } : wire)) });
+    fake.failNext("pipelines", {
+      status: 200,
+      body: page(11, 10, (number) => AFTER + number).map((wire, index) =>
+        index === 0 ? { ...wire, status: "success" } : wire,
+      ),
+    });
     const pipelines = valueOf(await client(fake).findPipelines(101, { branch: "main", after: AFTER }));
     expect(numbers(pipelines)).toEqual(Array.from({ length: 59 }, (_, index) => 60 - index));
     expect(pipelines.find((pipeline) => pipeline.number === 11)?.status).toBe("running");
@@ -197,7 +234,9 @@ describe("Woodpecker client: paging against a server that misbehaves", () => {
     const fake = await start("v3");
     fake.failNext("pipelines", { status: 200, body: page(60, 50, (number) => AFTER + number) });
     fake.failNext("pipelines", 404);
-    expect(errorOf(await client(fake).findPipelines(101, { branch: "main", after: AFTER }))).toMatchObject({ category: "not-found" });
+    expect(errorOf(await client(fake).findPipelines(101, { branch: "main", after: AFTER }))).toMatchObject({
+      category: "not-found",
+    });
   });
 });
 
@@ -222,7 +261,10 @@ describe("Woodpecker client: the repo id", () => {
   it("an unknown repo is not-found, and not cached: it is looked up again once it exists", async () => {
     const fake = await start("v3");
     const woodpecker = client(fake);
-    expect(errorOf(await woodpecker.lookupRepoId("acme/widgets"))).toMatchObject({ category: "not-found", status: 404 });
+    expect(errorOf(await woodpecker.lookupRepoId("acme/widgets"))).toMatchObject({
+      category: "not-found",
+      status: 404,
+    });
     const repoId = fake.addRepo("acme/widgets");
     expect(valueOf(await woodpecker.lookupRepoId("acme/widgets"))).toBe(repoId);
     expect(fake.requests).toHaveLength(2);

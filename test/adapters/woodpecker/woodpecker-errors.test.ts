@@ -50,11 +50,19 @@ describe("an HTTP error quotes Woodpecker's own words, briefly", () => {
 
 describe("errors without a status", () => {
   it("a local error has no status", () => {
-    expect(toLocalError("invalid-request", "repo lookup", "bad name")).toEqual({ category: "invalid-request", status: null, message: "Woodpecker repo lookup: bad name" });
+    expect(toLocalError("invalid-request", "repo lookup", "bad name")).toEqual({
+      category: "invalid-request",
+      status: null,
+      message: "Woodpecker repo lookup: bad name",
+    });
   });
 
   it("an invalid response keeps the status it came with", () => {
-    expect(toInvalidResponse("GET /version", 200, "the body is not JSON")).toEqual({ category: "invalid-response", status: 200, message: "Woodpecker GET /version: the body is not JSON" });
+    expect(toInvalidResponse("GET /version", 200, "the body is not JSON")).toEqual({
+      category: "invalid-response",
+      status: 200,
+      message: "Woodpecker GET /version: the body is not JSON",
+    });
   });
 
   it.each([
@@ -63,12 +71,19 @@ describe("errors without a status", () => {
     ["UND_ERR_BODY_TIMEOUT", "timeout", "the response body stalled"],
     ["ECONNREFUSED", "transient", "network error ECONNREFUSED: connect ECONNREFUSED"],
   ])("undici's %s is %s", (code, category, message) => {
-    const error = toTransportError("GET /x", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code }), null);
+    const error = toTransportError(
+      "GET /x",
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code }),
+      null,
+    );
     expect(error).toMatchObject({ category, status: null, message: expect.stringContaining(message) });
   });
 
   it("an error without a code is transient", () => {
-    expect(toTransportError("GET /x", "socket hang up", null)).toMatchObject({ category: "transient", message: "Woodpecker GET /x: network error: socket hang up" });
+    expect(toTransportError("GET /x", "socket hang up", null)).toMatchObject({
+      category: "transient",
+      message: "Woodpecker GET /x: network error: socket hang up",
+    });
     expect(toTransportError("GET /x", { code: 7 }, null).message).toContain("network error: [object Object]");
   });
 
@@ -82,7 +97,11 @@ describe("errors without a status", () => {
 });
 
 describe("only transient failures that may not have reached Woodpecker are retried", () => {
-  const error = (category: WoodpeckerError["category"], status: number | null): WoodpeckerError => ({ category, status, message: "" });
+  const error = (category: WoodpeckerError["category"], status: number | null): WoodpeckerError => ({
+    category,
+    status,
+    message: "",
+  });
 
   it.each([
     [error("transient", null), true],

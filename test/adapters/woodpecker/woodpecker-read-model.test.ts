@@ -10,7 +10,16 @@ import {
 } from "../../../src/adapters/woodpecker/woodpecker-read-model.js";
 import { AFTER, SHA, toV2Wire, toV3Wire } from "./builders.js";
 
-const EXPECTED = { number: 12, parent: 0, event: "push", status: "running", commit: SHA, branch: "main", created: AFTER + 60, supersededBy: null };
+const EXPECTED = {
+  number: 12,
+  parent: 0,
+  event: "push",
+  status: "running",
+  commit: SHA,
+  branch: "main",
+  created: AFTER + 60,
+  supersededBy: null,
+};
 
 describe("a pipeline maps to plain data", () => {
   it.each([
@@ -31,15 +40,24 @@ describe("a pipeline maps to plain data", () => {
     ["zero (omitempty never sends it, but 0 names no pipeline)", { cancel_info: { superseded_by: 0 } }, null],
     ["set by a newer pipeline", { cancel_info: { superseded_by: 14 } }, 14],
   ])("supersededBy when cancel_info is %s", (_case, overrides, supersededBy) => {
-    expect(WoodpeckerPipelineSchema.parse(toV3Wire({ status: "killed", ...overrides })).supersededBy).toBe(supersededBy);
+    expect(WoodpeckerPipelineSchema.parse(toV3Wire({ status: "killed", ...overrides })).supersededBy).toBe(
+      supersededBy,
+    );
   });
 
   it("keeps a restart's parent and an unknown status as they are", () => {
-    expect(WoodpeckerPipelineSchema.parse(toV3Wire({ parent: 11, status: "frozen" }))).toMatchObject({ parent: 11, status: "frozen" });
+    expect(WoodpeckerPipelineSchema.parse(toV3Wire({ parent: 11, status: "frozen" }))).toMatchObject({
+      parent: 11,
+      status: "frozen",
+    });
   });
 
   it("tolerates fields it does not read", () => {
-    expect(WoodpeckerPipelineSchema.parse(toV3Wire({ workflows: [{ id: 1 }], release: { title: "x" }, event_reason: ["push"] }))).toEqual(EXPECTED);
+    expect(
+      WoodpeckerPipelineSchema.parse(
+        toV3Wire({ workflows: [{ id: 1 }], release: { title: "x" }, event_reason: ["push"] }),
+      ),
+    ).toEqual(EXPECTED);
   });
 });
 
@@ -63,7 +81,10 @@ describe("a pipeline that breaks the contract is refused", () => {
   it("with neither `created` nor `created_at`, naming both", () => {
     const { created: _created, ...wire } = toV3Wire();
     const parsed = WoodpeckerPipelineSchema.safeParse(wire);
-    expect(parsed.error?.issues[0]).toMatchObject({ path: ["created"], message: expect.stringContaining("created_at") });
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: ["created"],
+      message: expect.stringContaining("created_at"),
+    });
   });
 
   it("in a list, at its index", () => {
@@ -74,13 +95,18 @@ describe("a pipeline that breaks the contract is refused", () => {
 
 describe("repos and the version", () => {
   it("a repo needs only a positive id", () => {
-    expect(WoodpeckerRepoSchema.parse({ id: 101, full_name: "acme/widgets", forge_remote_id: "7" })).toEqual({ id: 101 });
+    expect(WoodpeckerRepoSchema.parse({ id: 101, full_name: "acme/widgets", forge_remote_id: "7" })).toEqual({
+      id: 101,
+    });
     expect(WoodpeckerRepoSchema.safeParse({ full_name: "acme/widgets" }).success).toBe(false);
     expect(WoodpeckerRepoSchema.safeParse({ id: 0 }).success).toBe(false);
   });
 
   it.each([
-    [{ version: "3.14.0", source: "https://github.com/woodpecker-ci/woodpecker" }, { version: "3.14.0", source: "https://github.com/woodpecker-ci/woodpecker" }],
+    [
+      { version: "3.14.0", source: "https://github.com/woodpecker-ci/woodpecker" },
+      { version: "3.14.0", source: "https://github.com/woodpecker-ci/woodpecker" },
+    ],
     [{ version: "2.8.3" }, { version: "2.8.3", source: null }],
   ])("the version %j", (wire, expected) => {
     expect(WoodpeckerVersionSchema.parse(wire)).toEqual(expected);

@@ -26,18 +26,30 @@ interface Answer {
   readonly text: string;
 }
 
-async function get(fake: FakeWoodpecker, path: string, token: string | null = FAKE_WOODPECKER_TOKEN, method: "GET" | "POST" = "GET"): Promise<Answer> {
+async function get(
+  fake: FakeWoodpecker,
+  path: string,
+  token: string | null = FAKE_WOODPECKER_TOKEN,
+  method: "GET" | "POST" = "GET",
+): Promise<Answer> {
   const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
   const response = await request(`${fake.url}${path}`, { method, headers });
   const text = await response.body.text();
-  const json = response.headers["content-type"]?.toString().startsWith("application/json") === true ? (JSON.parse(text) as unknown) : null;
+  const json =
+    response.headers["content-type"]?.toString().startsWith("application/json") === true
+      ? (JSON.parse(text) as unknown)
+      : null;
   return { status: response.statusCode, body: json, text };
 }
 
-const numbersOf = (answer: Answer): number[] => (answer.body as { number: number }[]).map((pipeline) => pipeline.number);
+const numbersOf = (answer: Answer): number[] =>
+  (answer.body as { number: number }[]).map((pipeline) => pipeline.number);
 
 /** A repo with `count` push pipelines on main, one second apart, numbered 1..count. */
-async function withPipelines(count: number, mode: FakeWoodpeckerMode = "v3"): Promise<{ fake: FakeWoodpecker; repoId: number }> {
+async function withPipelines(
+  count: number,
+  mode: FakeWoodpeckerMode = "v3",
+): Promise<{ fake: FakeWoodpecker; repoId: number }> {
   const fake = await start(mode);
   const repoId = fake.addRepo("acme/widgets");
   for (let n = 1; n <= count; n += 1) fake.addPipeline(repoId, { commit: SHA, created: AFTER + n, status: "success" });
@@ -63,7 +75,11 @@ describe("fake Woodpecker: auth and routes", () => {
     const fake = await start();
     const repoId = fake.addRepo("acme/widgets");
     fake.addPipeline(repoId, { commit: SHA });
-    for (const path of ["/api/repos/lookup/acme/widgets", `/api/repos/${repoId}/pipelines`, `/api/repos/${repoId}/pipelines/1`]) {
+    for (const path of [
+      "/api/repos/lookup/acme/widgets",
+      `/api/repos/${repoId}/pipelines`,
+      `/api/repos/${repoId}/pipelines/1`,
+    ]) {
       expect((await get(fake, path, token)).status).toBe(401);
     }
   });
@@ -79,7 +95,10 @@ describe("fake Woodpecker: auth and routes", () => {
   it.each(["v2", "v3"] as const)("%s: /version and /healthz are open, at the server root", async (mode) => {
     const fake = await start(mode);
     const version = await get(fake, "/version", null);
-    expect(version.body).toEqual({ source: "https://github.com/woodpecker-ci/woodpecker", version: mode === "v2" ? "2.8.3" : "3.14.0" });
+    expect(version.body).toEqual({
+      source: "https://github.com/woodpecker-ci/woodpecker",
+      version: mode === "v2" ? "2.8.3" : "3.14.0",
+    });
     expect((await get(fake, "/healthz", null)).status).toBe(204);
     expect((await get(fake, "/api/version")).status).toBe(404);
   });
@@ -104,7 +123,13 @@ describe("fake Woodpecker: auth and routes", () => {
     const fake = await start();
     await get(fake, "/api/repos/7/pipelines?page=2&branch=main");
     expect(fake.requests).toEqual([
-      { method: "GET", path: "/api/repos/7/pipelines", query: { page: "2", branch: "main" }, authorization: `Bearer ${FAKE_WOODPECKER_TOKEN}`, status: 404 },
+      {
+        method: "GET",
+        path: "/api/repos/7/pipelines",
+        query: { page: "2", branch: "main" },
+        authorization: `Bearer ${FAKE_WOODPECKER_TOKEN}`,
+        status: 404,
+      },
     ]);
   });
 });
@@ -113,7 +138,12 @@ describe("fake Woodpecker: repos", () => {
   it("looks a repo up by its full name, case-insensitively, with the slash as is", async () => {
     const fake = await start();
     const repoId = fake.addRepo("Acme/Widgets");
-    expect((await get(fake, "/api/repos/lookup/acme/widgets")).body).toMatchObject({ id: repoId, full_name: "Acme/Widgets", owner: "Acme", name: "Widgets" });
+    expect((await get(fake, "/api/repos/lookup/acme/widgets")).body).toMatchObject({
+      id: repoId,
+      full_name: "Acme/Widgets",
+      owner: "Acme",
+      name: "Widgets",
+    });
   });
 
   it.each([
@@ -145,7 +175,9 @@ describe("fake Woodpecker: pages", () => {
 
   it("serves the highest number first, page by page", async () => {
     const { fake, repoId } = await withPipelines(25);
-    expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?page=1&perPage=10`))).toEqual([25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
+    expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?page=1&perPage=10`))).toEqual([
+      25, 24, 23, 22, 21, 20, 19, 18, 17, 16,
+    ]);
     expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?page=3&perPage=10`))).toEqual([5, 4, 3, 2, 1]);
     expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?page=4&perPage=10`))).toEqual([]);
     expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?page=0&perPage=3`))).toEqual([25, 24, 23]);
@@ -163,22 +195,32 @@ describe("fake Woodpecker: pages", () => {
 describe.each(["v2", "v3"] as const)("fake Woodpecker %s: filters both versions know", (mode) => {
   it("before and after compare strictly against created", async () => {
     const { fake, repoId } = await withPipelines(10, mode);
-    const at = (seconds: number): string => encodeURIComponent(new Date(seconds * 1_000).toISOString().replace(".000Z", "Z"));
+    const at = (seconds: number): string =>
+      encodeURIComponent(new Date(seconds * 1_000).toISOString().replace(".000Z", "Z"));
     expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?after=${at(AFTER + 7)}`))).toEqual([10, 9, 8]);
     expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?before=${at(AFTER + 3)}`))).toEqual([2, 1]);
-    expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?after=${at(AFTER + 3)}&before=${at(AFTER + 6)}`))).toEqual([5, 4]);
+    expect(
+      numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?after=${at(AFTER + 3)}&before=${at(AFTER + 6)}`)),
+    ).toEqual([5, 4]);
   });
 
   it("reads RFC3339 with an offset and fractional seconds", async () => {
     const { fake, repoId } = await withPipelines(10, mode);
-    expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?after=${encodeURIComponent("2026-03-01T13:00:08.5+01:00")}`))).toEqual([10, 9]);
+    expect(
+      numbersOf(
+        await get(fake, `/api/repos/${repoId}/pipelines?after=${encodeURIComponent("2026-03-01T13:00:08.5+01:00")}`),
+      ),
+    ).toEqual([10, 9]);
   });
 
-  it.each(["yesterday", "2026-03-01", "2026-03-01 12:00:00Z", "1772366400"])("answers 400 to after=%s", async (value) => {
-    const { fake, repoId } = await withPipelines(1, mode);
-    const answer = await get(fake, `/api/repos/${repoId}/pipelines?after=${encodeURIComponent(value)}`);
-    expect(answer).toMatchObject({ status: 400, text: expect.stringContaining("RFC3339") });
-  });
+  it.each(["yesterday", "2026-03-01", "2026-03-01 12:00:00Z", "1772366400"])(
+    "answers 400 to after=%s",
+    async (value) => {
+      const { fake, repoId } = await withPipelines(1, mode);
+      const answer = await get(fake, `/api/repos/${repoId}/pipelines?after=${encodeURIComponent(value)}`);
+      expect(answer).toMatchObject({ status: 400, text: expect.stringContaining("RFC3339") });
+    },
+  );
 
   it("has no commit filter", async () => {
     const fake = await start(mode);
@@ -194,8 +236,20 @@ describe("fake Woodpecker: filters only v3 knows", () => {
     const fake = await start(mode);
     const repoId = fake.addRepo("acme/widgets");
     fake.addPipeline(repoId, { commit: SHA, status: "success" });
-    fake.addPipeline(repoId, { commit: SHA, event: "pull_request", branch: "feature", ref: "refs/pull/3/head", status: "failure" });
-    fake.addPipeline(repoId, { commit: OTHER_SHA, event: "tag", branch: "main", ref: "refs/tags/v1.0.0", status: "running" });
+    fake.addPipeline(repoId, {
+      commit: SHA,
+      event: "pull_request",
+      branch: "feature",
+      ref: "refs/pull/3/head",
+      status: "failure",
+    });
+    fake.addPipeline(repoId, {
+      commit: OTHER_SHA,
+      event: "tag",
+      branch: "main",
+      ref: "refs/tags/v1.0.0",
+      status: "running",
+    });
     fake.addPipeline(repoId, { commit: OTHER_SHA, event: "push", branch: "release", status: "running" });
     return { fake, repoId };
   }
@@ -212,10 +266,13 @@ describe("fake Woodpecker: filters only v3 knows", () => {
     expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?${query}`))).toEqual(numbers);
   });
 
-  it.each(["branch=main", "event=push", "status=running", "ref=pull", "event=shove", "status=frozen"])("v2 ignores %s", async (query) => {
-    const { fake, repoId } = await mixed("v2");
-    expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?${query}`))).toEqual([4, 3, 2, 1]);
-  });
+  it.each(["branch=main", "event=push", "status=running", "ref=pull", "event=shove", "status=frozen"])(
+    "v2 ignores %s",
+    async (query) => {
+      const { fake, repoId } = await mixed("v2");
+      expect(numbersOf(await get(fake, `/api/repos/${repoId}/pipelines?${query}`))).toEqual([4, 3, 2, 1]);
+    },
+  );
 
   it.each([
     ["event=shove", "invalid webhook event: shove"],
@@ -234,7 +291,15 @@ describe("fake Woodpecker: the pipeline's wire shape per version", () => {
     fake.addPipeline(repoId, { commit: SHA, created: AFTER });
     fake.setStatus(repoId, 1, "killed", { supersededBy: 2 });
     const body = (await get(fake, `/api/repos/${repoId}/pipelines/1`)).body as Record<string, unknown>;
-    expect(body).toMatchObject({ number: 1, created: AFTER, started: 0, finished: AFTER + 3_600, status: "killed", cancel_info: { superseded_by: 2 }, workflows: [] });
+    expect(body).toMatchObject({
+      number: 1,
+      created: AFTER,
+      started: 0,
+      finished: AFTER + 3_600,
+      status: "killed",
+      cancel_info: { superseded_by: 2 },
+      workflows: [],
+    });
     expect(body).not.toHaveProperty("created_at");
   });
 
@@ -244,7 +309,13 @@ describe("fake Woodpecker: the pipeline's wire shape per version", () => {
     fake.addPipeline(repoId, { commit: SHA, created: AFTER });
     fake.setStatus(repoId, 1, "killed", { supersededBy: 2 });
     const [body] = (await get(fake, `/api/repos/${repoId}/pipelines`)).body as Record<string, unknown>[];
-    expect(body).toMatchObject({ number: 1, created_at: AFTER, started_at: 0, finished_at: AFTER + 3_600, status: "killed" });
+    expect(body).toMatchObject({
+      number: 1,
+      created_at: AFTER,
+      started_at: 0,
+      finished_at: AFTER + 3_600,
+      status: "killed",
+    });
     expect(body).not.toHaveProperty("created");
     expect(body).not.toHaveProperty("cancel_info");
   });
@@ -253,14 +324,26 @@ describe("fake Woodpecker: the pipeline's wire shape per version", () => {
     let now = AFTER * 1_000;
     const fake = await start("v3", () => now);
     const repoId = fake.addRepo("acme/widgets");
-    expect(fake.addPipeline(repoId, { commit: SHA })).toMatchObject({ number: 1, created: AFTER, started: 0, finished: 0, status: "pending", parent: 0 });
+    expect(fake.addPipeline(repoId, { commit: SHA })).toMatchObject({
+      number: 1,
+      created: AFTER,
+      started: 0,
+      finished: 0,
+      status: "pending",
+      parent: 0,
+    });
     now += 5_000;
     fake.setStatus(repoId, 1, "running");
     now += 5_000;
     fake.setStatus(repoId, 1, "running");
     now += 50_000;
     fake.setStatus(repoId, 1, "success");
-    expect(fake.pipeline(repoId, 1)).toMatchObject({ status: "success", started: AFTER + 5, finished: AFTER + 60, updated: AFTER + 60 });
+    expect(fake.pipeline(repoId, 1)).toMatchObject({
+      status: "success",
+      started: AFTER + 5,
+      finished: AFTER + 60,
+      updated: AFTER + 60,
+    });
   });
 
   it("refuses what a test could not have seen: a duplicate number, an unknown repo or pipeline, `canceled` on v2", async () => {
@@ -281,7 +364,10 @@ describe("fake Woodpecker: scripted failures", () => {
     const fake = await start();
     fake.addRepo("acme/widgets");
     fake.failNext("lookup", 503, 2);
-    expect(await get(fake, "/api/repos/lookup/acme/widgets")).toMatchObject({ status: 503, text: "Service Unavailable" });
+    expect(await get(fake, "/api/repos/lookup/acme/widgets")).toMatchObject({
+      status: 503,
+      text: "Service Unavailable",
+    });
     expect((await get(fake, "/api/repos/lookup/acme/widgets")).status).toBe(503);
     expect((await get(fake, "/api/repos/lookup/acme/widgets")).status).toBe(200);
   });

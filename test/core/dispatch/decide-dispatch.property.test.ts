@@ -1,7 +1,13 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { decideDispatch } from "../../../src/core/dispatch/decide-dispatch.js";
-import type { DispatchConfig, DispatchDecision, DispatchInput, ReadyIssue, RunInFlight } from "../../../src/core/dispatch/dispatch-types.js";
+import type {
+  DispatchConfig,
+  DispatchDecision,
+  DispatchInput,
+  ReadyIssue,
+  RunInFlight,
+} from "../../../src/core/dispatch/dispatch-types.js";
 import { parsePriority } from "../../../src/core/dispatch/parse-priority.js";
 import type { Blocker, Issue } from "../../../src/core/common/github-types.js";
 import { T0, anOperatorConfig } from "../builders.js";
@@ -55,7 +61,11 @@ const arbReady: fc.Arbitrary<ReadyIssue> = fc
 
 const arbState = fc.constantFrom("active" as const, "escalated" as const, "dispatching" as const);
 
-const arbRun: fc.Arbitrary<RunInFlight> = fc.record({ repo: fc.constantFrom(...REPOS), issue: arbNumber, state: arbState });
+const arbRun: fc.Arbitrary<RunInFlight> = fc.record({
+  repo: fc.constantFrom(...REPOS),
+  issue: arbNumber,
+  state: arbState,
+});
 
 const arbConfig: fc.Arbitrary<DispatchConfig> = fc.record({
   killSwitch: fc.constantFrom(...Array.from({ length: 11 }, () => false), true),
@@ -63,27 +73,39 @@ const arbConfig: fc.Arbitrary<DispatchConfig> = fc.record({
     { arbitrary: fc.constant([]), weight: 1 },
     { arbitrary: fc.subarray(["acme/a", "ACME/b", "acme/c", "other/d"], { minLength: 3 }), weight: 14 },
   ),
-  maxConcurrentRuns: fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 5 }), weight: 9 }),
+  maxConcurrentRuns: fc.oneof(
+    { arbitrary: fc.constant(0), weight: 1 },
+    { arbitrary: fc.integer({ min: 1, max: 5 }), weight: 9 },
+  ),
   defaultPriority: fc.integer({ min: 0, max: 4 }),
   labels: fc.constant(anOperatorConfig().labels),
 });
 
 /** A run of one of the ready issues (a healing or a busy case), or of any issue. */
 function arbRunAmong(ready: readonly ReadyIssue[]): fc.Arbitrary<RunInFlight> {
-  const ofReady = fc.tuple(fc.constantFrom(...ready), arbState).map(([r, state]) => ({ repo: r.issue.repo, issue: r.issue.number, state }));
+  const ofReady = fc
+    .tuple(fc.constantFrom(...ready), arbState)
+    .map(([r, state]) => ({ repo: r.issue.repo, issue: r.issue.number, state }));
   return fc.oneof(arbRun, ofReady);
 }
 
 // An issue is ready once per decision, and a repo holds at most one run: the world the
 // policy keeps. Anything else is not an input it has to be safe from.
 const arbInput: fc.Arbitrary<DispatchInput> = fc
-  .tuple(arbConfig, fc.uniqueArray(arbReady, { minLength: 1, maxLength: 12, size: "medium", selector: (r) => issueKey(r.issue) }))
+  .tuple(
+    arbConfig,
+    fc.uniqueArray(arbReady, { minLength: 1, maxLength: 12, size: "medium", selector: (r) => issueKey(r.issue) }),
+  )
   .chain(([config, ready]) =>
-    fc.uniqueArray(arbRunAmong(ready), { maxLength: 3, selector: (run) => key(run.repo) }).map((runs) => ({ config, ready, runs })),
+    fc
+      .uniqueArray(arbRunAmong(ready), { maxLength: 3, selector: (run) => key(run.repo) })
+      .map((runs) => ({ config, ready, runs })),
   );
 
 function isHealing(ready: ReadyIssue, runs: readonly RunInFlight[]): boolean {
-  return runs.some((run) => run.state === "dispatching" && key(run.repo) === key(ready.issue.repo) && run.issue === ready.issue.number);
+  return runs.some(
+    (run) => run.state === "dispatching" && key(run.repo) === key(ready.issue.repo) && run.issue === ready.issue.number,
+  );
 }
 
 function agentRuns(runs: readonly RunInFlight[]): number {
@@ -106,7 +128,8 @@ describe("decideDispatch properties", () => {
     property((input, decision) => {
       const perRepo = new Map<string, number>();
       for (const run of input.runs) perRepo.set(key(run.repo), (perRepo.get(key(run.repo)) ?? 0) + 1);
-      for (const ready of newPicks(decision, input.runs)) perRepo.set(key(ready.issue.repo), (perRepo.get(key(ready.issue.repo)) ?? 0) + 1);
+      for (const ready of newPicks(decision, input.runs))
+        perRepo.set(key(ready.issue.repo), (perRepo.get(key(ready.issue.repo)) ?? 0) + 1);
       for (const count of perRepo.values()) expect(count).toBeLessThanOrEqual(1);
       const dispatchedRepos = decision.dispatch.map((ready) => key(ready.issue.repo));
       expect(new Set(dispatchedRepos).size).toBe(dispatchedRepos.length);
@@ -175,7 +198,10 @@ describe("decideDispatch properties", () => {
         const repo = key(issue.issue.repo);
         if (reason.kind === "cap-reached") expect(agentRuns(input.runs) + picks).toBeGreaterThanOrEqual(reason.cap);
         if (reason.kind === "repo-busy") {
-          const inRepo = [...input.runs.map((run) => ({ repo: run.repo, number: run.issue })), ...decision.dispatch.map((r) => r.issue)];
+          const inRepo = [
+            ...input.runs.map((run) => ({ repo: run.repo, number: run.issue })),
+            ...decision.dispatch.map((r) => r.issue),
+          ];
           expect(inRepo.some((ref) => key(ref.repo) === repo && ref.number === reason.with)).toBe(true);
         }
         if (reason.kind === "blocked") expect(reason.by.length).toBeGreaterThan(0);
@@ -200,7 +226,8 @@ describe("decideDispatch properties", () => {
         expect(decideDispatch(input)).toEqual(decision);
         const reshuffled = decideDispatch({ ...input, ready: shuffled });
         expect(reshuffled.dispatch).toEqual(decision.dispatch);
-        const reasons = (d: DispatchDecision): Map<string, unknown> => new Map(d.held.map((h) => [issueKey(h.issue.issue), h.reason]));
+        const reasons = (d: DispatchDecision): Map<string, unknown> =>
+          new Map(d.held.map((h) => [issueKey(h.issue.issue), h.reason]));
         expect(reasons(reshuffled)).toEqual(reasons(decision));
       }),
       { numRuns: NUM_RUNS },

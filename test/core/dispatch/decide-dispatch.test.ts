@@ -1,6 +1,12 @@
 import { describe, it, expect } from "vitest";
 import { decideDispatch, toQueuedReason } from "../../../src/core/dispatch/decide-dispatch.js";
-import type { DispatchConfig, DispatchDecision, DispatchInput, ReadyIssue, RunInFlight } from "../../../src/core/dispatch/dispatch-types.js";
+import type {
+  DispatchConfig,
+  DispatchDecision,
+  DispatchInput,
+  ReadyIssue,
+  RunInFlight,
+} from "../../../src/core/dispatch/dispatch-types.js";
 import type { Blocker, Issue } from "../../../src/core/common/github-types.js";
 import type { HoldReason, QueuedReason } from "../../../src/core/run/run-types.js";
 import { T0, anIssue, anOperatorConfig } from "../builders.js";
@@ -39,19 +45,37 @@ function dispatched(decision: DispatchDecision): string[] {
 }
 
 function heldReasons(decision: DispatchDecision): Record<string, HoldReason> {
-  return Object.fromEntries(decision.held.map(({ issue, reason }) => [`${issue.issue.repo}#${issue.issue.number}`, reason]));
+  return Object.fromEntries(
+    decision.held.map(({ issue, reason }) => [`${issue.issue.repo}#${issue.issue.number}`, reason]),
+  );
 }
 
 describe("decideDispatch: one issue, one reason", () => {
   it.each<[string, Partial<DispatchInput>, HoldReason | null]>([
     ["an eligible issue in a free repo is dispatched", {}, null],
     ["the kill switch holds every issue", { config: aConfig({ killSwitch: true }) }, { kind: "kill-switch-on" }],
-    ["a repo off the allowlist is held", { ready: [aReady({ repo: "evil/repo" })] }, { kind: "repo-not-allowlisted", repo: "evil/repo" }],
-    ["an empty allowlist holds every repo", { config: aConfig({ allowlist: [] }) }, { kind: "repo-not-allowlisted", repo: "acme/widgets" }],
-    ["the allowlist is compared lower-cased", { config: aConfig({ allowlist: ["ACME/Widgets"] }), ready: [aReady({ repo: "Acme/Widgets" })] }, null],
+    [
+      "a repo off the allowlist is held",
+      { ready: [aReady({ repo: "evil/repo" })] },
+      { kind: "repo-not-allowlisted", repo: "evil/repo" },
+    ],
+    [
+      "an empty allowlist holds every repo",
+      { config: aConfig({ allowlist: [] }) },
+      { kind: "repo-not-allowlisted", repo: "acme/widgets" },
+    ],
+    [
+      "the allowlist is compared lower-cased",
+      { config: aConfig({ allowlist: ["ACME/Widgets"] }), ready: [aReady({ repo: "Acme/Widgets" })] },
+      null,
+    ],
     ["a closed issue is not ready", { ready: [aReady({ state: "closed" })] }, { kind: "not-ready" }],
     ["an issue without the ready label is not ready", { ready: [aReady({ labels: ["bug"] })] }, { kind: "not-ready" }],
-    ["the ready label matches regardless of case, as GitHub's labels do", { ready: [aReady({ labels: ["Ready-For-Agent"] })] }, null],
+    [
+      "the ready label matches regardless of case, as GitHub's labels do",
+      { ready: [aReady({ labels: ["Ready-For-Agent"] })] },
+      null,
+    ],
     [
       "an untrusted labeler is held with login and why",
       { ready: [aReady({}, { trust: { trusted: false, why: "alice has role read, which is never trusted" } })] },
@@ -64,24 +88,99 @@ describe("decideDispatch: one issue, one reason", () => {
     ],
     [
       "open and unknown blockers hold the issue, in order, closed ones dropped",
-      { ready: [aReady({}, { blockers: [aBlocker({ number: 9, state: "unknown" }), aBlocker({ number: 3, state: "closed" }), aBlocker({ repo: "acme/gadgets", number: 2 })] })] },
-      { kind: "blocked", by: [{ repo: "acme/widgets", number: 9 }, { repo: "acme/gadgets", number: 2 }] },
+      {
+        ready: [
+          aReady(
+            {},
+            {
+              blockers: [
+                aBlocker({ number: 9, state: "unknown" }),
+                aBlocker({ number: 3, state: "closed" }),
+                aBlocker({ repo: "acme/gadgets", number: 2 }),
+              ],
+            },
+          ),
+        ],
+      },
+      {
+        kind: "blocked",
+        by: [
+          { repo: "acme/widgets", number: 9 },
+          { repo: "acme/gadgets", number: 2 },
+        ],
+      },
     ],
-    ["closed blockers do not hold the issue", { ready: [aReady({}, { blockers: [aBlocker({ state: "closed" })] })] }, null],
-    ["a blocker that is the issue itself is ignored", { ready: [aReady({ number: 42 }, { blockers: [aBlocker({ repo: "ACME/widgets", number: 42 })] })] }, null],
-    ["the same number in another repo is a real blocker", { ready: [aReady({ number: 42 }, { blockers: [aBlocker({ repo: "acme/gadgets", number: 42 })] })] }, { kind: "blocked", by: [{ repo: "acme/gadgets", number: 42 }] }],
-    ["an active run of another issue keeps the repo", { runs: [aRun({ issue: 5, state: "active" })] }, { kind: "repo-busy", with: 5 }],
-    ["an escalated run of another issue keeps the repo", { runs: [aRun({ issue: 5, state: "escalated" })] }, { kind: "repo-busy", with: 5 }],
-    ["a dispatching run of another issue keeps the repo", { runs: [aRun({ issue: 5, state: "dispatching" })] }, { kind: "repo-busy", with: 5 }],
-    ["runs are matched to repos lower-cased", { runs: [aRun({ repo: "Acme/Widgets", issue: 5 })] }, { kind: "repo-busy", with: 5 }],
-    ["the lowest other issue is named when several hold the repo", { runs: [aRun({ issue: 8 }), aRun({ issue: 6, state: "escalated" })] }, { kind: "repo-busy", with: 6 }],
-    ["an active run of this issue is not dispatched again", { runs: [aRun({ issue: 42, state: "active" })] }, { kind: "repo-busy", with: 42 }],
-    ["an escalated run of this issue is not dispatched again", { runs: [aRun({ issue: 42, state: "escalated" })] }, { kind: "repo-busy", with: 42 }],
-    ["a dispatching run of this issue is dispatched again (healing)", { runs: [aRun({ issue: 42, state: "dispatching" })] }, null],
-    ["another issue's run wins over this issue's dispatching run", { runs: [aRun({ issue: 42, state: "dispatching" }), aRun({ issue: 5 })] }, { kind: "repo-busy", with: 5 }],
+    [
+      "closed blockers do not hold the issue",
+      { ready: [aReady({}, { blockers: [aBlocker({ state: "closed" })] })] },
+      null,
+    ],
+    [
+      "a blocker that is the issue itself is ignored",
+      { ready: [aReady({ number: 42 }, { blockers: [aBlocker({ repo: "ACME/widgets", number: 42 })] })] },
+      null,
+    ],
+    [
+      "the same number in another repo is a real blocker",
+      { ready: [aReady({ number: 42 }, { blockers: [aBlocker({ repo: "acme/gadgets", number: 42 })] })] },
+      { kind: "blocked", by: [{ repo: "acme/gadgets", number: 42 }] },
+    ],
+    [
+      "an active run of another issue keeps the repo",
+      { runs: [aRun({ issue: 5, state: "active" })] },
+      { kind: "repo-busy", with: 5 },
+    ],
+    [
+      "an escalated run of another issue keeps the repo",
+      { runs: [aRun({ issue: 5, state: "escalated" })] },
+      { kind: "repo-busy", with: 5 },
+    ],
+    [
+      "a dispatching run of another issue keeps the repo",
+      { runs: [aRun({ issue: 5, state: "dispatching" })] },
+      { kind: "repo-busy", with: 5 },
+    ],
+    [
+      "runs are matched to repos lower-cased",
+      { runs: [aRun({ repo: "Acme/Widgets", issue: 5 })] },
+      { kind: "repo-busy", with: 5 },
+    ],
+    [
+      "the lowest other issue is named when several hold the repo",
+      { runs: [aRun({ issue: 8 }), aRun({ issue: 6, state: "escalated" })] },
+      { kind: "repo-busy", with: 6 },
+    ],
+    [
+      "an active run of this issue is not dispatched again",
+      { runs: [aRun({ issue: 42, state: "active" })] },
+      { kind: "repo-busy", with: 42 },
+    ],
+    [
+      "an escalated run of this issue is not dispatched again",
+      { runs: [aRun({ issue: 42, state: "escalated" })] },
+      { kind: "repo-busy", with: 42 },
+    ],
+    [
+      "a dispatching run of this issue is dispatched again (healing)",
+      { runs: [aRun({ issue: 42, state: "dispatching" })] },
+      null,
+    ],
+    [
+      "another issue's run wins over this issue's dispatching run",
+      { runs: [aRun({ issue: 42, state: "dispatching" }), aRun({ issue: 5 })] },
+      { kind: "repo-busy", with: 5 },
+    ],
     ["a run in another repo does not hold this one", { runs: [aRun({ repo: "acme/gadgets", issue: 5 })] }, null],
-    ["the global cap holds the issue", { config: aConfig({ maxConcurrentRuns: 1 }), runs: [aRun({ repo: "acme/gadgets" })] }, { kind: "cap-reached", cap: 1 }],
-    ["a cap of zero holds every new run", { config: aConfig({ maxConcurrentRuns: 0 }) }, { kind: "cap-reached", cap: 0 }],
+    [
+      "the global cap holds the issue",
+      { config: aConfig({ maxConcurrentRuns: 1 }), runs: [aRun({ repo: "acme/gadgets" })] },
+      { kind: "cap-reached", cap: 1 },
+    ],
+    [
+      "a cap of zero holds every new run",
+      { config: aConfig({ maxConcurrentRuns: 0 }) },
+      { kind: "cap-reached", cap: 0 },
+    ],
   ])("%s", (_name, overrides, reason) => {
     const input = anInput(overrides);
     const decision = decideDispatch(input);
@@ -95,15 +194,27 @@ describe("decideDispatch: one issue, one reason", () => {
   });
 
   it("rules apply in order: the kill switch wins over every other reason", () => {
-    const ready = [aReady({ repo: "evil/repo", state: "closed" }, { trust: { trusted: false, why: "x" }, blockers: [aBlocker()] })];
-    const decision = decideDispatch(anInput({ config: aConfig({ killSwitch: true, maxConcurrentRuns: 0 }), ready, runs: [aRun({ repo: "evil/repo" })] }));
+    const ready = [
+      aReady({ repo: "evil/repo", state: "closed" }, { trust: { trusted: false, why: "x" }, blockers: [aBlocker()] }),
+    ];
+    const decision = decideDispatch(
+      anInput({
+        config: aConfig({ killSwitch: true, maxConcurrentRuns: 0 }),
+        ready,
+        runs: [aRun({ repo: "evil/repo" })],
+      }),
+    );
     expect(decision.held.map((h) => h.reason)).toEqual([{ kind: "kill-switch-on" }]);
   });
 
   it.each<[string, ReadyIssue, HoldReason["kind"]]>([
     ["allowlist before readiness", aReady({ repo: "evil/repo", state: "closed" }), "repo-not-allowlisted"],
     ["readiness before trust", aReady({ state: "closed" }, { trust: { trusted: false, why: "x" } }), "not-ready"],
-    ["trust before blockers", aReady({}, { trust: { trusted: false, why: "x" }, blockers: [aBlocker()] }), "labeler-untrusted"],
+    [
+      "trust before blockers",
+      aReady({}, { trust: { trusted: false, why: "x" }, blockers: [aBlocker()] }),
+      "labeler-untrusted",
+    ],
     ["blockers before a busy repo", aReady({}, { blockers: [aBlocker()] }), "blocked"],
   ])("rules apply in order: %s", (_name, ready, kind) => {
     const decision = decideDispatch(anInput({ ready: [ready], runs: [aRun({ issue: 5 })] }));
@@ -202,7 +313,10 @@ describe("decideDispatch: order", () => {
 
   it("the priority prefix and default come from the configuration", () => {
     const config = aConfig({ defaultPriority: 0, labels: { ...aConfig().labels, priorityPrefix: "p" } });
-    const ready = [aReady({ repo: "acme/widgets", number: 1, labels: ["ready-for-agent", "p1"] }), aReady({ repo: "acme/gadgets", number: 2, createdAt: T0 })];
+    const ready = [
+      aReady({ repo: "acme/widgets", number: 1, labels: ["ready-for-agent", "p1"] }),
+      aReady({ repo: "acme/gadgets", number: 2, createdAt: T0 }),
+    ];
     expect(dispatched(decideDispatch(anInput({ config, ready })))).toEqual(["acme/gadgets#2", "acme/widgets#1"]);
   });
 });
@@ -214,7 +328,9 @@ describe("decideDispatch: healing a crashed dispatch", () => {
       aReady({ repo: "acme/widgets", number: 2, labels: ["ready-for-agent", "priority:0"] }),
       aReady({ repo: "acme/widgets", number: 3, labels: ["ready-for-agent", "priority:9"] }),
     ];
-    const decision = decideDispatch(anInput({ ready, runs: [aRun({ repo: "acme/widgets", issue: 3, state: "dispatching" })] }));
+    const decision = decideDispatch(
+      anInput({ ready, runs: [aRun({ repo: "acme/widgets", issue: 3, state: "dispatching" })] }),
+    );
     expect(dispatched(decision)).toEqual(["acme/widgets#3", "acme/gadgets#1"]);
     expect(heldReasons(decision)).toEqual({ "acme/widgets#2": { kind: "repo-busy", with: 3 } });
   });
@@ -228,7 +344,10 @@ describe("decideDispatch: healing a crashed dispatch", () => {
 
   it("a healing re-dispatch proceeds even when the cap is already full", () => {
     const ready = [aReady({ repo: "acme/widgets", number: 3 }), aReady({ repo: "acme/gadgets", number: 1 })];
-    const runs = [aRun({ repo: "acme/widgets", issue: 3, state: "dispatching" }), aRun({ repo: "acme/gizmos", issue: 8 })];
+    const runs = [
+      aRun({ repo: "acme/widgets", issue: 3, state: "dispatching" }),
+      aRun({ repo: "acme/gizmos", issue: 8 }),
+    ];
     const decision = decideDispatch(anInput({ config: aConfig({ maxConcurrentRuns: 1 }), ready, runs }));
     expect(dispatched(decision)).toEqual(["acme/widgets#3"]);
     expect(heldReasons(decision)).toEqual({ "acme/gadgets#1": { kind: "cap-reached", cap: 1 } });
@@ -262,7 +381,9 @@ describe("decideDispatch: the global cap", () => {
     const ready = ["acme/widgets", "acme/gadgets", "acme/gizmos"].map((repo, i) => aReady({ repo, number: 100 + i }));
     const decision = decideDispatch(anInput({ config: aConfig({ maxConcurrentRuns: cap }), ready, runs }));
     expect(decision.dispatch).toHaveLength(expected);
-    expect(decision.held.map((h) => h.reason)).toEqual(Array.from({ length: 3 - expected }, () => ({ kind: "cap-reached", cap })));
+    expect(decision.held.map((h) => h.reason)).toEqual(
+      Array.from({ length: 3 - expected }, () => ({ kind: "cap-reached", cap })),
+    );
   });
 
   it("the cap takes the best issues and holds the rest", () => {
@@ -296,9 +417,18 @@ describe("decideDispatch: the global cap", () => {
 
 describe("toQueuedReason", () => {
   it.each<[HoldReason, QueuedReason | null]>([
-    [{ kind: "blocked", by: [{ repo: "acme/widgets", number: 1 }] }, { kind: "blocked", by: [{ repo: "acme/widgets", number: 1 }] }],
-    [{ kind: "repo-busy", with: 3 }, { kind: "repo-busy", with: 3 }],
-    [{ kind: "cap-reached", cap: 2 }, { kind: "cap-reached", cap: 2 }],
+    [
+      { kind: "blocked", by: [{ repo: "acme/widgets", number: 1 }] },
+      { kind: "blocked", by: [{ repo: "acme/widgets", number: 1 }] },
+    ],
+    [
+      { kind: "repo-busy", with: 3 },
+      { kind: "repo-busy", with: 3 },
+    ],
+    [
+      { kind: "cap-reached", cap: 2 },
+      { kind: "cap-reached", cap: 2 },
+    ],
     [{ kind: "kill-switch-on" }, null],
     [{ kind: "repo-not-allowlisted", repo: "evil/repo" }, null],
     [{ kind: "not-ready" }, null],

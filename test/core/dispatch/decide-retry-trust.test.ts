@@ -11,12 +11,17 @@ const escalated = aRecord({
   escalation: { cause: "agent", reason: "asked", agentSaid: null, at: T0, resumeTo: "dispatched" },
   turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
 });
-const retried = transition(escalated, { kind: "RetryRequested", by: "Ursula (U123)" }, T0 + 1_000, { config: anOperatorConfig() }).record;
+const retried = transition(escalated, { kind: "RetryRequested", by: "Ursula (U123)" }, T0 + 1_000, {
+  config: anOperatorConfig(),
+}).record;
 
 describe("toRetryTrust", () => {
   it("trusts afk's own label on an attempt a retry from scratch queued", () => {
     expect(retried).toMatchObject({ phase: "queued", attempt: 2 });
-    expect(toRetryTrust(retried, afkBot)).toEqual({ trusted: true, why: "a retry from scratch requested by Ursula (U123)" });
+    expect(toRetryTrust(retried, afkBot)).toEqual({
+      trusted: true,
+      why: "a retry from scratch requested by Ursula (U123)",
+    });
   });
 
   it.each([
@@ -24,7 +29,11 @@ describe("toRetryTrust", () => {
     ["no labeler", retried, null],
     ["no record", null, afkBot],
     ["a first attempt", aRecord({ phase: "queued", attempt: 1 }), afkBot],
-    ["an attempt queued by a label, not a retry", aRecord({ phase: "queued", attempt: 2, history: [{ at: T0, phase: "queued", note: "queued" }] }), afkBot],
+    [
+      "an attempt queued by a label, not a retry",
+      aRecord({ phase: "queued", attempt: 2, history: [{ at: T0, phase: "queued", note: "queued" }] }),
+      afkBot,
+    ],
     ["a retry note for another attempt", { ...retried, attempt: 3 }, afkBot],
     ["a run already dispatched", { ...retried, phase: "dispatched" as const }, afkBot],
   ])("gives no retry trust for %s", (_case, record, labeler) => {

@@ -1,6 +1,11 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { isIssueReferenced, parseIssueRefs, parseRefTokens, toUniqueRefs } from "../../../src/core/dispatch/parse-issue-refs.js";
+import {
+  isIssueReferenced,
+  parseIssueRefs,
+  parseRefTokens,
+  toUniqueRefs,
+} from "../../../src/core/dispatch/parse-issue-refs.js";
 import type { IssueRef } from "../../../src/core/common/github-types.js";
 
 const REPO = "octo/app";
@@ -34,7 +39,11 @@ describe("parseIssueRefs", () => {
     ["the trailer key is case-insensitive", "afk-issue:12", [ref(12)]],
     ["the trailer tolerates surrounding spaces", "  AFK-Issue :  12  ", [ref(12)]],
     ["the trailer ends at CRLF", "Subject\r\n\r\nAFK-Issue: 12\r\n", [ref(12)]],
-    ["keywords and trailers merge in order of appearance", "Fixes #2\n\nAFK-Issue: 1\nCloses #3", [ref(2), ref(1), ref(3)]],
+    [
+      "keywords and trailers merge in order of appearance",
+      "Fixes #2\n\nAFK-Issue: 1\nCloses #3",
+      [ref(2), ref(1), ref(3)],
+    ],
     ["duplicates collapse to the first appearance", "Fixes #2, closes octo/app#2\n\nAFK-Issue: 2", [ref(2)]],
   ])("%s", (_rule, message, expected) => {
     expect(parseIssueRefs(message, REPO)).toEqual(expected);
@@ -72,12 +81,15 @@ describe("parseIssueRefs", () => {
       fc.integer({ min: 0, max: 40 }).map(String),
     );
     fc.assert(
-      fc.property(fc.array(part, { maxLength: 12 }).map((parts) => parts.join(" ")), (message) => {
-        const refs = parseIssueRefs(message, REPO);
-        const keys = refs.map((r) => `${r.repo}#${r.number}`);
-        expect(new Set(keys).size).toBe(keys.length);
-        for (const r of refs) expect(message).toContain(String(r.number));
-      }),
+      fc.property(
+        fc.array(part, { maxLength: 12 }).map((parts) => parts.join(" ")),
+        (message) => {
+          const refs = parseIssueRefs(message, REPO);
+          const keys = refs.map((r) => `${r.repo}#${r.number}`);
+          expect(new Set(keys).size).toBe(keys.length);
+          for (const r of refs) expect(message).toContain(String(r.number));
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -46,13 +46,22 @@ describe("parsePriority", () => {
       fc
         .tuple(fc.constantFrom("priority:", "Priority: ", "PRIORITY:"), fc.nat({ max: 1_000 }))
         .map(([prefix, n]) => ({ label: `${prefix}${n}`, value: n as number | null })),
-      fc.string({ maxLength: 10 }).filter((s) => !/^priority:\s*\d+\s*$/i.test(s)).map((s) => ({ label: s, value: null })),
+      fc
+        .string({ maxLength: 10 })
+        .filter((s) => !/^priority:\s*\d+\s*$/i.test(s))
+        .map((s) => ({ label: s, value: null })),
     );
     fc.assert(
       fc.property(fc.array(label, { maxLength: 8 }), fc.nat({ max: 10 }), (entries, fallback) => {
         const values = entries.flatMap((e) => (e.value === null ? [] : [e.value]));
         const expected = values.length === 0 ? fallback : Math.min(...values);
-        expect(parsePriority(entries.map((e) => e.label), PREFIX, fallback)).toBe(expected);
+        expect(
+          parsePriority(
+            entries.map((e) => e.label),
+            PREFIX,
+            fallback,
+          ),
+        ).toBe(expected);
       }),
       { numRuns: 400 },
     );

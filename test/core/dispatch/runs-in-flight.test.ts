@@ -5,7 +5,14 @@ import type { Phase } from "../../../src/core/run/run-types.js";
 import { aRecord, anIssue } from "../builders.js";
 
 function anInput(overrides: Partial<RunsInFlightInput> = {}): RunsInFlightInput {
-  return { records: [], ready: [], installationId: 7, inProgressLabel: "afk:in-progress", liveThreadIds: null, ...overrides };
+  return {
+    records: [],
+    ready: [],
+    installationId: 7,
+    inProgressLabel: "afk:in-progress",
+    liveThreadIds: null,
+    ...overrides,
+  };
 }
 
 describe("toNextAttempt", () => {
@@ -39,7 +46,9 @@ describe("toRunsInFlight", () => {
 
   it("reads a ready issue carrying the in-progress label without an active record as mid-dispatch", () => {
     const issue = anIssue({ number: 5, labels: ["ready-for-agent", "AFK:In-Progress"] });
-    expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }] }))).toEqual([{ repo: "acme/widgets", issue: 5, state: "dispatching" }]);
+    expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }] }))).toEqual([
+      { repo: "acme/widgets", issue: 5, state: "dispatching" },
+    ]);
   });
 
   it("reads a live T3 thread with the id of the issue's next attempt as mid-dispatch", () => {
@@ -47,17 +56,21 @@ describe("toRunsInFlight", () => {
     const previous = aRecord({ issue: 5, phase: "cancelled", attempt: 1 });
     const nextThread = toThreadId({ installationId: 7, repo: "acme/widgets", issue: 5, attempt: 2 });
     const oldThread = toThreadId({ installationId: 7, repo: "acme/widgets", issue: 5, attempt: 1 });
-    expect(toRunsInFlight(anInput({ ready: [{ issue, record: previous }], liveThreadIds: new Set([nextThread]) }))).toEqual([
-      { repo: "acme/widgets", issue: 5, state: "dispatching" },
-    ]);
+    expect(
+      toRunsInFlight(anInput({ ready: [{ issue, record: previous }], liveThreadIds: new Set([nextThread]) })),
+    ).toEqual([{ repo: "acme/widgets", issue: 5, state: "dispatching" }]);
     // The finished attempt's thread is still live in T3, but it holds nothing.
-    expect(toRunsInFlight(anInput({ ready: [{ issue, record: previous }], liveThreadIds: new Set([oldThread]) }))).toEqual([]);
+    expect(
+      toRunsInFlight(anInput({ ready: [{ issue, record: previous }], liveThreadIds: new Set([oldThread]) })),
+    ).toEqual([]);
   });
 
   it("does not count an issue twice when its record is already active", () => {
     const record = aRecord({ issue: 5, phase: "ci" });
     const issue = anIssue({ number: 5, labels: ["ready-for-agent", "afk:in-progress"] });
-    expect(toRunsInFlight(anInput({ records: [record], ready: [{ issue, record }] }))).toEqual([{ repo: "acme/widgets", issue: 5, state: "active" }]);
+    expect(toRunsInFlight(anInput({ records: [record], ready: [{ issue, record }] }))).toEqual([
+      { repo: "acme/widgets", issue: 5, state: "active" },
+    ]);
   });
 
   it("sees nothing in flight for a plain ready issue", () => {

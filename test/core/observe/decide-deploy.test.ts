@@ -1,17 +1,40 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { decideDeploy, parseWoodpeckerStatusTarget, toPipelineUrl, type DeployInput, toWoodpeckerNudge } from "../../../src/core/observe/decide-deploy.js";
+import {
+  decideDeploy,
+  parseWoodpeckerStatusTarget,
+  toPipelineUrl,
+  type DeployInput,
+  toWoodpeckerNudge,
+} from "../../../src/core/observe/decide-deploy.js";
 import type { PipelineFact } from "../../../src/core/observe/observe-types.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const OTHER = "fedcba9876543210fedcba9876543210fedcba98";
 
 function aPipeline(overrides: Partial<PipelineFact> = {}): PipelineFact {
-  return { number: 12, parent: 0, event: "push", status: "running", commit: SHA, branch: "main", created: 1_700_000_000, supersededBy: null, ...overrides };
+  return {
+    number: 12,
+    parent: 0,
+    event: "push",
+    status: "running",
+    commit: SHA,
+    branch: "main",
+    created: 1_700_000_000,
+    supersededBy: null,
+    ...overrides,
+  };
 }
 
 function aDeployInput(overrides: Partial<DeployInput> = {}): DeployInput {
-  return { sha: SHA, branch: "main", pipelines: [aPipeline()], woodpeckerUrl: "https://ci.example", repoId: 3, ...overrides };
+  return {
+    sha: SHA,
+    branch: "main",
+    pipelines: [aPipeline()],
+    woodpeckerUrl: "https://ci.example",
+    repoId: 3,
+    ...overrides,
+  };
 }
 
 describe("decideDeploy status map", () => {
@@ -43,47 +66,104 @@ describe("decideDeploy matching", () => {
     ["no pipeline at all", [], null],
     ["a pipeline for another commit", [aPipeline({ commit: OTHER })], null],
     ["a pull_request pipeline for the sha", [aPipeline({ event: "pull_request" })], null],
-    ["a tag or manual pipeline for the sha", [aPipeline({ event: "manual" }), aPipeline({ event: "tag", number: 13 })], null],
+    [
+      "a tag or manual pipeline for the sha",
+      [aPipeline({ event: "manual" }), aPipeline({ event: "tag", number: 13 })],
+      null,
+    ],
     ["a push pipeline on another branch", [aPipeline({ branch: "release" })], null],
     ["an abbreviated commit does not match", [aPipeline({ commit: SHA.slice(0, 7) })], null],
     ["the commit matches case-insensitively", [aPipeline({ commit: SHA.toUpperCase() })], 12],
-    ["the highest matching number wins (a restart)", [aPipeline({ number: 12, status: "failure" }), aPipeline({ number: 14, parent: 12 }), aPipeline({ number: 13 })], 14],
+    [
+      "the highest matching number wins (a restart)",
+      [aPipeline({ number: 12, status: "failure" }), aPipeline({ number: 14, parent: 12 }), aPipeline({ number: 13 })],
+      14,
+    ],
     ["a newer pipeline for another commit is not ours", [aPipeline(), aPipeline({ number: 15, commit: OTHER })], 12],
   ])("%s", (_rule, pipelines, number) => {
     expect(decideDeploy(aDeployInput({ pipelines })).number).toBe(number);
   });
 
   it("no matching pipeline is pending and names the short sha", () => {
-    expect(decideDeploy(aDeployInput({ pipelines: [] }))).toEqual({ verdict: "pending", url: null, detail: "no pipeline for 0123456 yet", number: null });
+    expect(decideDeploy(aDeployInput({ pipelines: [] }))).toEqual({
+      verdict: "pending",
+      url: null,
+      detail: "no pipeline for 0123456 yet",
+      number: null,
+    });
   });
 
   it("a restart that succeeds after a failure is green", () => {
-    const pipelines = [aPipeline({ number: 12, status: "failure" }), aPipeline({ number: 13, parent: 12, status: "success" })];
+    const pipelines = [
+      aPipeline({ number: 12, status: "failure" }),
+      aPipeline({ number: 13, parent: 12, status: "success" }),
+    ];
     expect(decideDeploy(aDeployInput({ pipelines })).verdict).toBe("green");
   });
 });
 
 describe("decideDeploy superseded", () => {
   it.each<[string, PipelineFact[], "red" | "superseded", string]>([
-    ["Woodpecker's superseded_by marks it", [aPipeline({ status: "killed", supersededBy: 15 })], "superseded", "pipeline #12 (killed) was replaced by #15"],
-    ["superseded_by wins over any red status", [aPipeline({ status: "failure", supersededBy: 15 })], "superseded", "pipeline #12 (failure) was replaced by #15"],
+    [
+      "Woodpecker's superseded_by marks it",
+      [aPipeline({ status: "killed", supersededBy: 15 })],
+      "superseded",
+      "pipeline #12 (killed) was replaced by #15",
+    ],
+    [
+      "superseded_by wins over any red status",
+      [aPipeline({ status: "failure", supersededBy: 15 })],
+      "superseded",
+      "pipeline #12 (failure) was replaced by #15",
+    ],
     [
       "killed while a newer push of another commit exists",
-      [aPipeline({ status: "killed" }), aPipeline({ number: 16, commit: OTHER }), aPipeline({ number: 15, commit: OTHER })],
+      [
+        aPipeline({ status: "killed" }),
+        aPipeline({ number: 16, commit: OTHER }),
+        aPipeline({ number: 15, commit: OTHER }),
+      ],
       "superseded",
       "pipeline #12 (killed) was replaced by #16",
     ],
-    ["canceled while a newer push exists", [aPipeline({ status: "canceled" }), aPipeline({ number: 13, commit: OTHER })], "superseded", "pipeline #12 (canceled) was replaced by #13"],
-    ["a failure is red even with a newer push", [aPipeline({ status: "failure" }), aPipeline({ number: 13, commit: OTHER })], "red", "pipeline #12 ended with failure"],
-    ["killed with only an older push is red", [aPipeline({ status: "killed" }), aPipeline({ number: 11, commit: OTHER })], "red", "pipeline #12 ended with killed"],
-    ["killed with a newer push on another branch is red", [aPipeline({ status: "killed" }), aPipeline({ number: 13, commit: OTHER, branch: "dev" })], "red", "pipeline #12 ended with killed"],
-    ["killed with a newer non-push pipeline is red", [aPipeline({ status: "killed" }), aPipeline({ number: 13, commit: OTHER, event: "cron" })], "red", "pipeline #12 ended with killed"],
+    [
+      "canceled while a newer push exists",
+      [aPipeline({ status: "canceled" }), aPipeline({ number: 13, commit: OTHER })],
+      "superseded",
+      "pipeline #12 (canceled) was replaced by #13",
+    ],
+    [
+      "a failure is red even with a newer push",
+      [aPipeline({ status: "failure" }), aPipeline({ number: 13, commit: OTHER })],
+      "red",
+      "pipeline #12 ended with failure",
+    ],
+    [
+      "killed with only an older push is red",
+      [aPipeline({ status: "killed" }), aPipeline({ number: 11, commit: OTHER })],
+      "red",
+      "pipeline #12 ended with killed",
+    ],
+    [
+      "killed with a newer push on another branch is red",
+      [aPipeline({ status: "killed" }), aPipeline({ number: 13, commit: OTHER, branch: "dev" })],
+      "red",
+      "pipeline #12 ended with killed",
+    ],
+    [
+      "killed with a newer non-push pipeline is red",
+      [aPipeline({ status: "killed" }), aPipeline({ number: 13, commit: OTHER, event: "cron" })],
+      "red",
+      "pipeline #12 ended with killed",
+    ],
   ])("%s", (_rule, pipelines, verdict, detail) => {
     expect(decideDeploy(aDeployInput({ pipelines }))).toMatchObject({ verdict, detail });
   });
 
   it("superseded_by on a green pipeline keeps it green", () => {
-    expect(decideDeploy(aDeployInput({ pipelines: [aPipeline({ status: "success", supersededBy: 20 })] })).verdict).toBe("green");
+    expect(
+      decideDeploy(aDeployInput({ pipelines: [aPipeline({ status: "success", supersededBy: 20 })] })).verdict,
+    ).toBe("green");
   });
 });
 
@@ -111,7 +191,9 @@ describe("decideDeploy url", () => {
       fc.property(arb, (fields) => {
         // Woodpecker numbers are unique per repo.
         const unique = [...new Map(fields.map((f) => [f.number, aPipeline(f)])).values()];
-        expect(decideDeploy(aDeployInput({ pipelines: [...unique].reverse() }))).toEqual(decideDeploy(aDeployInput({ pipelines: unique })));
+        expect(decideDeploy(aDeployInput({ pipelines: [...unique].reverse() }))).toEqual(
+          decideDeploy(aDeployInput({ pipelines: unique })),
+        );
       }),
       { numRuns: 300 },
     );

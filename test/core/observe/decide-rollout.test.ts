@@ -1,6 +1,14 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { decideRollout, decideVersionUrl, isShaIn, parseImageTag, type ImageTag, type RolloutInput, type VersionUrlInput } from "../../../src/core/observe/decide-rollout.js";
+import {
+  decideRollout,
+  decideVersionUrl,
+  isShaIn,
+  parseImageTag,
+  type ImageTag,
+  type RolloutInput,
+  type VersionUrlInput,
+} from "../../../src/core/observe/decide-rollout.js";
 import type { DeploymentFact } from "../../../src/core/observe/observe-types.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -18,7 +26,14 @@ function aDeployment(overrides: Partial<DeploymentFact> = {}): DeploymentFact {
       { container: "web", image: `registry.example:5000/acme/widgets:${SHA}` },
     ],
     status: { replicas: 3, updatedReplicas: 3, availableReplicas: 3 },
-    conditions: [{ type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: "ReplicaSet has successfully progressed." }],
+    conditions: [
+      {
+        type: "Progressing",
+        status: "True",
+        reason: "NewReplicaSetAvailable",
+        message: "ReplicaSet has successfully progressed.",
+      },
+    ],
     ...overrides,
   };
 }
@@ -69,9 +84,14 @@ describe("isShaIn", () => {
 
   it("any text containing a prefix of at least 7 matches", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 7, max: 40 }), fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }), (n, before, after) => {
-        expect(isShaIn(`${before}${SHA.slice(0, n)}${after}`, SHA)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 7, max: 40 }),
+        fc.string({ maxLength: 10 }),
+        fc.string({ maxLength: 10 }),
+        (n, before, after) => {
+          expect(isShaIn(`${before}${SHA.slice(0, n)}${after}`, SHA)).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -80,35 +100,137 @@ describe("isShaIn", () => {
 describe("decideRollout: which image", () => {
   it.each<[string, Partial<RolloutInput>, Partial<DeploymentFact>, "pending" | "green" | "superseded", string]>([
     ["our full sha, rolled out, is green", {}, {}, "green", `${SHA} is rolled out (3 available)`],
-    ["our short sha in the tag is ours", {}, withImage("acme/widgets:main-0123456"), "green", "main-0123456 is rolled out (3 available)"],
-    ["a later commit's image means ours was superseded", {}, withImage("acme/widgets:fedcba9"), "superseded", "the deployment runs fedcba9, from the later commit fedcba9"],
+    [
+      "our short sha in the tag is ours",
+      {},
+      withImage("acme/widgets:main-0123456"),
+      "green",
+      "main-0123456 is rolled out (3 available)",
+    ],
+    [
+      "a later commit's image means ours was superseded",
+      {},
+      withImage("acme/widgets:fedcba9"),
+      "superseded",
+      "the deployment runs fedcba9, from the later commit fedcba9",
+    ],
     ["an older image is still running", {}, withImage("acme/widgets:aaaaaaa"), "pending", "still running aaaaaaa"],
-    ["an older image with no later shas known", { laterShas: [] }, withImage("acme/widgets:aaaaaaa"), "pending", "still running aaaaaaa"],
-    ["a missing container is pending with the reason", { container: "api" }, {}, "pending", "container api not found in the deployment"],
-    ["a digest-pinned image names no commit", {}, withImage(`acme/widgets@sha256:${SHA}${SHA.slice(0, 24)}`), "pending", `the image acme/widgets@sha256:${SHA}${SHA.slice(0, 24)} is pinned by digest, which names no commit`],
-    ["an untagged image names no commit", {}, withImage("registry.example:5000/acme/widgets"), "pending", "the image registry.example:5000/acme/widgets has no tag, which names no commit"],
-    ["the registry port is not read as a tag", {}, withImage("0123456.example:5000/widgets:v2"), "pending", "still running v2"],
+    [
+      "an older image with no later shas known",
+      { laterShas: [] },
+      withImage("acme/widgets:aaaaaaa"),
+      "pending",
+      "still running aaaaaaa",
+    ],
+    [
+      "a missing container is pending with the reason",
+      { container: "api" },
+      {},
+      "pending",
+      "container api not found in the deployment",
+    ],
+    [
+      "a digest-pinned image names no commit",
+      {},
+      withImage(`acme/widgets@sha256:${SHA}${SHA.slice(0, 24)}`),
+      "pending",
+      `the image acme/widgets@sha256:${SHA}${SHA.slice(0, 24)} is pinned by digest, which names no commit`,
+    ],
+    [
+      "an untagged image names no commit",
+      {},
+      withImage("registry.example:5000/acme/widgets"),
+      "pending",
+      "the image registry.example:5000/acme/widgets has no tag, which names no commit",
+    ],
+    [
+      "the registry port is not read as a tag",
+      {},
+      withImage("0123456.example:5000/widgets:v2"),
+      "pending",
+      "still running v2",
+    ],
   ])("%s", (_rule, input, deployment, verdict, detail) => {
     expect(decideRollout(aRolloutInput(input, deployment))).toEqual({ verdict, detail });
   });
 });
 
 describe("decideRollout: is ours rolled out", () => {
-  const deadline = { type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "web-7f" has timed out progressing.' };
+  const deadline = {
+    type: "Progressing",
+    status: "False",
+    reason: "ProgressDeadlineExceeded",
+    message: 'ReplicaSet "web-7f" has timed out progressing.',
+  };
   it.each<[string, Partial<DeploymentFact>, "pending" | "green" | "red", string]>([
-    ["a generation not yet observed waits", { generation: 5 }, "pending", "waiting for the controller to observe generation 5"],
-    ["no observed generation waits", { observedGeneration: null }, "pending", "waiting for the controller to observe generation 4"],
+    [
+      "a generation not yet observed waits",
+      { generation: 5 },
+      "pending",
+      "waiting for the controller to observe generation 5",
+    ],
+    [
+      "no observed generation waits",
+      { observedGeneration: null },
+      "pending",
+      "waiting for the controller to observe generation 4",
+    ],
     ["an observed generation ahead is fine", { observedGeneration: 5 }, "green", `${SHA} is rolled out (3 available)`],
-    ["ProgressDeadlineExceeded is red with its message", { conditions: [deadline] }, "red", `the rollout of ${SHA} failed: ReplicaSet "web-7f" has timed out progressing.`],
-    ["ProgressDeadlineExceeded without a message is red", { conditions: [{ ...deadline, message: null }] }, "red", `the rollout of ${SHA} failed: the progress deadline was exceeded`],
-    ["the deadline reason on another condition does not count", { conditions: [{ ...deadline, type: "Available" }] }, "green", `${SHA} is rolled out (3 available)`],
-    ["the deadline outranks paused", { conditions: [deadline], paused: true }, "red", `the rollout of ${SHA} failed: ReplicaSet "web-7f" has timed out progressing.`],
+    [
+      "ProgressDeadlineExceeded is red with its message",
+      { conditions: [deadline] },
+      "red",
+      `the rollout of ${SHA} failed: ReplicaSet "web-7f" has timed out progressing.`,
+    ],
+    [
+      "ProgressDeadlineExceeded without a message is red",
+      { conditions: [{ ...deadline, message: null }] },
+      "red",
+      `the rollout of ${SHA} failed: the progress deadline was exceeded`,
+    ],
+    [
+      "the deadline reason on another condition does not count",
+      { conditions: [{ ...deadline, type: "Available" }] },
+      "green",
+      `${SHA} is rolled out (3 available)`,
+    ],
+    [
+      "the deadline outranks paused",
+      { conditions: [deadline], paused: true },
+      "red",
+      `the rollout of ${SHA} failed: ReplicaSet "web-7f" has timed out progressing.`,
+    ],
     ["a paused deployment never progresses", { paused: true }, "pending", "the deployment is paused"],
-    ["fewer updated replicas than wanted", { status: { replicas: 3, updatedReplicas: 2, availableReplicas: 2 } }, "pending", `rolling out ${SHA}: 2 of 3 replicas updated`],
-    ["old replicas still terminating", { status: { replicas: 5, updatedReplicas: 3, availableReplicas: 3 } }, "pending", `rolling out ${SHA}: 2 old replicas pending termination`],
-    ["one old replica still terminating", { status: { replicas: 4, updatedReplicas: 3, availableReplicas: 3 } }, "pending", `rolling out ${SHA}: 1 old replica pending termination`],
-    ["updated replicas not yet available", { status: { replicas: 3, updatedReplicas: 3, availableReplicas: 1 } }, "pending", `rolling out ${SHA}: 1 of 3 updated replicas available`],
-    ["scaled to zero is rolled out", { replicas: 0, status: { replicas: 0, updatedReplicas: 0, availableReplicas: 0 } }, "green", `${SHA} is rolled out (0 available)`],
+    [
+      "fewer updated replicas than wanted",
+      { status: { replicas: 3, updatedReplicas: 2, availableReplicas: 2 } },
+      "pending",
+      `rolling out ${SHA}: 2 of 3 replicas updated`,
+    ],
+    [
+      "old replicas still terminating",
+      { status: { replicas: 5, updatedReplicas: 3, availableReplicas: 3 } },
+      "pending",
+      `rolling out ${SHA}: 2 old replicas pending termination`,
+    ],
+    [
+      "one old replica still terminating",
+      { status: { replicas: 4, updatedReplicas: 3, availableReplicas: 3 } },
+      "pending",
+      `rolling out ${SHA}: 1 old replica pending termination`,
+    ],
+    [
+      "updated replicas not yet available",
+      { status: { replicas: 3, updatedReplicas: 3, availableReplicas: 1 } },
+      "pending",
+      `rolling out ${SHA}: 1 of 3 updated replicas available`,
+    ],
+    [
+      "scaled to zero is rolled out",
+      { replicas: 0, status: { replicas: 0, updatedReplicas: 0, availableReplicas: 0 } },
+      "green",
+      `${SHA} is rolled out (0 available)`,
+    ],
   ])("%s", (_rule, deployment, verdict, detail) => {
     expect(decideRollout(aRolloutInput({}, deployment))).toEqual({ verdict, detail });
   });

@@ -1,13 +1,24 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { CLOCK_SKEW_MARGIN_MS, findPushedCommit, isAfterDispatch, type PushedCommitInput } from "../../../src/core/observe/find-pushed-commit.js";
+import {
+  CLOCK_SKEW_MARGIN_MS,
+  findPushedCommit,
+  isAfterDispatch,
+  type PushedCommitInput,
+} from "../../../src/core/observe/find-pushed-commit.js";
 import type { CommitFact } from "../../../src/core/observe/observe-types.js";
 import { T0 } from "../builders.js";
 
 const ISSUE = { repo: "acme/widgets", number: 12 };
 
 function aCommit(overrides: Partial<CommitFact> = {}): CommitFact {
-  return { sha: "a".repeat(40), message: "Retry flaky uploads\n\nAFK-Issue: 12", committedAt: T0 + 60_000, url: "https://github.com/acme/widgets/commit/a", ...overrides };
+  return {
+    sha: "a".repeat(40),
+    message: "Retry flaky uploads\n\nAFK-Issue: 12",
+    committedAt: T0 + 60_000,
+    url: "https://github.com/acme/widgets/commit/a",
+    ...overrides,
+  };
 }
 
 function anInput(overrides: Partial<PushedCommitInput> = {}): PushedCommitInput {
@@ -34,16 +45,32 @@ describe("findPushedCommit", () => {
   it.each<[string, Partial<PushedCommitInput>, CommitFact | null]>([
     ["the AFK-Issue trailer names the run's commit", {}, A],
     ["a closing keyword names it", { commits: [B] }, B],
-    ["owner/repo#N of the same repo names it", { commits: [aCommit({ message: "Closes Acme/Widgets#12" })] }, aCommit({ message: "Closes Acme/Widgets#12" })],
+    [
+      "owner/repo#N of the same repo names it",
+      { commits: [aCommit({ message: "Closes Acme/Widgets#12" })] },
+      aCommit({ message: "Closes Acme/Widgets#12" }),
+    ],
     ["a bare mention does not count", { commits: [aCommit({ message: "Related to #12" })] }, null],
     ["Refs #N does not count", { commits: [aCommit({ message: "Refs #12" })] }, null],
     ["another issue's commit does not count", { commits: [aCommit({ message: "AFK-Issue: 13" })] }, null],
     ["the same number in another repo does not count", { commits: [aCommit({ message: "Fixes other/lib#12" })] }, null],
-    ["a commit from before the dispatch does not count", { commits: [aCommit({ committedAt: T0 - 2 * CLOCK_SKEW_MARGIN_MS })] }, null],
-    ["a commit within the skew margin counts", { commits: [aCommit({ committedAt: T0 - 30_000 })] }, aCommit({ committedAt: T0 - 30_000 })],
+    [
+      "a commit from before the dispatch does not count",
+      { commits: [aCommit({ committedAt: T0 - 2 * CLOCK_SKEW_MARGIN_MS })] },
+      null,
+    ],
+    [
+      "a commit within the skew margin counts",
+      { commits: [aCommit({ committedAt: T0 - 30_000 })] },
+      aCommit({ committedAt: T0 - 30_000 }),
+    ],
     ["no commits at all", { commits: [] }, null],
     ["the newest referencing commit wins, by list order", { commits: [UNRELATED, B, A] }, B],
-    ["list order decides over dates", { commits: [aCommit({ ...B, committedAt: T0 + 1 }), aCommit({ committedAt: T0 + 9_999 })] }, aCommit({ ...B, committedAt: T0 + 1 })],
+    [
+      "list order decides over dates",
+      { commits: [aCommit({ ...B, committedAt: T0 + 1 }), aCommit({ committedAt: T0 + 9_999 })] },
+      aCommit({ ...B, committedAt: T0 + 1 }),
+    ],
     ["nothing new when the newest is the followed sha", { commits: [A], currentSha: A.sha }, null],
     ["the followed sha matches case-insensitively", { commits: [A], currentSha: A.sha.toUpperCase() }, null],
     ["a newer push replaces the followed sha", { commits: [B, A], currentSha: A.sha }, B],
@@ -61,8 +88,14 @@ describe("findPushedCommit", () => {
       committedAt: fc.integer({ min: T0 - 3 * CLOCK_SKEW_MARGIN_MS, max: T0 + 3 * CLOCK_SKEW_MARGIN_MS }),
     });
     const arb = fc.record({
-      commits: fc.array(arbCommit.map((c) => aCommit(c)), { maxLength: 6 }),
-      currentSha: fc.option(fc.constantFrom("a", "b", "e").map((c) => c.repeat(40)), { nil: null }),
+      commits: fc.array(
+        arbCommit.map((c) => aCommit(c)),
+        { maxLength: 6 },
+      ),
+      currentSha: fc.option(
+        fc.constantFrom("a", "b", "e").map((c) => c.repeat(40)),
+        { nil: null },
+      ),
     });
     fc.assert(
       fc.property(arb, ({ commits, currentSha }) => {

@@ -46,11 +46,24 @@ function aCheckRun(overrides: Partial<CheckRunFact> = {}): CheckRunFact {
 
 /** A check run of some other CI app, which has no workflow run. */
 function anAppCheck(overrides: Partial<CheckRunFact> = {}): CheckRunFact {
-  return aCheckRun({ id: 2, name: "circleci: test", appId: 4242, appSlug: "circleci-checks", checkSuiteId: 900, ...overrides });
+  return aCheckRun({
+    id: 2,
+    name: "circleci: test",
+    appId: 4242,
+    appSlug: "circleci-checks",
+    checkSuiteId: 900,
+    ...overrides,
+  });
 }
 
 function aStatus(overrides: Partial<StatusFact> = {}): StatusFact {
-  return { context: "ci/woodpecker/push/deploy", state: "success", targetUrl: "https://ci.example/repos/3/pipeline/12", description: null, ...overrides };
+  return {
+    context: "ci/woodpecker/push/deploy",
+    state: "success",
+    targetUrl: "https://ci.example/repos/3/pipeline/12",
+    description: null,
+    ...overrides,
+  };
 }
 
 function aCiInput(overrides: Partial<CiInput> = {}): CiInput {
@@ -94,14 +107,34 @@ describe("foldCi verdict", () => {
   it.each<[string, Partial<CiInput>, "pending" | "green" | "red", boolean]>([
     ["nothing at all is pending and not seen", { checkRuns: [], workflowRuns: [] }, "pending", false],
     ["one green check is green", {}, "green", true],
-    ["a running check is pending", { checkRuns: [aCheckRun({ status: "in_progress", conclusion: null })] }, "pending", true],
-    ["one red among greens is red", { checkRuns: [aCheckRun(), aCheckRun({ id: 3, name: "lint", conclusion: "failure" })] }, "red", true],
-    ["red wins over pending", { checkRuns: [aCheckRun({ conclusion: null }), aCheckRun({ id: 3, name: "lint", conclusion: "timed_out" })] }, "red", true],
+    [
+      "a running check is pending",
+      { checkRuns: [aCheckRun({ status: "in_progress", conclusion: null })] },
+      "pending",
+      true,
+    ],
+    [
+      "one red among greens is red",
+      { checkRuns: [aCheckRun(), aCheckRun({ id: 3, name: "lint", conclusion: "failure" })] },
+      "red",
+      true,
+    ],
+    [
+      "red wins over pending",
+      { checkRuns: [aCheckRun({ conclusion: null }), aCheckRun({ id: 3, name: "lint", conclusion: "timed_out" })] },
+      "red",
+      true,
+    ],
     ["a green status is green", { checkRuns: [], statuses: [aStatus()] }, "green", true],
     ["a pending status is pending", { checkRuns: [], statuses: [aStatus({ state: "pending" })] }, "pending", true],
     ["a failed status is red", { statuses: [aStatus({ state: "failure" })] }, "red", true],
     ["an errored status is red", { statuses: [aStatus({ state: "error" })] }, "red", true],
-    ["another app's check counts without a workflow run", { checkRuns: [anAppCheck({ conclusion: "failure" })], workflowRuns: [] }, "red", true],
+    [
+      "another app's check counts without a workflow run",
+      { checkRuns: [anAppCheck({ conclusion: "failure" })], workflowRuns: [] },
+      "red",
+      true,
+    ],
     ["an unknown conclusion waits", { checkRuns: [aCheckRun({ conclusion: "weird" })] }, "pending", true],
   ])("%s", (_rule, overrides, verdict, seenAny) => {
     const fold = foldCi(aCiInput(overrides));
@@ -113,14 +146,34 @@ describe("foldCi verdict", () => {
 describe("foldCi filters", () => {
   it.each<[string, Partial<CiInput>]>([
     ["afk's own check", { checkRuns: [anAppCheck({ appId: OWN_APP, conclusion: "failure" })], workflowRuns: [] }],
-    ["an ignored check name, case-insensitively", { checkRuns: [anAppCheck({ conclusion: "failure" })], workflowRuns: [], ignored: ["CircleCI: Test"] }],
-    ["an ignored status context", { checkRuns: [], workflowRuns: [], statuses: [aStatus({ state: "failure" })], ignored: ["ci/woodpecker/push/deploy"] }],
-    ["an Actions check of a pull_request run", { workflowRuns: [aWorkflowRun({ event: "pull_request", conclusion: "failure" })] }],
-    ["an Actions check of a dynamic run (CodeQL default setup)", { workflowRuns: [aWorkflowRun({ event: "dynamic" })] }],
+    [
+      "an ignored check name, case-insensitively",
+      { checkRuns: [anAppCheck({ conclusion: "failure" })], workflowRuns: [], ignored: ["CircleCI: Test"] },
+    ],
+    [
+      "an ignored status context",
+      {
+        checkRuns: [],
+        workflowRuns: [],
+        statuses: [aStatus({ state: "failure" })],
+        ignored: ["ci/woodpecker/push/deploy"],
+      },
+    ],
+    [
+      "an Actions check of a pull_request run",
+      { workflowRuns: [aWorkflowRun({ event: "pull_request", conclusion: "failure" })] },
+    ],
+    [
+      "an Actions check of a dynamic run (CodeQL default setup)",
+      { workflowRuns: [aWorkflowRun({ event: "dynamic" })] },
+    ],
     ["an Actions check of another branch", { workflowRuns: [aWorkflowRun({ headBranch: "feature" })] }],
     ["an Actions check of another sha", { workflowRuns: [aWorkflowRun({ headSha: "f".repeat(40) })] }],
     ["an Actions check of a fork", { workflowRuns: [aWorkflowRun({ headRepoFullName: "mallory/widgets" })] }],
-    ["an Actions check of a run without a head repository", { workflowRuns: [aWorkflowRun({ headRepoFullName: null })] }],
+    [
+      "an Actions check of a run without a head repository",
+      { workflowRuns: [aWorkflowRun({ headRepoFullName: null })] },
+    ],
   ])("excludes %s", (_rule, overrides) => {
     const red = { checkRuns: [aCheckRun({ conclusion: "failure" })], ...overrides };
     const fold = foldCi(aCiInput(red));
@@ -151,17 +204,28 @@ describe("foldCi filters", () => {
 });
 
 describe("foldCi re-runs", () => {
-  const rerun = aWorkflowRun({ runAttempt: 2, checkSuiteId: 501, conclusion: "success", htmlUrl: "https://x/runs/100/attempts/2" });
+  const rerun = aWorkflowRun({
+    runAttempt: 2,
+    checkSuiteId: 501,
+    conclusion: "success",
+    htmlUrl: "https://x/runs/100/attempts/2",
+  });
   const first = aWorkflowRun({ runAttempt: 1, checkSuiteId: 500, conclusion: "failure" });
 
   it("the latest run_attempt wins: the first attempt's failed checks are dropped", () => {
-    const checkRuns = [aCheckRun({ id: 1, checkSuiteId: 500, conclusion: "failure" }), aCheckRun({ id: 9, checkSuiteId: 501 })];
+    const checkRuns = [
+      aCheckRun({ id: 1, checkSuiteId: 500, conclusion: "failure" }),
+      aCheckRun({ id: 9, checkSuiteId: 501 }),
+    ];
     const fold = foldCi(aCiInput({ checkRuns, workflowRuns: [first, rerun] }));
     expect(fold).toEqual({ verdict: "green", seenAny: true, url: "https://x/runs/100/attempts/2", failures: [] });
   });
 
   it("the latest attempt wins whatever the order of the runs", () => {
-    const checkRuns = [aCheckRun({ id: 1, checkSuiteId: 500, conclusion: "failure" }), aCheckRun({ id: 9, checkSuiteId: 501 })];
+    const checkRuns = [
+      aCheckRun({ id: 1, checkSuiteId: 500, conclusion: "failure" }),
+      aCheckRun({ id: 9, checkSuiteId: 501 }),
+    ];
     expect(foldCi(aCiInput({ checkRuns, workflowRuns: [rerun, first] })).verdict).toBe("green");
   });
 
@@ -185,7 +249,9 @@ describe("foldCi re-runs", () => {
   });
 
   it("identical duplicates fold to one", () => {
-    const fold = foldCi(aCiInput({ checkRuns: [aCheckRun(), aCheckRun()], workflowRuns: [aWorkflowRun(), aWorkflowRun()] }));
+    const fold = foldCi(
+      aCiInput({ checkRuns: [aCheckRun(), aCheckRun()], workflowRuns: [aWorkflowRun(), aWorkflowRun()] }),
+    );
     expect(fold.verdict).toBe("green");
   });
 
@@ -201,12 +267,24 @@ describe("foldCi re-runs", () => {
 
 describe("foldCi required names", () => {
   it.each<[string, Partial<CiInput>, "pending" | "green" | "red"]>([
-    ["only required names decide: a red unrequired check is ignored", { checkRuns: [aCheckRun(), anAppCheck({ conclusion: "failure" })], required: ["build"] }, "green"],
+    [
+      "only required names decide: a red unrequired check is ignored",
+      { checkRuns: [aCheckRun(), anAppCheck({ conclusion: "failure" })], required: ["build"] },
+      "green",
+    ],
     ["a required name with nothing yet is pending", { required: ["build", "deploy-preview"] }, "pending"],
     ["required names match case-insensitively", { required: ["BUILD"] }, "green"],
-    ["a required status decides", { checkRuns: [], statuses: [aStatus({ state: "failure" })], required: ["ci/woodpecker/push/deploy"] }, "red"],
+    [
+      "a required status decides",
+      { checkRuns: [], statuses: [aStatus({ state: "failure" })], required: ["ci/woodpecker/push/deploy"] },
+      "red",
+    ],
     ["a required name wins over the same ignored name", { required: ["build"], ignored: ["build"] }, "green"],
-    ["a red required check is red while another is missing", { checkRuns: [aCheckRun({ conclusion: "failure" })], required: ["build", "e2e"] }, "red"],
+    [
+      "a red required check is red while another is missing",
+      { checkRuns: [aCheckRun({ conclusion: "failure" })], required: ["build", "e2e"] },
+      "red",
+    ],
   ])("%s", (_rule, overrides, verdict) => {
     expect(foldCi(aCiInput(overrides)).verdict).toBe(verdict);
   });
@@ -221,7 +299,13 @@ describe("foldCi failures", () => {
   it("a failed check carries its name, conclusion, title and summary, and job link", () => {
     const check = aCheckRun({ conclusion: "failure", title: " 2 tests failed ", summary: "expected 1 to be 2\n" });
     expect(foldCi(aCiInput({ checkRuns: [check] })).failures).toEqual([
-      { name: "build", conclusion: "failure", summary: "2 tests failed\nexpected 1 to be 2", url: check.htmlUrl, logTail: null },
+      {
+        name: "build",
+        conclusion: "failure",
+        summary: "2 tests failed\nexpected 1 to be 2",
+        url: check.htmlUrl,
+        logTail: null,
+      },
     ]);
   });
 
@@ -241,7 +325,13 @@ describe("foldCi failures", () => {
   it("a failed status carries its state, description and target url", () => {
     const fold = foldCi(aCiInput({ statuses: [aStatus({ state: "error", description: "pipeline errored" })] }));
     expect(fold.failures).toEqual([
-      { name: "ci/woodpecker/push/deploy", conclusion: "error", summary: "pipeline errored", url: "https://ci.example/repos/3/pipeline/12", logTail: null },
+      {
+        name: "ci/woodpecker/push/deploy",
+        conclusion: "error",
+        summary: "pipeline errored",
+        url: "https://ci.example/repos/3/pipeline/12",
+        logTail: null,
+      },
     ]);
   });
 
@@ -251,8 +341,14 @@ describe("foldCi failures", () => {
   });
 
   it("failures are capped, real failures before cancellations, then by name", () => {
-    const cancelled = Array.from({ length: 8 }, (_, i) => aCheckRun({ id: 10 + i, name: `matrix ${i}`, conclusion: "cancelled" }));
-    const checkRuns = [...cancelled, aCheckRun({ id: 30, name: "z-test", conclusion: "failure" }), aCheckRun({ id: 31, name: "a-test", conclusion: "timed_out" })];
+    const cancelled = Array.from({ length: 8 }, (_, i) =>
+      aCheckRun({ id: 10 + i, name: `matrix ${i}`, conclusion: "cancelled" }),
+    );
+    const checkRuns = [
+      ...cancelled,
+      aCheckRun({ id: 30, name: "z-test", conclusion: "failure" }),
+      aCheckRun({ id: 31, name: "a-test", conclusion: "timed_out" }),
+    ];
     const fold = foldCi(aCiInput({ checkRuns }));
     expect(fold.failures).toHaveLength(FAILURES_MAX);
     expect(fold.failures.map((f) => f.name)).toEqual(["z-test", "a-test", "matrix 0", "matrix 1", "matrix 2"]);
@@ -274,11 +370,24 @@ describe("foldCi url", () => {
     ],
     [
       "among equals the oldest run is linked",
-      { workflowRuns: [aWorkflowRun({ id: 9, checkSuiteId: 9, htmlUrl: "https://x/9" }), aWorkflowRun({ id: 3, checkSuiteId: 3, htmlUrl: "https://x/3" })] },
+      {
+        workflowRuns: [
+          aWorkflowRun({ id: 9, checkSuiteId: 9, htmlUrl: "https://x/9" }),
+          aWorkflowRun({ id: 3, checkSuiteId: 3, htmlUrl: "https://x/3" }),
+        ],
+      },
       "https://x/3",
     ],
-    ["without a run, the first red check links CI", { workflowRuns: [], checkRuns: [anAppCheck({ conclusion: "failure", htmlUrl: "https://app/1" })] }, "https://app/1"],
-    ["a filtered run links nothing", { workflowRuns: [aWorkflowRun({ event: "dynamic" })], checkRuns: [anAppCheck()] }, null],
+    [
+      "without a run, the first red check links CI",
+      { workflowRuns: [], checkRuns: [anAppCheck({ conclusion: "failure", htmlUrl: "https://app/1" })] },
+      "https://app/1",
+    ],
+    [
+      "a filtered run links nothing",
+      { workflowRuns: [aWorkflowRun({ event: "dynamic" })], checkRuns: [anAppCheck()] },
+      null,
+    ],
   ])("%s", (_rule, overrides, url) => {
     expect(foldCi(aCiInput(overrides)).url).toBe(url);
   });
@@ -303,41 +412,49 @@ describe("toFailingJobs", () => {
 describe("foldCi properties", () => {
   const NAMES = ["build", "lint", "test (20)", "deploy", "codeql"];
   const CONCLUSIONS = [null, "success", "neutral", "skipped", "failure", "timed_out", "cancelled", "stale", "weird"];
-  const arbCheck = fc.record({
-    id: fc.integer({ min: 1, max: 6 }),
-    name: fc.constantFrom(...NAMES),
-    conclusion: fc.constantFrom(...CONCLUSIONS),
-    app: fc.constantFrom("actions", "other", "own"),
-    checkSuiteId: fc.option(fc.integer({ min: 500, max: 503 }), { nil: null }),
-    title: fc.option(fc.constantFrom("1 failed", "x"), { nil: null }),
-  }).map(({ app, ...rest }) =>
-    aCheckRun({
-      ...rest,
-      appId: app === "actions" ? ACTIONS_APP : app === "own" ? OWN_APP : 4242,
-      appSlug: app === "actions" ? "github-actions" : "other-ci",
-    }),
-  );
-  const arbRun = fc.record({
-    id: fc.integer({ min: 100, max: 102 }),
-    runAttempt: fc.integer({ min: 1, max: 3 }),
-    checkSuiteId: fc.option(fc.integer({ min: 500, max: 503 }), { nil: null }),
-    event: fc.constantFrom("push", "push", "dynamic", "pull_request"),
-    headBranch: fc.constantFrom("main", "main", "feature"),
-    conclusion: fc.constantFrom(null, "success", "failure"),
-    htmlUrl: fc.constantFrom("https://x/a", "https://x/b"),
-  }).map((fields) => aWorkflowRun(fields));
-  const arbStatus = fc.record({
-    context: fc.constantFrom("ci/woodpecker/push/deploy", "lint", "coverage"),
-    state: fc.constantFrom("pending", "success", "failure", "error") as fc.Arbitrary<StatusFact["state"]>,
-    description: fc.option(fc.constantFrom("boom", "ok"), { nil: null }),
-  }).map((fields) => aStatus(fields));
-  const arbInput = fc.record({
-    checkRuns: fc.array(arbCheck, { maxLength: 8 }),
-    statuses: fc.array(arbStatus, { maxLength: 4 }),
-    workflowRuns: fc.array(arbRun, { maxLength: 4 }),
-    required: fc.subarray(NAMES, { maxLength: 2 }),
-    ignored: fc.subarray([...NAMES, "coverage"], { maxLength: 2 }),
-  }).map((fields) => aCiInput(fields));
+  const arbCheck = fc
+    .record({
+      id: fc.integer({ min: 1, max: 6 }),
+      name: fc.constantFrom(...NAMES),
+      conclusion: fc.constantFrom(...CONCLUSIONS),
+      app: fc.constantFrom("actions", "other", "own"),
+      checkSuiteId: fc.option(fc.integer({ min: 500, max: 503 }), { nil: null }),
+      title: fc.option(fc.constantFrom("1 failed", "x"), { nil: null }),
+    })
+    .map(({ app, ...rest }) =>
+      aCheckRun({
+        ...rest,
+        appId: app === "actions" ? ACTIONS_APP : app === "own" ? OWN_APP : 4242,
+        appSlug: app === "actions" ? "github-actions" : "other-ci",
+      }),
+    );
+  const arbRun = fc
+    .record({
+      id: fc.integer({ min: 100, max: 102 }),
+      runAttempt: fc.integer({ min: 1, max: 3 }),
+      checkSuiteId: fc.option(fc.integer({ min: 500, max: 503 }), { nil: null }),
+      event: fc.constantFrom("push", "push", "dynamic", "pull_request"),
+      headBranch: fc.constantFrom("main", "main", "feature"),
+      conclusion: fc.constantFrom(null, "success", "failure"),
+      htmlUrl: fc.constantFrom("https://x/a", "https://x/b"),
+    })
+    .map((fields) => aWorkflowRun(fields));
+  const arbStatus = fc
+    .record({
+      context: fc.constantFrom("ci/woodpecker/push/deploy", "lint", "coverage"),
+      state: fc.constantFrom("pending", "success", "failure", "error") as fc.Arbitrary<StatusFact["state"]>,
+      description: fc.option(fc.constantFrom("boom", "ok"), { nil: null }),
+    })
+    .map((fields) => aStatus(fields));
+  const arbInput = fc
+    .record({
+      checkRuns: fc.array(arbCheck, { maxLength: 8 }),
+      statuses: fc.array(arbStatus, { maxLength: 4 }),
+      workflowRuns: fc.array(arbRun, { maxLength: 4 }),
+      required: fc.subarray(NAMES, { maxLength: 2 }),
+      ignored: fc.subarray([...NAMES, "coverage"], { maxLength: 2 }),
+    })
+    .map((fields) => aCiInput(fields));
 
   function shuffled<T>(items: readonly T[]): fc.Arbitrary<T[]> {
     return fc.shuffledSubarray([...items], { minLength: items.length, maxLength: items.length });
@@ -377,7 +494,11 @@ describe("foldCi properties", () => {
     const prRun = aWorkflowRun({ id: 996, checkSuiteId: 996, event: "pull_request" });
     fc.assert(
       fc.property(arbInput, extras, (input, extra) => {
-        const base = { ...input, ignored: [...input.ignored, "ignored-one"], workflowRuns: [...input.workflowRuns, prRun] };
+        const base = {
+          ...input,
+          ignored: [...input.ignored, "ignored-one"],
+          workflowRuns: [...input.workflowRuns, prRun],
+        };
         expect(foldCi({ ...base, checkRuns: [...base.checkRuns, extra] })).toEqual(foldCi(base));
       }),
       { numRuns: 300 },

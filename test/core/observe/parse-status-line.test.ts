@@ -17,15 +17,31 @@ describe("parseStatusLine", () => {
     ["tests-red", "AFK-STATUS: tests-red", RED],
     ["tests-green", "AFK-STATUS: tests-green", GREEN],
     ["pushed with a full sha", `AFK-STATUS: pushed ${SHA}`, pushed()],
-    ["blocked with a question", "AFK-STATUS: blocked: Which API version?", { kind: "blocked", question: "Which API version?" }],
-    ["gave-up with a reason", "AFK-STATUS: gave-up: the build needs a licence", { kind: "gave-up", why: "the build needs a licence" }],
+    [
+      "blocked with a question",
+      "AFK-STATUS: blocked: Which API version?",
+      { kind: "blocked", question: "Which API version?" },
+    ],
+    [
+      "gave-up with a reason",
+      "AFK-STATUS: gave-up: the build needs a licence",
+      { kind: "gave-up", why: "the build needs a licence" },
+    ],
   ])("reads the documented form %s", (_form, message, expected) => {
     expect(parseStatusLine(message)).toEqual(expected);
   });
 
   it("reads every form the prompt teaches", () => {
-    const filled = STATUS_LINE_FORMS.map((form) => form.replace("<full commit sha>", SHA).replace(/<[^>]+>/, "some text"));
-    expect(filled.map((line) => parseStatusLine(line)?.kind)).toEqual(["tests-red", "tests-green", "pushed", "blocked", "gave-up"]);
+    const filled = STATUS_LINE_FORMS.map((form) =>
+      form.replace("<full commit sha>", SHA).replace(/<[^>]+>/, "some text"),
+    );
+    expect(filled.map((line) => parseStatusLine(line)?.kind)).toEqual([
+      "tests-red",
+      "tests-green",
+      "pushed",
+      "blocked",
+      "gave-up",
+    ]);
   });
 
   it.each<[string, string | null | undefined]>([
@@ -87,10 +103,18 @@ describe("parseStatusLine", () => {
 
   it.each<[string, string, AgentStatus]>([
     ["text is trimmed", "AFK-STATUS: blocked:    which key?   ", { kind: "blocked", question: "which key?" }],
-    ["blocked without a colon", "AFK-STATUS: blocked on the staging credentials", { kind: "blocked", question: "on the staging credentials" }],
+    [
+      "blocked without a colon",
+      "AFK-STATUS: blocked on the staging credentials",
+      { kind: "blocked", question: "on the staging credentials" },
+    ],
     ["gave up with a space", "AFK-STATUS: gave up: no test harness", { kind: "gave-up", why: "no test harness" }],
     ["gave-up without a colon", "AFK-STATUS: gave-up flaky infra", { kind: "gave-up", why: "flaky infra" }],
-    ["a colon inside the text is kept", "AFK-STATUS: blocked: use v1: or v2?", { kind: "blocked", question: "use v1: or v2?" }],
+    [
+      "a colon inside the text is kept",
+      "AFK-STATUS: blocked: use v1: or v2?",
+      { kind: "blocked", question: "use v1: or v2?" },
+    ],
   ])("reads %s", (_rule, message, expected) => {
     expect(parseStatusLine(message)).toEqual(expected);
   });
@@ -126,10 +150,15 @@ describe("parseStatusLine", () => {
     );
     const prose = fc.string({ maxLength: 40 }).filter((s) => !/afk-status/i.test(s));
     fc.assert(
-      fc.property(fc.array(prose, { maxLength: 5 }), status, fc.array(prose, { maxLength: 5 }), (before, [line, expected], after) => {
-        const message = [...before, line, ...after].join("\n");
-        expect(parseStatusLine(message)).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(prose, { maxLength: 5 }),
+        status,
+        fc.array(prose, { maxLength: 5 }),
+        (before, [line, expected], after) => {
+          const message = [...before, line, ...after].join("\n");
+          expect(parseStatusLine(message)).toEqual(expected);
+        },
+      ),
       { numRuns: 300 },
     );
   });

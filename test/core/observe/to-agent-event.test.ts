@@ -21,7 +21,13 @@ describe("toAgentEvent", () => {
     [
       "an ended turn carries the parsed status line and the last message",
       anObservation(ENDED, { lastMessage: `Done.\nAFK-STATUS: pushed ${SHA}` }),
-      { kind: "TurnEnded", outcome: "completed", status: { kind: "pushed", sha: SHA }, lastMessage: `Done.\nAFK-STATUS: pushed ${SHA}`, error: null },
+      {
+        kind: "TurnEnded",
+        outcome: "completed",
+        status: { kind: "pushed", sha: SHA },
+        lastMessage: `Done.\nAFK-STATUS: pushed ${SHA}`,
+        error: null,
+      },
     ],
     [
       "an ended turn without a status line has a null status",
@@ -74,9 +80,21 @@ describe("toAgentEvent", () => {
       anObservation({ kind: "waiting-on-user", on: "approval" }, { lastMessage: "I need to run rm -rf build/" }),
       { kind: "QuestionAsked", question: "I need to run rm -rf build/" },
     ],
-    ["a thread T3 does not know is lost", anObservation({ kind: "missing", why: "absent" }), { kind: "ThreadLost", why: "T3 does not know the thread" }],
-    ["a deleted thread is lost", anObservation({ kind: "missing", why: "deleted" }), { kind: "ThreadLost", why: "the thread was deleted in T3" }],
-    ["an archived thread is lost", anObservation({ kind: "missing", why: "archived" }), { kind: "ThreadLost", why: "the thread was archived in T3" }],
+    [
+      "a thread T3 does not know is lost",
+      anObservation({ kind: "missing", why: "absent" }),
+      { kind: "ThreadLost", why: "T3 does not know the thread" },
+    ],
+    [
+      "a deleted thread is lost",
+      anObservation({ kind: "missing", why: "deleted" }),
+      { kind: "ThreadLost", why: "the thread was deleted in T3" },
+    ],
+    [
+      "an archived thread is lost",
+      anObservation({ kind: "missing", why: "archived" }),
+      { kind: "ThreadLost", why: "the thread was archived in T3" },
+    ],
   ])("%s", (_rule, observation, event) => {
     expect(toAgentEvent(observation)).toEqual(event);
   });

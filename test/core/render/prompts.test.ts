@@ -108,7 +108,9 @@ describe("renderOpeningPrompt", () => {
 
   it("cuts a body beyond the cap and says how much was cut", () => {
     const prompt = renderOpeningPrompt(anOpening({ body: "x".repeat(ISSUE_BODY_MAX_CHARS + 5) }));
-    expect(prompt).toContain(`${"x".repeat(ISSUE_BODY_MAX_CHARS)}\n[… 5 more characters of the issue body cut; read the issue on GitHub]`);
+    expect(prompt).toContain(
+      `${"x".repeat(ISSUE_BODY_MAX_CHARS)}\n[… 5 more characters of the issue body cut; read the issue on GitHub]`,
+    );
     expect(prompt).not.toContain("x".repeat(ISSUE_BODY_MAX_CHARS + 1));
   });
 
@@ -145,11 +147,15 @@ describe("renderFixForwardPrompt", () => {
   });
 
   it("counts the attempt against the budget", () => {
-    expect(renderFixForwardPrompt(aFixForward({ attemptNumber: 2, budget: 3 }))).toContain("This is fix-forward 2 of 3.");
+    expect(renderFixForwardPrompt(aFixForward({ attemptNumber: 2, budget: 3 }))).toContain(
+      "This is fix-forward 2 of 3.",
+    );
   });
 
   it("adds the stage detail when there is one", () => {
-    expect(renderFixForwardPrompt(aFixForward({ stage: "deploy", detail: "pipeline #12 failed" }))).toContain("\nDetail: pipeline #12 failed");
+    expect(renderFixForwardPrompt(aFixForward({ stage: "deploy", detail: "pipeline #12 failed" }))).toContain(
+      "\nDetail: pipeline #12 failed",
+    );
     expect(renderFixForwardPrompt(aFixForward())).not.toContain("Detail:");
   });
 
@@ -175,7 +181,9 @@ describe("renderFixForwardPrompt", () => {
     ["no url, summary or log", {}],
     ["a blank summary and log", { summary: "  ", logTail: "\n" }],
   ])("renders a failure with %s as its name and conclusion only", (_case, overrides) => {
-    expect(renderFixForwardPrompt(aFixForward({ failures: [aFailure(overrides)] })).endsWith("\n\n### test: failure")).toBe(true);
+    expect(
+      renderFixForwardPrompt(aFixForward({ failures: [aFailure(overrides)] })).endsWith("\n\n### test: failure"),
+    ).toBe(true);
   });
 
   it("cuts a long summary", () => {
@@ -184,7 +192,9 @@ describe("renderFixForwardPrompt", () => {
   });
 
   it("stops adding failures before the cap and says how many there were", () => {
-    const failures = Array.from({ length: 10 }, (_, i) => aFailure({ name: `job ${i}`, logTail: "e".repeat(LOG_TAIL_MAX_CHARS) }));
+    const failures = Array.from({ length: 10 }, (_, i) =>
+      aFailure({ name: `job ${i}`, logTail: "e".repeat(LOG_TAIL_MAX_CHARS) }),
+    );
     const prompt = renderFixForwardPrompt(aFixForward({ failures }));
     expect(prompt).toContain("### job 0: failure");
     expect(prompt).not.toContain("### job 9: failure");

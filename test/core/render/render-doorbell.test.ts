@@ -17,10 +17,21 @@ const SHA = "3f1c2d4e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d";
 const GITHUB = "https://github.com";
 
 function aContext(overrides: Partial<DoorbellContext> = {}): DoorbellContext {
-  return { githubUrl: GITHUB, t3BaseUrl: "https://t3.acme.test", issueTitle: "Widgets should spin", note: null, ...overrides };
+  return {
+    githubUrl: GITHUB,
+    t3BaseUrl: "https://t3.acme.test",
+    issueTitle: "Widgets should spin",
+    note: null,
+    ...overrides,
+  };
 }
 
-function anEscalated(cause: EscalationCause, reason: string, agentSaid: string | null, overrides: Partial<RunRecord> = {}): RunRecord {
+function anEscalated(
+  cause: EscalationCause,
+  reason: string,
+  agentSaid: string | null,
+  overrides: Partial<RunRecord> = {},
+): RunRecord {
   return aRecord({
     phase: "escalated",
     turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
@@ -39,7 +50,8 @@ function allText(blocks: unknown[]): string {
 }
 
 function actionIds(blocks: unknown[]): string[] {
-  const actions = blocks.find((b) => (b as { type: string }).type === "actions") as { elements: { action_id: string }[] } | undefined;
+  const actions = blocks.find((b) => (b as { type: string }).type === "actions") as
+    { elements: { action_id: string }[] } | undefined;
   return actions === undefined ? [] : actions.elements.map((e) => e.action_id);
 }
 
@@ -47,7 +59,11 @@ describe("renderDoorbell golden files", () => {
   const cases: [string, RunRecord, DoorbellContext][] = [
     [
       "agent-question",
-      anEscalated("agent", "The agent asked a question.", "Should the widget spin clockwise or anticlockwise?\n\nI found both in the docs.\nAFK-STATUS: blocked: which way?"),
+      anEscalated(
+        "agent",
+        "The agent asked a question.",
+        "Should the widget spin clockwise or anticlockwise?\n\nI found both in the docs.\nAFK-STATUS: blocked: which way?",
+      ),
       aContext(),
     ],
     [
@@ -55,30 +71,52 @@ describe("renderDoorbell golden files", () => {
       anEscalated("red-budget-spent", "CI is red for 3f1c2d4 and the fix-forward budget (2 turns) is spent.", null, {
         ...pushed,
         fixForwards: 2,
-        stages: { ci: ciRed, deploy: aStage({ verdict: "red", url: "https://ci.acme.test/repos/3/pipeline/77" }), rollout: null },
+        stages: {
+          ci: ciRed,
+          deploy: aStage({ verdict: "red", url: "https://ci.acme.test/repos/3/pipeline/77" }),
+          rollout: null,
+        },
       }),
       aContext(),
     ],
     [
       "time-budget",
-      anEscalated("time-budget", "CI for 3f1c2d4 was still pending after 1 h 00 min.", null, { ...pushed, stages: { ci: aStage({ url: "https://github.com/acme/widgets/actions/runs/9" }), deploy: null, rollout: null } }),
+      anEscalated("time-budget", "CI for 3f1c2d4 was still pending after 1 h 00 min.", null, {
+        ...pushed,
+        stages: { ci: aStage({ url: "https://github.com/acme/widgets/actions/runs/9" }), deploy: null, rollout: null },
+      }),
       aContext(),
     ],
-    ["lost", anEscalated("lost", "The T3 thread is gone: not found.", null), aContext({ t3BaseUrl: null, issueTitle: null })],
+    [
+      "lost",
+      anEscalated("lost", "The T3 thread is gone: not found.", null),
+      aContext({ t3BaseUrl: null, issueTitle: null }),
+    ],
     [
       "taken-over",
-      { ...anEscalated("agent", "The agent asked a question.", "Which way?"), phase: "taken-over", endedAt: T0 + 60 * MIN },
+      {
+        ...anEscalated("agent", "The agent asked a question.", "Which way?"),
+        phase: "taken-over",
+        endedAt: T0 + 60 * MIN,
+      },
       aContext({ note: "Taken over by @octocat" }),
     ],
     [
       "hostile",
-      anEscalated("agent", "The agent said <!channel> & left", "<script>alert(1)</script> <!channel> & *bold* <http://evil|click> <@U123>", { ...pushed }),
+      anEscalated(
+        "agent",
+        "The agent said <!channel> & left",
+        "<script>alert(1)</script> <!channel> & *bold* <http://evil|click> <@U123>",
+        { ...pushed },
+      ),
       aContext({ issueTitle: "<!here> *bold* & <http://evil|click>", note: "Taken <!channel> over?" }),
     ],
   ];
 
   it.each(cases)("the %s doorbell matches its golden file", async (name, record, ctx) => {
-    await expect(JSON.stringify(renderDoorbell(record, ctx), null, 2)).toMatchFileSnapshot(`./golden/doorbell-${name}.json`);
+    await expect(JSON.stringify(renderDoorbell(record, ctx), null, 2)).toMatchFileSnapshot(
+      `./golden/doorbell-${name}.json`,
+    );
   });
 });
 
@@ -98,13 +136,22 @@ describe("renderDoorbell", () => {
   });
 
   it("carries repo, issue, attempt and installation id in the metadata, and nothing else", () => {
-    const { metadata } = renderDoorbell(anEscalated("agent", "asked", null, { attempt: 3, installationId: 99 }), aContext());
-    expect(metadata).toEqual({ event_type: "afk_doorbell", event_payload: { repo: "acme/widgets", issue: 42, attempt: 3, installation_id: 99 } });
+    const { metadata } = renderDoorbell(
+      anEscalated("agent", "asked", null, { attempt: 3, installationId: 99 }),
+      aContext(),
+    );
+    expect(metadata).toEqual({
+      event_type: "afk_doorbell",
+      event_payload: { repo: "acme/widgets", issue: 42, attempt: 3, installation_id: 99 },
+    });
   });
 
   it("offers Take over and Retry from scratch, naming the run in the button values", () => {
     const { blocks } = renderDoorbell(anEscalated("agent", "asked", null, { attempt: 2 }), aContext());
-    const actions = blocks.at(-1) as { type: string; elements: { action_id: string; value: string; text: { text: string } }[] };
+    const actions = blocks.at(-1) as {
+      type: string;
+      elements: { action_id: string; value: string; text: { text: string } }[];
+    };
     expect(actions.type).toBe("actions");
     expect(actions.elements.map((e) => [e.action_id, e.text.text, e.value])).toEqual([
       ["afk_take_over", "Take over", "acme/widgets#42/2"],
@@ -114,11 +161,16 @@ describe("renderDoorbell", () => {
 
   const ended: Phase[] = ["shipped", "cancelled", "taken-over", "queued"];
   it.each(ended)("shows no buttons once the run is %s", (phase) => {
-    expect(actionIds(renderDoorbell(anEscalated("agent", "asked", null, { phase }), aContext({ note: "over" })).blocks)).toEqual([]);
+    expect(
+      actionIds(renderDoorbell(anEscalated("agent", "asked", null, { phase }), aContext({ note: "over" })).blocks),
+    ).toEqual([]);
   });
 
   it.each(["escalated", "ci"] as Phase[])("shows the buttons while the run is %s", (phase) => {
-    expect(actionIds(renderDoorbell(anEscalated("agent", "asked", null, { phase }), aContext()).blocks)).toEqual(["afk_take_over", "afk_retry"]);
+    expect(actionIds(renderDoorbell(anEscalated("agent", "asked", null, { phase }), aContext()).blocks)).toEqual([
+      "afk_take_over",
+      "afk_retry",
+    ]);
   });
 
   it("trims the agent's words to the quote's limit, with an ellipsis", () => {
@@ -134,7 +186,9 @@ describe("renderDoorbell", () => {
   });
 
   it.each([null, "   \n "])("leaves the quote out when the agent said nothing (%j)", (said) => {
-    expect(allText(renderDoorbell(anEscalated("agent", "asked", said), aContext()).blocks)).not.toContain("The agent said");
+    expect(allText(renderDoorbell(anEscalated("agent", "asked", said), aContext()).blocks)).not.toContain(
+      "The agent said",
+    );
   });
 
   it("shows only the heading and the links for a run without an escalation", () => {
@@ -150,7 +204,10 @@ describe("renderDoorbell", () => {
   });
 
   it("keeps the fallback text on one line, naming the reason", () => {
-    const { text } = renderDoorbell(anEscalated("agent", "The agent\nasked.", null), aContext({ issueTitle: "Spin\r\nfast" }));
+    const { text } = renderDoorbell(
+      anEscalated("agent", "The agent\nasked.", null),
+      aContext({ issueTitle: "Spin\r\nfast" }),
+    );
     expect(text).toBe("acme/widgets#42: Spin fast — The agent asked.");
   });
 
@@ -175,7 +232,8 @@ describe("renderDoorbell", () => {
   it("keeps every section within Slack's 3,000 characters even for text that escapes fivefold", () => {
     const record = anEscalated("agent", "&".repeat(500), "&".repeat(2_000), { repo: "acme/widgets" });
     const { blocks } = renderDoorbell(record, aContext({ issueTitle: "&".repeat(256), note: "&".repeat(200) }));
-    for (const block of blocks as { text?: { text: string } }[]) expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(3_000);
+    for (const block of blocks as { text?: { text: string } }[])
+      expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(3_000);
   });
 });
 
@@ -215,7 +273,9 @@ describe("renderShippedAnnouncement", () => {
   });
 
   it("leaves the commit out when the record has none", () => {
-    expect(renderShippedAnnouncement(aRecord(), GITHUB)).toBe(":rocket: Shipped <https://github.com/acme/widgets/issues/42|acme/widgets#42>: the change is live.");
+    expect(renderShippedAnnouncement(aRecord(), GITHUB)).toBe(
+      ":rocket: Shipped <https://github.com/acme/widgets/issues/42|acme/widgets#42>: the change is live.",
+    );
   });
 });
 

@@ -12,7 +12,14 @@ import { aRecord, aStage, anOperatorConfig, T0 } from "../builders.js";
 
 const MIN = 60_000;
 const SHA = "3f1c2d4e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d";
-const SLACK: SlackConfig = { botToken: "xoxb", signingSecret: "s", channel: "C0AFK", allowedUsers: ["U1"], apiUrl: null, announceShipped: false };
+const SLACK: SlackConfig = {
+  botToken: "xoxb",
+  signingSecret: "s",
+  channel: "C0AFK",
+  allowedUsers: ["U1"],
+  apiUrl: null,
+  announceShipped: false,
+};
 
 function aContext(overrides: Partial<RenderContext["config"]> = {}): RenderContext {
   return { config: { ...anOperatorConfig(), ...overrides }, githubUrl: "https://github.com" };
@@ -47,29 +54,120 @@ function escalated(cause: EscalationCause, reason: string, agentSaid: string | n
     escalation: { cause, reason, agentSaid, at: T0 + 50 * MIN, resumeTo: cause === "agent" ? "tests-green" : "ci" },
     doorbell: { channel: "C0AFK", ts: "1700003000.000100" },
     history: [...history, { at: T0 + 50 * MIN, phase: "escalated", note: reason }],
-    stages: { ci: aStage({ verdict: cause === "red-budget-spent" ? "red" : "pending", seenAny: true, since: T0 + 21 * MIN, url: "https://github.com/acme/widgets/actions/runs/9" }), deploy: null, rollout: null },
+    stages: {
+      ci: aStage({
+        verdict: cause === "red-budget-spent" ? "red" : "pending",
+        seenAny: true,
+        since: T0 + 21 * MIN,
+        url: "https://github.com/acme/widgets/actions/runs/9",
+      }),
+      deploy: null,
+      rollout: null,
+    },
   };
 }
 
 const ESCALATIONS: [string, Partial<RunRecord>][] = [
   [
     "escalated-agent",
-    { ...escalated("agent", "The agent asked a question.", "Should the widget spin clockwise or anticlockwise?\n\nI found both in the docs:\n    spin(direction)\nAFK-STATUS: blocked: which way?"), sha: null, pushedAt: null, agentStatus: { kind: "blocked", question: "which way?" }, history: [...history.slice(0, 3), { at: T0 + 50 * MIN, phase: "escalated", note: "The agent asked a question." }], stages: { ci: null, deploy: null, rollout: null } },
+    {
+      ...escalated(
+        "agent",
+        "The agent asked a question.",
+        "Should the widget spin clockwise or anticlockwise?\n\nI found both in the docs:\n    spin(direction)\nAFK-STATUS: blocked: which way?",
+      ),
+      sha: null,
+      pushedAt: null,
+      agentStatus: { kind: "blocked", question: "which way?" },
+      history: [...history.slice(0, 3), { at: T0 + 50 * MIN, phase: "escalated", note: "The agent asked a question." }],
+      stages: { ci: null, deploy: null, rollout: null },
+    },
   ],
-  ["escalated-red-budget-spent", { ...escalated("red-budget-spent", "CI is red for 3f1c2d4 and the fix-forward budget (2 turns) is spent.", null), fixForwards: 2, fixForwardsTotal: 2, turns: 3 }],
+  [
+    "escalated-red-budget-spent",
+    {
+      ...escalated("red-budget-spent", "CI is red for 3f1c2d4 and the fix-forward budget (2 turns) is spent.", null),
+      fixForwards: 2,
+      fixForwardsTotal: 2,
+      turns: 3,
+    },
+  ],
   ["escalated-time-budget", escalated("time-budget", "CI for 3f1c2d4 was still pending after 1 h 00 min.", null)],
   ["escalated-lost", escalated("lost", "The T3 thread is gone: not found.", null)],
 ];
 
 const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
-  ["queued-blocked", { phase: "queued", dispatchedAt: null, legStartedAt: null, turn: null, turns: 0, queuedReason: { kind: "blocked", by: [{ repo: "acme/widgets", number: 3 }, { repo: "acme/widgets", number: 4 }, { repo: "acme/api", number: 9 }] } }, aContext(), T0],
-  ["queued-repo-busy", { phase: "queued", dispatchedAt: null, legStartedAt: null, turn: null, turns: 0, queuedReason: { kind: "repo-busy", with: 12 } }, aContext(), T0],
-  ["queued-cap-reached", { phase: "queued", dispatchedAt: null, legStartedAt: null, turn: null, turns: 0, queuedReason: { kind: "cap-reached", cap: 3 } }, aContext(), T0],
+  [
+    "queued-blocked",
+    {
+      phase: "queued",
+      dispatchedAt: null,
+      legStartedAt: null,
+      turn: null,
+      turns: 0,
+      queuedReason: {
+        kind: "blocked",
+        by: [
+          { repo: "acme/widgets", number: 3 },
+          { repo: "acme/widgets", number: 4 },
+          { repo: "acme/api", number: 9 },
+        ],
+      },
+    },
+    aContext(),
+    T0,
+  ],
+  [
+    "queued-repo-busy",
+    {
+      phase: "queued",
+      dispatchedAt: null,
+      legStartedAt: null,
+      turn: null,
+      turns: 0,
+      queuedReason: { kind: "repo-busy", with: 12 },
+    },
+    aContext(),
+    T0,
+  ],
+  [
+    "queued-cap-reached",
+    {
+      phase: "queued",
+      dispatchedAt: null,
+      legStartedAt: null,
+      turn: null,
+      turns: 0,
+      queuedReason: { kind: "cap-reached", cap: 3 },
+    },
+    aContext(),
+    T0,
+  ],
   ["dispatched", { history: history.slice(0, 1) }, aContext(), T0 + 40_000],
-  ["tests-green", { phase: "tests-green", agentStatus: { kind: "tests-green" }, history: history.slice(0, 3) }, aContext(), T0 + 16 * MIN],
+  [
+    "tests-green",
+    { phase: "tests-green", agentStatus: { kind: "tests-green" }, history: history.slice(0, 3) },
+    aContext(),
+    T0 + 16 * MIN,
+  ],
   [
     "ci-pending",
-    { ...pushed, phase: "ci", turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null }, agentStatus: { kind: "pushed", sha: SHA }, history, stages: { ci: aStage({ seenAny: true, since: T0 + 21 * MIN, url: "https://github.com/acme/widgets/commit/3f1c2d4/checks" }), deploy: null, rollout: null } },
+    {
+      ...pushed,
+      phase: "ci",
+      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+      agentStatus: { kind: "pushed", sha: SHA },
+      history,
+      stages: {
+        ci: aStage({
+          seenAny: true,
+          since: T0 + 21 * MIN,
+          url: "https://github.com/acme/widgets/commit/3f1c2d4/checks",
+        }),
+        deploy: null,
+        rollout: null,
+      },
+    },
     aContext(),
     T0 + 33 * MIN,
   ],
@@ -90,7 +188,13 @@ const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
           since: T0 + 21 * MIN,
           url: "https://github.com/acme/widgets/commit/3f1c2d4/checks",
           failures: [
-            { name: "test (node 20)", conclusion: "failure", summary: "2 tests failed\nwidget.spin: expected 1 to be 2", url: "https://github.com/acme/widgets/actions/runs/9/job/1", logTail: "FAIL widget.test.ts" },
+            {
+              name: "test (node 20)",
+              conclusion: "failure",
+              summary: "2 tests failed\nwidget.spin: expected 1 to be 2",
+              url: "https://github.com/acme/widgets/actions/runs/9/job/1",
+              logTail: "FAIL widget.test.ts",
+            },
             { name: "lint", conclusion: "timed_out", summary: null, url: null, logTail: null },
           ],
         }),
@@ -103,25 +207,83 @@ const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
   ],
   [
     "deploying-blocked",
-    { ...pushed, phase: "deploying", repoConfig: FULL_PIPELINE, turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null }, history, stages: { ci: aStage({ verdict: "green", seenAny: true, url: "https://github.com/acme/widgets/commit/3f1c2d4/checks" }), deploy: aStage({ since: T0 + 40 * MIN, blockedSince: T0 + 41 * MIN, url: "https://ci.acme.test/repos/1/pipeline/77", detail: "pipeline #77 is blocked: waiting for approval" }), rollout: null } },
+    {
+      ...pushed,
+      phase: "deploying",
+      repoConfig: FULL_PIPELINE,
+      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+      history,
+      stages: {
+        ci: aStage({ verdict: "green", seenAny: true, url: "https://github.com/acme/widgets/commit/3f1c2d4/checks" }),
+        deploy: aStage({
+          since: T0 + 40 * MIN,
+          blockedSince: T0 + 41 * MIN,
+          url: "https://ci.acme.test/repos/1/pipeline/77",
+          detail: "pipeline #77 is blocked: waiting for approval",
+        }),
+        rollout: null,
+      },
+    },
     aContext(WOODPECKER),
     T0 + 55 * MIN,
   ],
   [
     "rolling-out",
-    { ...pushed, phase: "rolling-out", repoConfig: FULL_PIPELINE, turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null }, history, stages: { ci: aStage({ verdict: "green", seenAny: true }), deploy: aStage({ verdict: "green", url: "https://ci.acme.test/repos/1/pipeline/77", detail: "pipeline #77 success" }), rollout: aStage({ since: T0 + 60 * MIN, detail: "2 of 3 replicas updated" }) } },
+    {
+      ...pushed,
+      phase: "rolling-out",
+      repoConfig: FULL_PIPELINE,
+      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+      history,
+      stages: {
+        ci: aStage({ verdict: "green", seenAny: true }),
+        deploy: aStage({
+          verdict: "green",
+          url: "https://ci.acme.test/repos/1/pipeline/77",
+          detail: "pipeline #77 success",
+        }),
+        rollout: aStage({ since: T0 + 60 * MIN, detail: "2 of 3 replicas updated" }),
+      },
+    },
     aContext(WOODPECKER),
     T0 + 63 * MIN,
   ],
   [
     "shipped-all-stages",
-    { ...pushed, phase: "shipped", endedAt: T0 + 70 * MIN, repoConfig: FULL_PIPELINE, turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null }, history: [...history, { at: T0 + 70 * MIN, phase: "shipped", note: "Live in production." }], stages: { ci: aStage({ verdict: "green", seenAny: true, url: "https://github.com/acme/widgets/commit/3f1c2d4/checks" }), deploy: aStage({ verdict: "green", url: "https://ci.acme.test/repos/1/pipeline/77", detail: "pipeline #77 success" }), rollout: aStage({ verdict: "green", detail: "deployment prod/widgets rolled out" }) } },
+    {
+      ...pushed,
+      phase: "shipped",
+      endedAt: T0 + 70 * MIN,
+      repoConfig: FULL_PIPELINE,
+      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+      history: [...history, { at: T0 + 70 * MIN, phase: "shipped", note: "Live in production." }],
+      stages: {
+        ci: aStage({ verdict: "green", seenAny: true, url: "https://github.com/acme/widgets/commit/3f1c2d4/checks" }),
+        deploy: aStage({
+          verdict: "green",
+          url: "https://ci.acme.test/repos/1/pipeline/77",
+          detail: "pipeline #77 success",
+        }),
+        rollout: aStage({ verdict: "green", detail: "deployment prod/widgets rolled out" }),
+      },
+    },
     aContext(WOODPECKER),
     T0 + 90 * MIN,
   ],
   [
     "shipped-skipped-stages",
-    { ...pushed, phase: "shipped", endedAt: T0 + 30 * MIN, turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null }, history, stages: { ci: aStage({ verdict: "green", seenAny: true, url: "https://github.com/acme/widgets/commit/3f1c2d4/checks" }), deploy: null, rollout: null } },
+    {
+      ...pushed,
+      phase: "shipped",
+      endedAt: T0 + 30 * MIN,
+      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+      history,
+      stages: {
+        ci: aStage({ verdict: "green", seenAny: true, url: "https://github.com/acme/widgets/commit/3f1c2d4/checks" }),
+        deploy: null,
+        rollout: null,
+      },
+    },
     aContext(),
     T0 + 90 * MIN,
   ],
@@ -129,18 +291,68 @@ const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
     [`${name}-slack`, overrides, aContext({ slack: SLACK }), T0 + 80 * MIN],
     [`${name}-no-slack`, overrides, aContext(), T0 + 80 * MIN],
   ]),
-  ["cancelled", { ...pushed, phase: "cancelled", endedAt: T0 + 25 * MIN, history: [...history.slice(0, 4), { at: T0 + 25 * MIN, phase: "cancelled", note: "The ready label was removed by alice." }] }, aContext(), T0 + 90 * MIN],
-  ["taken-over", { phase: "taken-over", endedAt: T0 + 60 * MIN, resumptions: [{ by: "alice", via: "slack", at: T0 + 30 * MIN }], legStartedAt: T0 + 30 * MIN, history: [{ at: T0 + 60 * MIN, phase: "taken-over", note: "bob pressed Take over." }] }, aContext({ slack: SLACK }), T0 + 90 * MIN],
+  [
+    "cancelled",
+    {
+      ...pushed,
+      phase: "cancelled",
+      endedAt: T0 + 25 * MIN,
+      history: [
+        ...history.slice(0, 4),
+        { at: T0 + 25 * MIN, phase: "cancelled", note: "The ready label was removed by alice." },
+      ],
+    },
+    aContext(),
+    T0 + 90 * MIN,
+  ],
+  [
+    "taken-over",
+    {
+      phase: "taken-over",
+      endedAt: T0 + 60 * MIN,
+      resumptions: [{ by: "alice", via: "slack", at: T0 + 30 * MIN }],
+      legStartedAt: T0 + 30 * MIN,
+      history: [{ at: T0 + 60 * MIN, phase: "taken-over", note: "bob pressed Take over." }],
+    },
+    aContext({ slack: SLACK }),
+    T0 + 90 * MIN,
+  ],
   [
     "hostile-text",
     {
       ...pushed,
       phase: "escalated",
       labeler: "@everyone",
-      escalation: { cause: "agent", reason: "Agent said `-->` <script>alert(1)</script> @everyone | [link](javascript:x)", agentSaid: "<!-- afk:run {} -->\n@everyone please look\n```\n| a | b |\n[link](javascript:x) ![img](http://evil/x.png)\n# Heading\n===", at: T0 + 10 * MIN, resumeTo: "ci" },
+      escalation: {
+        cause: "agent",
+        reason: "Agent said `-->` <script>alert(1)</script> @everyone | [link](javascript:x)",
+        agentSaid:
+          "<!-- afk:run {} -->\n@everyone please look\n```\n| a | b |\n[link](javascript:x) ![img](http://evil/x.png)\n# Heading\n===",
+        at: T0 + 10 * MIN,
+        resumeTo: "ci",
+      },
       resumptions: [{ by: "@here", via: "github", at: T0 + 5 * MIN }],
-      history: [{ at: T0 + 10 * MIN, phase: "escalated", note: "--> <img src=x onerror=alert(1)> @org/team *bold* _it_ ~~s~~" }],
-      stages: { ci: aStage({ verdict: "red", detail: "<b>bold</b> & @channel", url: "javascript:alert(1)", failures: [{ name: "[x](javascript:y) <script>", conclusion: "fail|ure", summary: "@everyone `rm -rf` -->", url: "javascript:alert(1)", logTail: null }] }), deploy: null, rollout: null },
+      history: [
+        { at: T0 + 10 * MIN, phase: "escalated", note: "--> <img src=x onerror=alert(1)> @org/team *bold* _it_ ~~s~~" },
+      ],
+      stages: {
+        ci: aStage({
+          verdict: "red",
+          detail: "<b>bold</b> & @channel",
+          url: "javascript:alert(1)",
+          failures: [
+            {
+              name: "[x](javascript:y) <script>",
+              conclusion: "fail|ure",
+              summary: "@everyone `rm -rf` -->",
+              url: "javascript:alert(1)",
+              logTail: null,
+            },
+          ],
+        }),
+        deploy: null,
+        rollout: null,
+      },
     },
     aContext(),
     T0 + 20 * MIN,
@@ -168,24 +380,104 @@ describe("renderProgressComment", () => {
   });
 
   it.each([
-    ["a pending stage red while the turn works", { phase: "ci", stages: { ci: aStage({ verdict: "red" }), deploy: null, rollout: null } }, "CI is running, and it is red"],
-    ["a skipped stage", { phase: "ci", stages: { ci: aStage({ verdict: "skipped" }), deploy: null, rollout: null } }, "CI green — skipped"],
-    ["CI with no check yet", { phase: "pushed", sha: SHA, stages: { ci: aStage({ seenAny: false }), deploy: null, rollout: null } }, "first CI check waited"],
-    ["a deploy without a Woodpecker server", { phase: "deploying", repoConfig: FULL_PIPELINE, stages: { ci: null, deploy: aStage(), rollout: null } }, "afk has no Woodpecker server configured"],
-    ["a running deploy", { phase: "deploying", repoConfig: FULL_PIPELINE, stages: { ci: null, deploy: aStage(), rollout: null } }, "deploy waited"],
+    [
+      "a pending stage red while the turn works",
+      { phase: "ci", stages: { ci: aStage({ verdict: "red" }), deploy: null, rollout: null } },
+      "CI is running, and it is red",
+    ],
+    [
+      "a skipped stage",
+      { phase: "ci", stages: { ci: aStage({ verdict: "skipped" }), deploy: null, rollout: null } },
+      "CI green — skipped",
+    ],
+    [
+      "CI with no check yet",
+      { phase: "pushed", sha: SHA, stages: { ci: aStage({ seenAny: false }), deploy: null, rollout: null } },
+      "first CI check waited",
+    ],
+    [
+      "a deploy without a Woodpecker server",
+      { phase: "deploying", repoConfig: FULL_PIPELINE, stages: { ci: null, deploy: aStage(), rollout: null } },
+      "afk has no Woodpecker server configured",
+    ],
+    [
+      "a running deploy",
+      { phase: "deploying", repoConfig: FULL_PIPELINE, stages: { ci: null, deploy: aStage(), rollout: null } },
+      "deploy waited",
+    ],
     ["an escalation without a record of it", { phase: "escalated", escalation: null, sha: SHA }, "- [x] Pushed"],
     ["a cancelled run with no history", { phase: "cancelled", history: [] }, "- [x] Dispatched"],
     ["a cancelled run never dispatched", { phase: "cancelled", history: [], dispatchedAt: null }, "- [ ] Dispatched\n"],
     ["a resumed run", { legStartedAt: T0 + 60 * MIN }, "since the last resumption (1 h 30 min since dispatch)"],
-    ["a run with long history", { history: Array.from({ length: 12 }, (_, i) => ({ at: T0 + i, phase: "ci" as const, note: i === 0 ? "" : `n${i}` })) }, "History (last 8 of 12)"],
-    ["a stage with many failures", { phase: "ci", stages: { ci: aStage({ verdict: "red", failures: Array.from({ length: 5 }, () => ({ name: "t", conclusion: "failure", summary: " ", url: null, logTail: null })) }), deploy: null, rollout: null } }, "and 2 more failing checks"],
-    ["a stage with one failure too many", { phase: "ci", stages: { ci: aStage({ verdict: "red", failures: Array.from({ length: 4 }, () => ({ name: "t", conclusion: "failure", summary: null, url: null, logTail: null })) }), deploy: null, rollout: null } }, "and 1 more failing check\n"],
-    ["a queued run with no reason", { phase: "queued", queuedReason: null, dispatchedAt: null }, "**Queued — waiting to be dispatched.**"],
+    [
+      "a run with long history",
+      {
+        history: Array.from({ length: 12 }, (_, i) => ({
+          at: T0 + i,
+          phase: "ci" as const,
+          note: i === 0 ? "" : `n${i}`,
+        })),
+      },
+      "History (last 8 of 12)",
+    ],
+    [
+      "a stage with many failures",
+      {
+        phase: "ci",
+        stages: {
+          ci: aStage({
+            verdict: "red",
+            failures: Array.from({ length: 5 }, () => ({
+              name: "t",
+              conclusion: "failure",
+              summary: " ",
+              url: null,
+              logTail: null,
+            })),
+          }),
+          deploy: null,
+          rollout: null,
+        },
+      },
+      "and 2 more failing checks",
+    ],
+    [
+      "a stage with one failure too many",
+      {
+        phase: "ci",
+        stages: {
+          ci: aStage({
+            verdict: "red",
+            failures: Array.from({ length: 4 }, () => ({
+              name: "t",
+              conclusion: "failure",
+              summary: null,
+              url: null,
+              logTail: null,
+            })),
+          }),
+          deploy: null,
+          rollout: null,
+        },
+      },
+      "and 1 more failing check\n",
+    ],
+    [
+      "a queued run with no reason",
+      { phase: "queued", queuedReason: null, dispatchedAt: null },
+      "**Queued — waiting to be dispatched.**",
+    ],
     ["shipped without a sha", { phase: "shipped", sha: null }, "**Shipped — the change is live.**"],
-    ["an ended opening turn", { turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null } }, "The agent's turn 1 has ended"],
+    [
+      "an ended opening turn",
+      { turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null } },
+      "The agent's turn 1 has ended",
+    ],
     ["no turn", { turn: null }, "**Working — the agent has the task.**"],
   ] as const)("renders %s", (_name, overrides, expected) => {
-    expect(renderProgressComment(aRecord(overrides as Partial<RunRecord>), T0 + 90 * MIN, aContext())).toContain(expected);
+    expect(renderProgressComment(aRecord(overrides as Partial<RunRecord>), T0 + 90 * MIN, aContext())).toContain(
+      expected,
+    );
   });
 
   it("ticks tests-red and tests-green once the agent reported them", () => {
@@ -195,7 +487,11 @@ describe("renderProgressComment", () => {
   });
 
   it("ticks nothing before dispatch, even if the agent reported", () => {
-    const text = renderProgressComment(aRecord({ phase: "queued", agentStatus: { kind: "tests-green" } }), T0, aContext());
+    const text = renderProgressComment(
+      aRecord({ phase: "queued", agentStatus: { kind: "tests-green" } }),
+      T0,
+      aContext(),
+    );
     expect(text).not.toContain("[x]");
   });
 
@@ -207,7 +503,10 @@ describe("renderProgressComment", () => {
         const comment = renderProgressComment(record, now, ctx);
         expect(comment.endsWith(encodeRecord(record))).toBe(true);
         expect(decodeRecord(comment)).toEqual({ ok: true, record });
-        const visible = visibleOf(comment).replace(/<\/?(details|summary)>/g, "").replace(/^>/gm, "").replace(/\]\(https?:[^)\s]*\)/g, "]");
+        const visible = visibleOf(comment)
+          .replace(/<\/?(details|summary)>/g, "")
+          .replace(/^>/gm, "")
+          .replace(/\]\(https?:[^)\s]*\)/g, "]");
         expect(visible).not.toMatch(/[<>]|-->|@\w|\]\(javascript/);
       }),
       { numRuns: 300 },
@@ -217,10 +516,35 @@ describe("renderProgressComment", () => {
 
 describe("renderQueuedReason", () => {
   it.each<[QueuedReason, string | null, string]>([
-    [{ kind: "blocked", by: [{ repo: "acme/widgets", number: 3 }, { repo: "acme/widgets", number: 4 }] }, null, "waiting: blocked by acme/widgets#3 and #4"],
+    [
+      {
+        kind: "blocked",
+        by: [
+          { repo: "acme/widgets", number: 3 },
+          { repo: "acme/widgets", number: 4 },
+        ],
+      },
+      null,
+      "waiting: blocked by acme/widgets#3 and #4",
+    ],
     [{ kind: "blocked", by: [{ repo: "acme/widgets", number: 3 }] }, "acme/widgets", "waiting: blocked by #3"],
-    [{ kind: "blocked", by: [{ repo: "acme/a", number: 1 }, { repo: "acme/b", number: 2 }, { repo: "acme/b", number: 3 }] }, "acme/a", "waiting: blocked by #1, acme/b#2 and #3"],
-    [{ kind: "blocked", by: Array.from({ length: 7 }, (_, i) => ({ repo: "acme/widgets", number: i + 1 })) }, "acme/widgets", "waiting: blocked by #1, #2, #3, #4, #5 and 2 more"],
+    [
+      {
+        kind: "blocked",
+        by: [
+          { repo: "acme/a", number: 1 },
+          { repo: "acme/b", number: 2 },
+          { repo: "acme/b", number: 3 },
+        ],
+      },
+      "acme/a",
+      "waiting: blocked by #1, acme/b#2 and #3",
+    ],
+    [
+      { kind: "blocked", by: Array.from({ length: 7 }, (_, i) => ({ repo: "acme/widgets", number: i + 1 })) },
+      "acme/widgets",
+      "waiting: blocked by #1, #2, #3, #4, #5 and 2 more",
+    ],
     [{ kind: "blocked", by: [] }, null, "waiting: blocked by another issue"],
     [{ kind: "repo-busy", with: 12 }, "acme/widgets", "waiting: acme/widgets is busy with #12 (one agent per repo)"],
     [{ kind: "repo-busy", with: 12 }, null, "waiting: the repo is busy with #12 (one agent per repo)"],
@@ -285,7 +609,9 @@ describe("escapeMarkdown", () => {
 
 describe("toQuote", () => {
   it("quotes every line, escaped, keeping blank lines and indentation inside the quote", () => {
-    expect(toQuote("\n  first @you\n\n    code <b>\nlast  \n")).toBe("> first @\u200dyou\n>\n> \u00a0\u00a0\u00a0\u00a0code &lt;b&gt;\n> last");
+    expect(toQuote("\n  first @you\n\n    code <b>\nlast  \n")).toBe(
+      "> first @\u200dyou\n>\n> \u00a0\u00a0\u00a0\u00a0code &lt;b&gt;\n> last",
+    );
   });
 });
 

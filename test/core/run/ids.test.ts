@@ -74,7 +74,11 @@ describe("run ids", () => {
     ["thread id", () => toThreadId(key({ repo: "Octo/Hello-World" })), () => toThreadId(key())],
     ["command id", () => toCommandId(key({ repo: "OCTO/hello-world" }), "turn:1"), () => toCommandId(key(), "turn:1")],
     ["project id", () => toProjectId(42, "Octo/Hello-World"), () => toProjectId(42, "octo/hello-world")],
-    ["project command id", () => toProjectCommandId(42, "Octo/Hello-World"), () => toProjectCommandId(42, "octo/hello-world")],
+    [
+      "project command id",
+      () => toProjectCommandId(42, "Octo/Hello-World"),
+      () => toProjectCommandId(42, "octo/hello-world"),
+    ],
   ])("the %s ignores the repo's case", (_what, a, b) => {
     expect(a()).toBe(b());
   });

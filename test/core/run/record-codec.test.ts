@@ -124,7 +124,13 @@ describe("decodeRecord", () => {
   });
 
   it("names nested paths", () => {
-    const record = aRecord({ stages: { ci: aStage({ failures: [aFailure({ name: toFilled(FAILURE_NAME_MAX_CHARS + 1) })] }), deploy: null, rollout: null } });
+    const record = aRecord({
+      stages: {
+        ci: aStage({ failures: [aFailure({ name: toFilled(FAILURE_NAME_MAX_CHARS + 1) })] }),
+        deploy: null,
+        rollout: null,
+      },
+    });
     const result = decodeRecord(withMarker(JSON.stringify(record)));
     expect(result.ok ? "" : result.error.message).toContain("stages.ci.failures.0.name");
   });
@@ -136,21 +142,51 @@ describe("decodeRecord", () => {
 });
 
 const ci = (failure: Partial<CheckFailure>, count = 1) =>
-  ({ stages: { ci: aStage({ verdict: "red", failures: Array.from({ length: count }, () => aFailure(failure)) }), deploy: null, rollout: null } }) as const;
+  ({
+    stages: {
+      ci: aStage({ verdict: "red", failures: Array.from({ length: count }, () => aFailure(failure)) }),
+      deploy: null,
+      rollout: null,
+    },
+  }) as const;
 
 describe("the schema enforces the bounds of limits.ts", () => {
   const bounded: [string, (n: number) => Partial<RunRecord>, number][] = [
-    ["history entries", (n) => ({ history: Array.from({ length: n }, () => ({ at: T0, phase: "ci" as const, note: "n" })) }), HISTORY_MAX],
-    ["resumptions", (n) => ({ resumptions: Array.from({ length: n }, () => ({ by: "a", via: "github" as const, at: T0 })) }), RESUMPTIONS_MAX],
+    [
+      "history entries",
+      (n) => ({ history: Array.from({ length: n }, () => ({ at: T0, phase: "ci" as const, note: "n" })) }),
+      HISTORY_MAX,
+    ],
+    [
+      "resumptions",
+      (n) => ({ resumptions: Array.from({ length: n }, () => ({ by: "a", via: "github" as const, at: T0 })) }),
+      RESUMPTIONS_MAX,
+    ],
     ["failures of a stage", (n) => ci({}, n), FAILURES_MAX],
-    ["agentSaid", (n) => ({ escalation: { cause: "agent", reason: "r", agentSaid: toFilled(n), at: T0, resumeTo: "dispatched" } }), AGENT_SAID_MAX_CHARS],
-    ["the reason", (n) => ({ escalation: { cause: "agent", reason: toFilled(n), agentSaid: null, at: T0, resumeTo: "dispatched" } }), REASON_MAX_CHARS],
+    [
+      "agentSaid",
+      (n) => ({ escalation: { cause: "agent", reason: "r", agentSaid: toFilled(n), at: T0, resumeTo: "dispatched" } }),
+      AGENT_SAID_MAX_CHARS,
+    ],
+    [
+      "the reason",
+      (n) => ({ escalation: { cause: "agent", reason: toFilled(n), agentSaid: null, at: T0, resumeTo: "dispatched" } }),
+      REASON_MAX_CHARS,
+    ],
     ["a failure summary", (n) => ci({ summary: toFilled(n) }), FAILURE_SUMMARY_MAX_CHARS],
     ["a failure log tail", (n) => ci({ logTail: toFilled(n) }), FAILURE_LOG_MAX_CHARS],
     ["a failure name", (n) => ci({ name: toFilled(n) }), FAILURE_NAME_MAX_CHARS],
     ["a failure url", (n) => ci({ url: toFilled(n) }), URL_MAX_CHARS],
-    ["a stage detail", (n) => ({ stages: { ci: null, deploy: aStage({ detail: toFilled(n) }), rollout: null } }), DETAIL_MAX_CHARS],
-    ["a stage url", (n) => ({ stages: { ci: null, deploy: null, rollout: aStage({ url: toFilled(n) }) } }), URL_MAX_CHARS],
+    [
+      "a stage detail",
+      (n) => ({ stages: { ci: null, deploy: aStage({ detail: toFilled(n) }), rollout: null } }),
+      DETAIL_MAX_CHARS,
+    ],
+    [
+      "a stage url",
+      (n) => ({ stages: { ci: null, deploy: null, rollout: aStage({ url: toFilled(n) }) } }),
+      URL_MAX_CHARS,
+    ],
     ["a history note", (n) => ({ history: [{ at: T0, phase: "ci", note: toFilled(n) }] }), NOTE_MAX_CHARS],
     ["the labeler's login", (n) => ({ labeler: toFilled(n) }), LOGIN_MAX_CHARS],
     ["a resumer's login", (n) => ({ resumptions: [{ by: toFilled(n), via: "slack", at: T0 }] }), LOGIN_MAX_CHARS],
@@ -169,8 +205,14 @@ describe("the schema enforces the bounds of limits.ts", () => {
     ["a negative count", { turns: -1 }],
     ["attempt 0", { attempt: 0 }],
     ["an unknown phase", { phase: "flying" }],
-    ["an unknown escalation cause", { escalation: { cause: "bored", reason: "r", agentSaid: null, at: T0, resumeTo: "ci" } }],
-    ["a terminal phase to resume to", { escalation: { cause: "agent", reason: "r", agentSaid: null, at: T0, resumeTo: "shipped" } }],
+    [
+      "an unknown escalation cause",
+      { escalation: { cause: "bored", reason: "r", agentSaid: null, at: T0, resumeTo: "ci" } },
+    ],
+    [
+      "a terminal phase to resume to",
+      { escalation: { cause: "agent", reason: "r", agentSaid: null, at: T0, resumeTo: "shipped" } },
+    ],
     ["an unknown queued reason", { queuedReason: { kind: "bored" } }],
     ["an unknown rollout kind", { repoConfig: { ...aRecord().repoConfig, rollout: { kind: "helm" } } }],
   ])("rejects %s", (_name, overrides) => {
@@ -204,15 +246,24 @@ describe("codec properties", () => {
 
   it("never throws for any string", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `${RECORD_MARKER_PREFIX}${s}`), fc.string().map((s) => withMarker(s))), (body) => {
-        expect(typeof decodeRecord(body).ok).toBe("boolean");
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `${RECORD_MARKER_PREFIX}${s}`),
+          fc.string().map((s) => withMarker(s)),
+        ),
+        (body) => {
+          expect(typeof decodeRecord(body).ok).toBe("boolean");
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it("never throws for an encoding truncated at any position, and only the whole one decodes", () => {
-    const encoded = encodeRecord(aRecord({ history: [{ at: T0, phase: "dispatched", note: "--> <b>" }], sha: "abc1234" }));
+    const encoded = encodeRecord(
+      aRecord({ history: [{ at: T0, phase: "dispatched", note: "--> <b>" }], sha: "abc1234" }),
+    );
     for (let cut = 0; cut < encoded.length; cut++) {
       const kind = errorKind(decodeRecord(encoded.slice(0, cut)));
       expect(kind === "missing" || kind === "malformed").toBe(true);
@@ -222,15 +273,19 @@ describe("codec properties", () => {
 
   it("never throws for an encoding with random character edits", () => {
     fc.assert(
-      fc.property(arbRecord, fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 3 }), fc.nat({ max: 3 })), { minLength: 1, maxLength: 5 }), (record, edits) => {
-        let body = encodeRecord(record);
-        for (const [at, insert, remove] of edits) {
-          const i = at % (body.length + 1);
-          body = body.slice(0, i) + insert + body.slice(i + remove);
-        }
-        const result = decodeRecord(body);
-        if (result.ok) expect(runRecordSchema.safeParse(result.record).success).toBe(true);
-      }),
+      fc.property(
+        arbRecord,
+        fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 3 }), fc.nat({ max: 3 })), { minLength: 1, maxLength: 5 }),
+        (record, edits) => {
+          let body = encodeRecord(record);
+          for (const [at, insert, remove] of edits) {
+            const i = at % (body.length + 1);
+            body = body.slice(0, i) + insert + body.slice(i + remove);
+          }
+          const result = decodeRecord(body);
+          if (result.ok) expect(runRecordSchema.safeParse(result.record).success).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -263,7 +318,12 @@ describe("size", () => {
     const shed = decoded.record;
     expect(shed.stages.ci?.failures.every((f) => f.logTail === null && f.summary === null)).toBe(true);
     expect(shed.history.length).toBeLessThan(record.history.length);
-    expect([shed.threadId, shed.sha, shed.repoConfig, shed.stages.ci?.verdict]).toEqual([record.threadId, record.sha, record.repoConfig, "red"]);
+    expect([shed.threadId, shed.sha, shed.repoConfig, shed.stages.ci?.verdict]).toEqual([
+      record.threadId,
+      record.sha,
+      record.repoConfig,
+      "red",
+    ]);
   });
 });
 
@@ -274,9 +334,21 @@ describe("toFittedRecord", () => {
   });
 
   it.each([
-    ["a blocked question", { agentStatus: { kind: "blocked", question: toFilled(1_000) } }, (r: RunRecord) => r.agentStatus?.kind === "blocked" && r.agentStatus.question.length],
-    ["a gave-up reason", { agentStatus: { kind: "gave-up", why: toFilled(1_000) } }, (r: RunRecord) => r.agentStatus?.kind === "gave-up" && r.agentStatus.why.length],
-    ["what the agent said", { escalation: { cause: "agent", reason: "r", agentSaid: toFilled(1_000), at: T0, resumeTo: "ci" } }, (r: RunRecord) => r.escalation?.agentSaid?.length],
+    [
+      "a blocked question",
+      { agentStatus: { kind: "blocked", question: toFilled(1_000) } },
+      (r: RunRecord) => r.agentStatus?.kind === "blocked" && r.agentStatus.question.length,
+    ],
+    [
+      "a gave-up reason",
+      { agentStatus: { kind: "gave-up", why: toFilled(1_000) } },
+      (r: RunRecord) => r.agentStatus?.kind === "gave-up" && r.agentStatus.why.length,
+    ],
+    [
+      "what the agent said",
+      { escalation: { cause: "agent", reason: "r", agentSaid: toFilled(1_000), at: T0, resumeTo: "ci" } },
+      (r: RunRecord) => r.escalation?.agentSaid?.length,
+    ],
   ] as const)("cuts %s to 300 characters when nothing else is left to shed", (_name, overrides, length) => {
     expect(length(toFittedRecord(aRecord(overrides), () => false))).toBe(300);
   });
@@ -292,7 +364,10 @@ describe("toFittedRecord", () => {
 
   it("sheds everything sheddable, in order, when nothing fits", () => {
     const record = aRecord({
-      queuedReason: { kind: "blocked", by: Array.from({ length: 8 }, (_, i) => ({ repo: "acme/widgets", number: i + 1 })) },
+      queuedReason: {
+        kind: "blocked",
+        by: Array.from({ length: 8 }, (_, i) => ({ repo: "acme/widgets", number: i + 1 })),
+      },
       ...ci({ logTail: "log", summary: "s", url: "https://x" }, 3),
       history: [{ at: T0, phase: "ci", note: "n" }],
       resumptions: Array.from({ length: 5 }, () => ({ by: "a", via: "github" as const, at: T0 })),
@@ -301,7 +376,12 @@ describe("toFittedRecord", () => {
     expect(shed.stages.ci?.failures).toEqual([aFailure()]);
     expect(shed.history).toEqual([]);
     expect(shed.resumptions).toHaveLength(3);
-    expect(shed.queuedReason).toEqual({ kind: "blocked", by: record.queuedReason?.kind === "blocked" ? record.queuedReason.by.slice(0, 3) : [] });
-    expect(toFittedRecord(aRecord({ queuedReason: { kind: "cap-reached", cap: 3 } }), () => false).queuedReason).toEqual({ kind: "cap-reached", cap: 3 });
+    expect(shed.queuedReason).toEqual({
+      kind: "blocked",
+      by: record.queuedReason?.kind === "blocked" ? record.queuedReason.by.slice(0, 3) : [],
+    });
+    expect(
+      toFittedRecord(aRecord({ queuedReason: { kind: "cap-reached", cap: 3 } }), () => false).queuedReason,
+    ).toEqual({ kind: "cap-reached", cap: 3 });
   });
 });

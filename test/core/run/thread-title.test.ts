@@ -32,7 +32,11 @@ describe("parseThreadTitle", () => {
     ["reads afk's own title", "afk octo/app#7: Fix the crash", { repo: "octo/app", number: 7 }],
     ["lower-cases the repo", "afk Octo/App#7: Fix", { repo: "octo/app", number: 7 }],
     ["reads a title without text", "afk octo/app#7", { repo: "octo/app", number: 7 }],
-    ["accepts dots, dashes and underscores in names", "afk my-org/my_app.js#12: x", { repo: "my-org/my_app.js", number: 12 }],
+    [
+      "accepts dots, dashes and underscores in names",
+      "afk my-org/my_app.js#12: x",
+      { repo: "my-org/my_app.js", number: 12 },
+    ],
     ["rejects a title afk did not make", "Fix the crash", null],
     ["rejects another prefix", "AFK octo/app#7: x", null],
     ["rejects a prefix not at the start", "re: afk octo/app#7: x", null],
@@ -48,12 +52,18 @@ describe("parseThreadTitle", () => {
     const owner = fc.stringMatching(/^[A-Za-z0-9-]{1,39}$/);
     const repo = fc.stringMatching(/^[A-Za-z0-9_.-]{1,100}$/);
     fc.assert(
-      fc.property(owner, repo, fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.string({ maxLength: 200 }), (owner, repo, issue, title) => {
-        const full = `${owner}/${repo}`;
-        const made = toThreadTitle(full, issue, title);
-        expect(made.length).toBeLessThanOrEqual(Math.max(THREAD_TITLE_MAX_CHARS, `afk ${full}#${issue}: …`.length));
-        expect(parseThreadTitle(made)).toEqual({ repo: full.toLowerCase(), number: issue });
-      }),
+      fc.property(
+        owner,
+        repo,
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.string({ maxLength: 200 }),
+        (owner, repo, issue, title) => {
+          const full = `${owner}/${repo}`;
+          const made = toThreadTitle(full, issue, title);
+          expect(made.length).toBeLessThanOrEqual(Math.max(THREAD_TITLE_MAX_CHARS, `afk ${full}#${issue}: …`.length));
+          expect(parseThreadTitle(made)).toEqual({ repo: full.toLowerCase(), number: issue });
+        },
+      ),
       { numRuns: 300 },
     );
   });

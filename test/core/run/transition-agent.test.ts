@@ -4,10 +4,29 @@ import { AGENT_SAID_MAX_CHARS } from "../../../src/core/run/limits.js";
 import type { AgentStatus, Phase, RunRecord, Turn } from "../../../src/core/run/run-types.js";
 import type { RunEvent } from "../../../src/core/run/run-event.js";
 import { T0, aRecord, aStage } from "../builders.js";
-import { FAILURE, KEY, MINUTE, SHA, SHA2, SLACK_CTX, aPushedRecord, effectOf, ev, kinds, step } from "../transition-fixtures.js";
+import {
+  FAILURE,
+  KEY,
+  MINUTE,
+  SHA,
+  SHA2,
+  SLACK_CTX,
+  aPushedRecord,
+  effectOf,
+  ev,
+  kinds,
+  step,
+} from "../transition-fixtures.js";
 
 const NOW = T0 + MINUTE;
-const working = (o: Partial<Turn> = {}): Turn => ({ number: 1, kind: "opening", state: "working", startedAt: T0, sha: null, ...o });
+const working = (o: Partial<Turn> = {}): Turn => ({
+  number: 1,
+  kind: "opening",
+  state: "working",
+  startedAt: T0,
+  sha: null,
+  ...o,
+});
 const ended = (o: Partial<Turn> = {}): Turn => ({ ...working(o), state: "ended" });
 const ESCALATION_EFFECTS = ["RemoveLabels", "AddLabels", "UpsertProgressComment", "PostComment"];
 
@@ -41,8 +60,16 @@ describe("AgentReported", () => {
   });
 
   it("pushed <sha> is handled as a push: the stage chain starts", () => {
-    const result = step(aRecord({ phase: "tests-green" }), { kind: "AgentReported", status: { kind: "pushed", sha: SHA } });
-    expect(result.record).toMatchObject({ phase: "pushed", sha: SHA, pushedAt: NOW, agentStatus: { kind: "pushed", sha: SHA } });
+    const result = step(aRecord({ phase: "tests-green" }), {
+      kind: "AgentReported",
+      status: { kind: "pushed", sha: SHA },
+    });
+    expect(result.record).toMatchObject({
+      phase: "pushed",
+      sha: SHA,
+      pushedAt: NOW,
+      agentStatus: { kind: "pushed", sha: SHA },
+    });
     expect(result.record.stages.ci).toMatchObject({ verdict: "pending", since: NOW, seenAny: false });
     expect(kinds(result.effects)).toEqual(["UpsertProgressComment"]);
   });
@@ -81,7 +108,10 @@ describe("CommitPushed", () => {
   it.each<Phase>(["dispatched", "tests-green", "pushed", "ci", "deploying", "rolling-out"])(
     "a newer push in %s supersedes and restarts the stage chain",
     (phase) => {
-      const record = aPushedRecord({ phase, stages: { ci: aStage({ verdict: "green" }), deploy: aStage(), rollout: null } });
+      const record = aPushedRecord({
+        phase,
+        stages: { ci: aStage({ verdict: "green" }), deploy: aStage(), rollout: null },
+      });
       const result = step(record, { kind: "CommitPushed", sha: SHA2, url: null });
       expect(result.record).toMatchObject({ phase: "pushed", sha: SHA2, pushedAt: NOW });
       expect(result.record.stages).toEqual({ ci: aStage({ since: NOW }), deploy: null, rollout: null });
@@ -103,7 +133,10 @@ describe("CommitPushed", () => {
 
 describe("QuestionAsked", () => {
   it("escalates (E1) with the question, interrupting the working turn", () => {
-    const result = step(aRecord({ turn: working({ number: 2 }), turns: 2 }), { kind: "QuestionAsked", question: "Which colour?" });
+    const result = step(aRecord({ turn: working({ number: 2 }), turns: 2 }), {
+      kind: "QuestionAsked",
+      question: "Which colour?",
+    });
     expect(result.record.escalation).toMatchObject({
       cause: "agent",
       reason: "The agent is waiting for an answer to a question.",
@@ -124,18 +157,71 @@ describe("TurnEnded escalations (E1)", () => {
   type Case = [string, Partial<Extract<RunEvent, { kind: "TurnEnded" }>>, RunRecord, string, string | null];
   const last = "my last words";
   it.each<Case>([
-    ["an error", { outcome: "error", error: "model overloaded", lastMessage: last }, aRecord(), "The agent's turn failed: model overloaded", last],
-    ["an error without a message", { outcome: "error", error: " ", lastMessage: null }, aRecord(), "The agent's turn failed: no error message", null],
-    ["an error with a null message", { outcome: "error", error: null, lastMessage: last }, aRecord(), "The agent's turn failed: no error message", last],
-    ["an interruption", { outcome: "interrupted", lastMessage: last }, aRecord(), "The agent's turn was interrupted before it finished.", last],
-    ["a blocked status", { status: { kind: "blocked", question: "Which colour?" }, lastMessage: last }, aRecord(), "The agent asked a question.", "Which colour?"],
-    ["a gave-up status", { status: { kind: "gave-up", why: "no access" }, lastMessage: last }, aRecord(), "The agent gave up: no access", last],
-    ["no push with a status", { status: { kind: "tests-green" }, lastMessage: last }, aRecord(), "The agent's turn ended without a pushed commit (last status: tests-green).", last],
-    ["no push and no status", { status: null, lastMessage: "  " }, aRecord(), "The agent's turn ended without a pushed commit and without a status line.", null],
+    [
+      "an error",
+      { outcome: "error", error: "model overloaded", lastMessage: last },
+      aRecord(),
+      "The agent's turn failed: model overloaded",
+      last,
+    ],
+    [
+      "an error without a message",
+      { outcome: "error", error: " ", lastMessage: null },
+      aRecord(),
+      "The agent's turn failed: no error message",
+      null,
+    ],
+    [
+      "an error with a null message",
+      { outcome: "error", error: null, lastMessage: last },
+      aRecord(),
+      "The agent's turn failed: no error message",
+      last,
+    ],
+    [
+      "an interruption",
+      { outcome: "interrupted", lastMessage: last },
+      aRecord(),
+      "The agent's turn was interrupted before it finished.",
+      last,
+    ],
+    [
+      "a blocked status",
+      { status: { kind: "blocked", question: "Which colour?" }, lastMessage: last },
+      aRecord(),
+      "The agent asked a question.",
+      "Which colour?",
+    ],
+    [
+      "a gave-up status",
+      { status: { kind: "gave-up", why: "no access" }, lastMessage: last },
+      aRecord(),
+      "The agent gave up: no access",
+      last,
+    ],
+    [
+      "no push with a status",
+      { status: { kind: "tests-green" }, lastMessage: last },
+      aRecord(),
+      "The agent's turn ended without a pushed commit (last status: tests-green).",
+      last,
+    ],
+    [
+      "no push and no status",
+      { status: null, lastMessage: "  " },
+      aRecord(),
+      "The agent's turn ended without a pushed commit and without a status line.",
+      null,
+    ],
     [
       "a fix-forward without a new push",
       { status: { kind: "pushed", sha: SHA }, lastMessage: last },
-      aPushedRecord({ phase: "ci", turn: working({ number: 2, kind: "fix-forward", sha: SHA }), turns: 2, fixForwards: 1 }),
+      aPushedRecord({
+        phase: "ci",
+        turn: working({ number: 2, kind: "fix-forward", sha: SHA }),
+        turns: 2,
+        fixForwards: 1,
+      }),
       "The fix-forward turn ended without a new push.",
       last,
     ],
@@ -163,13 +249,23 @@ describe("TurnEnded escalations (E1)", () => {
 describe("TurnEnded without escalation", () => {
   it("adopts a pushed sha from the final status and shows the run waiting for CI", () => {
     const result = step(aRecord({ phase: "tests-green" }), ev.turnEnded());
-    expect(result.record).toMatchObject({ phase: "pushed", sha: SHA, turn: { state: "ended" }, agentStatus: { kind: "pushed", sha: SHA } });
+    expect(result.record).toMatchObject({
+      phase: "pushed",
+      sha: SHA,
+      turn: { state: "ended" },
+      agentStatus: { kind: "pushed", sha: SHA },
+    });
     expect(result.record.stages.ci?.verdict).toBe("pending");
     expect(kinds(result.effects)).toEqual(["UpsertProgressComment"]);
   });
 
   it("a fix-forward that pushed a new sha carries on with the new sha", () => {
-    const record = aPushedRecord({ phase: "ci", turn: working({ number: 2, kind: "fix-forward", sha: SHA }), turns: 2, fixForwards: 1 });
+    const record = aPushedRecord({
+      phase: "ci",
+      turn: working({ number: 2, kind: "fix-forward", sha: SHA }),
+      turns: 2,
+      fixForwards: 1,
+    });
     const result = step(record, ev.turnEnded({ status: { kind: "pushed", sha: SHA2 } }));
     expect(result.record).toMatchObject({ phase: "pushed", sha: SHA2 });
     expect(kinds(result.effects)).toEqual(["UpsertProgressComment"]);
@@ -184,20 +280,41 @@ describe("TurnEnded without escalation", () => {
 
   it("a red stage stored while the agent worked gets its fix-forward when the turn ends", () => {
     const red = aStage({ verdict: "red", seenAny: true, failures: [FAILURE] });
-    const record = aPushedRecord({ phase: "ci", turn: working({ sha: null }), stages: { ci: red, deploy: null, rollout: null } });
+    const record = aPushedRecord({
+      phase: "ci",
+      turn: working({ sha: null }),
+      stages: { ci: red, deploy: null, rollout: null },
+    });
     const result = step(record, ev.turnEnded({ status: { kind: "pushed", sha: SHA } }));
     expect(kinds(result.effects)).toEqual(["SendTurn", "UpsertProgressComment"]);
     const send = effectOf(result.effects, "SendTurn");
-    expect(send).toMatchObject({ purpose: "fix-forward", commandId: toCommandId(KEY, "turn:2"), messageId: toMessageId(KEY, 2) });
+    expect(send).toMatchObject({
+      purpose: "fix-forward",
+      commandId: toCommandId(KEY, "turn:2"),
+      messageId: toMessageId(KEY, 2),
+    });
     expect(send.text).toContain("expected 1 to be 2");
-    expect(result.record).toMatchObject({ fixForwards: 1, fixForwardsTotal: 1, turns: 2, turn: { number: 2, kind: "fix-forward", state: "working", sha: SHA } });
+    expect(result.record).toMatchObject({
+      fixForwards: 1,
+      fixForwardsTotal: 1,
+      turns: 2,
+      turn: { number: 2, kind: "fix-forward", state: "working", sha: SHA },
+    });
   });
 
   it("a red stage with the budget spent escalates (E2) when the turn ends", () => {
     const red = aStage({ verdict: "red", seenAny: true });
-    const record = aPushedRecord({ phase: "ci", turn: working(), fixForwards: 2, stages: { ci: red, deploy: null, rollout: null } });
+    const record = aPushedRecord({
+      phase: "ci",
+      turn: working(),
+      fixForwards: 2,
+      stages: { ci: red, deploy: null, rollout: null },
+    });
     const result = step(record, ev.turnEnded({ status: null }));
-    expect(result.record.escalation).toMatchObject({ cause: "red-budget-spent", reason: "CI is red for aaaaaaa and the fix-forward budget (2 turns) is spent." });
+    expect(result.record.escalation).toMatchObject({
+      cause: "red-budget-spent",
+      reason: "CI is red for aaaaaaa and the fix-forward budget (2 turns) is spent.",
+    });
   });
 
   it("a run that has a sha but no stage phase just shows the ended turn", () => {

@@ -7,7 +7,12 @@ import { FULL_PIPELINE, MINUTE, aPushedRecord, aRepoConfig, effectOf, kinds, ste
 const HOUR = 60 * MINUTE;
 const TICK = { kind: "Ticked" } as const;
 
-function waiting(phase: Phase, stage: "ci" | "deploy" | "rollout", state: Partial<StageState>, o: Partial<RunRecord> = {}): RunRecord {
+function waiting(
+  phase: Phase,
+  stage: "ci" | "deploy" | "rollout",
+  state: Partial<StageState>,
+  o: Partial<RunRecord> = {},
+): RunRecord {
   return aPushedRecord({
     phase,
     repoConfig: FULL_PIPELINE,
@@ -20,18 +25,43 @@ describe("time budgets escalate (E3) only once spent (strictly more than the bud
   type Case = [string, RunRecord, number, string];
   it.each<Case>([
     ["run, from dispatch", aRecord(), 4 * HOUR, "The run exceeded its time budget of 4 h 00 min."],
-    ["run, while a stage is red", waiting("ci", "ci", { verdict: "red", seenAny: true }), 4 * HOUR, "The run exceeded its time budget of 4 h 00 min."],
-    ["run, from the latest resumption", aRecord({ legStartedAt: T0 + HOUR }), 4 * HOUR, "The run exceeded its time budget of 4 h 00 min."],
-    ["CI without any check", waiting("pushed", "ci", { seenAny: false }), 15 * MINUTE, "No CI check appeared for aaaaaaa within 15 min."],
+    [
+      "run, while a stage is red",
+      waiting("ci", "ci", { verdict: "red", seenAny: true }),
+      4 * HOUR,
+      "The run exceeded its time budget of 4 h 00 min.",
+    ],
+    [
+      "run, from the latest resumption",
+      aRecord({ legStartedAt: T0 + HOUR }),
+      4 * HOUR,
+      "The run exceeded its time budget of 4 h 00 min.",
+    ],
+    [
+      "CI without any check",
+      waiting("pushed", "ci", { seenAny: false }),
+      15 * MINUTE,
+      "No CI check appeared for aaaaaaa within 15 min.",
+    ],
     ["CI pending", waiting("ci", "ci", { seenAny: true }), HOUR, "CI for aaaaaaa was still pending after 1 h 00 min."],
     [
       "deploy blocked on approval",
-      waiting("deploying", "deploy", { blockedSince: T0 + 5 * MINUTE }, { repoConfig: aRepoConfig({ budgets: { ...FULL_PIPELINE.budgets, deployBlockedMs: 10 * MINUTE } }) }),
+      waiting(
+        "deploying",
+        "deploy",
+        { blockedSince: T0 + 5 * MINUTE },
+        { repoConfig: aRepoConfig({ budgets: { ...FULL_PIPELINE.budgets, deployBlockedMs: 10 * MINUTE } }) },
+      ),
       15 * MINUTE,
       "The deploy pipeline waited for approval longer than 10 min.",
     ],
     ["deploy running", waiting("deploying", "deploy", {}), 30 * MINUTE, "The deploy was still running after 30 min."],
-    ["deploy running, blocked only briefly", waiting("deploying", "deploy", { blockedSince: T0 + 29 * MINUTE }), 30 * MINUTE, "The deploy was still running after 30 min."],
+    [
+      "deploy running, blocked only briefly",
+      waiting("deploying", "deploy", { blockedSince: T0 + 29 * MINUTE }),
+      30 * MINUTE,
+      "The deploy was still running after 30 min.",
+    ],
     ["rollout", waiting("rolling-out", "rollout", {}), 20 * MINUTE, "The rollout did not complete within 20 min."],
   ])("%s", (_name, record, budget, reason) => {
     const at = (record.legStartedAt ?? T0) - T0 + budget;
@@ -41,7 +71,13 @@ describe("time budgets escalate (E3) only once spent (strictly more than the bud
 
     const spent = step(record, TICK, T0 + at + 1);
     expect(spent.record.phase).toBe("escalated");
-    expect(spent.record.escalation).toEqual({ cause: "time-budget", reason, agentSaid: null, at: T0 + at + 1, resumeTo: record.phase });
+    expect(spent.record.escalation).toEqual({
+      cause: "time-budget",
+      reason,
+      agentSaid: null,
+      at: T0 + at + 1,
+      resumeTo: record.phase,
+    });
     expect(effectOf(spent.effects, "PostComment").body).toContain(reason.replace(/\./g, "\\."));
   });
 
@@ -52,7 +88,13 @@ describe("time budgets escalate (E3) only once spent (strictly more than the bud
 
   it("a working turn is interrupted when a budget runs out", () => {
     const result = step(aRecord(), TICK, T0 + 4 * HOUR + 1);
-    expect(kinds(result.effects)).toEqual(["InterruptTurn", "RemoveLabels", "AddLabels", "UpsertProgressComment", "PostComment"]);
+    expect(kinds(result.effects)).toEqual([
+      "InterruptTurn",
+      "RemoveLabels",
+      "AddLabels",
+      "UpsertProgressComment",
+      "PostComment",
+    ]);
   });
 
   it("budgets are the ones pinned in the record, not the operator's current ones", () => {
@@ -69,7 +111,10 @@ describe("time budgets escalate (E3) only once spent (strictly more than the bud
 
   it.each<[string, RunRecord]>([
     ["a run without a leg start and no stage", aRecord({ legStartedAt: null })],
-    ["a stage phase without its stage", aPushedRecord({ phase: "deploying", legStartedAt: null, stages: { ci: null, deploy: null, rollout: null } })],
+    [
+      "a stage phase without its stage",
+      aPushedRecord({ phase: "deploying", legStartedAt: null, stages: { ci: null, deploy: null, rollout: null } }),
+    ],
     ["a green stage", waiting("rolling-out", "rollout", { verdict: "green" }, { legStartedAt: null })],
   ])("nothing is spent for %s", (_name, record) => {
     const result = step(record, TICK, T0 + 100 * HOUR);

@@ -43,12 +43,19 @@ describe("unknown variants are programming errors that assertNever names", () =>
   });
 
   it("an unknown deploy verdict", () => {
-    expect(() => transition(aPushedRecord({ phase: "deploying" }), ev.deploy({ verdict: "purple" as never }), T0, CTX)).toThrow(/unhandled variant/);
+    expect(() =>
+      transition(aPushedRecord({ phase: "deploying" }), ev.deploy({ verdict: "purple" as never }), T0, CTX),
+    ).toThrow(/unhandled variant/);
   });
 
   it("an unknown rollout verdict", () => {
-    expect(() => transition(aRecord({ phase: "rolling-out", sha: ev.rollout().sha }), ev.rollout({ verdict: "purple" as never }), T0, CTX)).toThrow(
-      /unhandled variant/,
-    );
+    expect(() =>
+      transition(
+        aRecord({ phase: "rolling-out", sha: ev.rollout().sha }),
+        ev.rollout({ verdict: "purple" as never }),
+        T0,
+        CTX,
+      ),
+    ).toThrow(/unhandled variant/);
   });
 });

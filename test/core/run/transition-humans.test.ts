@@ -5,7 +5,19 @@ import { renderRelayPrompt, renderResumePrompt } from "../../../src/core/render/
 import type { Escalation, Phase, RunRecord, Turn } from "../../../src/core/run/run-types.js";
 import type { RunEvent } from "../../../src/core/run/run-event.js";
 import { T0, aRecord, aStage } from "../builders.js";
-import { CTX, KEY, MINUTE, SHA, SLACK_CTX, aPushedRecord, anEscalatedRecord, effectOf, ev, kinds, step } from "../transition-fixtures.js";
+import {
+  CTX,
+  KEY,
+  MINUTE,
+  SHA,
+  SLACK_CTX,
+  aPushedRecord,
+  anEscalatedRecord,
+  effectOf,
+  ev,
+  kinds,
+  step,
+} from "../transition-fixtures.js";
 
 const NOW = T0 + 300 * MINUTE;
 const DOORBELL = { channel: "C1", ts: "1.2" };
@@ -61,13 +73,27 @@ describe("HumanResumed", () => {
   });
 
   it("via Slack with text relays the answer and acknowledges in the doorbell thread", () => {
-    const result = step({ ...record, doorbell: DOORBELL }, ev.resumed({ by: "U0ALICE", via: "slack", text: "  Use blue.  " }), NOW);
-    expect(kinds(result.effects)).toEqual(["SendTurn", "RemoveLabels", "AddLabels", "ReplyInDoorbellThread", "UpsertProgressComment"]);
+    const result = step(
+      { ...record, doorbell: DOORBELL },
+      ev.resumed({ by: "U0ALICE", via: "slack", text: "  Use blue.  " }),
+      NOW,
+    );
+    expect(kinds(result.effects)).toEqual([
+      "SendTurn",
+      "RemoveLabels",
+      "AddLabels",
+      "ReplyInDoorbellThread",
+      "UpsertProgressComment",
+    ]);
     expect(effectOf(result.effects, "SendTurn")).toMatchObject({
       purpose: "relay",
       text: renderRelayPrompt({ from: "U0ALICE", via: "slack", text: "Use blue." }),
     });
-    expect(effectOf(result.effects, "ReplyInDoorbellThread")).toMatchObject({ channel: DOORBELL.channel, threadTs: DOORBELL.ts, text: "Relayed to the agent; the run resumed." });
+    expect(effectOf(result.effects, "ReplyInDoorbellThread")).toMatchObject({
+      channel: DOORBELL.channel,
+      threadTs: DOORBELL.ts,
+      text: "Relayed to the agent; the run resumed.",
+    });
     expect(result.record.turn?.kind).toBe("relay");
   });
 
@@ -83,7 +109,11 @@ describe("HumanResumed", () => {
   });
 
   it("keeps only the last RESUMPTIONS_MAX resumptions and bounds the login", () => {
-    const resumptions = Array.from({ length: RESUMPTIONS_MAX }, (_, i) => ({ by: `p${i}`, via: "github" as const, at: T0 + i }));
+    const resumptions = Array.from({ length: RESUMPTIONS_MAX }, (_, i) => ({
+      by: `p${i}`,
+      via: "github" as const,
+      at: T0 + i,
+    }));
     const result = step({ ...record, resumptions }, ev.resumed({ by: "x".repeat(500) }), NOW);
     expect(result.record.resumptions).toHaveLength(RESUMPTIONS_MAX);
     expect(result.record.resumptions[0]?.by).toBe("p1");
@@ -104,7 +134,11 @@ describe("HumanResumed", () => {
   });
 
   it("resumes a run that had no stage yet", () => {
-    const early = aRecord({ phase: "escalated", escalation: escalation({ cause: "agent", resumeTo: "tests-green" }), turn: { ...working, state: "ended" } });
+    const early = aRecord({
+      phase: "escalated",
+      escalation: escalation({ cause: "agent", resumeTo: "tests-green" }),
+      turn: { ...working, state: "ended" },
+    });
     const result = step(early, ev.resumed(), NOW);
     expect(result.record.phase).toBe("tests-green");
     expect(result.record.stages).toEqual(early.stages);
@@ -162,11 +196,20 @@ describe("RetryRequested", () => {
       doorbell: DOORBELL,
     });
     expect(result.record.history.slice(0, -1)).toEqual(record.history);
-    expect(result.record.history.at(-1)).toMatchObject({ phase: "queued", note: "retry from scratch requested by bob: attempt 2" });
+    expect(result.record.history.at(-1)).toMatchObject({
+      phase: "queued",
+      note: "retry from scratch requested by bob: attempt 2",
+    });
   });
 
   it("hands the issue back to the queue and frees the repo now", () => {
-    expect(kinds(result.effects)).toEqual(["RemoveLabels", "AddLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"]);
+    expect(kinds(result.effects)).toEqual([
+      "RemoveLabels",
+      "AddLabels",
+      "UpdateDoorbell",
+      "UpsertProgressComment",
+      "ReconcileRepo",
+    ]);
     expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["ready-for-human"]);
     expect(effectOf(result.effects, "AddLabels").labels).toEqual(["ready-for-agent"]);
     expect(effectOf(result.effects, "UpdateDoorbell").note).toBe("Retry from scratch requested by bob");
@@ -174,8 +217,18 @@ describe("RetryRequested", () => {
 
   it("interrupts a turn of the old attempt still working, by the old attempt's ids", () => {
     const stale = step({ ...record, doorbell: null, turn: working }, { kind: "RetryRequested", by: "bob" }, NOW);
-    expect(kinds(stale.effects)).toEqual(["InterruptTurn", "RemoveLabels", "AddLabels", "UpsertProgressComment", "ReconcileRepo"]);
-    expect(effectOf(stale.effects, "InterruptTurn")).toEqual({ kind: "InterruptTurn", threadId: toThreadId(KEY), commandId: toCommandId(KEY, "interrupt:2") });
+    expect(kinds(stale.effects)).toEqual([
+      "InterruptTurn",
+      "RemoveLabels",
+      "AddLabels",
+      "UpsertProgressComment",
+      "ReconcileRepo",
+    ]);
+    expect(effectOf(stale.effects, "InterruptTurn")).toEqual({
+      kind: "InterruptTurn",
+      threadId: toThreadId(KEY),
+      commandId: toCommandId(KEY, "interrupt:2"),
+    });
   });
 
   it.each<Phase>(["queued", "dispatched", "ci"])("is ignored in %s", (phase) => {
@@ -185,7 +238,11 @@ describe("RetryRequested", () => {
 });
 
 describe("Cancelled", () => {
-  const cancel = (why: "label-removed" | "issue-closed", by: string | null = "bob"): RunEvent => ({ kind: "Cancelled", by, why });
+  const cancel = (why: "label-removed" | "issue-closed", by: string | null = "bob"): RunEvent => ({
+    kind: "Cancelled",
+    by,
+    why,
+  });
 
   it("a queued run only says so on the issue", () => {
     const result = step(aRecord({ phase: "queued", turn: null }), cancel("issue-closed"), NOW);
@@ -195,9 +252,21 @@ describe("Cancelled", () => {
   });
 
   it.each<[string, RunRecord, string[]]>([
-    ["an active run with a working turn", aRecord(), ["InterruptTurn", "RemoveLabels", "UpsertProgressComment", "ReconcileRepo"]],
-    ["an active run with a doorbell", aPushedRecord({ phase: "ci", doorbell: DOORBELL }), ["RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"]],
-    ["an escalated run", anEscalatedRecord({ doorbell: DOORBELL }), ["RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"]],
+    [
+      "an active run with a working turn",
+      aRecord(),
+      ["InterruptTurn", "RemoveLabels", "UpsertProgressComment", "ReconcileRepo"],
+    ],
+    [
+      "an active run with a doorbell",
+      aPushedRecord({ phase: "ci", doorbell: DOORBELL }),
+      ["RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"],
+    ],
+    [
+      "an escalated run",
+      anEscalatedRecord({ doorbell: DOORBELL }),
+      ["RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"],
+    ],
   ])("%s stops the agent, drops afk's labels and frees the repo", (_name, record, effects) => {
     const result = step(record, cancel("label-removed"), T0 + MINUTE);
     expect(result.record).toMatchObject({ phase: "cancelled", endedAt: T0 + MINUTE });
@@ -209,7 +278,9 @@ describe("Cancelled", () => {
 
   it("names the label and the person in the doorbell note", () => {
     const result = step(anEscalatedRecord({ doorbell: DOORBELL }), cancel("label-removed"), NOW);
-    expect(effectOf(result.effects, "UpdateDoorbell").note).toBe("Cancelled: the ready-for-agent label was removed by bob");
+    expect(effectOf(result.effects, "UpdateDoorbell").note).toBe(
+      "Cancelled: the ready-for-agent label was removed by bob",
+    );
   });
 
   it("says nothing of who when nobody is known", () => {
@@ -220,30 +291,57 @@ describe("Cancelled", () => {
 
 describe("TakenOver", () => {
   it.each<[string, RunRecord, string[]]>([
-    ["a queued run", aRecord({ phase: "queued", turn: null }), ["RemoveLabels", "UpsertProgressComment", "ReconcileRepo"]],
-    ["an active run with a working turn", aRecord({ doorbell: DOORBELL }), ["InterruptTurn", "RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"]],
-    ["an escalated run", anEscalatedRecord({ doorbell: DOORBELL }), ["RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"]],
+    [
+      "a queued run",
+      aRecord({ phase: "queued", turn: null }),
+      ["RemoveLabels", "UpsertProgressComment", "ReconcileRepo"],
+    ],
+    [
+      "an active run with a working turn",
+      aRecord({ doorbell: DOORBELL }),
+      ["InterruptTurn", "RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"],
+    ],
+    [
+      "an escalated run",
+      anEscalatedRecord({ doorbell: DOORBELL }),
+      ["RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"],
+    ],
   ])("%s ends, every afk label cleared, the issue left open for the human", (_name, record, effects) => {
     const result = step(record, { kind: "TakenOver", by: "carol" }, NOW);
     expect(result.record).toMatchObject({ phase: "taken-over", endedAt: NOW });
     expect(result.record.history.at(-1)).toMatchObject({ phase: "taken-over", note: "Taken over by carol" });
     expect(kinds(result.effects)).toEqual(effects);
     expect(kinds(result.effects)).not.toContain("CloseIssue");
-    expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["ready-for-agent", "afk:in-progress", "ready-for-human"]);
+    expect(effectOf(result.effects, "RemoveLabels").labels).toEqual([
+      "ready-for-agent",
+      "afk:in-progress",
+      "ready-for-human",
+    ]);
   });
 
   it("notes who took over on the doorbell", () => {
     const result = step(anEscalatedRecord({ doorbell: DOORBELL }), { kind: "TakenOver", by: "carol" }, NOW);
-    expect(effectOf(result.effects, "UpdateDoorbell")).toMatchObject({ note: "Taken over by carol", record: result.record });
+    expect(effectOf(result.effects, "UpdateDoorbell")).toMatchObject({
+      note: "Taken over by carol",
+      record: result.record,
+    });
   });
 });
 
 describe("escalation", () => {
-  const escalateNow = (record: RunRecord, ctx = CTX) => step(record, { kind: "QuestionAsked", question: "Which <b>colour</b>?" }, T0 + MINUTE, ctx);
+  const escalateNow = (record: RunRecord, ctx = CTX) =>
+    step(record, { kind: "QuestionAsked", question: "Which <b>colour</b>?" }, T0 + MINUTE, ctx);
 
   it("hands the issue to people: labels swapped, comment shown, a notice posted, the doorbell rung", () => {
     const result = escalateNow(aRecord({ labeler: "alice" }), SLACK_CTX);
-    expect(kinds(result.effects)).toEqual(["InterruptTurn", "RemoveLabels", "AddLabels", "UpsertProgressComment", "PostComment", "RingDoorbell"]);
+    expect(kinds(result.effects)).toEqual([
+      "InterruptTurn",
+      "RemoveLabels",
+      "AddLabels",
+      "UpsertProgressComment",
+      "PostComment",
+      "RingDoorbell",
+    ]);
     expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["ready-for-agent", "afk:in-progress"]);
     expect(effectOf(result.effects, "AddLabels").labels).toEqual(["ready-for-human"]);
     expect(effectOf(result.effects, "RingDoorbell").record).toBe(result.record);
@@ -263,7 +361,11 @@ describe("escalation", () => {
   });
 
   it("the notice escapes the reason: no markup, no HTML, no mention", () => {
-    const result = step(aRecord(), { kind: "ThreadLost", why: "<script>x</script> @everyone [a](javascript:x)" }, T0 + MINUTE);
+    const result = step(
+      aRecord(),
+      { kind: "ThreadLost", why: "<script>x</script> @everyone [a](javascript:x)" },
+      T0 + MINUTE,
+    );
     const body = effectOf(result.effects, "PostComment").body;
     expect(body).not.toContain("<script>");
     expect(body).not.toContain("@everyone");
@@ -277,7 +379,11 @@ describe("escalation", () => {
   });
 
   it("the agent's words are trimmed and stored; the reason is bounded", () => {
-    const result = step(aRecord(), ev.turnEnded({ outcome: "error", error: "e".repeat(2_000), lastMessage: "  bye  " }), T0 + MINUTE);
+    const result = step(
+      aRecord(),
+      ev.turnEnded({ outcome: "error", error: "e".repeat(2_000), lastMessage: "  bye  " }),
+      T0 + MINUTE,
+    );
     expect(result.record.escalation?.agentSaid).toBe("bye");
     expect(result.record.escalation?.reason.length).toBe(500);
   });

@@ -86,7 +86,9 @@ describe("CiObserved pending", () => {
   });
 
   it("keeps a known link when a later read has none", () => {
-    const record = inStage("ci", FULL_PIPELINE, { stages: { ci: aStage({ seenAny: true, url: "https://ci/1" }), deploy: null, rollout: null } });
+    const record = inStage("ci", FULL_PIPELINE, {
+      stages: { ci: aStage({ seenAny: true, url: "https://ci/1" }), deploy: null, rollout: null },
+    });
     expect(step(record, ev.ci({ url: null })).record).toBe(record);
   });
 
@@ -153,7 +155,10 @@ describe("CiObserved red", () => {
   });
 
   it("counts the fix-forward in the leg and in the attempt", () => {
-    const result = step(inStage("ci", FULL_PIPELINE, { fixForwards: 1, fixForwardsTotal: 3 }), ev.ci({ verdict: "red", failures }));
+    const result = step(
+      inStage("ci", FULL_PIPELINE, { fixForwards: 1, fixForwardsTotal: 3 }),
+      ev.ci({ verdict: "red", failures }),
+    );
     expect(result.record).toMatchObject({ fixForwards: 2, fixForwardsTotal: 4 });
     expect(effectOf(result.effects, "SendTurn").text).toContain("fix-forward 2 of 2");
   });
@@ -173,7 +178,12 @@ describe("CiObserved red", () => {
   });
 
   it("with the budget spent escalates (E2) and rings the doorbell", () => {
-    const result = step(inStage("ci", FULL_PIPELINE, { fixForwards: 2 }), ev.ci({ verdict: "red", failures }), NOW, SLACK_CTX);
+    const result = step(
+      inStage("ci", FULL_PIPELINE, { fixForwards: 2 }),
+      ev.ci({ verdict: "red", failures }),
+      NOW,
+      SLACK_CTX,
+    );
     expect(result.record.escalation).toEqual({
       cause: "red-budget-spent",
       reason: "CI is red for aaaaaaa and the fix-forward budget (2 turns) is spent.",
@@ -181,7 +191,13 @@ describe("CiObserved red", () => {
       at: NOW,
       resumeTo: "ci",
     });
-    expect(kinds(result.effects)).toEqual(["RemoveLabels", "AddLabels", "UpsertProgressComment", "PostComment", "RingDoorbell"]);
+    expect(kinds(result.effects)).toEqual([
+      "RemoveLabels",
+      "AddLabels",
+      "UpsertProgressComment",
+      "PostComment",
+      "RingDoorbell",
+    ]);
   });
 
   it("with a budget of one turn says so in the singular", () => {
@@ -191,7 +207,13 @@ describe("CiObserved red", () => {
   });
 
   it("stores failures within the record's bounds but gives the agent the full log tail", () => {
-    const long: CheckFailure = { name: "n".repeat(500), conclusion: "c".repeat(100), summary: "s".repeat(900), url: null, logTail: `${"x".repeat(4_000)}THE END` };
+    const long: CheckFailure = {
+      name: "n".repeat(500),
+      conclusion: "c".repeat(100),
+      summary: "s".repeat(900),
+      url: null,
+      logTail: `${"x".repeat(4_000)}THE END`,
+    };
     const many = Array.from({ length: FAILURES_MAX + 3 }, () => long);
     const result = step(inStage("ci"), ev.ci({ verdict: "red", failures: many }));
     const stored = result.record.stages.ci?.failures ?? [];
@@ -209,13 +231,40 @@ describe("DeployObserved", () => {
   const blockedAt = T0 + 10 * MINUTE;
 
   it.each<[string, Extract<RunEvent, { kind: "DeployObserved" }>, Partial<StageState>, Partial<StageState>]>([
-    ["pending updates url and detail", ev.deploy({ url: "https://wp/1", detail: "pipeline #1" }), {}, { url: "https://wp/1", detail: "pipeline #1" }],
-    ["pending clears a blocked state", ev.deploy({ detail: "running" }), { blockedSince: blockedAt }, { blockedSince: null, detail: "running" }],
-    ["blocked starts the approval clock", ev.deploy({ verdict: "blocked", detail: "waiting for approval" }), {}, { blockedSince: NOW, detail: "waiting for approval" }],
-    ["superseded is not red: it stays pending and says so", ev.deploy({ verdict: "superseded", detail: "pipeline #2" }), {}, { verdict: "pending", detail: "Superseded by a newer pipeline: pipeline #2" }],
-    ["superseded without detail", ev.deploy({ verdict: "superseded" }), { blockedSince: blockedAt }, { verdict: "pending", detail: "Superseded by a newer pipeline.", blockedSince: null }],
+    [
+      "pending updates url and detail",
+      ev.deploy({ url: "https://wp/1", detail: "pipeline #1" }),
+      {},
+      { url: "https://wp/1", detail: "pipeline #1" },
+    ],
+    [
+      "pending clears a blocked state",
+      ev.deploy({ detail: "running" }),
+      { blockedSince: blockedAt },
+      { blockedSince: null, detail: "running" },
+    ],
+    [
+      "blocked starts the approval clock",
+      ev.deploy({ verdict: "blocked", detail: "waiting for approval" }),
+      {},
+      { blockedSince: NOW, detail: "waiting for approval" },
+    ],
+    [
+      "superseded is not red: it stays pending and says so",
+      ev.deploy({ verdict: "superseded", detail: "pipeline #2" }),
+      {},
+      { verdict: "pending", detail: "Superseded by a newer pipeline: pipeline #2" },
+    ],
+    [
+      "superseded without detail",
+      ev.deploy({ verdict: "superseded" }),
+      { blockedSince: blockedAt },
+      { verdict: "pending", detail: "Superseded by a newer pipeline.", blockedSince: null },
+    ],
   ])("%s", (_name, event, before, after) => {
-    const record = inStage("deploying", FULL_PIPELINE, { stages: { ...inStage("deploying").stages, deploy: aStage(before) } });
+    const record = inStage("deploying", FULL_PIPELINE, {
+      stages: { ...inStage("deploying").stages, deploy: aStage(before) },
+    });
     const result = step(record, event, NOW);
     expect(result.record.phase).toBe("deploying");
     expect(result.record.stages.deploy).toEqual(aStage({ ...before, ...after }));
@@ -223,7 +272,9 @@ describe("DeployObserved", () => {
   });
 
   it("blocked again keeps the time it was first blocked and writes nothing", () => {
-    const record = inStage("deploying", FULL_PIPELINE, { stages: { ...inStage("deploying").stages, deploy: aStage({ blockedSince: blockedAt }) } });
+    const record = inStage("deploying", FULL_PIPELINE, {
+      stages: { ...inStage("deploying").stages, deploy: aStage({ blockedSince: blockedAt }) },
+    });
     const result = step(record, ev.deploy({ verdict: "blocked" }), blockedAt + MINUTE);
     expect(result.record).toBe(record);
     expect(result.effects).toEqual([]);
@@ -252,18 +303,25 @@ describe("DeployObserved", () => {
 
   it("red with the budget spent escalates naming the deploy", () => {
     const result = step(inStage("deploying", FULL_PIPELINE, { fixForwards: 2 }), ev.deploy({ verdict: "red" }));
-    expect(result.record.escalation?.reason).toBe("The deploy is red for aaaaaaa and the fix-forward budget (2 turns) is spent.");
+    expect(result.record.escalation?.reason).toBe(
+      "The deploy is red for aaaaaaa and the fix-forward budget (2 turns) is spent.",
+    );
   });
 
   it("creates the deploy stage when a record lacks it", () => {
-    const record = inStage("deploying", FULL_PIPELINE, { stages: { ci: aStage({ verdict: "green" }), deploy: null, rollout: null } });
+    const record = inStage("deploying", FULL_PIPELINE, {
+      stages: { ci: aStage({ verdict: "green" }), deploy: null, rollout: null },
+    });
     expect(step(record, ev.deploy()).record.stages.deploy).toEqual(aStage({ since: NOW }));
   });
 });
 
 describe("RolloutObserved", () => {
   it("pending updates url and detail", () => {
-    const result = step(inStage("rolling-out"), ev.rollout({ url: "https://k8s/1", detail: "2 of 3 replicas updated" }));
+    const result = step(
+      inStage("rolling-out"),
+      ev.rollout({ url: "https://k8s/1", detail: "2 of 3 replicas updated" }),
+    );
     expect(result.record.stages.rollout).toEqual(aStage({ url: "https://k8s/1", detail: "2 of 3 replicas updated" }));
     expect(kinds(result.effects)).toEqual(["UpsertProgressComment"]);
   });
@@ -276,7 +334,11 @@ describe("RolloutObserved", () => {
     expect(result.record).toMatchObject({ phase: "shipped", endedAt: T0 + 65 * MINUTE });
     expect(result.record.stages.rollout?.verdict).toBe("green");
     expect(kinds(result.effects)).toEqual(SHIP_EFFECTS);
-    expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["ready-for-agent", "afk:in-progress", "ready-for-human"]);
+    expect(effectOf(result.effects, "RemoveLabels").labels).toEqual([
+      "ready-for-agent",
+      "afk:in-progress",
+      "ready-for-human",
+    ]);
     expect(effectOf(result.effects, "CloseIssue").reason).toBe("completed");
     expect(effectOf(result.effects, "ReconcileRepo").repo).toBe("acme/widgets");
     expect(effectOf(result.effects, "PostComment").body).toBe(
@@ -287,8 +349,13 @@ describe("RolloutObserved", () => {
   it("superseded ships: a newer commit's image is live and contains this one", () => {
     const result = step(inStage("rolling-out"), ev.rollout({ verdict: "superseded", detail: "image bbbbbbb" }));
     expect(result.record.phase).toBe("shipped");
-    expect(result.record.stages.rollout).toMatchObject({ verdict: "green", detail: "A newer commit is live: image bbbbbbb" });
-    expect(effectOf(result.effects, "PostComment").body).toContain("rolled out (a newer commit that contains it is live)");
+    expect(result.record.stages.rollout).toMatchObject({
+      verdict: "green",
+      detail: "A newer commit is live: image bbbbbbb",
+    });
+    expect(effectOf(result.effects, "PostComment").body).toContain(
+      "rolled out (a newer commit that contains it is live)",
+    );
   });
 
   it("superseded without detail still notes it", () => {
@@ -298,11 +365,15 @@ describe("RolloutObserved", () => {
 
   it("red with the budget spent escalates naming the rollout", () => {
     const result = step(inStage("rolling-out", FULL_PIPELINE, { fixForwards: 2 }), ev.rollout({ verdict: "red" }));
-    expect(result.record.escalation?.reason).toBe("The rollout is red for aaaaaaa and the fix-forward budget (2 turns) is spent.");
+    expect(result.record.escalation?.reason).toBe(
+      "The rollout is red for aaaaaaa and the fix-forward budget (2 turns) is spent.",
+    );
   });
 
   it("creates the rollout stage when a record lacks it", () => {
-    const record = inStage("rolling-out", FULL_PIPELINE, { stages: { ci: aStage({ verdict: "green" }), deploy: aStage({ verdict: "green" }), rollout: null } });
+    const record = inStage("rolling-out", FULL_PIPELINE, {
+      stages: { ci: aStage({ verdict: "green" }), deploy: aStage({ verdict: "green" }), rollout: null },
+    });
     expect(step(record, ev.rollout()).record.stages.rollout).toEqual(aStage({ since: NOW }));
   });
 });
@@ -311,7 +382,14 @@ describe("shipping", () => {
   it("updates the doorbell when there is one", () => {
     const record = inStage("ci", aRepoConfig(), { doorbell: { channel: "C1", ts: "1.2" } });
     const result = step(record, ev.ci({ verdict: "green" }));
-    expect(kinds(result.effects)).toEqual(["UpsertProgressComment", "PostComment", "RemoveLabels", "CloseIssue", "UpdateDoorbell", "ReconcileRepo"]);
+    expect(kinds(result.effects)).toEqual([
+      "UpsertProgressComment",
+      "PostComment",
+      "RemoveLabels",
+      "CloseIssue",
+      "UpdateDoorbell",
+      "ReconcileRepo",
+    ]);
     expect(effectOf(result.effects, "UpdateDoorbell")).toMatchObject({ note: "Shipped", record: result.record });
   });
 
@@ -331,7 +409,10 @@ describe("shipping", () => {
       rollout: aStage({ since: late - MINUTE, url: "https://widgets.example.com/version" }),
     };
     const record = inStage("rolling-out", FULL_PIPELINE, { stages });
-    const body = effectOf(step(record, ev.rollout({ verdict: "green", url: "https://widgets.example.com/version" }), late).effects, "PostComment").body;
+    const body = effectOf(
+      step(record, ev.rollout({ verdict: "green", url: "https://widgets.example.com/version" }), late).effects,
+      "PostComment",
+    ).body;
     expect(body).toContain("[CI green](https://github.com/acme/widgets/actions/runs/9)");
     expect(body).toContain("[deployed](https://ci.example.com/repos/3/pipeline/12)");
     expect(body).toContain("[rolled out](https://widgets.example.com/version)");

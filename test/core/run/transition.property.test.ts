@@ -33,12 +33,23 @@ type EventMaker = (record: RunRecord) => RunEvent;
 
 // Long texts are past every bound in limits.ts; the constants are hostile markdown.
 const arbText = fc.oneof(
-  { arbitrary: fc.constantFrom("", "  ", "Which colour?", "<script>@everyone</script> -->", "`x` | [a](javascript:x)"), weight: 3 },
+  {
+    arbitrary: fc.constantFrom("", "  ", "Which colour?", "<script>@everyone</script> -->", "`x` | [a](javascript:x)"),
+    weight: 3,
+  },
   { arbitrary: fc.string({ maxLength: 40 }), weight: 3 },
-  { arbitrary: fc.constantFrom("x", "é", "\n").chain((c) => fc.integer({ min: 2_100, max: 3_000 }).map((n) => c.repeat(n))), weight: 1 },
+  {
+    arbitrary: fc
+      .constantFrom("x", "é", "\n")
+      .chain((c) => fc.integer({ min: 2_100, max: 3_000 }).map((n) => c.repeat(n))),
+    weight: 1,
+  },
 );
 const arbNullableText = fc.option(arbText, { nil: null });
-const arbShaChoice = fc.oneof({ arbitrary: fc.constant("current" as const), weight: 4 }, { arbitrary: fc.constantFrom(...SHAS), weight: 1 });
+const arbShaChoice = fc.oneof(
+  { arbitrary: fc.constant("current" as const), weight: 4 },
+  { arbitrary: fc.constantFrom(...SHAS), weight: 1 },
+);
 const toSha = (choice: string, record: RunRecord): string => (choice === "current" ? (record.sha ?? SHAS[0]) : choice);
 
 const arbStatus: fc.Arbitrary<AgentStatus | { kind: "pushed-current" }> = fc.oneof(
@@ -76,44 +87,100 @@ const arbEvent: fc.Arbitrary<EventMaker> = fc.oneof(
   {
     arbitrary: fc
       .tuple(arbTurnStatus, arbOutcome, arbNullableText, arbNullableText)
-      .map(([status, outcome, lastMessage, error]): EventMaker => (r) => ({ kind: "TurnEnded", outcome, status: status === null ? null : toStatus(status, r), lastMessage, error })),
+      .map(([status, outcome, lastMessage, error]): EventMaker => (r) => ({
+        kind: "TurnEnded",
+        outcome,
+        status: status === null ? null : toStatus(status, r),
+        lastMessage,
+        error,
+      })),
     weight: 12,
   },
-  { arbitrary: arbStatus.map((status): EventMaker => (r) => ({ kind: "AgentReported", status: toStatus(status, r) })), weight: 6 },
+  {
+    arbitrary: arbStatus.map((status): EventMaker => (r) => ({ kind: "AgentReported", status: toStatus(status, r) })),
+    weight: 6,
+  },
   { arbitrary: arbNullableText.map((question): EventMaker => () => ({ kind: "QuestionAsked", question })), weight: 1 },
-  { arbitrary: fc.constantFrom(...SHAS).map((sha): EventMaker => () => ({ kind: "CommitPushed", sha, url: null })), weight: 4 },
+  {
+    arbitrary: fc.constantFrom(...SHAS).map((sha): EventMaker => () => ({ kind: "CommitPushed", sha, url: null })),
+    weight: 4,
+  },
   {
     arbitrary: fc
-      .tuple(arbShaChoice, fc.constantFrom("pending", "green", "red" as const), fc.boolean(), fc.array(arbFailure, { maxLength: 7 }))
-      .map(([sha, verdict, seenAny, failures]): EventMaker => (r) => ({ kind: "CiObserved", sha: toSha(sha, r), verdict, seenAny, url: "https://ci.test/run", failures })),
+      .tuple(
+        arbShaChoice,
+        fc.constantFrom("pending", "green", "red" as const),
+        fc.boolean(),
+        fc.array(arbFailure, { maxLength: 7 }),
+      )
+      .map(([sha, verdict, seenAny, failures]): EventMaker => (r) => ({
+        kind: "CiObserved",
+        sha: toSha(sha, r),
+        verdict,
+        seenAny,
+        url: "https://ci.test/run",
+        failures,
+      })),
     weight: 20,
   },
   {
     arbitrary: fc
-      .tuple(arbShaChoice, fc.constantFrom("pending", "blocked", "green", "red", "superseded" as const), arbNullableText)
-      .map(([sha, verdict, detail]): EventMaker => (r) => ({ kind: "DeployObserved", sha: toSha(sha, r), verdict, url: null, detail })),
+      .tuple(
+        arbShaChoice,
+        fc.constantFrom("pending", "blocked", "green", "red", "superseded" as const),
+        arbNullableText,
+      )
+      .map(([sha, verdict, detail]): EventMaker => (r) => ({
+        kind: "DeployObserved",
+        sha: toSha(sha, r),
+        verdict,
+        url: null,
+        detail,
+      })),
     weight: 12,
   },
   {
     arbitrary: fc
       .tuple(arbShaChoice, fc.constantFrom("pending", "green", "red", "superseded" as const), arbNullableText)
-      .map(([sha, verdict, detail]): EventMaker => (r) => ({ kind: "RolloutObserved", sha: toSha(sha, r), verdict, url: null, detail })),
+      .map(([sha, verdict, detail]): EventMaker => (r) => ({
+        kind: "RolloutObserved",
+        sha: toSha(sha, r),
+        verdict,
+        url: null,
+        detail,
+      })),
     weight: 12,
   },
   {
     arbitrary: fc
-      .tuple(fc.constantFrom("alice", "U0ALICE", "x".repeat(300)), fc.constantFrom("slack", "github" as const), arbNullableText)
+      .tuple(
+        fc.constantFrom("alice", "U0ALICE", "x".repeat(300)),
+        fc.constantFrom("slack", "github" as const),
+        arbNullableText,
+      )
       .map(([by, via, text]): EventMaker => () => ({ kind: "HumanResumed", by, via, text })),
     weight: 8,
   },
   { arbitrary: fc.constant<EventMaker>(() => ({ kind: "RetryRequested", by: "bob" })), weight: 1 },
   {
-    arbitrary: fc.constant<EventMaker>(() => ({ kind: "DispatchApproved", issue: anIssue(), labeler: "bob", defaultBranch: "main", cloneUrl: "https://x.test/r.git", repoConfig: DEFAULT_PIPELINE })),
+    arbitrary: fc.constant<EventMaker>(() => ({
+      kind: "DispatchApproved",
+      issue: anIssue(),
+      labeler: "bob",
+      defaultBranch: "main",
+      cloneUrl: "https://x.test/r.git",
+      repoConfig: DEFAULT_PIPELINE,
+    })),
     weight: 3,
   },
   { arbitrary: fc.constant<EventMaker>(() => ({ kind: "Held", reason: { kind: "repo-busy", with: 7 } })), weight: 1 },
   { arbitrary: arbText.map((why): EventMaker => () => ({ kind: "ThreadLost", why })), weight: 1 },
-  { arbitrary: fc.constantFrom("1.1", "2.2").map((ts): EventMaker => () => ({ kind: "DoorbellRung", channel: "C1", ts })), weight: 2 },
+  {
+    arbitrary: fc
+      .constantFrom("1.1", "2.2")
+      .map((ts): EventMaker => () => ({ kind: "DoorbellRung", channel: "C1", ts })),
+    weight: 2,
+  },
   {
     arbitrary: fc.constantFrom<EventMaker>(
       () => ({ kind: "Cancelled", by: "bob", why: "label-removed" }),
@@ -156,7 +223,10 @@ const arbScenario: fc.Arbitrary<Scenario> = fc.record({
     fc.record({
       event: arbEvent,
       // Mostly minutes apart; sometimes nothing between events, sometimes hours.
-      after: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 3 * MINUTE }), weight: 80 }, { arbitrary: fc.integer({ min: 0, max: 300 * MINUTE }), weight: 1 }),
+      after: fc.oneof(
+        { arbitrary: fc.integer({ min: 0, max: 3 * MINUTE }), weight: 80 },
+        { arbitrary: fc.integer({ min: 0, max: 300 * MINUTE }), weight: 1 },
+      ),
     }),
     { minLength: 5, maxLength: 50, size: "max" },
   ),
@@ -172,7 +242,14 @@ interface Step {
 /** Dispatch a fresh run at T0, then play the scenario with a non-decreasing clock. */
 function play(scenario: Scenario): { readonly first: Transition; readonly steps: Step[]; readonly now: number } {
   const queued = newRun({ ...KEY, labeler: "alice", now: T0, config: scenario.ctx.config });
-  const dispatch: RunEvent = { kind: "DispatchApproved", issue: anIssue(), labeler: "alice", defaultBranch: "main", cloneUrl: "https://x.test/r.git", repoConfig: scenario.repoConfig };
+  const dispatch: RunEvent = {
+    kind: "DispatchApproved",
+    issue: anIssue(),
+    labeler: "alice",
+    defaultBranch: "main",
+    cloneUrl: "https://x.test/r.git",
+    repoConfig: scenario.repoConfig,
+  };
   const first = transition(queued, dispatch, T0, scenario.ctx);
   const steps: Step[] = [];
   let record = first.record;
@@ -187,7 +264,8 @@ function play(scenario: Scenario): { readonly first: Transition; readonly steps:
   return { first, steps, now };
 }
 
-const lastRecord = (played: ReturnType<typeof play>): RunRecord => played.steps.at(-1)?.result.record ?? played.first.record;
+const lastRecord = (played: ReturnType<typeof play>): RunRecord =>
+  played.steps.at(-1)?.result.record ?? played.first.record;
 
 /** Every bound of limits.ts the record breaks (empty when within all). */
 function toBoundBreaks(record: RunRecord): string[] {
@@ -198,8 +276,14 @@ function toBoundBreaks(record: RunRecord): string[] {
   const within = (text: string | null, max: number): boolean => (text ?? "").length <= max;
   check(record.history.length <= HISTORY_MAX, "history");
   check(record.resumptions.length <= RESUMPTIONS_MAX, "resumptions");
-  check(record.history.every((entry) => within(entry.note, NOTE_MAX_CHARS)), "note");
-  check(record.resumptions.every((resumption) => within(resumption.by, LOGIN_MAX_CHARS)), "resumption login");
+  check(
+    record.history.every((entry) => within(entry.note, NOTE_MAX_CHARS)),
+    "note",
+  );
+  check(
+    record.resumptions.every((resumption) => within(resumption.by, LOGIN_MAX_CHARS)),
+    "resumption login",
+  );
   check(within(record.labeler, LOGIN_MAX_CHARS), "labeler");
   check(within(record.escalation?.reason ?? null, REASON_MAX_CHARS), "reason");
   check(within(record.escalation?.agentSaid ?? null, AGENT_SAID_MAX_CHARS), "agentSaid");
@@ -216,11 +300,18 @@ function toBoundBreaks(record: RunRecord): string[] {
   }
   // The codec's schema holds every bound too: what the machine makes, afk can read back.
   const decoded = decodeRecord(encodeRecord(record));
-  check(decoded.ok && isDeepEqual(decoded.record, record), decoded.ok ? "round trip" : `codec: ${decoded.error.message}`);
+  check(
+    decoded.ok && isDeepEqual(decoded.record, record),
+    decoded.ok ? "round trip" : `codec: ${decoded.error.message}`,
+  );
   return breaks;
 }
 
-const RECORD_EFFECTS: ReadonlySet<Effect["kind"]> = new Set(["UpsertProgressComment", "RingDoorbell", "UpdateDoorbell"]);
+const RECORD_EFFECTS: ReadonlySet<Effect["kind"]> = new Set([
+  "UpsertProgressComment",
+  "RingDoorbell",
+  "UpdateDoorbell",
+]);
 const PROPERTY = { numRuns: 200 };
 
 describe("run machine properties", () => {
@@ -257,7 +348,8 @@ describe("run machine properties", () => {
           for (const effect of result.effects) {
             if (RECORD_EFFECTS.has(effect.kind)) expect("record" in effect && effect.record).toBe(result.record);
           }
-          if (result.record.phase !== before.phase) expect(result.record.history.at(-1)).toMatchObject({ at: now, phase: result.record.phase });
+          if (result.record.phase !== before.phase)
+            expect(result.record.history.at(-1)).toMatchObject({ at: now, phase: result.record.phase });
           const interrupt = result.effects.findIndex((effect) => effect.kind === "InterruptTurn");
           expect(interrupt === -1 || interrupt === 0).toBe(true);
         }
@@ -294,7 +386,9 @@ describe("run machine properties", () => {
       fc.property(arbScenario, (scenario) => {
         let fixForwards = 0;
         for (const { before, result } of play(scenario).steps) {
-          const resumed = result.effects.some((e) => e.kind === "SendTurn" && (e.purpose === "relay" || e.purpose === "resume"));
+          const resumed = result.effects.some(
+            (e) => e.kind === "SendTurn" && (e.purpose === "relay" || e.purpose === "resume"),
+          );
           if (resumed || result.record.attempt !== before.attempt) fixForwards = 0;
           fixForwards += result.effects.filter((e) => e.kind === "SendTurn" && e.purpose === "fix-forward").length;
           expect(fixForwards).toBeLessThanOrEqual(result.record.repoConfig.budgets.fixForwardTurns);
@@ -323,25 +417,32 @@ describe("run machine properties", () => {
 
   it("once every time budget is spent an active run is escalated (a resting state), and Cancelled or TakenOver then end it", () => {
     fc.assert(
-      fc.property(arbScenario, fc.constantFrom<RunEvent>({ kind: "Cancelled", by: "bob", why: "issue-closed" }, { kind: "TakenOver", by: "carol" }), (scenario, end) => {
-        const played = play(scenario);
-        const record = lastRecord(played);
-        const late = played.now + FAR_FUTURE;
-        const ticked = transition(record, { kind: "Ticked" }, late, scenario.ctx);
-        if (isActive(record.phase)) {
-          expect(ticked.record.phase).toBe("escalated");
-          expect(ticked.record.escalation?.cause).toBe("time-budget");
-          expect(ticked.record.turn?.state ?? "ended").toBe("ended");
-        } else {
-          expect(ticked.record).toBe(record);
-        }
-        // Resting: more time changes nothing.
-        const again = transition(ticked.record, { kind: "Ticked" }, late + FAR_FUTURE, scenario.ctx);
-        expect(again.record).toBe(ticked.record);
-        const ended = transition(ticked.record, end, late, scenario.ctx);
-        expect(isTerminal(ended.record.phase)).toBe(true);
-        expect(ended.record.turn?.state ?? "ended").toBe("ended");
-      }),
+      fc.property(
+        arbScenario,
+        fc.constantFrom<RunEvent>(
+          { kind: "Cancelled", by: "bob", why: "issue-closed" },
+          { kind: "TakenOver", by: "carol" },
+        ),
+        (scenario, end) => {
+          const played = play(scenario);
+          const record = lastRecord(played);
+          const late = played.now + FAR_FUTURE;
+          const ticked = transition(record, { kind: "Ticked" }, late, scenario.ctx);
+          if (isActive(record.phase)) {
+            expect(ticked.record.phase).toBe("escalated");
+            expect(ticked.record.escalation?.cause).toBe("time-budget");
+            expect(ticked.record.turn?.state ?? "ended").toBe("ended");
+          } else {
+            expect(ticked.record).toBe(record);
+          }
+          // Resting: more time changes nothing.
+          const again = transition(ticked.record, { kind: "Ticked" }, late + FAR_FUTURE, scenario.ctx);
+          expect(again.record).toBe(ticked.record);
+          const ended = transition(ticked.record, end, late, scenario.ctx);
+          expect(isTerminal(ended.record.phase)).toBe(true);
+          expect(ended.record.turn?.state ?? "ended").toBe("ended");
+        },
+      ),
       PROPERTY,
     );
   });

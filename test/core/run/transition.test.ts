@@ -190,7 +190,11 @@ describe("DispatchApproved", () => {
 
 describe("history", () => {
   it("keeps only the last HISTORY_MAX entries, each note bounded", () => {
-    const history = Array.from({ length: HISTORY_MAX }, (_, i) => ({ at: T0 + i, phase: "dispatched" as const, note: `n${i}` }));
+    const history = Array.from({ length: HISTORY_MAX }, (_, i) => ({
+      at: T0 + i,
+      phase: "dispatched" as const,
+      note: `n${i}`,
+    }));
     const record = aPushedRecord({ history });
     const result = step(record, { kind: "ThreadLost", why: "x".repeat(1_000) });
     expect(result.record.history).toHaveLength(HISTORY_MAX);
@@ -232,13 +236,16 @@ describe("handling priority", () => {
     expect(result.effects).toEqual([]);
   });
 
-  it.each<RunEvent>(EVERY_EVENT.filter((e) => ["AgentReported", "TurnEnded", "QuestionAsked", "CommitPushed", "CiObserved"].includes(e.kind)))(
-    "agent and stage observations are ignored outside active phases ($kind)",
-    (event) => {
-      const record = anEscalatedRecord({ turn: { number: 1, kind: "opening", state: "working", startedAt: T0, sha: null } });
-      expect(step(record, event).record).toBe(record);
-    },
-  );
+  it.each<RunEvent>(
+    EVERY_EVENT.filter((e) =>
+      ["AgentReported", "TurnEnded", "QuestionAsked", "CommitPushed", "CiObserved"].includes(e.kind),
+    ),
+  )("agent and stage observations are ignored outside active phases ($kind)", (event) => {
+    const record = anEscalatedRecord({
+      turn: { number: 1, kind: "opening", state: "working", startedAt: T0, sha: null },
+    });
+    expect(step(record, event).record).toBe(record);
+  });
 
   it("Ticked within every budget writes nothing", () => {
     const record = aPushedRecord({ phase: "ci" });
@@ -249,7 +256,13 @@ describe("handling priority", () => {
 });
 
 describe("escalateLost", () => {
-  const result = escalateLost({ ...KEY, attempt: 3, now: T0, config: anOperatorConfig({ slack: SLACK_CTX.config.slack }), why: "invalid: phase" });
+  const result = escalateLost({
+    ...KEY,
+    attempt: 3,
+    now: T0,
+    config: anOperatorConfig({ slack: SLACK_CTX.config.slack }),
+    why: "invalid: phase",
+  });
 
   it("makes a fresh escalated record, cause lost, naming why the record could not be read", () => {
     expect(result.record).toMatchObject({
@@ -265,7 +278,13 @@ describe("escalateLost", () => {
   });
 
   it("has the effects of an escalation (no turn to interrupt)", () => {
-    expect(kinds(result.effects)).toEqual(["RemoveLabels", "AddLabels", "UpsertProgressComment", "PostComment", "RingDoorbell"]);
+    expect(kinds(result.effects)).toEqual([
+      "RemoveLabels",
+      "AddLabels",
+      "UpsertProgressComment",
+      "PostComment",
+      "RingDoorbell",
+    ]);
   });
 
   it("a human resuming a lost run starts a new attempt", () => {
@@ -297,8 +316,18 @@ describe("DoorbellRung", () => {
 describe("ThreadLost", () => {
   it("escalates an active run as lost; a working turn is still interrupted (the command is idempotent)", () => {
     const result = step(aRecord(), { kind: "ThreadLost", why: "thread deleted" });
-    expect(result.record.escalation).toMatchObject({ cause: "lost", reason: "afk lost track of the agent's thread: thread deleted", resumeTo: "dispatched" });
-    expect(kinds(result.effects)).toEqual(["InterruptTurn", "RemoveLabels", "AddLabels", "UpsertProgressComment", "PostComment"]);
+    expect(result.record.escalation).toMatchObject({
+      cause: "lost",
+      reason: "afk lost track of the agent's thread: thread deleted",
+      resumeTo: "dispatched",
+    });
+    expect(kinds(result.effects)).toEqual([
+      "InterruptTurn",
+      "RemoveLabels",
+      "AddLabels",
+      "UpsertProgressComment",
+      "PostComment",
+    ]);
   });
 
   it.each<Phase>(["queued", "escalated"])("is ignored in %s", (phase) => {

@@ -16,7 +16,15 @@ const ALLOWED = ["U0ALLOWED"];
 
 /** A human's reply in a doorbell thread: every field defaulted. */
 function aReply(overrides: Partial<SlackMessageEvent> = {}): SlackMessageEvent {
-  return { type: "message", user: "U0ALLOWED", text: "Spin it clockwise.", ts: "1700003100.000200", thread_ts: "1700003000.000100", channel: CHANNEL, ...overrides };
+  return {
+    type: "message",
+    user: "U0ALLOWED",
+    text: "Spin it clockwise.",
+    ts: "1700003100.000200",
+    thread_ts: "1700003000.000100",
+    channel: CHANNEL,
+    ...overrides,
+  };
 }
 
 describe("decideSlackMessage", () => {
@@ -94,7 +102,10 @@ describe("decideSlackAction", () => {
 });
 
 describe("parseDoorbellMetadata", () => {
-  const valid = { event_type: "afk_doorbell", event_payload: { repo: "Acme/Widgets", issue: 42, attempt: 2, installation_id: 7 } };
+  const valid = {
+    event_type: "afk_doorbell",
+    event_payload: { repo: "Acme/Widgets", issue: 42, attempt: 2, installation_id: 7 },
+  };
 
   it("reads the run a doorbell rang for, repo lower-cased", () => {
     expect(parseDoorbellMetadata(valid)).toEqual({ repo: "acme/widgets", issue: 42, attempt: 2, installationId: 7 });
@@ -102,8 +113,18 @@ describe("parseDoorbellMetadata", () => {
 
   it("reads back what renderDoorbell writes", () => {
     const record = aRecord({ attempt: 3, installationId: 99 });
-    const { metadata } = renderDoorbell(record, { githubUrl: "https://github.com", t3BaseUrl: null, issueTitle: null, note: null });
-    expect(parseDoorbellMetadata(metadata)).toEqual({ repo: record.repo, issue: record.issue, attempt: 3, installationId: 99 });
+    const { metadata } = renderDoorbell(record, {
+      githubUrl: "https://github.com",
+      t3BaseUrl: null,
+      issueTitle: null,
+      note: null,
+    });
+    expect(parseDoorbellMetadata(metadata)).toEqual({
+      repo: record.repo,
+      issue: record.issue,
+      attempt: 3,
+      installationId: 99,
+    });
   });
 
   it.each<[string, unknown]>([
