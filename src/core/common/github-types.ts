@@ -35,3 +35,15 @@ export interface Blocker extends IssueRef {
   /** `unknown` when afk could not read it: treated as open (fail closed). */
   readonly state: "open" | "closed" | "unknown";
 }
+
+/** One entry of an issue's events (`GET /repos/{o}/{r}/issues/{n}/events`), as the core reads it. */
+export interface IssueEventFact {
+  readonly kind: "labeled" | "unlabeled" | "closed" | "reopened" | "edited" | "other";
+  readonly actor: Actor | null;
+  /** The label of a `labeled` / `unlabeled` event. */
+  readonly label: string | null;
+  /** The commit that closed the issue (a closing keyword), null for a person's close. */
+  readonly commitId: string | null;
+  /** Epoch ms. */
+  readonly at: number;
+}
