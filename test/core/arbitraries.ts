@@ -164,7 +164,7 @@ const arbHistoryEntry: fc.Arbitrary<HistoryEntry> = fc.record({
 });
 
 export const arbRecord: fc.Arbitrary<RunRecord> = fc.record({
-  v: fc.constant(1 as const),
+  v: fc.constant(2 as const),
   repo: arbRepo,
   issue: arbPositive,
   installationId: arbPositive,
@@ -172,6 +172,15 @@ export const arbRecord: fc.Arbitrary<RunRecord> = fc.record({
   phase: fc.constantFrom(...PHASES),
   threadId: fc.uuid(),
   labeler: nullable(arbText(LOGIN_MAX_CHARS)),
+  approval: nullable(
+    fc.record({
+      by: arbText(LOGIN_MAX_CHARS),
+      role: fc.constantFrom("admin", "maintain", "write", "triage", "owner", "bot", "slack"),
+      via: fc.constantFrom("label", "retry"),
+      at: arbTime,
+      fingerprint: nullable(fc.stringMatching(/^[0-9a-f]{64}$/)),
+    }),
+  ),
   queuedReason: nullable(arbQueuedReason),
   dispatchedAt: nullable(arbTime),
   legStartedAt: nullable(arbTime),

@@ -85,7 +85,7 @@ export function aStage(overrides: Partial<StageState> = {}): StageState {
 
 export function aRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   return {
-    v: 1,
+    v: 2,
     repo: "acme/widgets",
     issue: 42,
     installationId: 7,
@@ -93,6 +93,7 @@ export function aRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     phase: "dispatched",
     threadId: toThreadId({ installationId: 7, repo: "acme/widgets", issue: 42, attempt: 1 }),
     labeler: null,
+    approval: null,
     queuedReason: null,
     dispatchedAt: T0,
     legStartedAt: T0,

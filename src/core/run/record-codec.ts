@@ -135,8 +135,16 @@ const resumptionSchema = z.strictObject({ by: text(LOGIN_MAX_CHARS), via: z.enum
 
 const historyEntrySchema = z.strictObject({ at: time, phase: phaseSchema, note: text(NOTE_MAX_CHARS) });
 
+const approvalSchema = z.strictObject({
+  by: text(LOGIN_MAX_CHARS),
+  role: z.enum(["admin", "maintain", "write", "triage", "owner", "bot", "slack"]),
+  via: z.enum(["label", "retry"]),
+  at: time,
+  fingerprint: text(ID_MAX_CHARS).nullable(),
+});
+
 export const runRecordSchema = z.strictObject({
-  v: z.literal(1),
+  v: z.literal(2),
   repo: text(REPO_MAX_CHARS),
   issue: positive,
   installationId: positive,
@@ -144,6 +152,7 @@ export const runRecordSchema = z.strictObject({
   phase: phaseSchema,
   threadId: text(ID_MAX_CHARS),
   labeler: text(LOGIN_MAX_CHARS).nullable(),
+  approval: approvalSchema.nullable(),
   queuedReason: queuedReasonSchema.nullable(),
   dispatchedAt: time.nullable(),
   legStartedAt: time.nullable(),
@@ -229,15 +238,42 @@ function toIssueList(error: z.ZodError): string {
   return more > 0 ? `${shown.join("; ")}; and ${more} more` : shown.join("; ");
 }
 
+/**
+ * Version 1 (before the approval was a typed field) kept a retry's approval only in the
+ * history note `retry from scratch requested by <login>: attempt <n>`, which the size
+ * fitting may shed; it is read into the typed field here, once, when the note survived.
+ */
+const runRecordV1Schema = runRecordSchema
+  .omit({ approval: true })
+  .extend({ v: z.literal(1) })
+  .transform((v1): RunRecord => ({ ...v1, v: 2, approval: toV1RetryApproval(v1) }));
+
+const V1_RETRY_NOTE = /^retry from scratch requested by (.+): attempt (\d+)$/;
+
+function toV1RetryApproval(record: Omit<RunRecord, "v" | "approval">): RunRecord["approval"] {
+  if (record.phase !== "queued") return null;
+  const queued = record.history.findLast((entry) => entry.phase === "queued");
+  const match = queued === undefined ? null : V1_RETRY_NOTE.exec(queued.note);
+  if (match === null || queued === undefined || Number(match[2]) !== record.attempt) return null;
+  return { by: match[1] ?? "", role: "slack", via: "retry", at: queued.at, fingerprint: null };
+}
+
+const SCHEMAS: Readonly<Record<number, z.ZodType<RunRecord>>> = { 1: runRecordV1Schema, 2: runRecordSchema };
+export const RECORD_VERSION = 2;
+
 function toRecord(value: unknown): DecodeResult {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return failure("malformed", "the afk run record is not a JSON object");
   }
   const version: unknown = (value as Record<string, unknown>)["v"];
-  if (version === undefined || (typeof version === "number" && version !== 1)) {
-    return failure("unknown-version", `the afk run record has version ${String(version)}; this afk reads version 1`);
+  const schema = typeof version === "number" ? SCHEMAS[version] : undefined;
+  if (schema === undefined && (version === undefined || typeof version === "number")) {
+    return failure(
+      "unknown-version",
+      `the afk run record has version ${String(version)}; this afk reads versions 1 to ${RECORD_VERSION}`,
+    );
   }
-  const parsed = runRecordSchema.safeParse(value);
+  const parsed = (schema ?? runRecordSchema).safeParse(value);
   if (!parsed.success) return failure("invalid", `the afk run record fails validation: ${toIssueList(parsed.error)}`);
   return { ok: true, record: parsed.data };
 }

@@ -26,8 +26,6 @@ import type { RunEvent } from "./run-event.js";
 
 type HumanResumed = Extract<RunEvent, { kind: "HumanResumed" }>;
 
-/** The history note of a retry from scratch: the approval of the attempt it queues. */
-export const RETRY_NOTE_PREFIX = "retry from scratch requested by ";
 type Cancelled = Extract<RunEvent, { kind: "Cancelled" }>;
 type DoorbellRung = Extract<RunEvent, { kind: "DoorbellRung" }>;
 
@@ -105,10 +103,12 @@ export function transitionRetried(
   const stopped = toInterrupted(record);
   const attempt = record.attempt + 1;
   const retried: RunRecord = {
-    ...withPhase(stopped.record, "queued", `${RETRY_NOTE_PREFIX}${by}: attempt ${attempt}`, now),
+    ...withPhase(stopped.record, "queued", `retry from scratch requested by ${by}: attempt ${attempt}`, now),
     attempt,
     threadId: toThreadId({ ...toKey(record), attempt }),
     labeler: by,
+    // The same task, approved again by a person allowed to steer agents.
+    approval: { by, role: "slack", via: "retry", at: now, fingerprint: record.approval?.fingerprint ?? null },
     ...UNDISPATCHED,
   };
   const note = `Retry from scratch requested by ${by}`;

@@ -42,7 +42,7 @@ export const UNDISPATCHED = {
 export function newRun(input: NewRunInput): RunRecord {
   const { repo, issue, installationId, attempt } = input;
   return {
-    v: 1,
+    v: 2,
     repo,
     issue,
     installationId,
@@ -50,6 +50,7 @@ export function newRun(input: NewRunInput): RunRecord {
     phase: "queued",
     threadId: toThreadId({ installationId, repo, issue, attempt }),
     labeler: input.labeler === null ? null : toLogin(input.labeler),
+    approval: null,
     ...UNDISPATCHED,
     doorbell: null,
     resumptions: [],

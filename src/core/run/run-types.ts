@@ -3,7 +3,7 @@
 // milliseconds, passed in by the caller (the core never reads a clock).
 
 import type { RepoConfig } from "../config/config-types.js";
-import type { IssueRef, RepoName } from "../common/github-types.js";
+import type { IssueRef, RepoName, Role } from "../common/github-types.js";
 
 // ---------------------------------------------------------------------------
 // The agent's status line (DESIGN section 6).
@@ -111,6 +111,23 @@ export interface Resumption {
   readonly at: number;
 }
 
+/** Who a run answers to, by the standing they had when they approved its task. */
+export type ApprovalRole = Exclude<Role, "read" | "none"> | "owner" | "bot" | "slack";
+
+/**
+ * The approval this attempt runs under (DESIGN section 4): a trusted person's application
+ * of the ready label, or an allowed Slack user's "Retry from scratch" (afk re-applies the
+ * label itself then, and only this field lets afk's own label stand in for theirs).
+ */
+export interface Approval {
+  readonly by: string;
+  readonly role: ApprovalRole;
+  readonly via: "label" | "retry";
+  readonly at: number;
+  /** A hash of the issue's title and body as they stood when approved; null when not pinned. */
+  readonly fingerprint: string | null;
+}
+
 export interface HistoryEntry {
   readonly at: number;
   readonly phase: Phase;
@@ -119,7 +136,7 @@ export interface HistoryEntry {
 
 /** Run record: the hidden state of one attempt, kept in the progress comment. */
 export interface RunRecord {
-  readonly v: 1;
+  readonly v: 2;
   readonly repo: RepoName;
   readonly issue: number;
   readonly installationId: number;
@@ -128,6 +145,7 @@ export interface RunRecord {
   readonly threadId: string;
   /** Who applied the ready label that started (or last resumed) this attempt. */
   readonly labeler: string | null;
+  readonly approval: Approval | null;
   readonly queuedReason: QueuedReason | null;
   readonly dispatchedAt: number | null;
   /** Start of the current leg: dispatch, or the latest human resumption. */

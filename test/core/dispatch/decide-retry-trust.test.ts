@@ -24,6 +24,17 @@ describe("toRetryTrust", () => {
     });
   });
 
+  it("keeps the approval typed, so the history being shed to fit a comment cannot lose it", () => {
+    expect(retried.approval).toEqual({
+      by: "Ursula (U123)",
+      role: "slack",
+      via: "retry",
+      at: T0 + 1_000,
+      fingerprint: null,
+    });
+    expect(toRetryTrust({ ...retried, history: [] }, afkBot)).toMatchObject({ trusted: true });
+  });
+
   it.each([
     ["a person's label (the normal trust check applies)", retried, person],
     ["no labeler", retried, null],
@@ -34,7 +45,11 @@ describe("toRetryTrust", () => {
       aRecord({ phase: "queued", attempt: 2, history: [{ at: T0, phase: "queued", note: "queued" }] }),
       afkBot,
     ],
-    ["a retry note for another attempt", { ...retried, attempt: 3 }, afkBot],
+    [
+      "an approval by a label, not a retry",
+      { ...retried, approval: retried.approval === null ? null : { ...retried.approval, via: "label" as const } },
+      afkBot,
+    ],
     ["a run already dispatched", { ...retried, phase: "dispatched" as const }, afkBot],
   ])("gives no retry trust for %s", (_case, record, labeler) => {
     expect(toRetryTrust(record, labeler)).toBeNull();

@@ -83,12 +83,35 @@ describe("decodeRecord", () => {
     ["a marker holding JSON null", withMarker("null"), "malformed"],
     ["a marker holding a JSON number", withMarker("1"), "malformed"],
     ["a record without a version", withMarker("{}"), "unknown-version"],
-    ["a record of version 2", withMarker('{"v":2,"anything":true}'), "unknown-version"],
+    ["a record of version 3", withMarker('{"v":3,"anything":true}'), "unknown-version"],
     ["a record of version 0", withMarker('{"v":0}'), "unknown-version"],
     ["a version that is not a number", withMarker('{"v":"1"}'), "invalid"],
     ["a version 1 record missing fields", withMarker('{"v":1}'), "invalid"],
   ])("reports %s as %s", (_name, body, kind) => {
     expect(errorKind(decodeRecord(body))).toBe(kind);
+  });
+
+  it("reads a version 1 record (before the typed approval) as version 2, with no approval", () => {
+    const { approval: _approval, ...rest } = aRecord({ phase: "dispatched" });
+    const decoded = decodeRecord(withMarker(JSON.stringify({ ...rest, v: 1 })));
+    expect(decoded).toEqual({ ok: true, record: aRecord({ phase: "dispatched" }) });
+  });
+
+  it("reads a version 1 retry's approval out of its history note, for the attempt it queued only", () => {
+    const note = (attempt: number) => ({
+      at: T0,
+      phase: "queued" as const,
+      note: `retry from scratch requested by Ursula: attempt ${attempt}`,
+    });
+    const v1 = (attempt: number) => {
+      const { approval: _approval, ...rest } = aRecord({ phase: "queued", attempt: 2, history: [note(attempt)] });
+      return withMarker(JSON.stringify({ ...rest, v: 1 }));
+    };
+    expect(decodeRecord(v1(2))).toMatchObject({
+      ok: true,
+      record: { v: 2, approval: { by: "Ursula", role: "slack", via: "retry", at: T0, fingerprint: null } },
+    });
+    expect(decodeRecord(v1(3))).toMatchObject({ ok: true, record: { approval: null } });
   });
 
   it("reads a marker that follows the checklist and other text", () => {

@@ -47,7 +47,8 @@ describe("newRun", () => {
   it("starts queued, with the attempt's thread id, the operator's pipeline shape and one history entry", () => {
     const record = queued();
     expect(record).toMatchObject({
-      v: 1,
+      v: 2,
+      approval: null,
       phase: "queued",
       attempt: 1,
       labeler: "alice",
