@@ -20,7 +20,7 @@ import { createWoodpeckerClient } from "./adapters/woodpecker/woodpecker-client.
 import type { WoodpeckerClient } from "./adapters/woodpecker/woodpecker-types.js";
 import type { OperatorConfig } from "./core/config/config-types.js";
 import { toWoodpeckerNudge } from "./core/observe/decide-deploy.js";
-import { describeArming } from "./core/config/describe-arming.js";
+import { describeArming } from "./core/config/arming.js";
 import type { Actor } from "./core/common/github-types.js";
 import { AfkService } from "./shell/afk-service.js";
 import { Sweep } from "./shell/sweep.js";

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONFIG_VARIABLES } from "../src/core/config/config.js";
+import { CONFIG_VARIABLES } from "../src/core/config/config-variables.js";
 import { renderConfigTable } from "../src/core/config/render-config-table.js";
 
 const README = resolve(import.meta.dirname, "..", "README.md");

@@ -22,7 +22,7 @@ import {
 } from "../core/slack/decide-slack.js";
 import type { RenderContext } from "../core/render/render-context.js";
 import { toRefKey } from "../core/dispatch/to-blockers.js";
-import { isActive } from "../core/run/transition.js";
+import { isActive } from "../core/run/run-record.js";
 import type { Actor, Role } from "../core/common/github-types.js";
 import type { RunEvent } from "../core/run/run-event.js";
 import type { RunRecord } from "../core/run/run-types.js";

@@ -2,7 +2,8 @@
 // AFK_CONFIG_FILE (JSON or YAML, same keys; environment values win).
 
 import type { OperatorConfig } from "../core/config/config-types.js";
-import { formatConfigErrors, parseOperatorConfig } from "../core/config/config.js";
+import { parseOperatorConfig } from "../core/config/config.js";
+import { formatConfigErrors } from "../core/config/config-errors.js";
 import { readConfigFile } from "./read-config-file.js";
 
 export type LoadedConfig =

@@ -16,7 +16,7 @@ import { CLOCK_SKEW_MARGIN_MS, findPushedCommit } from "../core/observe/find-pus
 import { foldCi, toCiRules, toFailingJobs } from "../core/observe/fold-ci.js";
 import type { CommitFact, WorkflowRunFact } from "../core/observe/observe-types.js";
 import { toAgentEvent } from "../core/observe/to-agent-event.js";
-import { isActive } from "../core/run/transition.js";
+import { isActive } from "../core/run/run-record.js";
 import type { CheckFailure, RunRecord } from "../core/run/run-types.js";
 import type { RunEvent } from "../core/run/run-event.js";
 

@@ -3,6 +3,7 @@
 // each schema's messages become the `problem` of a ConfigError, so they name what is
 // wrong and echo the offending item only where it cannot be a secret.
 
+import { GITHUB_LOGIN, GITHUB_REPO_NAME, LOGIN_SOURCE } from "../common/github-names.js";
 import { z } from "zod";
 import type { TrustedBot } from "./config-types.js";
 import type { Role } from "../common/github-types.js";
@@ -11,9 +12,7 @@ const ON_WORDS = ["on", "true", "1"] as const;
 const OFF_WORDS = ["off", "false", "0"] as const;
 
 /** GitHub owner: letters, digits and single inner hyphens, at most 39 characters. */
-const OWNER_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
 /** GitHub repository name: letters, digits, `.`, `_`, `-`, at most 100 characters. */
-const REPO_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 /** Kubernetes DNS-1123 label: namespaces, deployments and containers. */
 const DNS_LABEL_PATTERN = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -51,7 +50,7 @@ export const onOffText: z.ZodType<boolean, string> = z
 export function isOwnerRepo(text: string): boolean {
   const [owner, name, ...rest] = text.split("/");
   if (owner === undefined || name === undefined || rest.length > 0) return false;
-  return OWNER_PATTERN.test(owner) && REPO_PATTERN.test(name) && name !== "." && name !== "..";
+  return GITHUB_LOGIN.test(owner) && GITHUB_REPO_NAME.test(name) && name !== "." && name !== "..";
 }
 
 /** `owner/name` as GitHub spells it (case kept). */
@@ -122,7 +121,7 @@ export const trustedRole = z
     }),
   );
 
-const BOT_PATTERN = /^([A-Za-z0-9][A-Za-z0-9-]{0,38}(?:\[bot\])?):([1-9]\d{0,14})$/;
+const BOT_PATTERN = new RegExp(`^(${LOGIN_SOURCE}(?:\\[bot\\])?):([1-9]\\d{0,14})$`);
 
 /** `login:id`: a bot is trusted by both, since a login alone can be re-registered. */
 export const trustedBot: z.ZodType<TrustedBot, string> = z

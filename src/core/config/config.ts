@@ -8,12 +8,7 @@ import { toListItems } from "./config-field.js";
 import { toRawText, toRawValues, toShown, type RawValue } from "./config-raw.js";
 import { toGroupErrors, type Presence } from "./config-rules.js";
 import { FIELDS, VARIABLE_NAMES, type VariableName, type VariableValues } from "./config-variables.js";
-
-export { formatConfigErrors, type ConfigError, type ConfigResult } from "./config-errors.js";
-export { CONFIG_VARIABLES, PROBOT_VARIABLES, type ConfigVariable } from "./config-variables.js";
-
-const SECOND_MS = 1_000;
-const MINUTE_MS = 60 * SECOND_MS;
+import { MINUTE_MS, SECOND_MS } from "../common/time.js";
 
 interface Parsed<K extends VariableName> {
   readonly value: VariableValues[K];

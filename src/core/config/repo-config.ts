@@ -18,8 +18,8 @@ import { toShownStructure, toShownValue, toUnknownProblem, type ConfigError } fr
 import * as v from "./config-values.js";
 import { FAILURE_NAME_MAX_CHARS, URL_MAX_CHARS } from "../run/limits.js";
 import { PINNED_CHECKS_MAX } from "../run/record-codec.js";
+import { MINUTE_MS } from "../common/time.js";
 
-const MINUTE_MS = 60_000;
 const MINUTES_MAX = 10_080;
 const CONSECUTIVE_DEFAULT = 3;
 

@@ -12,8 +12,10 @@ import type {
 } from "./dispatch-types.js";
 import { parsePriority } from "./parse-priority.js";
 import { assertNever } from "../common/assert-never.js";
-import { type Blocker, type Issue } from "../common/github-types.js";
+import type { Issue } from "../common/github-types.js";
 import { type HoldReason, type QueuedReason } from "../run/run-types.js";
+import { hasText } from "../common/text.js";
+import { isSameIssue } from "./to-blockers.js";
 
 /** How the runs already in flight bear on one issue (rule f). */
 type RunCheck =
@@ -32,12 +34,7 @@ function toRepoKey(repo: string): string {
 
 // GitHub label names are unique regardless of case, so a label is matched the same way.
 function hasLabel(issue: Issue, label: string): boolean {
-  const wanted = label.toLowerCase();
-  return issue.labels.some((name) => name.toLowerCase() === wanted);
-}
-
-function isSelf(blocker: Blocker, issue: Issue): boolean {
-  return blocker.number === issue.number && toRepoKey(blocker.repo) === toRepoKey(issue.repo);
+  return hasText(issue.labels, label);
 }
 
 /** Rules a–e: the ones that depend on the issue alone, not on other issues or runs. */
@@ -52,7 +49,9 @@ function decideEligibility(
   if (issue.state === "closed" || !hasLabel(issue, config.labels.ready)) return { kind: "not-ready" };
   if (!trust.trusted) return { kind: "labeler-untrusted", labeler: ready.labeler?.login ?? null, why: trust.why };
   // `unknown` counts as open: a blocker afk could not read is not known to be done.
-  const open = ready.blockers.filter((blocker) => blocker.state !== "closed" && !isSelf(blocker, issue));
+  const open = ready.blockers.filter(
+    (blocker) => blocker.state !== "closed" && !isSameIssue(blocker, { repo: issue.repo, number: issue.number }),
+  );
   if (open.length > 0) return { kind: "blocked", by: open.map(({ repo, number }) => ({ repo, number })) };
   return null;
 }

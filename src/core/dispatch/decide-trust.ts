@@ -6,6 +6,7 @@
 import type { RepoOwner, TrustConfig, TrustDecision } from "./dispatch-types.js";
 import { assertNever } from "../common/assert-never.js";
 import { type Actor, type Role } from "../common/github-types.js";
+import { isSameText } from "../common/text.js";
 
 /** Roles that no configuration can make trusted: they cannot push to the repo. */
 const NEVER_TRUSTED_ROLES: readonly Role[] = ["read", "none"];
@@ -26,14 +27,10 @@ function untrusted(why: string): TrustDecision {
   return { trusted: false, why };
 }
 
-function sameLogin(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
 // Both login and id must match: a login can be renamed and then claimed by someone else,
 // an id cannot.
 function decideBot(bot: Actor, config: TrustConfig): TrustDecision {
-  const byLogin = config.trustedBots.filter((entry) => sameLogin(entry.login, bot.login));
+  const byLogin = config.trustedBots.filter((entry) => isSameText(entry.login, bot.login));
   if (byLogin.some((entry) => entry.id === bot.id))
     return trusted(`bot ${bot.login} (id ${bot.id}) is on the trusted bots list`);
   if (byLogin.length > 0) {
@@ -49,7 +46,7 @@ function trustableRoles(config: TrustConfig): readonly Role[] {
 // A user's trust depends on the role unless the user owns the repo, or no role could
 // ever be trusted under this configuration.
 function decideUserWithoutRole(user: Actor, repoOwner: RepoOwner, config: TrustConfig): TrustDecision | null {
-  if (repoOwner.type === "User" && sameLogin(repoOwner.login, user.login)) {
+  if (repoOwner.type === "User" && isSameText(repoOwner.login, user.login)) {
     return trusted(`${user.login} owns the user-owned repository`);
   }
   if (trustableRoles(config).length === 0)

@@ -3,11 +3,11 @@
 // run's by these references. A bare `#12` is a mention, not a closing reference, so it
 // never counts: a commit that merely mentions the issue must not advance the run.
 
+import { LOGIN_SOURCE, REPO_NAME_SOURCE } from "../common/github-names.js";
 import type { IssueRef, RepoName } from "../common/github-types.js";
 
-// GitHub's limits: owner 1–39 of [A-Za-z0-9-], repo 1–100 of [A-Za-z0-9_.-].
-const OWNER = "[A-Za-z0-9][A-Za-z0-9-]{0,38}";
-const NAME = "[A-Za-z0-9_.-]{1,100}";
+const OWNER = LOGIN_SOURCE;
+const NAME = REPO_NAME_SOURCE;
 // `#0` is no issue; ten digits keep the number a safe integer.
 const NUMBER = "[1-9]\\d{0,9}";
 

@@ -6,14 +6,24 @@
 
 import type { RunInFlight } from "./dispatch-types.js";
 import { toThreadId } from "../run/ids.js";
-import { isActive, isTerminal } from "../run/transition.js";
+import { isActive, isTerminal } from "../run/run-record.js";
 import type { Issue } from "../common/github-types.js";
 import type { RunRecord } from "../run/run-types.js";
+import { hasText } from "../common/text.js";
 
 /** The attempt a new dispatch of this issue uses: the queued one, or the one after the last. */
 export function toNextAttempt(record: RunRecord | null): number {
   if (record === null) return 1;
   return isTerminal(record.phase) ? record.attempt + 1 : record.attempt;
+}
+
+/**
+ * A ready issue the policy may dispatch: it has no run yet, its run is queued, or its last
+ * attempt ended (shipped, cancelled, taken over). An active or escalated run is followed
+ * or waits for a human instead.
+ */
+export function isDispatchCandidate(record: RunRecord | null): boolean {
+  return record === null || record.phase === "queued" || isTerminal(record.phase);
 }
 
 export interface ReadyWithRecord {
@@ -47,8 +57,7 @@ export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
 }
 
 function isMidDispatch(issue: Issue, record: RunRecord | null, input: RunsInFlightInput): boolean {
-  const label = input.inProgressLabel.toLowerCase();
-  if (issue.labels.some((name) => name.toLowerCase() === label)) return true;
+  if (hasText(issue.labels, input.inProgressLabel)) return true;
   if (input.liveThreadIds === null) return false;
   const key = {
     installationId: input.installationId,

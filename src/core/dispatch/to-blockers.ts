@@ -2,10 +2,23 @@
 // plus the `Blocked by` clauses of its body, each once. A body reference whose state
 // afk could not read is `unknown`, which the policy treats as open (fail closed).
 
-import type { Blocker, IssueRef } from "../common/github-types.js";
+import type { Blocker, Issue, IssueRef } from "../common/github-types.js";
+import { parseBlockers } from "./parse-blockers.js";
 
 export function toRefKey(ref: IssueRef): string {
   return `${ref.repo.toLowerCase()}#${ref.number}`;
+}
+
+/** The same issue, whatever the case of its repo's name. */
+export function isSameIssue(a: IssueRef, b: IssueRef): boolean {
+  return a.number === b.number && toRefKey(a) === toRefKey(b);
+}
+
+/** The `Blocked by` references of the issue's body; an issue never blocks itself. */
+export function toBodyBlockerRefs(issue: Pick<Issue, "repo" | "number" | "body">): IssueRef[] {
+  return parseBlockers(issue.body, issue.repo).filter(
+    (ref) => !isSameIssue(ref, { repo: issue.repo, number: issue.number }),
+  );
 }
 
 export function toBlockers(

@@ -3,6 +3,7 @@
 // hands over a page of pipelines and the match happens here.
 
 import type { PipelineFact } from "./observe-types.js";
+import { toShortSha } from "../common/text.js";
 
 export type DeployVerdict = "pending" | "blocked" | "green" | "red" | "superseded";
 
@@ -76,7 +77,7 @@ export function decideDeploy(input: DeployInput): DeployDecision {
   const sha = input.sha.toLowerCase();
   const pipeline = toNewest(input.pipelines.filter((p) => isPush(p, input.branch) && p.commit.toLowerCase() === sha));
   if (pipeline === null)
-    return { verdict: "pending", url: null, detail: `no pipeline for ${sha.slice(0, 7)} yet`, number: null };
+    return { verdict: "pending", url: null, detail: `no pipeline for ${toShortSha(sha)} yet`, number: null };
   return {
     ...toVerdict(pipeline, input),
     url: toPipelineUrl(input.woodpeckerUrl, input.repoId, pipeline.number),

@@ -3,6 +3,7 @@
 // test `kubectl rollout status` applies. A version URL is the weaker alternative.
 
 import type { DeploymentFact } from "./observe-types.js";
+import { toShortSha } from "../common/text.js";
 
 export type RolloutVerdict = "pending" | "green" | "red" | "superseded";
 
@@ -99,7 +100,7 @@ export function decideRollout(input: RolloutInput): RolloutDecision {
   if (isShaIn(tag, input.sha)) return decideOurs(input.deployment, tag);
   const later = input.laterShas.find((sha) => isShaIn(tag, sha));
   if (later !== undefined)
-    return { verdict: "superseded", detail: `the deployment runs ${tag}, from the later commit ${later.slice(0, 7)}` };
+    return { verdict: "superseded", detail: `the deployment runs ${tag}, from the later commit ${toShortSha(later)}` };
   return { verdict: "pending", detail: `still running ${tag}` };
 }
 

@@ -5,13 +5,15 @@
 import type { CommitFact } from "./observe-types.js";
 import { isIssueReferenced } from "../dispatch/parse-issue-refs.js";
 import type { IssueRef } from "../common/github-types.js";
+import { isSameText } from "../common/text.js";
+import { MINUTE_MS } from "../common/time.js";
 
 /**
  * Committer clocks (the agent's machine) and afk's clock disagree a little; a commit
  * dated up to a minute before the dispatch is still taken as the agent's. A commit made
  * before the run by someone else would need the issue reference AND this timing.
  */
-export const CLOCK_SKEW_MARGIN_MS = 60_000;
+export const CLOCK_SKEW_MARGIN_MS = MINUTE_MS;
 
 export function isAfterDispatch(committedAt: number, dispatchedAt: number): boolean {
   return committedAt >= dispatchedAt - CLOCK_SKEW_MARGIN_MS;
@@ -26,10 +28,6 @@ export interface PushedCommitInput {
   readonly currentSha: string | null;
 }
 
-function isSameSha(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
 /**
  * The newest commit that is the run's push, or null when there is none or it is the one
  * the run already follows. The list order decides "newest", not the dates: history is
@@ -41,7 +39,7 @@ function isSameSha(a: string, b: string): boolean {
 export function findPushedCommit(input: PushedCommitInput): CommitFact | null {
   const { currentSha } = input;
   for (const commit of input.commits) {
-    if (currentSha !== null && isSameSha(commit.sha, currentSha)) return null;
+    if (currentSha !== null && isSameText(commit.sha, currentSha)) return null;
     if (isIssueReferenced(commit.message, input.issue) && isAfterDispatch(commit.committedAt, input.dispatchedAt))
       return commit;
   }

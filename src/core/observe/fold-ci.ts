@@ -8,6 +8,7 @@ import type { CheckRunFact, JobFact, StatusFact, WorkflowRunFact } from "./obser
 import type { RepoConfig } from "../config/config-types.js";
 import type { CheckFailure } from "../run/run-types.js";
 import type { RepoName } from "../common/github-types.js";
+import { hasText, isSameText } from "../common/text.js";
 
 /** GitHub Actions' app (`check_run.app.slug`; id 15368 on github.com). */
 export const GITHUB_ACTIONS_SLUG = "github-actions";
@@ -128,17 +129,9 @@ function isLaterCheck(a: CheckRunFact, b: CheckRunFact): boolean {
   return compareText(JSON.stringify(a), JSON.stringify(b)) > 0;
 }
 
-function isSameName(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
-function hasName(names: readonly string[], name: string): boolean {
-  return names.some((entry) => isSameName(entry, name));
-}
-
 /** A push run of the default branch's sha, from the repo itself (not a fork, PR or dynamic run). */
 function isCountedRun(run: WorkflowRunFact, input: CiInput): boolean {
-  const sameRepo = run.headRepoFullName !== null && isSameName(run.headRepoFullName, input.repo);
+  const sameRepo = run.headRepoFullName !== null && isSameText(run.headRepoFullName, input.repo);
   return run.event === "push" && run.headBranch === input.defaultBranch && run.headSha === input.sha && sameRepo;
 }
 
@@ -258,13 +251,13 @@ export function foldCi(input: CiInput): CiFold {
   const all = [...toCountedChecks(input, provenance), ...input.statuses.map(toCountedStatus)];
   const prefixes = (input.ignoredPrefixes ?? []).map((prefix) => prefix.toLowerCase());
   const isIgnored = (name: string) =>
-    hasName(input.ignored, name) || prefixes.some((prefix) => name.toLowerCase().startsWith(prefix));
-  const surviving = all.filter((item) => hasName(input.required, item.name) || !isIgnored(item.name));
+    hasText(input.ignored, name) || prefixes.some((prefix) => name.toLowerCase().startsWith(prefix));
+  const surviving = all.filter((item) => hasText(input.required, item.name) || !isIgnored(item.name));
   const requires = input.required.length > 0;
-  const deciding = requires ? surviving.filter((item) => hasName(input.required, item.name)) : surviving;
+  const deciding = requires ? surviving.filter((item) => hasText(input.required, item.name)) : surviving;
   const missingRequired = input.required.some(
     (name) =>
-      !hasName(
+      !hasText(
         deciding.map((item) => item.name),
         name,
       ),

@@ -5,6 +5,7 @@ import type { CheckFailure, Phase, RunRecord, StageState } from "../run/run-type
 import { assertNever } from "../common/assert-never.js";
 import { escapeMarkdown, toCode, toLink } from "./render-markdown.js";
 import type { RenderContext } from "./render-context.js";
+import { toShortSha } from "../common/text.js";
 
 export const CHECKLIST_PHASES = [
   "dispatched",
@@ -29,7 +30,6 @@ const LABELS: Record<ChecklistPhase, string> = {
   shipped: "Shipped",
 };
 
-const SHORT_SHA_CHARS = 7;
 // What the checklist shows of a red stage; the full text is in the record and the links.
 const FAILURES_SHOWN = 3;
 const NAME_SHOWN_CHARS = 100;
@@ -82,10 +82,6 @@ function toPhaseRank(record: RunRecord): number {
 function toEvidenceRank(record: RunRecord): number {
   if (record.sha !== null) return rankOf("pushed");
   return record.dispatchedAt === null ? -1 : rankOf("dispatched");
-}
-
-export function toShortSha(sha: string): string {
-  return sha.slice(0, SHORT_SHA_CHARS);
 }
 
 function toThreadEvidence(record: RunRecord, ctx: RenderContext): string {

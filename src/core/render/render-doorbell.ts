@@ -10,6 +10,7 @@
 import { toBounded } from "../run/limits.js";
 import { ACTIVE_PHASES, type EscalationCause, type RunRecord } from "../run/run-types.js";
 import { assertNever } from "../common/assert-never.js";
+import { toShortSha } from "../common/text.js";
 
 export const DOORBELL_EVENT_TYPE = "afk_doorbell";
 export const TAKE_OVER_ACTION_ID = "afk_take_over";
@@ -22,7 +23,6 @@ const SECTION_MAX_CHARS = 2_900;
 const QUOTE_ESCAPED_MAX_CHARS = 1_600;
 const FALLBACK_MAX_CHARS = 300;
 const TITLE_MAX_CHARS = 200;
-const SHORT_SHA_CHARS = 7;
 
 export interface DoorbellContext {
   readonly githubUrl: string;
@@ -127,7 +127,7 @@ function renderLinks(record: RunRecord, ctx: DoorbellContext): string | null {
   if (ctx.t3BaseUrl !== null)
     links.push(toSlackLink("T3 thread", `${ctx.t3BaseUrl}/${encodeURIComponent(record.threadId)}`));
   if (record.sha !== null) {
-    const sha = escapeSlack(record.sha.slice(0, SHORT_SHA_CHARS));
+    const sha = escapeSlack(toShortSha(record.sha));
     links.push(
       toSlackLink(`commit ${sha}`, `${ctx.githubUrl}/${record.repo}/commit/${encodeURIComponent(record.sha)}`),
     );
@@ -208,11 +208,11 @@ export function renderShippedAnnouncement(record: RunRecord, githubUrl: string):
   const commit =
     record.sha === null
       ? ""
-      : ` (${toSlackLink(escapeSlack(record.sha.slice(0, SHORT_SHA_CHARS)), `${githubUrl}/${record.repo}/commit/${encodeURIComponent(record.sha)}`)})`;
+      : ` (${toSlackLink(escapeSlack(toShortSha(record.sha)), `${githubUrl}/${record.repo}/commit/${encodeURIComponent(record.sha)}`)})`;
   return `:rocket: Shipped ${issue}${commit}: the change is live.`;
 }
 
 /** afk's answer in the doorbell thread once a reply reached the agent. */
-export function renderRelayAck(_by: string): string {
+export function renderRelayAck(): string {
   return "Relayed to the agent; the run resumed.";
 }

@@ -10,9 +10,6 @@ import { renderStateBlock } from "./render-state.js";
 import { toDuration, toIsoTime } from "./render-time.js";
 import type { RenderContext } from "./render-context.js";
 
-export { renderQueuedReason } from "./render-state.js";
-export { toDuration } from "./render-time.js";
-
 /** History entries and resumptions shown; the record holds more. */
 const HISTORY_SHOWN = 8;
 const RESUMPTIONS_SHOWN = 5;

@@ -5,7 +5,7 @@ import type { ActivePhase, EscalationCause, QueuedReason, RunRecord, Turn } from
 import type { RepoName } from "../common/github-types.js";
 import { assertNever } from "../common/assert-never.js";
 import { escapeMarkdown, toCode, toQuote } from "./render-markdown.js";
-import { toShortSha } from "./render-checklist.js";
+import { toShortSha } from "../common/text.js";
 import type { RenderContext } from "./render-context.js";
 import { toBounded } from "../run/limits.js";
 

@@ -1,8 +1,6 @@
+import { HOUR_MS, MINUTE_MS, SECOND_MS } from "../common/time.js";
 // Human forms of durations and instants for rendered text.
 
-const SECOND_MS = 1_000;
-const MINUTE_MS = 60 * SECOND_MS;
-const HOUR_MS = 60 * MINUTE_MS;
 /** The largest instant a JavaScript Date holds. */
 const MAX_DATE_MS = 8_640_000_000_000_000;
 

@@ -3,6 +3,7 @@
 // Text from outside (reasons quote agents and errors) is escaped so that echoing it
 // never formats, links or pings anyone.
 
+import { GITHUB_LOGIN } from "../common/github-names.js";
 import { escapeMarkdown, toLink } from "./render-markdown.js";
 import { toDuration } from "./render-time.js";
 import type { RunRecord } from "../run/run-types.js";
@@ -13,10 +14,6 @@ export const SUPERSEDED_ROLLOUT = "A newer commit is live";
 export function toCount(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
-
-// GitHub logins: alphanumerics and single hyphens, at most 39 characters. A labeler that
-// is not one (a Slack name given on Retry) is named without pinging a stranger.
-const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 
 function toAddressee(labeler: string | null): string {
   if (labeler === null) return "";

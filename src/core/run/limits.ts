@@ -14,8 +14,6 @@ export const REASON_MAX_CHARS = 500;
 export const NOTE_MAX_CHARS = 200;
 export const URL_MAX_CHARS = 2_000;
 export const LOGIN_MAX_CHARS = 100;
-/** GitHub's own limit on a comment body. */
-export const GITHUB_COMMENT_MAX_CHARS = 65_536;
 
 /** Cut text to `max` characters, marking the cut with an ellipsis. */
 export function toBounded(text: string, max: number): string {

@@ -23,6 +23,7 @@ import {
 import type { Effect, Transition } from "./effect.js";
 import type { Phase, RunRecord } from "./run-types.js";
 import type { RunEvent } from "./run-event.js";
+import { renderRelayAck } from "../render/render-doorbell.js";
 
 type HumanResumed = Extract<RunEvent, { kind: "HumanResumed" }>;
 
@@ -84,7 +85,7 @@ export function transitionResumed(
       kind: "ReplyInDoorbellThread",
       channel,
       threadTs: ts,
-      text: "Relayed to the agent; the run resumed.",
+      text: renderRelayAck(),
     });
   }
   effects.push(toUpsert(resumed));

@@ -27,6 +27,7 @@ import {
   type StageState,
 } from "./run-types.js";
 import { type Effect, type Transition } from "./effect.js";
+import { toShortSha } from "../common/text.js";
 
 export function isTerminal(phase: Phase): boolean {
   return (TERMINAL_PHASES as readonly Phase[]).includes(phase);
@@ -127,7 +128,7 @@ export function toBoundedReason(reason: QueuedReason): QueuedReason {
 }
 
 export function toSha7(sha: string | null): string {
-  return sha === null ? "(no commit)" : sha.slice(0, 7);
+  return sha === null ? "(no commit)" : toShortSha(sha);
 }
 
 /** Structural equality of plain data (records, events): no classes, no cycles. */

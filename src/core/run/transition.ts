@@ -27,10 +27,6 @@ import { type MachineContext, type Transition } from "./effect.js";
 import { type RunEvent } from "./run-event.js";
 import { type RunRecord } from "./run-types.js";
 
-export { escalateLost, type LostInput } from "./run-escalate.js";
-export { isActive, isTerminal } from "./run-record.js";
-export { newRun, type NewRunInput } from "./run-start.js";
-
 export function transition(record: RunRecord, event: RunEvent, now: number, ctx: MachineContext): Transition {
   if (isTerminal(record.phase)) return unchanged(record);
   const { config } = ctx;

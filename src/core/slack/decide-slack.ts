@@ -111,14 +111,3 @@ export function parseDoorbellMetadata(metadata: unknown): DoorbellRef | null {
   const { repo, issue, attempt, installation_id: installationId } = parsed.data.event_payload;
   return { repo: repo.toLowerCase(), issue, attempt, installationId };
 }
-
-const BUTTON_VALUE = /^([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)#(\d{1,9})\/(\d{1,9})$/;
-
-/** The run a doorbell button names (`owner/repo#issue/attempt`), or null. */
-export function parseDoorbellButtonValue(value: string): Omit<DoorbellRef, "installationId"> | null {
-  const match = BUTTON_VALUE.exec(value);
-  if (match === null) return null;
-  const [, repo, issue, attempt] = match;
-  const ref = { repo: repo!.toLowerCase(), issue: Number(issue), attempt: Number(attempt) };
-  return ref.issue > 0 && ref.attempt > 0 ? ref : null;
-}

@@ -1,12 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  CONFIG_VARIABLES,
-  formatConfigErrors,
-  parseOperatorConfig,
-  PROBOT_VARIABLES,
-  type ConfigError,
-} from "../../../src/core/config/config.js";
+import { parseOperatorConfig } from "../../../src/core/config/config.js";
+import { CONFIG_VARIABLES, PROBOT_VARIABLES } from "../../../src/core/config/config-variables.js";
+import { formatConfigErrors, type ConfigError } from "../../../src/core/config/config-errors.js";
 import { toClosestName, toEditDistance } from "../../../src/core/config/config-errors.js";
 import type { OperatorConfig } from "../../../src/core/config/config-types.js";
 import { FIELDS, VARIABLE_NAMES, type VariableName } from "../../../src/core/config/config-variables.js";

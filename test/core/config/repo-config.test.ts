@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatConfigErrors, type ConfigError } from "../../../src/core/config/config.js";
+import { formatConfigErrors, type ConfigError } from "../../../src/core/config/config-errors.js";
 import {
   defaultRepoConfig,
   type Budgets,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { toThreadId } from "../../../src/core/run/ids.js";
-import { toNextAttempt, toRunsInFlight, type RunsInFlightInput } from "../../../src/core/dispatch/runs-in-flight.js";
+import {
+  isDispatchCandidate,
+  toNextAttempt,
+  toRunsInFlight,
+  type RunsInFlightInput,
+} from "../../../src/core/dispatch/runs-in-flight.js";
 import type { Phase } from "../../../src/core/run/run-types.js";
 import { aRecord, anIssue } from "../builders.js";
 
@@ -76,5 +81,19 @@ describe("toRunsInFlight", () => {
   it("sees nothing in flight for a plain ready issue", () => {
     const issue = anIssue({ number: 5, labels: ["ready-for-agent"] });
     expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }], liveThreadIds: new Set() }))).toEqual([]);
+  });
+});
+
+describe("isDispatchCandidate", () => {
+  it.each<[string, Phase | null, boolean]>([
+    ["an issue without a run", null, true],
+    ["a queued run", "queued", true],
+    ["a shipped run (a new attempt)", "shipped", true],
+    ["a cancelled run", "cancelled", true],
+    ["a run taken over", "taken-over", true],
+    ["an active run", "ci", false],
+    ["an escalated run (it waits for a human)", "escalated", false],
+  ])("%s: %s", (_case, phase, expected) => {
+    expect(isDispatchCandidate(phase === null ? null : aRecord({ phase }))).toBe(expected);
   });
 });

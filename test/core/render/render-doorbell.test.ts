@@ -281,6 +281,6 @@ describe("renderShippedAnnouncement", () => {
 
 describe("renderRelayAck", () => {
   it("says the reply went to the agent and the run resumed", () => {
-    expect(renderRelayAck("U123")).toBe("Relayed to the agent; the run resumed.");
+    expect(renderRelayAck()).toBe("Relayed to the agent; the run resumed.");
   });
 });

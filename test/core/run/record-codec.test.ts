@@ -7,7 +7,6 @@ import {
   FAILURE_NAME_MAX_CHARS,
   FAILURE_SUMMARY_MAX_CHARS,
   FAILURES_MAX,
-  GITHUB_COMMENT_MAX_CHARS,
   HISTORY_MAX,
   LOGIN_MAX_CHARS,
   NOTE_MAX_CHARS,
@@ -48,6 +47,9 @@ function errorKind(result: DecodeResult): string {
 function aFailure(overrides: Partial<CheckFailure> = {}): CheckFailure {
   return { name: "test", conclusion: "failure", summary: null, url: null, logTail: null, ...overrides };
 }
+
+/** GitHub refuses a comment body longer than this. */
+const GITHUB_COMMENT_MAX_CHARS = 65_536;
 
 describe("encodeRecord", () => {
   it("wraps the record in a hidden afk:run HTML comment", () => {

@@ -17,7 +17,9 @@ import {
 } from "../../../src/core/run/limits.js";
 import { decodeRecord, encodeRecord } from "../../../src/core/run/record-codec.js";
 import { isDeepEqual } from "../../../src/core/run/run-record.js";
-import { isActive, isTerminal, newRun, transition } from "../../../src/core/run/transition.js";
+import { transition } from "../../../src/core/run/transition.js";
+import { isActive, isTerminal } from "../../../src/core/run/run-record.js";
+import { newRun } from "../../../src/core/run/run-start.js";
 import type { AgentStatus, CheckFailure, RunRecord } from "../../../src/core/run/run-types.js";
 import type { Effect, MachineContext, Transition } from "../../../src/core/run/effect.js";
 import type { RunEvent } from "../../../src/core/run/run-event.js";

@@ -3,7 +3,10 @@ import { toCommandId, toMessageId, toProjectCommandId, toProjectId, toThreadId }
 import { HISTORY_MAX, NOTE_MAX_CHARS } from "../../../src/core/run/limits.js";
 import { renderOpeningPrompt } from "../../../src/core/render/prompts.js";
 import { BLOCKERS_MAX } from "../../../src/core/run/record-codec.js";
-import { escalateLost, isActive, isTerminal, newRun, transition } from "../../../src/core/run/transition.js";
+import { transition } from "../../../src/core/run/transition.js";
+import { escalateLost } from "../../../src/core/run/run-escalate.js";
+import { isActive, isTerminal } from "../../../src/core/run/run-record.js";
+import { newRun } from "../../../src/core/run/run-start.js";
 import { ACTIVE_PHASES, TERMINAL_PHASES, type Phase, type QueuedReason } from "../../../src/core/run/run-types.js";
 import { type RunEvent } from "../../../src/core/run/run-event.js";
 import { T0, aRecord, anIssue, anOperatorConfig } from "../builders.js";

@@ -4,7 +4,6 @@ import {
   decideDoorbellPress,
   decideSlackAction,
   decideSlackMessage,
-  parseDoorbellButtonValue,
   parseDoorbellMetadata,
   type SlackMessageEvent,
 } from "../../../src/core/slack/decide-slack.js";
@@ -138,20 +137,6 @@ describe("parseDoorbellMetadata", () => {
     ["a fractional installation", { ...valid, event_payload: { ...valid.event_payload, installation_id: 1.5 } }],
   ])("rejects %s", (_name, metadata) => {
     expect(parseDoorbellMetadata(metadata)).toBeNull();
-  });
-});
-
-describe("parseDoorbellButtonValue", () => {
-  it.each<[string, ReturnType<typeof parseDoorbellButtonValue>]>([
-    ["acme/widgets#42/1", { repo: "acme/widgets", issue: 42, attempt: 1 }],
-    ["Acme/Widgets#7/12", { repo: "acme/widgets", issue: 7, attempt: 12 }],
-    ["acme/widgets#0/1", null],
-    ["acme/widgets#42/0", null],
-    ["acme/widgets#42", null],
-    ["widgets#42/1", null],
-    ["acme/widgets#42/1 ", null],
-  ])("reads %j as %j", (value, expected) => {
-    expect(parseDoorbellButtonValue(value)).toEqual(expected);
   });
 });
 

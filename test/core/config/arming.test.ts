@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeArming } from "../../../src/core/config/describe-arming.js";
+import { describeArming, isArmed, isArmedFor } from "../../../src/core/config/arming.js";
 
 describe("describeArming", () => {
   it.each([
@@ -12,5 +12,17 @@ describe("describeArming", () => {
     const arming = describeArming(config);
     expect(arming.armed).toBe(armed);
     expect(arming.message).toContain(words);
+  });
+});
+
+describe("isArmed and isArmedFor", () => {
+  it.each([
+    ["the kill switch on", { killSwitch: true, allowlist: ["acme/app"] }, false, false],
+    ["no repository enrolled", { killSwitch: false, allowlist: [] }, false, false],
+    ["another repository enrolled", { killSwitch: false, allowlist: ["acme/other"] }, true, false],
+    ["the repository enrolled", { killSwitch: false, allowlist: ["acme/app"] }, true, true],
+  ])("with %s: armed %s, armed for acme/App %s", (_case, config, armed, armedFor) => {
+    expect(isArmed(config)).toBe(armed);
+    expect(isArmedFor(config, "acme/App")).toBe(armedFor);
   });
 });

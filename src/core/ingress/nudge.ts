@@ -1,0 +1,50 @@
+// A webhook reduced to a nudge (DESIGN 1.2, STYLE: kodiak): "look at repo R / issue N now",
+// with the few facts the payload carries that may short-cut a read. A nudge never decides
+// a run's fate; the shell re-reads the state and asks the core.
+
+import type { Actor, RepoName } from "../common/github-types.js";
+
+/** The Woodpecker pipeline a `ci/woodpecker/…` commit status points at. */
+export interface PipelineHint {
+  readonly repoId: number;
+  readonly number: number;
+}
+
+interface IssueNudgeBase {
+  readonly repo: RepoName;
+  readonly installationId: number;
+  readonly issue: number;
+  readonly sender: Actor;
+}
+
+export type Nudge =
+  /** The ready label was applied: the sender is the labeler afk judges. */
+  | ({ readonly kind: "ready-labeled" } & IssueNudgeBase)
+  /** The ready label was removed, or the issue closed (by a person, or by a commit: the events say which). */
+  | ({ readonly kind: "stopped"; readonly why: "label-removed" | "issue-closed" } & IssueNudgeBase)
+  /** The human label was removed: a person took the escalated run over on GitHub. */
+  | ({ readonly kind: "human-label-removed" } & IssueNudgeBase)
+  /** The title or body changed (an approval may need to be pinned again). */
+  | ({ readonly kind: "issue-edited" } & IssueNudgeBase)
+  /** A CI, deploy or push fact for a commit: observe the runs that follow it. */
+  | {
+      readonly kind: "ci";
+      readonly repo: RepoName;
+      readonly installationId: number;
+      /** The commit the fact is about, when the payload names one. */
+      readonly sha: string | null;
+      /** The branch it is about, when the payload names one (a push, a workflow run). */
+      readonly branch: string | null;
+      readonly pipeline: PipelineHint | null;
+    }
+  /** afk was installed on, or removed from, repositories. */
+  | {
+      readonly kind: "installation";
+      readonly installationId: number;
+      readonly added: readonly RepoName[];
+      readonly removed: readonly RepoName[];
+    }
+  /** Nothing to do, and why (for the debug log). */
+  | { readonly kind: "ignore"; readonly why: string };
+
+export const IGNORE = (why: string): Nudge => ({ kind: "ignore", why });

@@ -1,0 +1,149 @@
+// Maps a GitHub webhook to a nudge (nudge.ts). Pure: it reads the payload through the
+// few fields afk relies on (contracts/github.md) and never trusts its shape: a payload
+// that lacks one is ignored with the reason, never a crash.
+//
+// afk's own writes come back as webhooks whose sender is its bot: they are echoes, never
+// a person's act (an escalation's own removal of the ready label is not a cancellation).
+
+import { z } from "zod";
+import type { Actor, ActorType } from "../common/github-types.js";
+import { isSameText } from "../common/text.js";
+import { toWoodpeckerNudge } from "../observe/decide-deploy.js";
+import { IGNORE, type Nudge } from "./nudge.js";
+
+export interface IngressContext {
+  readonly readyLabel: string;
+  readonly humanLabel: string;
+  /** The app's bot user (`<slug>[bot]`): the sender of every echo of afk's own writes. */
+  readonly self: Actor;
+}
+
+const ACTOR_TYPES = ["User", "Bot", "Organization", "Mannequin"] as const satisfies readonly ActorType[];
+
+const senderSchema = z.object({
+  login: z.string().min(1),
+  id: z.number().int().positive(),
+  type: z.string().transform((type): ActorType => ACTOR_TYPES.find((known) => known === type) ?? "User"),
+});
+const repositorySchema = z.object({ full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/) });
+const installationSchema = z.object({ id: z.number().int().positive() });
+
+const issuesSchema = z.object({
+  action: z.string(),
+  issue: z.object({ number: z.number().int().positive() }),
+  label: z.object({ name: z.string() }).nullish(),
+  sender: senderSchema,
+  repository: repositorySchema,
+  installation: installationSchema,
+});
+
+/** True when the act is afk's own: the sender is its bot (by id, or by login should the id differ). */
+export function isOwnAct(sender: Actor, self: Actor): boolean {
+  return sender.type === "Bot" && (sender.id === self.id || isSameText(sender.login, self.login));
+}
+
+function toIssuesNudge(payload: unknown, ctx: IngressContext): Nudge {
+  const parsed = issuesSchema.safeParse(payload);
+  if (!parsed.success) return IGNORE(`issues payload without ${toFirstIssue(parsed.error)}`);
+  const { action, issue, label, sender, repository, installation } = parsed.data;
+  if (isOwnAct(sender, ctx.self)) return IGNORE(`an echo of afk's own act (issues.${action})`);
+  const base = {
+    repo: repository.full_name.toLowerCase(),
+    installationId: installation.id,
+    issue: issue.number,
+    sender,
+  };
+  const isLabel = (name: string): boolean => label !== null && label !== undefined && isSameText(label.name, name);
+  if (action === "labeled" && isLabel(ctx.readyLabel)) return { kind: "ready-labeled", ...base };
+  if (action === "unlabeled" && isLabel(ctx.readyLabel)) return { kind: "stopped", why: "label-removed", ...base };
+  if (action === "unlabeled" && isLabel(ctx.humanLabel)) return { kind: "human-label-removed", ...base };
+  if (action === "closed") return { kind: "stopped", why: "issue-closed", ...base };
+  if (action === "edited") return { kind: "issue-edited", ...base };
+  return IGNORE(`issues.${action} changes nothing afk follows`);
+}
+
+const ciBase = { repository: repositorySchema, installation: installationSchema };
+const CI_SCHEMAS = {
+  check_run: z.object({
+    ...ciBase,
+    check_run: z.object({
+      head_sha: z.string(),
+      check_suite: z.object({ head_branch: z.string().nullable() }).nullish(),
+    }),
+  }),
+  workflow_run: z.object({
+    ...ciBase,
+    workflow_run: z.object({ head_sha: z.string(), head_branch: z.string().nullable() }),
+  }),
+  status: z.object({ ...ciBase, sha: z.string(), context: z.string(), target_url: z.string().nullable() }),
+  push: z.object({ ...ciBase, after: z.string(), ref: z.string() }),
+} as const;
+
+type CiEvent = keyof typeof CI_SCHEMAS;
+
+function toCiNudge(event: CiEvent, payload: unknown): Nudge {
+  const parsed = CI_SCHEMAS[event].safeParse(payload);
+  if (!parsed.success) return IGNORE(`${event} payload without ${toFirstIssue(parsed.error)}`);
+  const data = parsed.data;
+  const base = {
+    kind: "ci" as const,
+    repo: data.repository.full_name.toLowerCase(),
+    installationId: data.installation.id,
+  };
+  if ("check_run" in data)
+    return {
+      ...base,
+      sha: data.check_run.head_sha,
+      branch: data.check_run.check_suite?.head_branch ?? null,
+      pipeline: null,
+    };
+  if ("workflow_run" in data)
+    return { ...base, sha: data.workflow_run.head_sha, branch: data.workflow_run.head_branch, pipeline: null };
+  if ("context" in data)
+    return { ...base, sha: data.sha, branch: null, pipeline: toWoodpeckerNudge(data.context, data.target_url) };
+  return { ...base, sha: data.after, branch: data.ref.replace(/^refs\/heads\//, ""), pipeline: null };
+}
+
+const repoListSchema = z.array(z.object({ full_name: z.string() })).nullish();
+const installationEventSchema = z.object({
+  action: z.string(),
+  installation: installationSchema,
+  repositories: repoListSchema,
+  repositories_added: repoListSchema,
+  repositories_removed: repoListSchema,
+});
+
+function toInstallationNudge(event: string, payload: unknown): Nudge {
+  const parsed = installationEventSchema.safeParse(payload);
+  if (!parsed.success) return IGNORE(`${event} payload without ${toFirstIssue(parsed.error)}`);
+  const { action, installation, repositories, repositories_added: added, repositories_removed: removed } = parsed.data;
+  const names = (list: typeof repositories): string[] => (list ?? []).map((repo) => repo.full_name.toLowerCase());
+  if (event === "installation_repositories")
+    return { kind: "installation", installationId: installation.id, added: names(added), removed: names(removed) };
+  if (action === "deleted")
+    return { kind: "installation", installationId: installation.id, added: [], removed: names(repositories) };
+  return { kind: "installation", installationId: installation.id, added: names(repositories), removed: [] };
+}
+
+/** The nudge a delivery of `event` (GitHub's `X-GitHub-Event`) carries. */
+export function toNudge(event: string, payload: unknown, ctx: IngressContext): Nudge {
+  switch (event) {
+    case "issues":
+      return toIssuesNudge(payload, ctx);
+    case "check_run":
+    case "workflow_run":
+    case "status":
+    case "push":
+      return toCiNudge(event, payload);
+    case "installation":
+    case "installation_repositories":
+      return toInstallationNudge(event, payload);
+    default:
+      return IGNORE(`${event} events change nothing afk follows`);
+  }
+}
+
+function toFirstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue === undefined || issue.path.length === 0 ? "the expected shape" : `a valid ${issue.path.join(".")}`;
+}

@@ -1,0 +1,227 @@
+import { createRequire } from "node:module";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Actor } from "../../../src/core/common/github-types.js";
+import { isOwnAct, toNudge, type IngressContext } from "../../../src/core/ingress/to-nudge.js";
+import {
+  aCheckRunEvent,
+  anInstallationEvent,
+  anInstallationRepositoriesEvent,
+  anIssuesEvent,
+  aPushEvent,
+  aStatusEvent,
+  aWorkflowRunEvent,
+  DEFAULT_INSTALLATION_ID,
+} from "../../support/webhook-fixtures.js";
+
+const SELF = { login: "afk-test[bot]", id: 990_001, type: "Bot" } as const satisfies Actor;
+const CTX: IngressContext = { readyLabel: "ready-for-agent", humanLabel: "ready-for-human", self: SELF };
+const REPO = "codertocat/hello-world";
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+const alice = { login: "alice", id: 7, type: "User" as const };
+const base = { repo: REPO, installationId: DEFAULT_INSTALLATION_ID, issue: 1 };
+
+describe("toNudge: issues", () => {
+  it.each([
+    ["the ready label applied", anIssuesEvent("labeled", { label: "ready-for-agent", sender: alice }), "ready-labeled"],
+    [
+      "the ready label applied, in another case",
+      anIssuesEvent("labeled", { label: "Ready-For-Agent", sender: alice }),
+      "ready-labeled",
+    ],
+    ["the ready label removed", anIssuesEvent("unlabeled", { label: "ready-for-agent", sender: alice }), "stopped"],
+    [
+      "the human label removed",
+      anIssuesEvent("unlabeled", { label: "ready-for-human", sender: alice }),
+      "human-label-removed",
+    ],
+    ["the issue closed", anIssuesEvent("closed", { sender: alice }), "stopped"],
+  ])("reads %s as a nudge with the sender", (_case, payload, kind) => {
+    expect(toNudge("issues", payload, CTX)).toMatchObject({ kind, ...base, sender: alice });
+  });
+
+  it("tells a removed label from a closed issue", () => {
+    expect(
+      toNudge("issues", anIssuesEvent("unlabeled", { label: "ready-for-agent", sender: alice }), CTX),
+    ).toMatchObject({ why: "label-removed" });
+    expect(toNudge("issues", anIssuesEvent("closed", { sender: alice }), CTX)).toMatchObject({ why: "issue-closed" });
+  });
+
+  it("reads an edit of the title or body", () => {
+    const edited = {
+      ...anIssuesEvent("opened", { sender: alice }),
+      action: "edited",
+      changes: { body: { from: "x" } },
+    };
+    expect(toNudge("issues", edited, CTX)).toMatchObject({ kind: "issue-edited", ...base });
+  });
+
+  it.each([
+    ["another label applied", anIssuesEvent("labeled", { label: "bug", sender: alice })],
+    ["another label removed", anIssuesEvent("unlabeled", { label: "bug", sender: alice })],
+    ["an issue opened", anIssuesEvent("opened", { sender: alice })],
+  ])("ignores %s", (_case, payload) => {
+    expect(toNudge("issues", payload, CTX)).toMatchObject({ kind: "ignore" });
+  });
+
+  it.each([
+    [
+      "the escalation's removal of the ready label",
+      anIssuesEvent("unlabeled", { label: "ready-for-agent", sender: SELF }),
+    ],
+    ["a retry's application of the ready label", anIssuesEvent("labeled", { label: "ready-for-agent", sender: SELF })],
+    ["a resume's removal of the human label", anIssuesEvent("unlabeled", { label: "ready-for-human", sender: SELF })],
+    ["a ship's close", anIssuesEvent("closed", { sender: SELF })],
+  ])("never reads an echo of afk's own act as a person's: %s", (_case, payload) => {
+    expect(toNudge("issues", payload, CTX)).toEqual({ kind: "ignore", why: expect.stringContaining("echo") });
+  });
+
+  it("recognises its bot by id even when the login differs (a renamed app), and by login", () => {
+    expect(isOwnAct({ ...SELF, login: "renamed[bot]" }, SELF)).toBe(true);
+    expect(isOwnAct({ ...SELF, id: 1 }, SELF)).toBe(true);
+    expect(isOwnAct({ login: "other[bot]", id: 1, type: "Bot" }, SELF)).toBe(false);
+    // A person cannot be afk, whatever their login.
+    expect(isOwnAct({ login: SELF.login, id: SELF.id, type: "User" }, SELF)).toBe(false);
+  });
+});
+
+describe("toNudge: CI, deploy and push facts", () => {
+  it("names the commit and branch of a check run", () => {
+    expect(toNudge("check_run", aCheckRunEvent("completed", { sha: SHA }), CTX)).toMatchObject({
+      kind: "ci",
+      repo: REPO,
+      installationId: DEFAULT_INSTALLATION_ID,
+      sha: SHA,
+      pipeline: null,
+    });
+  });
+
+  it("names the commit and branch of a workflow run", () => {
+    const nudge = toNudge("workflow_run", aWorkflowRunEvent("completed", { sha: SHA }), CTX);
+    expect(nudge).toMatchObject({ kind: "ci", sha: SHA });
+    expect(nudge).toHaveProperty("branch", expect.any(String));
+  });
+
+  it("names the pipeline a Woodpecker status points at", () => {
+    const status = {
+      ...aStatusEvent({ sha: SHA, context: "ci/woodpecker/push/deploy" }),
+      target_url: "https://ci.example/repos/4/pipeline/17/deploy",
+    };
+    expect(toNudge("status", status, CTX)).toMatchObject({
+      kind: "ci",
+      sha: SHA,
+      branch: null,
+      pipeline: { repoId: 4, number: 17 },
+    });
+    expect(toNudge("status", aStatusEvent({ sha: SHA, context: "ci/other" }), CTX)).toMatchObject({ pipeline: null });
+  });
+
+  it("names the branch of a push without refs/heads/", () => {
+    expect(toNudge("push", aPushEvent({ sha: SHA, ref: "refs/heads/main" }), CTX)).toMatchObject({
+      kind: "ci",
+      sha: SHA,
+      branch: "main",
+    });
+  });
+});
+
+describe("toNudge: installations", () => {
+  it("adds the repositories of a new installation and removes those of a deleted one", () => {
+    const created = anInstallationEvent("created");
+    const names = (created.repositories ?? []).map((repo) => repo.full_name.toLowerCase());
+    expect(toNudge("installation", created, CTX)).toEqual({
+      kind: "installation",
+      installationId: created.installation.id,
+      added: names,
+      removed: [],
+    });
+    const deleted = anInstallationEvent("deleted");
+    expect(toNudge("installation", deleted, CTX)).toMatchObject({ kind: "installation", added: [] });
+  });
+
+  it("adds and removes the repositories of installation_repositories", () => {
+    const added = anInstallationRepositoriesEvent("added");
+    expect(toNudge("installation_repositories", added, CTX)).toMatchObject({
+      kind: "installation",
+      added: added.repositories_added.map((repo) => repo.full_name.toLowerCase()),
+      removed: [],
+    });
+  });
+});
+
+describe("toNudge: anything else", () => {
+  it.each(["issue_comment", "pull_request", "ping", "unknown"])("ignores %s events", (event) => {
+    expect(toNudge(event, {}, CTX)).toMatchObject({ kind: "ignore" });
+  });
+
+  it.each([
+    ["no repository", { ...anIssuesEvent("labeled", { label: "ready-for-agent" }), repository: undefined }],
+    ["no installation", { ...anIssuesEvent("labeled", { label: "ready-for-agent" }), installation: undefined }],
+    ["a sender without an id", { ...anIssuesEvent("labeled", { label: "ready-for-agent" }), sender: { login: "x" } }],
+    ["a string", "not an object"],
+    ["null", null],
+  ])("ignores an issues payload with %s, saying what is missing", (_case, payload) => {
+    expect(toNudge("issues", payload, CTX)).toEqual({
+      kind: "ignore",
+      why: expect.stringMatching(/^issues payload without /),
+    });
+  });
+
+  it("ignores a CI or installation payload that lacks what afk reads", () => {
+    expect(toNudge("check_run", { repository: { full_name: "a/b" } }, CTX)).toMatchObject({ kind: "ignore" });
+    expect(toNudge("installation", { action: "created" }, CTX)).toMatchObject({ kind: "ignore" });
+  });
+
+  it("never throws, whatever the payload", () => {
+    const events = [
+      "issues",
+      "check_run",
+      "workflow_run",
+      "status",
+      "push",
+      "installation",
+      "installation_repositories",
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...events), fc.anything(), (event, payload) => {
+        expect(toNudge(event, payload, CTX).kind).toBeTypeOf("string");
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("every recorded payload of a subscribed event", () => {
+  interface Definition {
+    readonly name: string;
+    readonly examples: readonly unknown[];
+  }
+  const definitions = createRequire(import.meta.url)("@octokit/webhooks-examples") as Definition[];
+  const subscribed = [
+    "issues",
+    "check_run",
+    "workflow_run",
+    "status",
+    "push",
+    "installation",
+    "installation_repositories",
+  ];
+  const cases = definitions
+    .filter((definition) => subscribed.includes(definition.name))
+    .flatMap((definition) =>
+      definition.examples.map(
+        (example, index) =>
+          [
+            `${definition.name} #${index}`,
+            definition.name,
+            { ...(example as object), installation: { id: 1 } },
+          ] as const,
+      ),
+    );
+
+  it.each(cases)("maps %s to a nudge without throwing", (_name, event, payload) => {
+    const nudge = toNudge(event, payload, CTX);
+    // Repo events from a repository webhook lack only the installation, added above: none is malformed.
+    if (nudge.kind === "ignore") expect(nudge.why).not.toMatch(/payload without/);
+  });
+});
