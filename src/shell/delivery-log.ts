@@ -3,14 +3,15 @@
 // succeeded: a failed delivery must stay redeliverable (contracts/github.md).
 // Bounded: GitHub redelivers for 3 days at most, and the sweep heals anything older.
 
+import { BoundedMap } from "../core/common/bounded-map.js";
+
 export const DELIVERY_LOG_MAX = 10_000;
 
 export class DeliveryLog {
-  readonly #done = new Set<string>();
-  readonly #max: number;
+  readonly #done: BoundedMap<string, true>;
 
   constructor(max = DELIVERY_LOG_MAX) {
-    this.#max = max;
+    this.#done = new BoundedMap(max);
   }
 
   has(id: string): boolean {
@@ -18,13 +19,7 @@ export class DeliveryLog {
   }
 
   markDone(id: string): void {
-    this.#done.delete(id);
-    this.#done.add(id);
-    // A Set iterates in insertion order: the first entries are the oldest.
-    for (const oldest of this.#done) {
-      if (this.#done.size <= this.#max) break;
-      this.#done.delete(oldest);
-    }
+    this.#done.set(id, true);
   }
 
   get size(): number {

@@ -1,14 +1,18 @@
 // A small cache whose entries expire after a fixed time (e.g. collaborator roles,
-// cached for a few minutes so a burst of labels costs one permission call).
+// cached for a few minutes so a burst of labels costs one permission call). Bounded.
+
+import { BoundedMap } from "../core/common/bounded-map.js";
 
 export class TtlCache<T> {
-  readonly #entries = new Map<string, { readonly value: T; readonly expiresAt: number }>();
+  readonly #entries: BoundedMap<string, { readonly value: T; readonly expiresAt: number }>;
 
   constructor(
     private readonly ttlMs: number,
     private readonly clock: () => number,
-    private readonly maxEntries = 5_000,
-  ) {}
+    maxEntries = 5_000,
+  ) {
+    this.#entries = new BoundedMap(maxEntries);
+  }
 
   get(key: string): T | undefined {
     const entry = this.#entries.get(key);
@@ -21,11 +25,6 @@ export class TtlCache<T> {
   }
 
   set(key: string, value: T): void {
-    this.#entries.delete(key);
     this.#entries.set(key, { value, expiresAt: this.clock() + this.ttlMs });
-    for (const oldest of this.#entries.keys()) {
-      if (this.#entries.size <= this.maxEntries) break;
-      this.#entries.delete(oldest);
-    }
   }
 }
