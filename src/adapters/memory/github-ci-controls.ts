@@ -148,6 +148,11 @@ export class CiControls {
   completeWorkflowRun(runId: number, conclusion: string, jobs: Readonly<Record<string, JobOutcome>> = {}): void {
     const run = this.#run(runId);
     const repo = this.#repo(run.repo);
+    if (run.status === "queued") {
+      // GitHub always says a run started before it says it finished.
+      run.status = "in_progress";
+      this.#world.emit(repo, "workflow_run", toWorkflowRunPayload("in_progress", repo, run, this.#sender));
+    }
     for (const job of this.#world.ci.jobs) {
       if (job.runId !== runId || job.runAttempt !== run.runAttempt) continue;
       const outcome = jobs[job.name] ?? {};

@@ -104,7 +104,7 @@ const BY_SYSTEM: Readonly<Partial<Record<System, Partial<Record<ErrorCategory, E
   // GitHub's secondary limits answer 403 with a retry-after.
   github: { "rate-limited": { status: 403, retryAfterMs: 60_000, detail: "secondary rate limit" } },
   t3: {
-    rejected: { status: 500, detail: "orchestration_dispatch_failed", traceId: "trace-injected" },
+    rejected: { status: 500, detail: "EnvironmentInternalError", traceId: "trace-injected" },
     unauthorized: { status: 401, detail: "EnvironmentAuthInvalidError" },
   },
   // Slack answers most failures with HTTP 200 and an `error` code.
@@ -125,7 +125,8 @@ export function toInjectedError(system: System, spec: FailureSpec, method: strin
     return errorOf(failure(system, "transient", `${method}: no answer within the deadline`, { detail: "timeout" }));
   }
   const extra = { ...GENERIC[spec], ...BY_SYSTEM[system]?.[spec] };
-  return errorOf(failure(system, spec, `${method}: injected ${spec} failure`, extra));
+  const why = extra.detail === undefined ? "" : ` (${extra.detail})`;
+  return errorOf(failure(system, spec, `${method}: injected ${spec} failure${why}`, extra));
 }
 
 function errorOf(result: Result<never>): PortError {
@@ -136,7 +137,7 @@ function errorOf(result: Result<never>): PortError {
 export class Knobs<Api> {
   readonly #system: System;
   readonly #writes: ReadonlySet<string>;
-  readonly #rules: Rule[] = [];
+  #rules: Rule[] = [];
   readonly #calls: CallRecord[] = [];
 
   constructor(system: System, writes: readonly ResultMethods<Api>[]) {
@@ -194,7 +195,7 @@ export class Knobs<Api> {
   /** Removes every knob and releases every hold. */
   clear(): void {
     for (const rule of this.#rules) if (rule.effect.kind === "hold") rule.effect.open();
-    this.#rules.length = 0;
+    this.#rules = [];
   }
 
   /**
@@ -266,12 +267,11 @@ export class Knobs<Api> {
         effect ??= rule.effect;
       }
     }
-    // Spent knobs go, so a long model run does not drag thousands of them along.
-    for (let i = this.#rules.length - 1; i >= 0; i -= 1) {
-      const rule = this.#rules[i];
-      if (rule !== undefined && (rule.seen + 1 >= rule.until || (rule.effect.kind === "hold" && rule.effect.released)))
-        this.#rules.splice(i, 1);
-    }
+    // Spent knobs go, so a long model run does not drag thousands of them along; a hold
+    // stays until released, so that `clear` can still release what waits on it.
+    this.#rules = this.#rules.filter((rule) =>
+      rule.effect.kind === "hold" ? !rule.effect.released : rule.seen + 1 < rule.until,
+    );
     return { effect, gates };
   }
 }

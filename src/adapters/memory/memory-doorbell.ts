@@ -10,8 +10,16 @@
 // `bot_id`) included; events queue until the test flushes them, like GitHub's webhooks.
 
 import type { Doorbell, DoorbellPost, MessageRef, SlackIdentity } from "../../ports/doorbell.js";
-import { failure, ok, OK_VOID, type ErrorCategory, type Result } from "../../ports/result.js";
-import { DeliveryQueue, type Delivery, type FlushOptions, type FlushReport, type Listener } from "./delivery-queue.js";
+import { ok, OK_VOID, type Result } from "../../ports/result.js";
+import { DeliveryQueue, type FlushOptions, type FlushReport, type Listener } from "./delivery-queue.js";
+import {
+  noText,
+  slackError,
+  toMessageEvent,
+  type SlackEphemeral,
+  type SlackEvent,
+  type SlackMessage,
+} from "./doorbell-state.js";
 import { Knobs } from "./knobs.js";
 
 export interface MemoryDoorbellOptions {
@@ -20,34 +28,11 @@ export interface MemoryDoorbellOptions {
   readonly channels?: readonly string[];
 }
 
-export interface SlackMessage {
-  readonly channel: string;
-  readonly ts: string;
-  /** The thread's root ts for a reply, else null. */
-  readonly threadTs: string | null;
-  text: string;
-  blocks: readonly unknown[] | null;
-  readonly metadata: DoorbellPost["metadata"] | null;
-  readonly user: string;
-  readonly botId: string | null;
-  /** Reaction name → users, in order. */
-  readonly reactions: Map<string, string[]>;
-}
-
-export interface SlackEphemeral {
-  readonly channel: string;
-  readonly user: string;
-  readonly text: string;
-  readonly threadTs: string | null;
-}
-
 interface Channel {
   botIsMember: boolean;
   /** Null: anyone is a member. */
   members: readonly string[] | null;
 }
-
-export type SlackEvent = Delivery<Record<string, unknown>>;
 
 const WRITES = [
   "postDoorbell",
@@ -81,7 +66,8 @@ export class MemoryDoorbell implements Doorbell {
 
   postDoorbell(post: DoorbellPost): Promise<Result<MessageRef>> {
     return this.knobs.run("postDoorbell", [post], () => {
-      const problem = this.#postable("chat.postMessage", post.channel) ?? noText(post.text, post.blocks);
+      const problem =
+        this.#postable("chat.postMessage", post.channel) ?? noText("chat.postMessage", post.text, post.blocks);
       if (problem !== null) return problem;
       return ok(this.#postAsBot(post.channel, post.text, post.blocks, post.metadata, null));
     });
@@ -94,7 +80,8 @@ export class MemoryDoorbell implements Doorbell {
     readonly blocks: readonly unknown[];
   }): Promise<Result<void>> {
     return this.knobs.run("updateDoorbell", [update], () => {
-      const problem = this.#postable("chat.update", update.channel) ?? noText(update.text, update.blocks);
+      const problem =
+        this.#postable("chat.update", update.channel) ?? noText("chat.update", update.text, update.blocks);
       if (problem !== null) return problem;
       const message = this.message(update.channel, update.ts);
       if (message === null) return slackError("chat.update", "message_not_found", "not-found");
@@ -110,7 +97,7 @@ export class MemoryDoorbell implements Doorbell {
     readonly text: string;
   }): Promise<Result<MessageRef>> {
     return this.knobs.run("replyInThread", [reply], () => {
-      const problem = this.#postable("chat.postMessage", reply.channel) ?? noText(reply.text, null);
+      const problem = this.#postable("chat.postMessage", reply.channel) ?? noText("chat.postMessage", reply.text, null);
       if (problem !== null) return problem;
       const parent = this.message(reply.channel, reply.threadTs);
       if (parent === null) return slackError("chat.postMessage", "thread_not_found", "not-found");
@@ -120,7 +107,8 @@ export class MemoryDoorbell implements Doorbell {
 
   postMessage(message: { readonly channel: string; readonly text: string }): Promise<Result<MessageRef>> {
     return this.knobs.run("postMessage", [message], () => {
-      const problem = this.#postable("chat.postMessage", message.channel) ?? noText(message.text, null);
+      const problem =
+        this.#postable("chat.postMessage", message.channel) ?? noText("chat.postMessage", message.text, null);
       if (problem !== null) return problem;
       return ok(this.#postAsBot(message.channel, message.text, null, null, null));
     });
@@ -151,7 +139,8 @@ export class MemoryDoorbell implements Doorbell {
     readonly threadTs: string | null;
   }): Promise<Result<void>> {
     return this.knobs.run("postEphemeral", [notice], () => {
-      const problem = this.#postable("chat.postEphemeral", notice.channel) ?? noText(notice.text, null);
+      const problem =
+        this.#postable("chat.postEphemeral", notice.channel) ?? noText("chat.postEphemeral", notice.text, null);
       if (problem !== null) return problem;
       const members = this.#channels.get(notice.channel)?.members ?? null;
       if (members !== null && !members.includes(notice.user))
@@ -268,31 +257,7 @@ export class MemoryDoorbell implements Doorbell {
     this.#clock += 1;
     const message: SlackMessage = { ...input, ts: `${this.#clock}.000100`, reactions: new Map() };
     this.#messages.push(message);
-    this.#events.push({
-      id: `Ev${String(this.#clock).padStart(10, "0")}`,
-      name: "message",
-      payload: {
-        type: "message",
-        channel: message.channel,
-        user: message.user,
-        text: message.text,
-        ts: message.ts,
-        event_ts: message.ts,
-        ...(message.threadTs === null ? {} : { thread_ts: message.threadTs }),
-        ...(message.botId === null ? {} : { bot_id: message.botId }),
-      },
-    });
+    this.#events.push(toMessageEvent(message, this.#clock));
     return message;
   }
-}
-
-function slackError(method: string, code: string, category: ErrorCategory): Result<never> {
-  return failure("slack", category, `Slack ${method} failed: ${code}`, { status: 200, detail: code });
-}
-
-/** Slack refuses a message with neither text nor blocks (`no_text`). */
-function noText(text: string, blocks: readonly unknown[] | null): Result<never> | null {
-  return text === "" && (blocks === null || blocks.length === 0)
-    ? slackError("chat.postMessage", "no_text", "rejected")
-    : null;
 }

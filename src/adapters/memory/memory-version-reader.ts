@@ -36,9 +36,14 @@ export class MemoryVersionReader implements VersionReader {
     // Nothing to release: the twin holds no connections.
   }
 
-  /** What the URL answers from now on; a string is a 200 body. An unknown URL is unreachable. */
-  setAnswer(url: string, answer: VersionAnswer | string): void {
-    this.#answers.set(url, typeof answer === "string" ? { body: answer } : answer);
+  /** What the URL answers from now on. An unknown URL is unreachable. */
+  setAnswer(url: string, answer: VersionAnswer): void {
+    this.#answers.set(url, answer);
+  }
+
+  /** The URL answers 200 with this body from now on. */
+  setBody(url: string, body: string): void {
+    this.#answers.set(url, { body });
   }
 }
 
