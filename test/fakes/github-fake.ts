@@ -429,6 +429,20 @@ export class GitHubFake {
     return this.#key.privateKey;
   }
 
+  /**
+   * The environment that points a child-process afk (`probot run`) at this fake: Probot
+   * then talks to `http://127.0.0.1:PORT/api/v3` as the app. Add WEBHOOK_SECRET and afk's
+   * own variables, and `connect` the fake to the child's webhook URL.
+   */
+  probotEnv(): Record<"APP_ID" | "PRIVATE_KEY" | "GHE_HOST" | "GHE_PROTOCOL", string> {
+    return {
+      APP_ID: String(FAKE_APP_ID),
+      PRIVATE_KEY: this.appPrivateKey,
+      GHE_HOST: new URL(this.apiUrl).host,
+      GHE_PROTOCOL: "http",
+    };
+  }
+
   /** Delivers the app's webhooks to afk from now on, signed with `secret`. */
   connect(target: { readonly webhookUrl: string; readonly secret: string }): void {
     this.webhooks.connect(target);
@@ -1477,6 +1491,8 @@ export class GitHubFake {
 
   #userJson(user: FakeUser): Record<string, unknown> {
     const url = `${API}/users/${encodeURIComponent(user.login)}`;
+    // A bot user's page is its app's (`https://github.com/apps/<slug>`).
+    const bot = /^(.+)\[bot\]$/.exec(user.login)?.[1];
     return {
       login: user.login,
       id: user.id,
@@ -1484,7 +1500,7 @@ export class GitHubFake {
       avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
       gravatar_id: "",
       url,
-      html_url: `https://github.com/${user.login}`,
+      html_url: bot === undefined ? `https://github.com/${user.login}` : `https://github.com/apps/${bot}`,
       followers_url: `${url}/followers`,
       following_url: `${url}/following{/other_user}`,
       gists_url: `${url}/gists{/gist_id}`,
@@ -1542,6 +1558,13 @@ export class GitHubFake {
       updated_at: issue.updated_at,
       closed_at: issue.closed_at,
       comments: issue.comments.length,
+      locked: false,
+      active_lock_reason: null,
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      author_association: issue.author.login.toLowerCase() === repo.owner.login.toLowerCase() ? "OWNER" : "NONE",
+      reactions: noReactions(`${API}/repos/${repo.fullName}/issues/${issue.number}/reactions`),
       repository_url: `${API}/repos/${repo.fullName}`,
       url: `${API}/repos/${repo.fullName}/issues/${issue.number}`,
       html_url: `https://github.com/${repo.fullName}/issues/${issue.number}`,
@@ -1687,14 +1710,18 @@ export class GitHubFake {
       created_at: comment.created_at,
       updated_at: comment.updated_at,
       author_association: comment.viaApp ? "NONE" : "OWNER",
-      performed_via_github_app: comment.viaApp
-        ? { id: FAKE_APP_ID, slug: FAKE_APP_SLUG, name: "afk (test)", owner: this.#userJson(repo.owner) }
-        : null,
+      performed_via_github_app: comment.viaApp ? this.#appJson() : null,
+      reactions: noReactions(`${API}/repos/${repo.fullName}/issues/comments/${comment.id}/reactions`),
       issue_url: `${API}/repos/${repo.fullName}/issues/${issue.number}`,
       html_url: `https://github.com/${repo.fullName}/issues/${issue.number}#issuecomment-${comment.id}`,
       url: `${API}/repos/${repo.fullName}/issues/comments/${comment.id}`,
     };
   }
+}
+
+function noReactions(url: string): Record<string, unknown> {
+  const counts = { "+1": 0, "-1": 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 };
+  return { url, total_count: 0, ...counts };
 }
 
 /** A label keeps its id, as on GitHub. */

@@ -310,7 +310,12 @@ function toUser<U extends { login: string; id: number; node_id: string; type: st
   const login = overrides.login ?? template.login;
   const id = overrides.id ?? (overrides.login === undefined ? template.id : toUserId(login));
   const user = structuredClone(template);
-  replaceInStrings(user, new RegExp(`/${escapeRegExp(template.login)}(?=$|[/{?])`, "g"), `/${login}`);
+  // In URLs a bot's login is percent-encoded (`dependabot%5Bbot%5D`), as GitHub writes it.
+  replaceInStrings(
+    user,
+    new RegExp(`/${escapeRegExp(template.login)}(?=$|[/{?])`, "g"),
+    `/${encodeURIComponent(login)}`,
+  );
   replaceInStrings(user, `/u/${template.id}?`, `/u/${id}?`);
   return Object.assign(user, { login, id, node_id: toNodeId("User", id), type: overrides.type ?? template.type });
 }
