@@ -6,6 +6,7 @@ import { createAppClient } from "./adapters/github/app-client.js";
 import { createAppDeliveries } from "./adapters/github/app-deliveries.js";
 import { createEtagCache, createGitHubCiClient } from "./adapters/github/github-ci-client.js";
 import { createGitHubClient, type Octokit } from "./adapters/github/github-client.js";
+import { readAppSlug } from "./adapters/github/read-app-slug.js";
 import { createKubeClient } from "./adapters/kubernetes/kube-client.js";
 import { createSlackClient } from "./adapters/slack/slack-client.js";
 import { createSlackReceiver } from "./adapters/slack/slack-receiver.js";
@@ -24,6 +25,7 @@ import { describeArming } from "./core/config/arming.js";
 import type { Actor } from "./core/common/github-types.js";
 import { AfkService } from "./shell/afk-service.js";
 import { Sweep } from "./shell/sweep.js";
+import { createOwnActs } from "./shell/own-acts.js";
 
 export interface AfkOptions {
   readonly config: OperatorConfig;
@@ -113,6 +115,7 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
       onError: (error) => app.log.error({ err: error }, "the sweep failed"),
     });
     options.onService?.(service, sweep);
+    const ownActs = createOwnActs(async () => readAppSlug((await app.auth()) as Octokit, clock), app.log);
 
     const inFlight = new Map<string, Promise<void>>();
 
@@ -148,6 +151,7 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
       const payload = context.payload;
       const { repo, installationId, sender } = toNudgeBase(payload);
       await once(context, repo, async () => {
+        if (await ownActs.isOwnAct(context.name, sender)) return;
         if (installationId === null || sender === null) {
           app.log.warn({ delivery: context.id, repo }, "issues event without an installation or sender; ignoring");
           return;
@@ -220,6 +224,7 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     }
 
     if (service.armed) {
+      void ownActs.learn();
       void service
         .start()
         .catch((error: unknown) => app.log.error({ err: error }, "afk could not rebuild its state at start"))

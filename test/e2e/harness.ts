@@ -1,12 +1,13 @@
 // The end-to-end harness: afk's REAL HTTP server (Probot's `Server` loading
 // `createAfkApp`) on an ephemeral port, fed correctly signed deliveries. GitHub is the
-// stateful fake behind nock (every request checked against GitHub's OpenAPI
-// description), T3 is the strict fake T3 server on 127.0.0.1. Nothing else is reachable.
+// stateful fake GitHub server on 127.0.0.1 (afk authenticates as the app with its key;
+// every request checked against GitHub's OpenAPI description), connected to afk's webhook
+// route so that every write afk makes comes back to it as GitHub's echo; T3 is the strict
+// fake T3 server on 127.0.0.1. nock only keeps everything else unreachable.
 // On request the harness also starts the Woodpecker fake (HTTP) and the Kubernetes fake
 // (HTTPS with the fixture CA) and wires afk's real clients to them; a shared fake clock
 // drives afk, GitHub, T3 and Woodpecker alike, so budgets can be run out on purpose.
 
-import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +29,7 @@ import { anOperatorConfig } from "../core/builders.js";
 import { decodeRecord, RECORD_MARKER_PREFIX } from "../../src/core/run/record-codec.js";
 import type { RunRecord } from "../../src/core/run/run-types.js";
 import { FAKE_APP_ID, GitHubFake, toUser, type FakeUser } from "../fakes/github-fake.js";
+import type { IssueChange } from "../fakes/github-fake-payloads.js";
 import { FAKE_SLACK_CHANNEL, FAKE_SLACK_TOKEN, startFakeSlackApi, type FakeSlackApi } from "../fakes/slack-api.js";
 import { postSlack, signBlockAction, signEvent, type SlackRequest, type SlackResponse } from "../support/sign-slack.js";
 import { FAKE_KUBE_TOKEN, KUBE_FIXTURE_CA, startFakeKube, type FakeKube } from "../fakes/kube-server.js";
@@ -39,9 +41,9 @@ import {
   type FakeWoodpeckerMode,
 } from "../fakes/woodpecker-server.js";
 import { toFreePort } from "../support/free-port.js";
-import { assertNoOpenApiViolations, installGitHubOpenApiGuard } from "../support/github-openapi.js";
-import { postDelivery, signDelivery } from "../support/sign-delivery.js";
-import { anIssuesEvent, DEFAULT_REPO } from "../support/webhook-fixtures.js";
+import { assertNoOpenApiViolations } from "../support/github-openapi.js";
+import { WEBHOOK_PATH } from "../support/sign-delivery.js";
+import { DEFAULT_REPO } from "../support/webhook-fixtures.js";
 
 export const WEBHOOK_SECRET = "e2e-webhook-secret";
 /** afk lower-cases repo names; the fixtures' default repo is `Codertocat/Hello-World`. */
@@ -108,7 +110,7 @@ export interface Harness {
   readonly sweep: Sweep;
   readonly config: OperatorConfig;
   readonly logs: LogLine[];
-  /** The event name of every delivery posted, in order. */
+  /** The event name of every delivery a test posted or a person's act caused (GitHub's echoes aside), in order. */
   readonly delivered: string[];
   /** One reconciling sweep (`service.sweepOnce()`), then settles. */
   sweepOnce(): Promise<SweepOutcome>;
@@ -116,20 +118,12 @@ export interface Harness {
   deliver(event: string, payload: unknown, id?: string): Promise<number>;
   /** Posts a signed Slack request to afk's own server (`/slack/events`), with extra headers. */
   slackRequest(request: SlackRequest, headers?: Readonly<Record<string, string>>): Promise<SlackResponse>;
-  /** Waits until start-up and every queued reconcile (those queued by effects included) are done. */
+  /** Waits until start-up, every webhook GitHub has to send and every queued reconcile (those queued by effects included) are done. */
   settle(): Promise<void>;
   /** Stops afk's server only (the fakes keep their state, for a restart). */
   stopAfk(): Promise<void>;
   /** Stops afk and both fakes, and restores nock. */
   close(): Promise<void>;
-}
-
-let privateKey: string | undefined;
-function aPrivateKey(): string {
-  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
-    .privateKey.export({ type: "pkcs1", format: "pem" })
-    .toString();
-  return privateKey;
 }
 
 /** A fresh fake GitHub holding the fixtures' repo, installed as DEFAULT_INSTALLATION_ID. */
@@ -146,7 +140,7 @@ function aCapturingLogger(lines: LogLine[]): Logger {
 function restoreNock(): void {
   nock.cleanAll();
   nock.disableNetConnect();
-  // The fake T3 and afk's own server listen on 127.0.0.1.
+  // The fakes and afk's own server listen on 127.0.0.1.
   nock.enableNetConnect("127.0.0.1");
 }
 
@@ -207,8 +201,7 @@ async function startStages(options: HarnessOptions): Promise<Stages> {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   restoreNock();
   const github = options.github ?? aGitHubFake(options.clock);
-  github.install();
-  const stopGuard = installGitHubOpenApiGuard();
+  await github.start();
   const t3 = options.t3 ?? (await startFakeT3(options.clock === undefined ? {} : { now: options.clock.now }));
   const stages = await startStages(options);
   const slack = options.slack === undefined ? null : (options.slack.api ?? (await startFakeSlackApi()));
@@ -261,7 +254,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     enableStaticFiles: false,
     Probot: Probot.defaults({
       appId: FAKE_APP_ID,
-      privateKey: aPrivateKey(),
+      privateKey: github.appPrivateKey,
+      baseUrl: github.apiUrl,
       secret: WEBHOOK_SECRET,
       log,
       Octokit: ProbotOctokit.defaults((o: object) => ({
@@ -288,14 +282,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const afk = service;
   const delivered: string[] = [];
   const baseUrl = `http://127.0.0.1:${port}`;
+  github.connect({ webhookUrl: `${baseUrl}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET });
   let afkStopped = false;
 
   const settle = async (): Promise<void> => {
     await started.catch(() => undefined);
-    // Effects queue reconciles from inside queued work: idle twice in a row means done.
+    // Effects queue reconciles from inside queued work, and each write afk makes comes back
+    // as a webhook that may queue more: idle twice in a row, on both sides, means done.
     let quiet = 0;
     while (quiet < 2) {
-      const busy = afk.queue.busyKeys.length > 0;
+      const busy = afk.queue.busyKeys.length > 0 || github.webhooks.busy;
+      await github.deliveriesSettled();
       await afk.queue.idle();
       await new Promise((resolve) => setImmediate(resolve));
       quiet = busy ? 0 : quiet + 1;
@@ -310,7 +307,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await t3Client.close();
     await stages.woodpeckerClient?.close();
     await stages.kubeClient?.close();
-    stopGuard();
   };
 
   return {
@@ -332,12 +328,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     deliver: async (event, payload, id) => {
       delivered.push(event);
-      return (
-        await postDelivery(
-          baseUrl,
-          signDelivery({ event, payload, secret: WEBHOOK_SECRET, ...(id === undefined ? {} : { id }) }),
-        )
-      ).status;
+      // Through GitHub's delivery log, so that afk can list it and ask for it again.
+      const sent = await github.webhooks.send({ event, payload, ...(id === undefined ? {} : { guid: id }) });
+      return sent.status ?? 0;
     },
     slackRequest: (request, headers = {}) => postSlack(baseUrl, request, headers),
     settle,
@@ -347,16 +340,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await stages.close();
       if (options.slack !== undefined && options.slack.api === undefined) await slack?.close();
       // Fakes handed in belong to the harness that made them.
-      if (options.github === undefined) github.uninstall();
+      if (options.github === undefined) await github.stop();
       if (options.t3 === undefined) await t3.close();
       restoreNock();
     },
   };
 }
 
-/** Fails with every GitHub request the OpenAPI guard found bad, and every route the fake does not serve. */
+/** Fails with every GitHub request that breaks GitHub's REST description, and every route the fake does not serve. */
 export function assertGitHubClean(github: GitHubFake): void {
   assertNoOpenApiViolations();
+  const violations = github.violations.splice(0);
+  if (violations.length > 0)
+    throw new Error(`GitHub requests that break GitHub's REST description:\n- ${violations.join("\n- ")}`);
   if (github.unexpected.length > 0)
     throw new Error(`unexpected GitHub requests:\n${github.unexpected.map((r) => `${r.method} ${r.path}`).join("\n")}`);
 }
@@ -371,12 +367,6 @@ export interface LabelerInput {
   readonly type?: FakeUser["type"];
 }
 
-/** The payload's `sender`, with the same id the fake GitHub gives that login. */
-function toSender(by: LabelerInput): { login: string; id: number; type: FakeUser["type"] } {
-  const user = toUser(by.login, by.type ?? "User");
-  return { login: user.login, id: user.id, type: user.type };
-}
-
 export interface HumanAct {
   /** Who acts; `Codertocat`, the owner of the fixtures' user-owned repo, when absent. */
   readonly by?: LabelerInput;
@@ -385,55 +375,44 @@ export interface HumanAct {
   readonly id?: string;
 }
 
-function toActing(act: HumanAct): { repo: string; user: FakeUser; sender: ReturnType<typeof toSender> } {
-  const by = act.by ?? { login: "Codertocat" };
-  return { repo: act.repo ?? REPO, user: toUser(by.login, by.type ?? "User"), sender: toSender(by) };
+/**
+ * A person acts on the fake GitHub, which delivers the webhook with them as sender; when
+ * the act changes nothing (the label was already on), the webhook GitHub sent for the
+ * state as it is arrives again, as a redelivery would. Resolves with afk's HTTP answer.
+ */
+async function act(h: Harness, input: HumanAct, change: IssueChange, issue: number): Promise<number> {
+  const by = input.by ?? { login: "Codertocat" };
+  const user = toUser(by.login, by.type ?? "User");
+  const repo = input.repo ?? REPO;
+  const options = input.id === undefined ? {} : { guid: input.id };
+  const actor = h.github.as(user);
+  const label = "label" in change ? String(change.label.name) : "";
+  h.delivered.push("issues");
+  const sent =
+    change.action === "labeled"
+      ? await actor.label(repo, issue, label, options)
+      : change.action === "unlabeled"
+        ? await actor.unlabel(repo, issue, label, options)
+        : change.action === "closed"
+          ? await actor.close(repo, issue, options)
+          : null;
+  const again = sent ?? (await h.github.notify("issues", h.github.issuesPayload(repo, issue, user, change), options));
+  return again.status ?? 0;
 }
 
-/** Spelled as GitHub spells it (the fake knows), so the payload names the repo as GitHub would. */
-function fullNameOf(h: Harness, repo: string): string {
-  return h.github.repo(repo).fullName;
-}
-
-/** A person (or bot) applies the ready label: on the fake GitHub, then as a signed `issues.labeled`. */
-export async function applyReady(h: Harness, issue: number, act: HumanAct = {}): Promise<number> {
-  const { repo, user, sender } = toActing(act);
-  h.github.label(repo, issue, READY, user);
-  const payload = anIssuesEvent("labeled", {
-    repo: fullNameOf(h, repo),
-    issueNumber: issue,
-    label: READY,
-    issueLabels: h.github.issue(repo, issue).labels,
-    sender,
-  });
-  return h.deliver("issues", payload, act.id);
+/** A person (or bot) applies the ready label: on the fake GitHub, which delivers `issues.labeled`. */
+export async function applyReady(h: Harness, issue: number, input: HumanAct = {}): Promise<number> {
+  return act(h, input, { action: "labeled", label: h.github.labelJson(input.repo ?? REPO, READY) }, issue);
 }
 
 /** A person removes the ready label. */
-export async function removeReady(h: Harness, issue: number, act: HumanAct = {}): Promise<number> {
-  const { repo, user, sender } = toActing(act);
-  h.github.unlabel(repo, issue, READY, user);
-  const payload = anIssuesEvent("unlabeled", {
-    repo: fullNameOf(h, repo),
-    issueNumber: issue,
-    label: READY,
-    issueLabels: h.github.issue(repo, issue).labels,
-    sender,
-  });
-  return h.deliver("issues", payload, act.id);
+export async function removeReady(h: Harness, issue: number, input: HumanAct = {}): Promise<number> {
+  return act(h, input, { action: "unlabeled", label: h.github.labelJson(input.repo ?? REPO, READY) }, issue);
 }
 
 /** A person closes the issue. */
-export async function closeIssue(h: Harness, issue: number, act: HumanAct = {}): Promise<number> {
-  const { repo, user, sender } = toActing(act);
-  h.github.close(repo, issue, user);
-  const payload = anIssuesEvent("closed", {
-    repo: fullNameOf(h, repo),
-    issueNumber: issue,
-    issueLabels: h.github.issue(repo, issue).labels,
-    sender,
-  });
-  return h.deliver("issues", payload, act.id);
+export async function closeIssue(h: Harness, issue: number, input: HumanAct = {}): Promise<number> {
+  return act(h, input, { action: "closed" }, issue);
 }
 
 /** The run record in afk's progress comments on the issue (exactly one is expected). */

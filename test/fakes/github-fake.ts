@@ -1,34 +1,59 @@
-// A stateful in-memory GitHub behind nock, so that afk's real Octokit calls (through
-// Probot) land on it. It answers exactly the REST routes afk uses (see
-// src/adapters/github/github-client.ts and app-client.ts), with the quirks afk relies
-// on: `role_name` beside the coarse `permission` (maintain→write, triage→read), 404
-// for a non-collaborator, a raw media type for file contents, 404 when removing a
-// label the issue does not carry, `performed_via_github_app` on comments written with
-// an installation token, Link-header pagination. Any other route answers 404 and is
-// recorded as unexpected. Every request is recorded; failures can be scripted.
+// A stateful in-memory GitHub behind a real HTTP server on 127.0.0.1 (the wire, with
+// app authentication, OpenAPI checks, ETags, rate limits and scripted failures, is
+// github-fake-http.ts), so that afk's real Octokit calls (through Probot) land on it,
+// in-process or from a child process. It answers exactly the REST routes afk uses (see
+// src/adapters/github/*.ts), with the quirks afk relies on: `role_name` beside the coarse
+// `permission` (maintain→write, triage→read), 404 for a non-collaborator, a raw media
+// type for file contents, 404 when removing a label the issue does not carry,
+// `performed_via_github_app` on comments written with an installation token, Link-header
+// pagination, 404 for a repo the token's installation does not cover. Any other route
+// answers 404 and is recorded as unexpected. Every request is recorded.
+//
+// What GitHub does unasked, it does too (github-fake-hooks.ts delivers it): once
+// `connect`ed to the app's webhook URL, every write the app makes through the API comes
+// back as the webhook a person's change would fire, with the app's bot as `sender`
+// (`issues.labeled`/`unlabeled`/`closed`/`reopened`/`edited`, `issue_comment.created`/
+// `edited`); `as(person)` makes a person's change and delivers its webhook with them as
+// sender; a commit that says `Fixes #N` on the default branch closes issue N.
 //
 // CI, as afk follows it (src/adapters/github/github-ci-client.ts): the commits of the
 // default branch, GitHub Actions workflow runs with their jobs and check runs (a re-run
 // keeps the run id, raises `run_attempt` and makes new check runs; `filter=latest`
 // hides the older ones), commit statuses, and job logs served as GitHub does: a 302 to
-// a blob host that this fake also serves, every line prefixed with a timestamp. The
-// check-run and combined-status reads carry an ETag and answer `If-None-Match` with a
-// 304 while nothing changed. Helpers script CI the way GitHub runs it and build the
-// matching webhook payloads.
+// a blob host on another port of this fake, every line prefixed with a timestamp.
+// Helpers script CI the way GitHub runs it and build the matching webhook payloads.
 //
 // Repo names are matched case-insensitively, as GitHub does (afk lower-cases them).
 
-import { createHash } from "node:crypto";
-import nock from "nock";
+import { createHash, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { aCheckRunEvent, aPushEvent, aStatusEvent, aWorkflowRunEvent } from "../support/webhook-fixtures.js";
+import {
+  GitHubWire,
+  toPublicKey,
+  type ApiRequest,
+  type GitHubFailure,
+  type RecordedRequest,
+  type Reply,
+  type Usage,
+} from "./github-fake-http.js";
+import { FakeWebhooks, type SentWebhook } from "./github-fake-hooks.js";
+import {
+  toIssueCommentPayload,
+  toIssuesPayload,
+  type CommentChange,
+  type IssueChange,
+  type IssueContext,
+} from "./github-fake-payloads.js";
+
+export type { GitHubFailure, RecordedRequest, Usage } from "./github-fake-http.js";
+export type { HookDelivery, SentWebhook } from "./github-fake-hooks.js";
 
 export const FAKE_APP_ID = 4711;
 export const FAKE_APP_SLUG = "afk-test";
 export const FAKE_APP_BOT = { login: `${FAKE_APP_SLUG}[bot]`, id: 990_001, type: "Bot" } as const;
 
+/** The host named in the URLs inside JSON bodies (nothing follows them). */
 const API = "https://api.github.com";
-/** Where GitHub redirects a job's log download (a short-lived signed blob URL). */
-export const FAKE_LOG_HOST = "https://pipelines.actions.githubusercontent.com";
 /** GitHub Actions' app, which creates the check runs of workflow jobs. */
 export const GITHUB_ACTIONS_APP = { id: 15368, slug: "github-actions" } as const;
 const DEFAULT_PER_PAGE = 30;
@@ -46,6 +71,8 @@ export interface FakeEvent {
   readonly event: "labeled" | "unlabeled" | "closed" | "reopened";
   readonly actor: FakeUser;
   readonly label: { readonly name: string; readonly color: string } | null;
+  /** The commit that closed the issue (a closing keyword on the default branch); null for a person's close. */
+  readonly commitId: string | null;
   readonly created_at: string;
 }
 
@@ -68,6 +95,8 @@ export interface FakeIssue {
   state_reason: "completed" | "not_planned" | "reopened" | null;
   labels: string[];
   readonly created_at: string;
+  updated_at: string;
+  closed_at: string | null;
   readonly author: FakeUser;
   readonly events: FakeEvent[];
   /** Native "blocked by" dependencies, as `owner/name#N` references. */
@@ -218,15 +247,6 @@ export interface StatusInput {
   readonly targetUrl?: string;
 }
 
-export interface RecordedRequest {
-  readonly method: string;
-  /** As sent: percent-encoded, with the query string. */
-  readonly path: string;
-  readonly body: unknown;
-  /** The status answered (304 for a conditional read that found nothing changed). */
-  status: number | null;
-}
-
 export interface RepoInput {
   /** `Owner/Name`, as GitHub spells it. */
   readonly fullName: string;
@@ -249,23 +269,6 @@ export interface IssueInput {
   readonly blockedBy?: readonly { readonly repo: string; readonly number: number }[];
 }
 
-interface Failure {
-  readonly method: string;
-  readonly path: RegExp;
-  readonly status: number;
-  remaining: number;
-}
-
-interface Request {
-  readonly method: string;
-  readonly url: URL;
-  readonly segments: readonly string[];
-  readonly body: unknown;
-  readonly headers: Record<string, string>;
-}
-
-type Reply = readonly [number, unknown, Record<string, string>?];
-
 let nextId = 1_000;
 function newId(): number {
   nextId += 1;
@@ -284,15 +287,25 @@ function toLogLine(at: number, text: string): string {
   return `${new Date(at).toISOString().slice(0, -1)}0000Z ${text}`;
 }
 
-function toEtag(body: unknown): string {
-  return `W/"${createHash("sha1").update(JSON.stringify(body)).digest("hex")}"`;
-}
-
 /** The same login always gets the same id, as on GitHub. */
 export function toUser(login: string, type: FakeUser["type"] = "User"): FakeUser {
   let hash = 0;
   for (const char of login) hash = (hash * 31 + char.charCodeAt(0)) % 50_000_000;
   return { login, id: hash + 1, type };
+}
+
+const CLOSING_KEYWORD = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+(?:([\w.-]+\/[\w.-]+))?#(\d+)\b/gi;
+
+/** The issues a commit message closes when it lands on the default branch (GitHub's closing keywords). */
+export function toClosingRefs(message: string, repo: string): { repo: string; number: number }[] {
+  return [...message.matchAll(CLOSING_KEYWORD)].map((match) => ({
+    repo: match[1] ?? repo,
+    number: Number(match[2]),
+  }));
+}
+
+function toActorUser(actor: string | FakeUser): FakeUser {
+  return typeof actor === "object" ? actor : toUser(actor);
 }
 
 function toKey(fullName: string): string {
@@ -311,37 +324,192 @@ const PERMISSION_OF_ROLE: Readonly<Record<FakeRole, string>> = {
   read: "read",
 };
 
+let appKey: { readonly privateKey: string; readonly publicKey: KeyObject } | undefined;
+
+/** The app's key pair, made once per process (RSA 2048 takes a while): GitHub keeps the public half. */
+function appKeyPair(): { readonly privateKey: string; readonly publicKey: KeyObject } {
+  if (appKey !== undefined) return appKey;
+  const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs1", format: "pem" })
+    .toString();
+  appKey = { privateKey, publicKey: toPublicKey(privateKey) };
+  return appKey;
+}
+
+/** A person's (or another app's) acts on GitHub, each delivered to the app as its webhook with them as `sender`. */
+/** Each act resolves with the delivery once the app answered; null when it changed nothing, so nothing was sent. */
+export interface FakeActor {
+  label(fullName: string, number: number, name: string, options?: DeliveryOptions): Promise<SentWebhook | null>;
+  unlabel(fullName: string, number: number, name: string, options?: DeliveryOptions): Promise<SentWebhook | null>;
+  close(
+    fullName: string,
+    number: number,
+    options?: DeliveryOptions & { readonly reason?: "completed" | "not_planned" },
+  ): Promise<SentWebhook | null>;
+  reopen(fullName: string, number: number, options?: DeliveryOptions): Promise<SentWebhook | null>;
+  edit(
+    fullName: string,
+    number: number,
+    change: { readonly title?: string; readonly body?: string | null },
+    options?: DeliveryOptions,
+  ): Promise<SentWebhook | null>;
+  comment(fullName: string, number: number, body: string, options?: DeliveryOptions): Promise<SentWebhook | null>;
+  /** Pushes to the default branch: `push`, then `issues.closed` for each issue a closing keyword names. */
+  push(
+    fullName: string,
+    input: Omit<PushInput, "author">,
+    options?: DeliveryOptions,
+  ): Promise<{ readonly commit: FakeCommit; readonly sent: (SentWebhook | null)[] }>;
+}
+
+export interface DeliveryOptions {
+  /** The `X-GitHub-Delivery`; a fresh UUID when absent. */
+  readonly guid?: string;
+}
+
 export class GitHubFake {
   readonly repos = new Map<string, FakeRepo>();
-  readonly requests: RecordedRequest[] = [];
-  /** The app's webhook deliveries, oldest first (`GET /app/hook/deliveries` lists newest first). */
-  readonly deliveries: {
-    id: number;
-    guid: string;
-    delivered_at: string;
-    redelivery: boolean;
-    duration: number;
-    status: string;
-    status_code: number;
-    event: string;
-    action: string | null;
-    installation_id: number | null;
-    repository_id: number | null;
-  }[] = [];
-  /** Delivery ids afk asked GitHub to redeliver. */
-  readonly redelivered: number[] = [];
-  /** Requests to routes this fake does not serve (each also answered 404). */
-  readonly unexpected: RecordedRequest[] = [];
-  readonly #failures: Failure[] = [];
+  /** Deliveries to the app: the log, the knobs (delay, drop, hold/release) and `settled()`. */
+  readonly webhooks: FakeWebhooks;
   readonly #tokens = new Map<string, number>();
-  #scope: nock.Scope | null = null;
-  #logScope: nock.Scope | null = null;
+  readonly #wire: GitHubWire;
+  readonly #key = appKeyPair();
+  /** Webhooks the request being routed caused: sent once its answer has left. */
+  #pendingEchoes: { event: string; payload: Record<string, unknown> }[] = [];
   #clock: () => number;
-  /** Paths (with query) fetched from the log blob host. */
-  readonly logDownloads: string[] = [];
 
   constructor(clock: () => number = Date.now) {
     this.#clock = clock;
+    this.webhooks = new FakeWebhooks(newId, clock);
+    this.#wire = new GitHubWire({
+      appId: FAKE_APP_ID,
+      appPublicKey: this.#key.publicKey,
+      installationOfToken: (token) => this.#tokens.get(token),
+      route: (request) => this.#route(request),
+      takeAfterEffects: () => this.#takeEchoes(),
+      blob: (url) => this.#blob(url),
+      now: () => this.#clock(),
+    });
+  }
+
+  /** The webhooks the request just routed caused, and the function that sends them (after its answer). */
+  #takeEchoes(): () => void {
+    const echoes = this.#pendingEchoes;
+    this.#pendingEchoes = [];
+    return () => {
+      for (const echo of echoes) void this.webhooks.enqueue({ ...echo, echo: true });
+    };
+  }
+
+  // --- the server ---------------------------------------------------------------
+
+  /** Starts listening on 127.0.0.1 (idempotent). */
+  async start(): Promise<void> {
+    await this.#wire.start();
+  }
+
+  /** Stops listening and delivering. */
+  async stop(): Promise<void> {
+    this.webhooks.disconnect();
+    await this.#wire.close();
+  }
+
+  /** Probot's `baseUrl` in-process; for a child process `GHE_HOST` is its host:port, with `GHE_PROTOCOL=http`. */
+  get apiUrl(): string {
+    return this.#wire.apiUrl;
+  }
+
+  /** Where job logs redirect to (another port: the redirect crosses origins, as GitHub's does). */
+  get logHostUrl(): string {
+    return this.#wire.blobUrl;
+  }
+
+  /** The app's private key (PEM), as GitHub hands it out: afk signs its JWTs with it. */
+  get appPrivateKey(): string {
+    return this.#key.privateKey;
+  }
+
+  /**
+   * The environment that points a child-process afk (`probot run`) at this fake: Probot
+   * then talks to `http://127.0.0.1:PORT/api/v3` as the app. Add WEBHOOK_SECRET and afk's
+   * own variables, and `connect` the fake to the child's webhook URL.
+   */
+  probotEnv(): Record<"APP_ID" | "PRIVATE_KEY" | "GHE_HOST" | "GHE_PROTOCOL", string> {
+    return {
+      APP_ID: String(FAKE_APP_ID),
+      PRIVATE_KEY: this.appPrivateKey,
+      GHE_HOST: new URL(this.apiUrl).host,
+      GHE_PROTOCOL: "http",
+    };
+  }
+
+  /** Delivers the app's webhooks to afk from now on, signed with `secret`. */
+  connect(target: { readonly webhookUrl: string; readonly secret: string }): void {
+    this.webhooks.connect(target);
+  }
+
+  /** Resolves once no webhook is queued (held ones excepted) or in flight. */
+  deliveriesSettled(): Promise<void> {
+    return this.webhooks.settled();
+  }
+
+  /** Every request, oldest first. */
+  get requests(): RecordedRequest[] {
+    return this.#wire.requests;
+  }
+
+  /** Requests to routes this fake does not serve (each also answered 404). */
+  get unexpected(): RecordedRequest[] {
+    return this.#wire.unexpected;
+  }
+
+  /** Requests that break GitHub's REST description. */
+  get violations(): string[] {
+    return this.#wire.violations;
+  }
+
+  /** Paths (with query) fetched from the log blob host. */
+  get logDownloads(): string[] {
+    return this.#wire.logDownloads;
+  }
+
+  /** The app's webhook delivery log, oldest first (`GET /app/hook/deliveries` lists newest first). */
+  get deliveries(): FakeWebhooks["deliveries"] {
+    return this.webhooks.deliveries;
+  }
+
+  /** Delivery ids afk asked GitHub to redeliver. */
+  get redelivered(): number[] {
+    return this.webhooks.redelivered;
+  }
+
+  /** Requests, rate-limit charges, 304s, reads and writes per installation (or the app's JWT). */
+  usage(installation: number | "app" | "anonymous"): Usage {
+    return this.#wire.usage(installation);
+  }
+
+  resetUsage(): void {
+    this.#wire.resetUsage();
+  }
+
+  /** Each installation's hourly request budget (5,000 by default). */
+  set rateLimitPerHour(limit: number) {
+    this.#wire.rateLimitPerHour = limit;
+  }
+
+  /** The next `times` requests whose method and path (with query, without `/api/v3`) match fail this way. */
+  failNext(method: string, path: RegExp, failure: GitHubFailure, times = 1): void {
+    this.#wire.failNext(method, path, failure, times);
+  }
+
+  /** The `nth` matching request from now fails this way; the ones before it pass. */
+  failNth(method: string, path: RegExp, nth: number, failure: GitHubFailure): void {
+    this.#wire.failNth(method, path, nth, failure);
+  }
+
+  /** Ends every answer held by a scripted `"timeout"`. */
+  releaseHeld(): void {
+    this.#wire.releaseHeld();
   }
 
   // --- state, the way a human (or GitHub) changes it -------------------------
@@ -382,6 +550,7 @@ export class GitHubFake {
     const repo = this.repo(fullName);
     const number = input.number ?? Math.max(0, ...repo.issues.keys()) + 1;
     const author = typeof input.author === "object" ? input.author : toUser(input.author ?? "Codertocat");
+    const createdAt = input.createdAt ?? new Date(this.#clock() - 3_600_000 + number * 1000).toISOString();
     const issue: FakeIssue = {
       repo: repo.fullName,
       number,
@@ -390,7 +559,9 @@ export class GitHubFake {
       state: "open",
       state_reason: null,
       labels: [],
-      created_at: input.createdAt ?? new Date(this.#clock() - 3_600_000 + number * 1000).toISOString(),
+      created_at: createdAt,
+      updated_at: createdAt,
+      closed_at: null,
       author,
       events: [],
       blockedBy: [...(input.blockedBy ?? [])],
@@ -413,39 +584,196 @@ export class GitHubFake {
     return issue;
   }
 
-  /** Applies a label as `actor` does in the UI: the label, and a `labeled` event naming them. */
-  label(fullName: string, number: number, name: string, actor: string | FakeUser): void {
+  /** Applies a label as `actor` does in the UI: the label, and a `labeled` event naming them. False: it was on. */
+  label(fullName: string, number: number, name: string, actor: string | FakeUser): boolean {
     const issue = this.issue(fullName, number);
     const label = this.#ensureRepoLabel(this.repo(fullName), name);
-    if (issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) return;
+    if (issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) return false;
     issue.labels.push(label.name);
-    issue.events.push(this.#event("labeled", typeof actor === "object" ? actor : toUser(actor), label));
+    issue.events.push(this.#event("labeled", toActorUser(actor), label));
+    issue.updated_at = this.#iso();
+    return true;
   }
 
-  unlabel(fullName: string, number: number, name: string, actor: string | FakeUser): void {
+  /** False: the issue did not carry it. */
+  unlabel(fullName: string, number: number, name: string, actor: string | FakeUser): boolean {
     const issue = this.issue(fullName, number);
     const before = issue.labels.length;
     issue.labels = issue.labels.filter((l) => l.toLowerCase() !== name.toLowerCase());
-    if (issue.labels.length !== before)
-      issue.events.push(
-        this.#event(
-          "unlabeled",
-          typeof actor === "object" ? actor : toUser(actor),
-          this.#ensureRepoLabel(this.repo(fullName), name),
-        ),
-      );
+    if (issue.labels.length === before) return false;
+    issue.events.push(this.#event("unlabeled", toActorUser(actor), this.#ensureRepoLabel(this.repo(fullName), name)));
+    issue.updated_at = this.#iso();
+    return true;
   }
 
+  /** `commitId`: closed by that commit's closing keyword (the event carries it). False: it was closed. */
   close(
     fullName: string,
     number: number,
     actor: string | FakeUser = "Codertocat",
     reason: "completed" | "not_planned" = "completed",
-  ): void {
+    commitId: string | null = null,
+  ): boolean {
     const issue = this.issue(fullName, number);
+    if (issue.state === "closed") return false;
     issue.state = "closed";
     issue.state_reason = reason;
-    issue.events.push(this.#event("closed", typeof actor === "object" ? actor : toUser(actor), null));
+    issue.closed_at = this.#iso();
+    issue.updated_at = issue.closed_at;
+    issue.events.push(this.#event("closed", toActorUser(actor), null, commitId));
+    return true;
+  }
+
+  /** False: it was open. */
+  reopen(fullName: string, number: number, actor: string | FakeUser = "Codertocat"): boolean {
+    const issue = this.issue(fullName, number);
+    if (issue.state === "open") return false;
+    issue.state = "open";
+    issue.state_reason = "reopened";
+    issue.closed_at = null;
+    issue.updated_at = this.#iso();
+    issue.events.push(this.#event("reopened", toActorUser(actor), null));
+    return true;
+  }
+
+  /** Changes the title and/or body; returns what changed, as the `edited` payload's `changes`. */
+  edit(
+    fullName: string,
+    number: number,
+    change: { readonly title?: string; readonly body?: string | null },
+  ): { title?: { from: string }; body?: { from: string } } {
+    const issue = this.issue(fullName, number);
+    const changes: { title?: { from: string }; body?: { from: string } } = {};
+    if (change.title !== undefined && change.title !== issue.title) {
+      changes.title = { from: issue.title };
+      issue.title = change.title;
+    }
+    if (change.body !== undefined && change.body !== issue.body) {
+      changes.body = { from: issue.body ?? "" };
+      issue.body = change.body;
+    }
+    if (Object.keys(changes).length > 0) issue.updated_at = this.#iso();
+    return changes;
+  }
+
+  /** `actor` acts on GitHub, and GitHub delivers each act's webhook to the app with them as `sender`. */
+  as(actor: string | FakeUser): FakeActor {
+    const user = toActorUser(actor);
+    const deliver = (
+      fullName: string,
+      number: number,
+      change: IssueChange | null,
+      options: DeliveryOptions,
+    ): Promise<SentWebhook | null> => {
+      const payload = change === null ? null : this.#issuesPayload(this.issue(fullName, number), user, change);
+      return this.#deliverAct("issues", payload, options);
+    };
+    return {
+      label: (fullName, number, name, options = {}) => {
+        const added = this.label(fullName, number, name, user);
+        const label = this.#labelJson(this.repo(fullName), this.#ensureRepoLabel(this.repo(fullName), name));
+        return deliver(fullName, number, added ? { action: "labeled", label } : null, options);
+      },
+      unlabel: (fullName, number, name, options = {}) => {
+        const removed = this.unlabel(fullName, number, name, user);
+        const label = this.#labelJson(this.repo(fullName), this.#ensureRepoLabel(this.repo(fullName), name));
+        return deliver(fullName, number, removed ? { action: "unlabeled", label } : null, options);
+      },
+      close: (fullName, number, options = {}) => {
+        const closed = this.close(fullName, number, user, options.reason ?? "completed");
+        return deliver(fullName, number, closed ? { action: "closed" } : null, options);
+      },
+      reopen: (fullName, number, options = {}) => {
+        const reopened = this.reopen(fullName, number, user);
+        return deliver(fullName, number, reopened ? { action: "reopened" } : null, options);
+      },
+      edit: (fullName, number, change, options = {}) => {
+        const changes = this.edit(fullName, number, change);
+        const changed = Object.keys(changes).length > 0;
+        return deliver(fullName, number, changed ? { action: "edited", changes } : null, options);
+      },
+      comment: (fullName, number, body, options = {}) => {
+        const issue = this.issue(fullName, number);
+        const comment = this.addComment(fullName, number, body, user);
+        const json = this.#commentJson(this.repo(fullName), issue, comment);
+        return this.#deliverAct(
+          "issue_comment",
+          this.#commentPayload(issue, user, { action: "created", comment: json }),
+          options,
+        );
+      },
+      push: async (fullName, input, options = {}) => {
+        const { payload, closed, commit } = this.pushCommit(fullName, { ...input, author: user.login });
+        const sent = [await this.#deliverAct("push", payload, options)];
+        for (const issue of closed)
+          sent.push(await this.#deliverAct("issues", this.#issuesPayload(issue, user, { action: "closed" }), {}));
+        return { commit, sent };
+      },
+    };
+  }
+
+  /** A webhook GitHub sends: queued behind the others (the knobs apply); resolves once the app answered. */
+  notify(event: string, payload: unknown, options: DeliveryOptions = {}): Promise<SentWebhook> {
+    return this.webhooks.enqueue({ event, payload, ...options });
+  }
+
+  /** The `issues` payload GitHub would send for the issue as it stands, `sender` acting (for a redelivery by hand). */
+  issuesPayload(
+    fullName: string,
+    number: number,
+    sender: string | FakeUser,
+    change: IssueChange,
+  ): Record<string, unknown> {
+    const payload = this.#issuesPayload(this.issue(fullName, number), toActorUser(sender), change);
+    if (payload === null) throw new Error(`github-fake: afk is not installed on ${fullName}`);
+    return payload;
+  }
+
+  /** The repo's label as the API shows it (for a `labeled` change). */
+  labelJson(fullName: string, name: string): Record<string, unknown> {
+    const repo = this.repo(fullName);
+    return this.#labelJson(repo, this.#ensureRepoLabel(repo, name));
+  }
+
+  async #deliverAct(event: string, payload: unknown, options: DeliveryOptions): Promise<SentWebhook | null> {
+    // No change (or no installation), no webhook: GitHub sends nothing for a label that was already on.
+    if (payload === null) return null;
+    return this.notify(event, payload, options);
+  }
+
+  #issueContext(issue: FakeIssue, sender: FakeUser): IssueContext | null {
+    const repo = this.repo(issue.repo);
+    if (repo.installationId === null) return null;
+    return {
+      repo: { fullName: repo.fullName, id: repo.id, ownerType: repo.owner.type, defaultBranch: repo.defaultBranch },
+      installationId: repo.installationId,
+      issueNumber: issue.number,
+      labelNames: [...issue.labels],
+      issueJson: this.#issueJson(issue),
+      sender: { login: sender.login, id: sender.id, type: sender.type },
+    };
+  }
+
+  /** Null when the app is not installed on the repo: GitHub then sends it nothing. */
+  #issuesPayload(issue: FakeIssue, sender: FakeUser, change: IssueChange): Record<string, unknown> | null {
+    const context = this.#issueContext(issue, sender);
+    return context === null ? null : toIssuesPayload(context, change);
+  }
+
+  #commentPayload(issue: FakeIssue, sender: FakeUser, change: CommentChange): Record<string, unknown> | null {
+    const context = this.#issueContext(issue, sender);
+    return context === null ? null : toIssueCommentPayload(context, change);
+  }
+
+  /** The app wrote through the API: GitHub sends the app the webhook, once the answer has left. */
+  #echoIssue(issue: FakeIssue, change: IssueChange): void {
+    const payload = this.#issuesPayload(issue, FAKE_APP_BOT, change);
+    if (payload !== null) this.#pendingEchoes.push({ event: "issues", payload });
+  }
+
+  #echoComment(issue: FakeIssue, change: CommentChange): void {
+    const payload = this.#commentPayload(issue, FAKE_APP_BOT, change);
+    if (payload !== null) this.#pendingEchoes.push({ event: "issue_comment", payload });
   }
 
   /** A comment written by a person (or, with `viaApp`, by afk's app). */
@@ -469,11 +797,6 @@ export class GitHubFake {
     return comment;
   }
 
-  /** The next `times` requests whose method and path (with query) match answer `status`. */
-  failNext(method: string, path: RegExp, status: number, times = 1): void {
-    this.#failures.push({ method: method.toUpperCase(), path, status, remaining: times });
-  }
-
   /** The recorded requests with this method whose path matches. */
   calls(method: string, path: RegExp): RecordedRequest[] {
     return this.requests.filter((request) => request.method === method.toUpperCase() && path.test(request.path));
@@ -486,8 +809,15 @@ export class GitHubFake {
 
   // --- CI, the way GitHub runs it ---------------------------------------------
 
-  /** A commit lands on the default branch; returns it and the `push` payload GitHub sends. */
-  pushCommit(fullName: string, input: PushInput): { commit: FakeCommit; payload: ReturnType<typeof aPushEvent> } {
+  /**
+   * A commit lands on the default branch; returns it, the `push` payload GitHub sends, and
+   * the issues its closing keywords closed (each with a `closed` event naming the commit,
+   * the pusher as actor): `close(s|d)`, `fix(es|ed)`, `resolve(s|d)` + `#N` or `owner/repo#N`.
+   */
+  pushCommit(
+    fullName: string,
+    input: PushInput,
+  ): { commit: FakeCommit; payload: ReturnType<typeof aPushEvent>; closed: FakeIssue[] } {
     const repo = this.repo(fullName);
     const before = repo.commits.at(-1)?.sha ?? "0".repeat(40);
     const commit: FakeCommit = {
@@ -502,10 +832,22 @@ export class GitHubFake {
       sha: commit.sha,
       message: commit.message,
       ref: `refs/heads/${repo.defaultBranch}`,
+      ...(repo.installationId === null ? {} : { installationId: repo.installationId }),
     });
     Object.assign(payload, { before });
-    Object.assign(payload.repository, { default_branch: repo.defaultBranch, master_branch: repo.defaultBranch });
-    return { commit, payload };
+    Object.assign(payload.repository, {
+      id: repo.id,
+      default_branch: repo.defaultBranch,
+      master_branch: repo.defaultBranch,
+    });
+    Object.assign(payload.pusher, { name: commit.author.login });
+    Object.assign(payload.sender, { login: commit.author.login, id: commit.author.id, type: commit.author.type });
+    const closed = toClosingRefs(commit.message, repo.fullName).flatMap((ref) => {
+      const issue = this.repos.get(toKey(ref.repo))?.issues.get(ref.number);
+      const done = issue !== undefined && this.close(issue.repo, issue.number, commit.author, "completed", commit.sha);
+      return done ? [issue] : [];
+    });
+    return { commit, payload, closed };
   }
 
   /** A workflow run starts for a sha: the run, and per job a job and an in-progress check run. */
@@ -686,38 +1028,10 @@ export class GitHubFake {
     return new Date(this.#clock()).toISOString();
   }
 
-  // --- nock -------------------------------------------------------------------
-
-  /** Serves api.github.com from this fake until `uninstall` (or `nock.cleanAll()`). */
-  install(): void {
-    const handle = (method: string, uri: string, body: unknown, headers: Record<string, string>): Reply =>
-      this.#handle(method, uri, body, headers);
-    const scope = nock(API).persist();
-    for (const method of ["GET", "POST", "PATCH", "PUT", "DELETE"]) {
-      // A function (not an arrow) reply: nock hands the request in as `this`.
-      scope.intercept(/.*/, method).reply(function (uri, body) {
-        const reply = handle(method, uri, body, this.req.headers);
-        return [reply[0], reply[1] as nock.Body, reply[2] ?? {}];
-      });
-    }
-    this.#scope = scope;
-    const logs = nock(FAKE_LOG_HOST).persist();
-    logs.get(/.*/).reply((uri) => this.#blob(uri));
-    this.#logScope = logs;
-  }
-
-  uninstall(): void {
-    this.#scope?.persist(false);
-    this.#logScope?.persist(false);
-    this.#scope = null;
-    this.#logScope = null;
-    nock.cleanAll();
-  }
+  // --- routes -----------------------------------------------------------------
 
   /** The blob host behind a job log's redirect: the log as text, for a path this fake handed out. */
-  #blob(uri: string): [number, string, Record<string, string>] {
-    const url = new URL(uri, FAKE_LOG_HOST);
-    this.logDownloads.push(`${url.pathname}${url.search}`);
+  #blob(url: URL): Reply {
     const jobId = Number(/\/signedlogcontent\/(\d+)$/.exec(url.pathname)?.[1]);
     const job = [...this.repos.values()].flatMap((repo) => repo.jobs).find((j) => j.id === jobId);
     if (job === undefined || url.searchParams.get("urlSignature") === null)
@@ -725,49 +1039,22 @@ export class GitHubFake {
     return [200, job.log, { "content-type": "text/plain; charset=utf-8" }];
   }
 
-  #handle(method: string, uri: string, rawBody: unknown, headers: Record<string, string>): Reply {
-    const url = new URL(uri, API);
-    const body =
-      typeof rawBody === "string" && rawBody !== "" ? safeJson(rawBody) : rawBody === "" ? undefined : rawBody;
-    const recorded: RecordedRequest = { method, path: `${url.pathname}${url.search}`, body, status: null };
-    this.requests.push(recorded);
-    const reply = this.#answer(recorded, { method, url, body, headers: lowerKeys(headers) });
-    recorded.status = reply[0];
-    return reply;
-  }
-
-  #answer(recorded: RecordedRequest, request: Omit<Request, "segments">): Reply {
-    const failure = this.#failures.find(
-      (f) => f.remaining > 0 && f.method === request.method && f.path.test(recorded.path),
-    );
-    if (failure !== undefined) {
-      failure.remaining -= 1;
-      return [
-        failure.status,
-        { message: `scripted failure ${failure.status}`, documentation_url: "https://docs.github.com/rest" },
-      ];
-    }
-    const segments = request.url.pathname
-      .split("/")
-      .filter((s) => s !== "")
-      .map(decodeURIComponent);
-    const reply = this.#route({ ...request, segments });
-    if (reply !== null) return reply;
-    this.unexpected.push(recorded);
-    return notFound();
-  }
-
-  #route(request: Request): Reply | null {
-    const { method, segments: s } = request;
+  #route(request: ApiRequest): Reply | null {
+    const { method, segments: s, caller } = request;
     if (method === "POST" && s.length === 4 && s[0] === "app" && s[1] === "installations" && s[3] === "access_tokens")
       return this.#accessToken(Number(s[2]));
+    if (method === "GET" && s.length === 1 && s[0] === "app") return [200, this.#appJson()];
     if (s[0] === "app" && s[1] === "hook" && s[2] === "deliveries") return this.#hookDeliveries(request, s.slice(3));
+    if (method === "GET" && s.length === 2 && s[0] === "users") return this.#user(s[1] ?? "");
     if (s[0] !== "repos" || s.length < 3) return null;
     const repo = this.repos.get(toKey(`${s[1]}/${s[2]}`));
     const rest = s.slice(3);
-    if (repo === undefined) return notFound();
+    if (method === "GET" && rest.length === 1 && rest[0] === "installation")
+      return repo === undefined ? notFound() : this.#installation(repo);
+    // An installation's token reaches only the repos that installation covers; GitHub hides the others.
+    if (repo === undefined || caller.kind !== "installation" || caller.installationId !== repo.installationId)
+      return notFound();
     if (method === "GET" && rest.length === 0) return [200, this.#repoJson(repo)];
-    if (method === "GET" && rest.length === 1 && rest[0] === "installation") return this.#installation(repo);
     if (method === "GET" && rest[0] === "contents") return this.#contents(repo, rest.slice(1).join("/"), request);
     if (method === "GET" && rest.length === 3 && rest[0] === "collaborators" && rest[2] === "permission")
       return this.#permission(repo, rest[1] ?? "");
@@ -778,17 +1065,17 @@ export class GitHubFake {
     return null;
   }
 
-  #commits(repo: FakeRepo, request: Request, rest: readonly string[]): Reply | null {
+  #commits(repo: FakeRepo, request: ApiRequest, rest: readonly string[]): Reply | null {
     if (rest.length === 0) return this.#listCommits(repo, request);
     if (rest.length !== 2) return null;
     const sha = rest[0] ?? "";
-    if (rest[1] === "check-runs") return this.#conditional(request, this.#checkRunsBody(repo, sha, request));
-    if (rest[1] === "status") return this.#conditional(request, this.#combinedStatusBody(repo, sha));
+    if (rest[1] === "check-runs") return [200, this.#checkRunsBody(repo, sha, request)];
+    if (rest[1] === "status") return [200, this.#combinedStatusBody(repo, sha)];
     return null;
   }
 
   /** Newest first; `sha` names the branch (or a commit to list back from), `since` the oldest committer date. */
-  #listCommits(repo: FakeRepo, request: Request): Reply {
+  #listCommits(repo: FakeRepo, request: ApiRequest): Reply {
     const from = request.url.searchParams.get("sha") ?? repo.defaultBranch;
     const since = request.url.searchParams.get("since");
     const newestFirst = [...repo.commits].reverse();
@@ -802,7 +1089,7 @@ export class GitHubFake {
   }
 
   /** `filter=latest` (the default) keeps the newest check run per app and name. */
-  #checkRunsBody(repo: FakeRepo, sha: string, request: Request): Record<string, unknown> {
+  #checkRunsBody(repo: FakeRepo, sha: string, request: ApiRequest): Record<string, unknown> {
     const onSha = repo.checkRuns.filter((c) => c.headSha === sha);
     const latest =
       request.url.searchParams.get("filter") === "all"
@@ -844,14 +1131,7 @@ export class GitHubFake {
     };
   }
 
-  /** A body with its ETag, or a bare 304 when the client already holds that ETag. */
-  #conditional(request: Request, body: Record<string, unknown>): Reply {
-    const etag = toEtag(body);
-    if (request.headers["if-none-match"] === etag) return [304, "", { etag }];
-    return [200, body, { etag }];
-  }
-
-  #actions(repo: FakeRepo, request: Request, rest: readonly string[]): Reply | null {
+  #actions(repo: FakeRepo, request: ApiRequest, rest: readonly string[]): Reply | null {
     if (rest.length === 1 && rest[0] === "runs") {
       const sha = request.url.searchParams.get("head_sha");
       const event = request.url.searchParams.get("event");
@@ -878,34 +1158,76 @@ export class GitHubFake {
     if (rest.length === 3 && rest[0] === "jobs" && rest[2] === "logs") {
       const job = repo.jobs.find((j) => j.id === Number(rest[1]));
       if (job === undefined) return notFound();
-      const signed = `${FAKE_LOG_HOST}/serviceHosts/fake/_apis/pipelines/1/runs/${job.runId}/signedlogcontent/${job.id}?urlExpires=${encodeURIComponent(this.#iso())}&urlSigningMethod=HMACV1&urlSignature=fake`;
+      const signed = `${this.logHostUrl}/serviceHosts/fake/_apis/pipelines/1/runs/${job.runId}/signedlogcontent/${job.id}?urlExpires=${encodeURIComponent(this.#iso())}&urlSigningMethod=HMACV1&urlSignature=fake`;
       return [302, "", { location: signed }];
     }
     return null;
   }
 
   /** A page of a list GitHub wraps as `{ total_count, <key>: [...] }`. */
-  #wrappedPage(request: Request, key: string, items: readonly unknown[]): Reply {
+  #wrappedPage(request: ApiRequest, key: string, items: readonly unknown[]): Reply {
     const [status, slice, headers] = this.#page(request, items);
     return [status, { total_count: items.length, [key]: slice }, headers ?? {}];
   }
 
-  /** The app's webhook deliveries (JWT): listed newest first; a redelivery is recorded. */
-  #hookDeliveries(request: Request, rest: readonly string[]): Reply | null {
-    if (request.method === "GET" && rest.length === 0) return [200, [...this.deliveries].reverse()];
-    if (request.method === "POST" && rest.length === 2 && rest[1] === "attempts") {
-      const id = Number(rest[0]);
-      if (!this.deliveries.some((delivery) => delivery.id === id)) return notFound();
-      this.redelivered.push(id);
-      return [202, {}];
+  /** The app's webhook deliveries (JWT): newest first, a page per `cursor`; an attempt sends one again. */
+  #hookDeliveries(request: ApiRequest, rest: readonly string[]): Reply | null {
+    if (request.method === "GET" && rest.length === 0) {
+      const params = request.url.searchParams;
+      const status = params.get("status");
+      const listed = [...this.deliveries]
+        .reverse()
+        .filter((d) => status === null || (status === "success") === (d.status_code >= 200 && d.status_code < 300));
+      const perPage = Math.min(100, Number(params.get("per_page") ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE);
+      const from = Number(params.get("cursor") ?? 0) || 0;
+      if (from + perPage >= listed.length) return [200, listed.slice(from)];
+      const next = new URL(request.url.toString());
+      next.searchParams.set("cursor", String(from + perPage));
+      return [200, listed.slice(from, from + perPage), { link: `<${next.toString()}>; rel="next"` }];
     }
+    if (request.method === "POST" && rest.length === 2 && rest[1] === "attempts")
+      return this.webhooks.redeliver(Number(rest[0])) ? [202, {}] : notFound();
     return null;
+  }
+
+  #appJson(): Record<string, unknown> {
+    const owner = toUser("afk-owner", "Organization");
+    return {
+      id: FAKE_APP_ID,
+      slug: FAKE_APP_SLUG,
+      node_id: `A_${FAKE_APP_ID}`,
+      client_id: `Iv1.fake${FAKE_APP_ID}`,
+      owner: this.#userJson(owner),
+      name: "afk (test)",
+      description: "afk under test",
+      external_url: "https://example.invalid",
+      html_url: `https://github.com/apps/${FAKE_APP_SLUG}`,
+      created_at: "2026-01-01T00:00:00Z",
+      updated_at: "2026-01-01T00:00:00Z",
+      permissions: {
+        issues: "write",
+        contents: "read",
+        checks: "read",
+        statuses: "read",
+        actions: "read",
+        metadata: "read",
+      },
+      events: ["issues", "workflow_run", "check_run", "status", "push"],
+      installations_count: new Set([...this.repos.values()].map((repo) => repo.installationId)).size,
+    };
+  }
+
+  /** Any login is someone; of the `[bot]` logins only the app's own bot user exists here. */
+  #user(login: string): Reply {
+    if (login.toLowerCase() === FAKE_APP_BOT.login.toLowerCase()) return [200, this.#userJson(FAKE_APP_BOT)];
+    if (login.endsWith("[bot]")) return notFound();
+    return [200, this.#userJson(toUser(login))];
   }
 
   #accessToken(installationId: number): Reply {
     const installed = [...this.repos.values()].some((repo) => repo.installationId === installationId);
     if (!installed) return notFound();
-    const token = `ghs_fake${installationId}x${newId()}`;
+    const token = `ghs_${randomBytes(18).toString("base64url")}`;
     this.#tokens.set(token, installationId);
     const expires = new Date(this.#clock() + 3_600_000).toISOString();
     return [
@@ -935,7 +1257,7 @@ export class GitHubFake {
     ];
   }
 
-  #contents(repo: FakeRepo, path: string, request: Request): Reply {
+  #contents(repo: FakeRepo, path: string, request: ApiRequest): Reply {
     const ref = request.url.searchParams.get("ref");
     const text = ref === null || ref === repo.defaultBranch ? repo.files.get(path) : undefined;
     if (text === undefined) return notFound();
@@ -974,7 +1296,7 @@ export class GitHubFake {
     ];
   }
 
-  #repoLabels(repo: FakeRepo, request: Request, rest: readonly string[]): Reply | null {
+  #repoLabels(repo: FakeRepo, request: ApiRequest, rest: readonly string[]): Reply | null {
     if (request.method === "GET" && rest.length === 1) {
       const label = findLabel(repo, rest[0] ?? "");
       return label === undefined ? notFound() : [200, this.#labelJson(repo, label)];
@@ -998,7 +1320,7 @@ export class GitHubFake {
     return null;
   }
 
-  #issues(repo: FakeRepo, request: Request, rest: readonly string[]): Reply | null {
+  #issues(repo: FakeRepo, request: ApiRequest, rest: readonly string[]): Reply | null {
     const { method } = request;
     if (method === "GET" && rest.length === 0) return this.#listIssues(repo, request);
     if (rest[0] === "comments" && rest.length === 2 && method === "PATCH")
@@ -1028,11 +1350,11 @@ export class GitHubFake {
       return this.#createComment(repo, issue, request);
     if (sub.length === 1 && sub[0] === "labels" && method === "POST") return this.#addLabels(repo, issue, request);
     if (sub.length === 2 && sub[0] === "labels" && method === "DELETE")
-      return this.#removeLabel(repo, issue, sub[1] ?? "", request);
+      return this.#removeLabel(repo, issue, sub[1] ?? "");
     return null;
   }
 
-  #listIssues(repo: FakeRepo, request: Request): Reply {
+  #listIssues(repo: FakeRepo, request: ApiRequest): Reply {
     const state = request.url.searchParams.get("state") ?? "open";
     const wanted = (request.url.searchParams.get("labels") ?? "")
       .split(",")
@@ -1048,55 +1370,77 @@ export class GitHubFake {
     );
   }
 
+  /** Every write below is the app's (repo routes take only its installation token), echoed as its bot's act. */
   #patchIssue(issue: FakeIssue, body: unknown): Reply {
-    const { state, state_reason } = (body ?? {}) as {
+    const patch = (body ?? {}) as {
       state?: "open" | "closed";
       state_reason?: FakeIssue["state_reason"];
+      title?: string;
+      body?: string | null;
+      labels?: (string | { name?: string })[];
     };
-    if (state === "closed" && issue.state !== "closed")
-      this.close(issue.repo, issue.number, FAKE_APP_BOT, state_reason === "not_planned" ? "not_planned" : "completed");
-    else if (state === "open") {
-      issue.state = "open";
-      issue.state_reason = "reopened";
+    const changes = this.edit(issue.repo, issue.number, {
+      ...(patch.title === undefined ? {} : { title: patch.title }),
+      ...(patch.body === undefined ? {} : { body: patch.body }),
+    });
+    if (Object.keys(changes).length > 0) this.#echoIssue(issue, { action: "edited", changes });
+    if (patch.labels !== undefined) {
+      const wanted = patch.labels.map((l) => (typeof l === "string" ? l : (l.name ?? "")));
+      for (const name of issue.labels.filter((l) => !wanted.some((w) => w.toLowerCase() === l.toLowerCase())))
+        if (this.unlabel(issue.repo, issue.number, name, FAKE_APP_BOT))
+          this.#echoIssue(issue, { action: "unlabeled", label: this.labelJson(issue.repo, name) });
+      for (const name of wanted)
+        if (this.label(issue.repo, issue.number, name, FAKE_APP_BOT))
+          this.#echoIssue(issue, { action: "labeled", label: this.labelJson(issue.repo, name) });
     }
+    const reason = patch.state_reason === "not_planned" ? "not_planned" : "completed";
+    if (patch.state === "closed" && this.close(issue.repo, issue.number, FAKE_APP_BOT, reason))
+      this.#echoIssue(issue, { action: "closed" });
+    if (patch.state === "open" && this.reopen(issue.repo, issue.number, FAKE_APP_BOT))
+      this.#echoIssue(issue, { action: "reopened" });
     return [200, this.#issueJson(issue)];
   }
 
-  #createComment(repo: FakeRepo, issue: FakeIssue, request: Request): Reply {
+  #createComment(repo: FakeRepo, issue: FakeIssue, request: ApiRequest): Reply {
     const { body } = (request.body ?? {}) as { body?: string };
     if (typeof body !== "string") return [422, { message: "Validation Failed" }];
-    const viaApp = this.#isInstallation(request);
-    const comment = this.addComment(issue.repo, issue.number, body, viaApp ? FAKE_APP_BOT : toUser("someone"), viaApp);
-    return [201, this.#commentJson(repo, issue, comment)];
+    const comment = this.addComment(issue.repo, issue.number, body, FAKE_APP_BOT, true);
+    const json = this.#commentJson(repo, issue, comment);
+    this.#echoComment(issue, { action: "created", comment: json });
+    return [201, json];
   }
 
   #updateComment(repo: FakeRepo, id: number, body: unknown): Reply {
     for (const issue of repo.issues.values()) {
       const comment = issue.comments.find((c) => c.id === id);
       if (comment === undefined) continue;
+      const from = comment.body;
       comment.body = (body as { body?: string } | undefined)?.body ?? comment.body;
       comment.updated_at = new Date(this.#clock()).toISOString();
-      return [200, this.#commentJson(repo, issue, comment)];
+      const json = this.#commentJson(repo, issue, comment);
+      if (comment.body !== from) this.#echoComment(issue, { action: "edited", comment: json, from });
+      return [200, json];
     }
     return notFound();
   }
 
-  #addLabels(repo: FakeRepo, issue: FakeIssue, request: Request): Reply {
+  #addLabels(repo: FakeRepo, issue: FakeIssue, request: ApiRequest): Reply {
     const { labels } = (request.body ?? {}) as { labels?: string[] };
-    const actor = this.#isInstallation(request) ? FAKE_APP_BOT : toUser("someone");
-    for (const name of labels ?? []) this.label(issue.repo, issue.number, name, actor);
+    for (const name of labels ?? [])
+      if (this.label(issue.repo, issue.number, name, FAKE_APP_BOT))
+        this.#echoIssue(issue, { action: "labeled", label: this.labelJson(issue.repo, name) });
     return [200, issue.labels.map((name) => this.#labelJson(repo, this.#ensureRepoLabel(repo, name)))];
   }
 
-  #removeLabel(repo: FakeRepo, issue: FakeIssue, name: string, request: Request): Reply {
-    if (!issue.labels.some((l) => l.toLowerCase() === name.toLowerCase()))
+  #removeLabel(repo: FakeRepo, issue: FakeIssue, name: string): Reply {
+    if (!this.unlabel(issue.repo, issue.number, name, FAKE_APP_BOT))
       return [404, { message: "Label does not exist", documentation_url: "https://docs.github.com/rest" }];
-    this.unlabel(issue.repo, issue.number, name, this.#isInstallation(request) ? FAKE_APP_BOT : toUser("someone"));
+    this.#echoIssue(issue, { action: "unlabeled", label: this.labelJson(issue.repo, name) });
     return [200, issue.labels.map((label) => this.#labelJson(repo, this.#ensureRepoLabel(repo, label)))];
   }
 
   /** A page of `items` as GitHub serves it, with a Link header to the next and last pages. */
-  #page(request: Request, items: readonly unknown[]): Reply {
+  #page(request: ApiRequest, items: readonly unknown[]): Reply {
     const perPage = Math.min(
       100,
       Number(request.url.searchParams.get("per_page") ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE,
@@ -1118,11 +1462,6 @@ export class GitHubFake {
     return [200, slice, { link: links.join(", ") }];
   }
 
-  #isInstallation(request: Request): boolean {
-    const match = /^(?:token|bearer) (\S+)$/i.exec(request.headers.authorization ?? "");
-    return match?.[1] !== undefined && this.#tokens.has(match[1]);
-  }
-
   #ensureRepoLabel(repo: FakeRepo, name: string): FakeLabel {
     const found = findLabel(repo, name);
     if (found !== undefined) return found;
@@ -1132,12 +1471,18 @@ export class GitHubFake {
     return label;
   }
 
-  #event(event: FakeEvent["event"], actor: FakeUser, label: FakeLabel | null): FakeEvent {
+  #event(
+    event: FakeEvent["event"],
+    actor: FakeUser,
+    label: FakeLabel | null,
+    commitId: string | null = null,
+  ): FakeEvent {
     return {
       id: newId(),
       event,
       actor,
       label: label === null ? null : { name: label.name, color: label.color },
+      commitId,
       created_at: new Date(this.#clock()).toISOString(),
     };
   }
@@ -1145,14 +1490,29 @@ export class GitHubFake {
   // --- JSON shapes --------------------------------------------------------------
 
   #userJson(user: FakeUser): Record<string, unknown> {
+    const url = `${API}/users/${encodeURIComponent(user.login)}`;
+    // A bot user's page is its app's (`https://github.com/apps/<slug>`).
+    const bot = /^(.+)\[bot\]$/.exec(user.login)?.[1];
     return {
       login: user.login,
       id: user.id,
       node_id: `U_${user.id}`,
+      avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
+      gravatar_id: "",
+      url,
+      html_url: bot === undefined ? `https://github.com/${user.login}` : `https://github.com/apps/${bot}`,
+      followers_url: `${url}/followers`,
+      following_url: `${url}/following{/other_user}`,
+      gists_url: `${url}/gists{/gist_id}`,
+      starred_url: `${url}/starred{/owner}{/repo}`,
+      subscriptions_url: `${url}/subscriptions`,
+      organizations_url: `${url}/orgs`,
+      repos_url: `${url}/repos`,
+      events_url: `${url}/events{/privacy}`,
+      received_events_url: `${url}/received_events`,
       type: user.type,
+      user_view_type: "public",
       site_admin: false,
-      url: `${API}/users/${user.login}`,
-      html_url: `https://github.com/${user.login}`,
     };
   }
 
@@ -1171,8 +1531,10 @@ export class GitHubFake {
   }
 
   #labelJson(repo: FakeRepo, label: FakeLabel): Record<string, unknown> {
+    const id = labelId(repo, label.name);
     return {
-      id: newId(),
+      id,
+      node_id: `LA_${id}`,
       name: label.name,
       color: label.color,
       description: label.description,
@@ -1193,9 +1555,16 @@ export class GitHubFake {
       labels: issue.labels.map((name) => this.#labelJson(repo, this.#ensureRepoLabel(repo, name))),
       user: this.#userJson(issue.author),
       created_at: issue.created_at,
-      updated_at: issue.created_at,
-      closed_at: issue.state === "closed" ? new Date(this.#clock()).toISOString() : null,
+      updated_at: issue.updated_at,
+      closed_at: issue.closed_at,
       comments: issue.comments.length,
+      locked: false,
+      active_lock_reason: null,
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      author_association: issue.author.login.toLowerCase() === repo.owner.login.toLowerCase() ? "OWNER" : "NONE",
+      reactions: noReactions(`${API}/repos/${repo.fullName}/issues/${issue.number}/reactions`),
       repository_url: `${API}/repos/${repo.fullName}`,
       url: `${API}/repos/${repo.fullName}/issues/${issue.number}`,
       html_url: `https://github.com/${repo.fullName}/issues/${issue.number}`,
@@ -1214,8 +1583,8 @@ export class GitHubFake {
       url: `${API}/repos/${repo.fullName}/issues/events/${event.id}`,
       actor: this.#userJson(event.actor),
       event: event.event,
-      commit_id: null,
-      commit_url: null,
+      commit_id: event.commitId,
+      commit_url: event.commitId === null ? null : `${API}/repos/${repo.fullName}/commits/${event.commitId}`,
       created_at: event.created_at,
       ...(event.label === null ? {} : { label: event.label }),
       issue: { number: issue.number },
@@ -1341,9 +1710,8 @@ export class GitHubFake {
       created_at: comment.created_at,
       updated_at: comment.updated_at,
       author_association: comment.viaApp ? "NONE" : "OWNER",
-      performed_via_github_app: comment.viaApp
-        ? { id: FAKE_APP_ID, slug: FAKE_APP_SLUG, name: "afk (test)", owner: this.#userJson(repo.owner) }
-        : null,
+      performed_via_github_app: comment.viaApp ? this.#appJson() : null,
+      reactions: noReactions(`${API}/repos/${repo.fullName}/issues/comments/${comment.id}/reactions`),
       issue_url: `${API}/repos/${repo.fullName}/issues/${issue.number}`,
       html_url: `https://github.com/${repo.fullName}/issues/${issue.number}#issuecomment-${comment.id}`,
       url: `${API}/repos/${repo.fullName}/issues/comments/${comment.id}`,
@@ -1351,23 +1719,16 @@ export class GitHubFake {
   }
 }
 
+function noReactions(url: string): Record<string, unknown> {
+  const counts = { "+1": 0, "-1": 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 };
+  return { url, total_count: 0, ...counts };
+}
+
+/** A label keeps its id, as on GitHub. */
+function labelId(repo: FakeRepo, name: string): number {
+  return Number.parseInt(createHash("sha1").update(`${repo.id}:${name.toLowerCase()}`).digest("hex").slice(0, 7), 16);
+}
+
 function findLabel(repo: FakeRepo, name: string): FakeLabel | undefined {
   return repo.labels.get(name.toLowerCase());
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function lowerKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([key, value]) => [
-      key.toLowerCase(),
-      Array.isArray(value) ? value.join(", ") : String(value),
-    ]),
-  );
 }

@@ -163,7 +163,17 @@ export function compareRouteRank(a: readonly number[], b: readonly number[]): nu
   return b.length - a.length;
 }
 
+// The same paths come back again and again in a suite (one issue, its labels, its comments).
+const templateCache = new Map<string, { template: string; routes: Route[] } | undefined>();
+
 function findTemplate(path: string): { template: string; routes: Route[] } | undefined {
+  if (templateCache.has(path)) return templateCache.get(path);
+  const found = matchTemplate(path);
+  templateCache.set(path, found);
+  return found;
+}
+
+function matchTemplate(path: string): { template: string; routes: Route[] } | undefined {
   const matching = loadRoutes().filter((route) => route.pattern.test(path));
   const best = matching.sort((a, b) => compareRouteRank(a.rank, b.rank))[0];
   if (best === undefined) return undefined;

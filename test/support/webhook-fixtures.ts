@@ -14,7 +14,15 @@ import { createRequire } from "node:module";
 import type { WebhookDefinition } from "@octokit/webhooks-examples";
 
 type Example<
-  N extends "issues" | "installation" | "installation_repositories" | "workflow_run" | "check_run" | "status" | "push",
+  N extends
+    | "issues"
+    | "issue_comment"
+    | "installation"
+    | "installation_repositories"
+    | "workflow_run"
+    | "check_run"
+    | "status"
+    | "push",
 > = WebhookDefinition<N>["examples"][number];
 type User = Example<"issues">["sender"];
 type Repository = Example<"issues">["repository"];
@@ -76,7 +84,7 @@ function byAction<T>(action: string): (example: T) => boolean {
 // ---------------------------------------------------------------------------
 // Loaders.
 
-export type IssuesAction = "labeled" | "unlabeled" | "closed" | "opened";
+export type IssuesAction = "labeled" | "unlabeled" | "closed" | "opened" | "reopened" | "edited";
 export type IssuesEventOf<A extends IssuesAction> = WithInstallation<Extract<Example<"issues">, { action: A }>>;
 
 export function anIssuesEvent<A extends IssuesAction>(action: A, overrides: IssueOverrides = {}): IssuesEventOf<A> {
@@ -90,6 +98,34 @@ export function anIssuesEvent<A extends IssuesAction>(action: A, overrides: Issu
   if (overrides.issueNumber !== undefined) renumberIssue(installed.issue, overrides.issueNumber);
   relabelIssue(installed, action, overrides);
   return installed as IssuesEventOf<A>;
+}
+
+export type IssueCommentAction = "created" | "edited";
+export type IssueCommentEventOf<A extends IssueCommentAction> = WithInstallation<
+  Extract<Example<"issue_comment">, { action: A }>
+>;
+export interface IssueCommentOverrides extends EventOverrides {
+  readonly issueNumber?: number;
+  readonly issueLabels?: readonly string[];
+}
+
+/** A comment on an issue (not a pull request: the recorded example's issue has no `pull_request`). */
+export function anIssueCommentEvent<A extends IssueCommentAction>(
+  action: A,
+  overrides: IssueCommentOverrides = {},
+): IssueCommentEventOf<A> {
+  const event = cloneExample<Example<"issue_comment">>(
+    "issue_comment",
+    (example) => example.action === action && !("pull_request" in example.issue),
+  );
+  const installed = applyEventOverrides(event, overrides);
+  if (overrides.issueNumber !== undefined) renumberIssue(installed.issue, overrides.issueNumber);
+  const template = installed.issue.labels?.[0];
+  if (overrides.issueLabels !== undefined && template !== undefined)
+    installed.issue.labels = overrides.issueLabels.map((name) =>
+      toLabel(template, installed.repository.full_name, name),
+    );
+  return installed as IssueCommentEventOf<A>;
 }
 
 export type InstallationAction = "created" | "deleted" | "suspend" | "unsuspend" | "new_permissions_accepted";
@@ -274,7 +310,12 @@ function toUser<U extends { login: string; id: number; node_id: string; type: st
   const login = overrides.login ?? template.login;
   const id = overrides.id ?? (overrides.login === undefined ? template.id : toUserId(login));
   const user = structuredClone(template);
-  replaceInStrings(user, new RegExp(`/${escapeRegExp(template.login)}(?=$|[/{?])`, "g"), `/${login}`);
+  // In URLs a bot's login is percent-encoded (`dependabot%5Bbot%5D`), as GitHub writes it.
+  replaceInStrings(
+    user,
+    new RegExp(`/${escapeRegExp(template.login)}(?=$|[/{?])`, "g"),
+    `/${encodeURIComponent(login)}`,
+  );
   replaceInStrings(user, `/u/${template.id}?`, `/u/${id}?`);
   return Object.assign(user, { login, id, node_id: toNodeId("User", id), type: overrides.type ?? template.type });
 }
