@@ -23,6 +23,7 @@ import { toWoodpeckerNudge } from "./core/observe/decide-deploy.js";
 import { describeArming } from "./core/config/describe-arming.js";
 import type { Actor } from "./core/common/github-types.js";
 import { AfkService } from "./shell/afk-service.js";
+import { createStatusRoutes } from "./shell/http/status-routes.js";
 import { Sweep } from "./shell/sweep.js";
 
 export interface AfkOptions {
@@ -113,6 +114,9 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
       onError: (error) => app.log.error({ err: error }, "the sweep failed"),
     });
     options.onService?.(service, sweep);
+    // The status page: off (not mounted, so 404) unless AFK_STATUS_TOKEN is set.
+    if (config.statusToken !== null)
+      addHandler(createStatusRoutes({ token: config.statusToken, read: () => service.statusInput(), clock }));
 
     const inFlight = new Map<string, Promise<void>>();
 
