@@ -45,10 +45,17 @@ a:hover,a:focus{text-decoration:underline}
 section{margin:24px 0}
 .count{font-size:.8rem;font-weight:600;border:1px solid var(--line);border-radius:10px;padding:0 8px;
 color:var(--muted);background:var(--card)}
-table{width:100%;border-collapse:collapse}
+table{width:100%;border-collapse:collapse;table-layout:fixed}
 th,td{text-align:left;vertical-align:top;padding:8px 10px;border-bottom:1px solid var(--line)}
 th{font-size:.75rem;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.04em}
-td.issue{width:34%}
+th.issue{width:24%}
+th.phase-col{width:22%}
+th.age{width:7%}
+th.approval{width:11%}
+th.budget{width:20%}
+th.links{width:16%}
+td.age{white-space:nowrap}
+td.approval{overflow-wrap:anywhere}
 .ref{font-weight:600;white-space:nowrap}
 .title,.note{display:block;overflow-wrap:anywhere}
 .note{color:var(--muted);font-size:.9rem}
@@ -58,7 +65,7 @@ td.issue{width:34%}
 .queued .phase{color:var(--warn)}
 .finished .phase{color:var(--muted)}
 .finished .phase.shipped{color:var(--ok)}
-.budget span{display:block;white-space:nowrap}
+.budget span{display:block}
 .near{color:var(--warn)}
 .spent{color:var(--bad);font-weight:600}
 .links a{display:inline-block;margin:0 12px 2px 0;white-space:nowrap}
@@ -71,10 +78,10 @@ input{background:var(--bg);color:var(--fg)}
 button{background:var(--link);color:#fff;border-color:var(--link);cursor:pointer}
 .error{color:var(--bad);font-weight:600}
 @media (max-width:760px){
-table,tbody,tr,td{display:block;width:100%}
+table,tbody,tr{display:block;width:100%}
 thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 tr{border:1px solid var(--line);border-radius:8px;margin:0 0 12px;padding:6px 12px;background:var(--card)}
-td,td.issue{width:auto;border:0;padding:5px 0;display:grid;grid-template-columns:6.5em minmax(0,1fr);gap:8px}
+td{width:auto;border:0;padding:5px 0;display:grid;grid-template-columns:7.5em minmax(0,1fr);gap:8px}
 td::before{content:attr(data-label);color:var(--muted);font-size:.75rem;font-weight:600;text-transform:uppercase;
 letter-spacing:.04em;padding-top:2px}
 td.issue{display:block;padding-top:8px;border-bottom:1px solid var(--line);margin-bottom:2px}

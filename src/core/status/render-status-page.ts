@@ -17,7 +17,22 @@ const HEADINGS: Record<StatusGroupKind, { readonly heading: string; readonly emp
   finished: { heading: "Recently finished", empty: "No run finished recently." },
 };
 
-const COLUMNS = ["Issue", "Phase", "Age", "Approved by", "Budget", "Links"] as const;
+/** Each column's label and class (its width on a wide screen, its card line on a phone). */
+const COLUMNS = [
+  ["Issue", "issue"],
+  ["Phase", "phase-col"],
+  ["Age", "age"],
+  ["Approved by", "approval"],
+  ["Budget", "budget"],
+  ["Links", "links"],
+] as const;
+type Column = (typeof COLUMNS)[number][1];
+
+/** One cell: the label for the phone's card layout, and one wrapper so the card's grid has two items. */
+function toCell(column: Column, html: string): string {
+  const label = COLUMNS.find(([, key]) => key === column)?.[0] ?? "";
+  return `<td class="${column}" data-label="${label}"><div class="cell">${html}</div></td>`;
+}
 
 function toAgeHeading(kind: StatusGroupKind): string {
   switch (kind) {
@@ -34,6 +49,11 @@ function toAgeHeading(kind: StatusGroupKind): string {
   }
 }
 
+/** `4 h 00 min` kept on one line (no-break spaces): a cell may wrap between durations, never inside one. */
+function toSpan(ms: number): string {
+  return toDuration(ms).replace(/ /g, "\u00a0");
+}
+
 function toUse(used: number, limit: number): string {
   if (used > limit) return "spent";
   return limit > 0 && used / limit >= NEAR_SPENT ? "near" : "ok";
@@ -45,7 +65,7 @@ function renderBudget(budget: StatusBudget | null): string {
   const time = toUse(budget.timeUsedMs, budget.timeLimitMs);
   return [
     `<span class="${fix}">fix-forward ${budget.fixForwardsUsed} / ${budget.fixForwardsLimit}</span>`,
-    `<span class="${time}">time ${toDuration(budget.timeUsedMs)} / ${toDuration(budget.timeLimitMs)}</span>`,
+    `<span class="${time}">time ${toSpan(budget.timeUsedMs)} / ${toSpan(budget.timeLimitMs)}</span>`,
   ].join("");
 }
 
@@ -59,7 +79,7 @@ function renderApproval(approval: StatusRow["approval"]): string {
 function renderAge(row: StatusRow, kind: StatusGroupKind): string {
   if (row.age === null) return '<span class="muted">—</span>';
   const since = escapeHtml(row.age.since);
-  return `<time datetime="${since}" title="${escapeHtml(toAgeHeading(kind))}: ${since}">${toDuration(row.age.ms)}</time>`;
+  return `<time datetime="${since}" title="${escapeHtml(toAgeHeading(kind))}: ${since}">${toSpan(row.age.ms)}</time>`;
 }
 
 function toPhaseClass(row: StatusRow): string {
@@ -77,12 +97,12 @@ function renderRow(row: StatusRow, kind: StatusGroupKind): string {
   const note = row.note === null ? "" : `<span class="note">${escapeHtml(row.note)}</span>`;
   const links = row.links.map((link) => toAnchor(link.label, link.url)).join(" ");
   const cells = [
-    `<td class="issue" data-label="Issue">${toAnchor(ref, row.url, "ref")}${title}</td>`,
-    `<td data-label="Phase"><span class="${toPhaseClass(row)}">${escapeHtml(row.phaseText)}</span>${attempt}${note}</td>`,
-    `<td data-label="Age">${renderAge(row, kind)}</td>`,
-    `<td data-label="Approved by">${renderApproval(row.approval)}</td>`,
-    `<td class="budget" data-label="Budget">${renderBudget(row.budget)}</td>`,
-    `<td class="links" data-label="Links">${links === "" ? '<span class="muted">—</span>' : links}</td>`,
+    toCell("issue", `${toAnchor(ref, row.url, "ref")}${title}`),
+    toCell("phase-col", `<span class="${toPhaseClass(row)}">${escapeHtml(row.phaseText)}</span>${attempt}${note}`),
+    toCell("age", renderAge(row, kind)),
+    toCell("approval", renderApproval(row.approval)),
+    toCell("budget", renderBudget(row.budget)),
+    toCell("links", links === "" ? '<span class="muted">—</span>' : links),
   ];
   return `<tr data-issue="${escapeHtml(ref)}" data-phase="${escapeHtml(row.phase)}">\n${cells.join("\n")}\n</tr>`;
 }
@@ -96,7 +116,7 @@ function renderGroup(group: StatusGroup): string {
   ];
   if (group.rows.length === 0) lines.push(`<p class="empty">${empty}</p>`);
   else {
-    const head = COLUMNS.map((column) => `<th scope="col">${column}</th>`).join("");
+    const head = COLUMNS.map(([label, key]) => `<th class="${key}" scope="col">${label}</th>`).join("");
     lines.push(`<table>`, `<thead><tr>${head}</tr></thead>`, "<tbody>");
     lines.push(...group.rows.map((row) => renderRow(row, group.kind)), "</tbody>", "</table>");
   }

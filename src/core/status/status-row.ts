@@ -104,7 +104,9 @@ export function toNote(record: RunRecord): string | null {
     const reason = record.queuedReason;
     note = reason === null ? "waiting to be dispatched" : renderQueuedReason(reason, record.repo, (text) => text);
   } else if (phase === "escalated") {
-    note = record.escalation?.reason ?? null;
+    const said = record.escalation?.agentSaid?.trim() ?? "";
+    note =
+      record.escalation === null ? null : `${record.escalation.reason}${said === "" ? "" : ` The agent said: ${said}`}`;
   } else {
     note = record.history.findLast((entry) => entry.phase === phase)?.note ?? null;
   }

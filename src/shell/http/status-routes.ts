@@ -24,6 +24,14 @@ export const LOGIN_BODY_MAX_BYTES = 4_096;
 const COOKIE_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 const SESSION_LABEL = "afk status session v1";
 
+/**
+ * Where the credentials sit in Probot's HTTP access log lines (pino-http prints every
+ * request's headers, serialized before any handler runs, so no handler can hide them):
+ * the root logger handed to Probot must redact these pino paths, or the bearer token
+ * and the session cookie reach JSON logs.
+ */
+export const STATUS_CREDENTIAL_LOG_PATHS: readonly string[] = ["req.headers.authorization", "req.headers.cookie"];
+
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "cache-control": "no-store",
   "x-content-type-options": "nosniff",
@@ -77,15 +85,6 @@ function toCookie(header: string | undefined, name: string): string | null {
 function isAuthorised(req: IncomingMessage, session: string): boolean {
   const cookie = toCookie(req.headers.cookie, STATUS_COOKIE);
   return isToken(toBearer(req.headers.authorization), session) || (cookie !== null && isSame(cookie, session));
-}
-
-/**
- * Probot's HTTP logger prints the request's headers when the response ends: the
- * credentials are gone from them by then (they were read once, above).
- */
-function scrubCredentials(req: IncomingMessage): void {
-  if (req.headers.authorization !== undefined) req.headers.authorization = "[redacted]";
-  if (req.headers.cookie !== undefined) req.headers.cookie = "[redacted]";
 }
 
 function isHttps(req: IncomingMessage): boolean {
@@ -172,7 +171,6 @@ export function createStatusRoutes(options: StatusRoutesOptions): Handler {
     const path = toPath(req.url);
     if (path !== STATUS_PATH && path !== STATUS_JSON_PATH && path !== LOGIN_PATH) return false;
     const authorised = isAuthorised(req, session);
-    scrubCredentials(req);
     await answer(req, res, path, authorised, session, view);
     return true;
   };

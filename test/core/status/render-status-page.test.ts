@@ -70,10 +70,10 @@ describe("renderStatusPage", () => {
     const spent = aDeployingRecord({ issue: 9, fixForwards: 3, legStartedAt: NOW - 5 * 60 * 60_000 });
     const page = pageOf({ ...EMPTY, runs: [near, spent].map((record) => ({ record, title: null })) });
     expect(page).toContain(
-      '<span class="near">fix-forward 2 / 2</span><span class="ok">time 1 min / 4 h 00 min</span>',
+      '<span class="near">fix-forward 2 / 2</span><span class="ok">time 1\u00a0min / 4\u00a0h\u00a000\u00a0min</span>',
     );
     expect(page).toContain(
-      '<span class="spent">fix-forward 3 / 2</span><span class="spent">time 5 h 00 min / 4 h 00 min</span>',
+      '<span class="spent">fix-forward 3 / 2</span><span class="spent">time 5\u00a0h\u00a000\u00a0min / 4\u00a0h\u00a000\u00a0min</span>',
     );
   });
 
@@ -91,14 +91,18 @@ describe("renderStatusPage", () => {
   it("shows a dash for what it does not know: who approved, since when", () => {
     const record = aQueuedRecord({ labeler: null, history: [] });
     const page = pageOf({ ...EMPTY, runs: [{ record, title: null }] });
-    expect(page).toContain('<td data-label="Age"><span class="muted">—</span></td>');
-    expect(page).toContain('<td data-label="Approved by"><span class="muted">unknown</span></td>');
+    expect(page).toContain(
+      '<td class="age" data-label="Age"><div class="cell"><span class="muted">—</span></div></td>',
+    );
+    expect(page).toContain(
+      '<td class="approval" data-label="Approved by"><div class="cell"><span class="muted">unknown</span></div></td>',
+    );
   });
 
   it("names a later attempt, and leaves out a note it does not have", () => {
     const record = aDeployingRecord({ attempt: 2, turn: null, stages: { ci: null, deploy: null, rollout: null } });
     const page = pageOf({ ...EMPTY, runs: [{ record, title: null }] });
-    expect(page).toContain('<span class="phase">Deploying</span> <span class="muted">attempt 2</span></td>');
+    expect(page).toContain('<span class="phase">Deploying</span> <span class="muted">attempt 2</span></div></td>');
   });
 
   it("counts finished runs it leaves off", () => {

@@ -176,6 +176,17 @@ describe("toStatusView rows", () => {
       anEscalatedRecord(),
       "The agent asked: should <b>it</b> spin clockwise & fast?",
     ],
+    [
+      "an escalated run gives what the agent said, too",
+      anEscalatedRecord({
+        escalation: {
+          ...anEscalatedRecord().escalation!,
+          reason: "The agent asked a question.",
+          agentSaid: " Which way? ",
+        },
+      }),
+      "The agent asked a question. The agent said: Which way?",
+    ],
     ["an escalated run without its cause", anEscalatedRecord({ escalation: null }), null],
     ["a finished run gives afk's last note", aCancelledRecord(), "cancelled by mona: the ready label was removed"],
     ["a finished run whose note history lost", aCancelledRecord({ history: [] }), null],
