@@ -24,6 +24,7 @@ import { toWoodpeckerNudge } from "./core/observe/decide-deploy.js";
 import { describeArming } from "./core/config/arming.js";
 import type { Actor } from "./core/common/github-types.js";
 import { AfkService } from "./shell/afk-service.js";
+import { createStatusRoutes } from "./shell/http/status-routes.js";
 import { Sweep } from "./shell/sweep.js";
 import { createOwnActs } from "./shell/own-acts.js";
 
@@ -116,6 +117,9 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     });
     options.onService?.(service, sweep);
     const ownActs = createOwnActs(async () => readAppSlug((await app.auth()) as Octokit, clock), app.log);
+    // The status page: off (not mounted, so 404) unless AFK_STATUS_TOKEN is set.
+    if (config.statusToken !== null)
+      addHandler(createStatusRoutes({ token: config.statusToken, read: () => service.statusInput(), clock }));
 
     const inFlight = new Map<string, Promise<void>>();
 

@@ -26,8 +26,10 @@ import { isActive } from "../core/run/run-record.js";
 import type { Actor, Role } from "../core/common/github-types.js";
 import type { RunEvent } from "../core/run/run-event.js";
 import type { RunRecord } from "../core/run/run-types.js";
+import type { StatusInput } from "../core/status/status-types.js";
 import { advanceRun } from "./advance-run.js";
 import { DeliveryLog } from "./delivery-log.js";
+import { IssueTitles } from "./issue-titles.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { loadRun } from "./load-run.js";
 import type { Log } from "./log.js";
@@ -96,6 +98,7 @@ export class AfkService {
   readonly deliveries = new DeliveryLog();
   readonly index = new RunIndex();
   readonly installations = new Map<string, number>();
+  readonly titles = new IssueTitles();
   readonly #labelsEnsured = new Set<string>();
   readonly #versionMatches = new Map<string, number>();
   readonly #deps: AfkServiceDeps;
@@ -115,6 +118,7 @@ export class AfkService {
       roles: new TtlCache<Role>(ROLE_CACHE_MS, deps.clock),
       repoFacts: new TtlCache<RepoFacts>(REPO_FACTS_CACHE_MS, deps.clock),
       blockerWatch: new Map(),
+      titles: this.titles,
       ensureLabels: async () => ({ ok: true, value: undefined }),
       doorbell:
         deps.slack !== null && deps.config.slack !== null
@@ -130,6 +134,12 @@ export class AfkService {
 
   get armed(): boolean {
     return !this.#deps.config.killSwitch && this.#deps.config.allowlist.length > 0;
+  }
+
+  /** What the status page shows: every run afk holds, with the titles it has read. */
+  statusInput(): StatusInput {
+    const runs = this.index.records().map((record) => ({ record, title: this.titles.get(record.repo, record.issue) }));
+    return { runs, config: this.#deps.config, githubUrl: this.#deps.githubUrl, armed: this.armed };
   }
 
   rememberInstallation(repo: string, installationId: number): void {
@@ -504,6 +514,7 @@ export class AfkService {
         continue;
       }
       for (const issue of issues.value) {
+        this.titles.remember(repo, issue.number, issue.title);
         if (this.index.get(repo, issue.number) !== undefined) continue;
         const loaded = await loadRun(github, repo, issue.number, this.#deps.appId);
         if (loaded.ok && loaded.value.kind === "found")

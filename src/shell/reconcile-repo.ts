@@ -23,6 +23,7 @@ import type { RunRecord } from "../core/run/run-types.js";
 import { applyEffects, type EffectDeps } from "./apply-effects.js";
 import { advanceRun } from "./advance-run.js";
 import { loadRun } from "./load-run.js";
+import type { IssueTitles } from "./issue-titles.js";
 import type { RunIndex } from "./run-index.js";
 import type { TtlCache } from "./ttl-cache.js";
 
@@ -33,6 +34,8 @@ export interface ReconcileDeps extends Omit<EffectDeps, "github"> {
   readonly repoFacts: TtlCache<RepoFacts>;
   /** Blocker key → repos with a ready issue naming it: a close there reconciles them. */
   readonly blockerWatch: Map<string, Set<string>>;
+  /** The title of every ready issue read, for the status page. */
+  readonly titles: IssueTitles;
 }
 
 /** What the webhook knows about the labeler, so the sweep's events lookup is skipped. */
@@ -63,6 +66,7 @@ export async function reconcileRepo(
   if (config.killSwitch || !config.allowlist.includes(repo)) return;
   const facts = await readRepoFacts(repo, github, deps);
   const issues = orThrow(await github.listOpenIssuesWithLabel(repo, config.labels.ready), "listing ready issues");
+  for (const issue of issues) deps.titles.remember(issue.repo, issue.number, issue.title);
   const withRecords: ReadyWithRecord[] = [];
   for (const issue of issues) {
     const record = await readRecord(issue, installationId, github, deps);

@@ -52,6 +52,7 @@ export function anOperatorConfig(overrides: Partial<OperatorConfig> = {}): Opera
       tokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token",
       caFile: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
     },
+    statusToken: null,
     ...overrides,
   };
 }

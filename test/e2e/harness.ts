@@ -25,6 +25,7 @@ import { createAfkApp } from "../../src/app.js";
 import type { OperatorConfig } from "../../src/core/config/config-types.js";
 import type { AfkService } from "../../src/shell/afk-service.js";
 import type { Sweep, SweepOutcome } from "../../src/shell/sweep.js";
+import { STATUS_CREDENTIAL_LOG_PATHS } from "../../src/shell/http/status-routes.js";
 import { anOperatorConfig } from "../core/builders.js";
 import { decodeRecord, RECORD_MARKER_PREFIX } from "../../src/core/run/record-codec.js";
 import type { RunRecord } from "../../src/core/run/run-types.js";
@@ -109,6 +110,8 @@ export interface Harness {
   /** The app's sweep scheduler (never started by itself here: `sweep: false`). */
   readonly sweep: Sweep;
   readonly config: OperatorConfig;
+  /** afk's own server, e.g. `http://127.0.0.1:40123` (the status page is served there). */
+  readonly baseUrl: string;
   readonly logs: LogLine[];
   /** The event name of every delivery a test posted or a person's act caused (GitHub's echoes aside), in order. */
   readonly delivered: string[];
@@ -133,8 +136,12 @@ export function aGitHubFake(clock?: FakeClock): GitHubFake {
   return github;
 }
 
+/** Redacting what afk's production logger must redact: the status page's credentials. */
 function aCapturingLogger(lines: LogLine[]): Logger {
-  return pino({ level: "debug" }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
+  return pino(
+    { level: "debug", redact: { paths: [...STATUS_CREDENTIAL_LOG_PATHS], censor: "[redacted]" } },
+    { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
+  );
 }
 
 function restoreNock(): void {
@@ -318,6 +325,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     service: afk,
     sweep,
     config,
+    baseUrl,
     logs,
     delivered,
     sweepOnce: async () => {

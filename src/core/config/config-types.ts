@@ -84,6 +84,8 @@ export interface OperatorConfig {
   readonly woodpecker: WoodpeckerConfig | null;
   readonly slack: SlackConfig | null;
   readonly kube: KubeConfig;
+  /** The token that opens the status page; null keeps the page off (its routes are not mounted). */
+  readonly statusToken: string | null;
 }
 
 export type RolloutTarget =

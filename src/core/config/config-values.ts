@@ -90,6 +90,14 @@ export const secretText: z.ZodType<string, string> = z
   .string()
   .refine((text) => !/\s/.test(text), { error: "contains whitespace" });
 
+/** The status page's token: it guards a page on the open internet, so a short one is refused. */
+export const STATUS_TOKEN_MIN_CHARS = 16;
+// Whitespace is reported alone: one problem per value, as for the other secrets.
+export const statusToken: z.ZodType<string, string> = secretText.refine(
+  (text) => /\s/.test(text) || text.length >= STATUS_TOKEN_MIN_CHARS,
+  { error: `shorter than ${STATUS_TOKEN_MIN_CHARS} characters` },
+);
+
 /** A list of items, each validated by `item`, duplicates dropped (first one kept). */
 export function listOf<T>(item: z.ZodType<T, string>, key: (value: T) => string = String): z.ZodType<T[], string[]> {
   return z.array(item).transform((values) => toDeduplicated(values, key));

@@ -194,6 +194,13 @@ export const FIELDS = {
     accepted: ABSOLUTE_PATH,
     meaning: "the CA bundle of the Kubernetes API",
   }),
+  AFK_STATUS_TOKEN: textField({
+    schema: v.statusToken,
+    fallback: null,
+    secret: true,
+    accepted: `a token of at least ${v.STATUS_TOKEN_MIN_CHARS} characters without whitespace`,
+    meaning: "turns on the status page (/status, /status.json) and is the token that opens it",
+  }),
   // The shell reads this one to find the file; the parser only vets where it is given.
   AFK_CONFIG_FILE: textField({
     schema: z.string(),

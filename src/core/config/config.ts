@@ -125,6 +125,7 @@ function toOperatorConfig(values: VariableValues): OperatorConfig {
         : null,
     slack: toSlackConfig(values),
     kube: { apiUrl: toKubeApiUrl(values), tokenFile: values.AFK_KUBE_TOKEN_FILE, caFile: values.AFK_KUBE_CA_FILE },
+    statusToken: values.AFK_STATUS_TOKEN,
   };
 }
 

@@ -26,10 +26,11 @@ function toList(items: readonly string[]): string {
 function toRefList(
   refs: readonly { readonly repo: RepoName; readonly number: number }[],
   repo: RepoName | null,
+  escape: (text: string) => string,
 ): string {
   let previous = repo;
   const shown = refs.slice(0, BLOCKERS_SHOWN).map((ref) => {
-    const text = ref.repo === previous ? `#${ref.number}` : `${escapeMarkdown(ref.repo)}#${ref.number}`;
+    const text = ref.repo === previous ? `#${ref.number}` : `${escape(ref.repo)}#${ref.number}`;
     previous = ref.repo;
     return text;
   });
@@ -37,15 +38,23 @@ function toRefList(
   return toList(rest > 0 ? [...shown, `${rest} more`] : shown);
 }
 
-/** Why a ready issue waits, in words; `repo` (the issue's own) shortens refs into it. */
-export function renderQueuedReason(reason: QueuedReason, repo: RepoName | null = null): string {
+/**
+ * Why a ready issue waits, in words; `repo` (the issue's own) shortens refs into it.
+ * Repo names go through `escape`: markdown for the issue, none for plain-text views
+ * (the status page escapes for HTML itself).
+ */
+export function renderQueuedReason(
+  reason: QueuedReason,
+  repo: RepoName | null = null,
+  escape: (text: string) => string = escapeMarkdown,
+): string {
   switch (reason.kind) {
     case "blocked":
       return reason.by.length === 0
         ? "waiting: blocked by another issue"
-        : `waiting: blocked by ${toRefList(reason.by, repo)}`;
+        : `waiting: blocked by ${toRefList(reason.by, repo, escape)}`;
     case "repo-busy":
-      return `waiting: ${repo === null ? "the repo" : escapeMarkdown(repo)} is busy with #${reason.with} (one agent per repo)`;
+      return `waiting: ${repo === null ? "the repo" : escape(repo)} is busy with #${reason.with} (one agent per repo)`;
     case "cap-reached":
       return `waiting: ${reason.cap} ${reason.cap === 1 ? "run is" : "runs are"} already in flight (the cap)`;
     default:

@@ -11,7 +11,13 @@ type Env = Record<string, string | undefined>;
 type FileValues = Record<string, unknown>;
 
 const MINUTE_MS = 60_000;
-const SECRETS = ["T3_TOKEN", "WOODPECKER_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"] as const;
+const SECRETS = [
+  "T3_TOKEN",
+  "WOODPECKER_TOKEN",
+  "SLACK_BOT_TOKEN",
+  "SLACK_SIGNING_SECRET",
+  "AFK_STATUS_TOKEN",
+] as const;
 const SLACK = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "sig", SLACK_CHANNEL: "C0123456789" };
 
 /** An armed environment that parses: a case states only what it adds or changes. */
@@ -76,6 +82,7 @@ describe("parseOperatorConfig defaults", () => {
         tokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token",
         caFile: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
       },
+      statusToken: null,
     });
   });
 
@@ -109,6 +116,12 @@ describe("parseOperatorConfig good values", () => {
       { AFK_ALLOWLIST: " Acme/Widgets , acme/widgets,foo-bar/x.js_y " },
       (c) => c.allowlist,
       ["acme/widgets", "foo-bar/x.js_y"],
+    ],
+    [
+      "a status token turns the status page on, kept as given",
+      { AFK_STATUS_TOKEN: "a-status-token-of-24-char" },
+      (c) => c.statusToken,
+      "a-status-token-of-24-char",
     ],
     [
       "T3 base URL loses its trailing slashes",
@@ -332,6 +345,7 @@ describe("parseOperatorConfig bad values", () => {
     ["KUBERNETES_SERVICE_PORT", "65536", /above the maximum 65535/],
     ["AFK_KUBE_TOKEN_FILE", "token", /not an absolute path/],
     ["AFK_KUBE_CA_FILE", "ca.crt", /not an absolute path/],
+    ["AFK_STATUS_TOKEN", "short-token", /shorter than 16 characters/],
   ])("%s=%j is refused, naming the variable and the accepted form", (name, value, problem) => {
     const env = anArmedEnv(
       name.startsWith("SLACK_") || name === "AFK_SLACK_ANNOUNCE_SHIPPED"
@@ -659,7 +673,7 @@ describe("CONFIG_VARIABLES", () => {
     expect(errorsFor(name, {}, { [name]: { not: "a value" } })).toHaveLength(1);
   });
 
-  it("marks exactly the four secrets", () => {
+  it("marks exactly the five secrets", () => {
     expect(CONFIG_VARIABLES.filter((variable) => variable.secret === true).map((variable) => variable.name)).toEqual([
       ...SECRETS,
     ]);
