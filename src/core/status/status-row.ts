@@ -7,9 +7,9 @@ import { assertNever } from "../common/assert-never.js";
 import { isActive, toCurrentStage } from "../run/run-record.js";
 import { toBounded } from "../run/limits.js";
 import { renderQueuedReason } from "../render/render-state.js";
-import { toShortSha } from "../render/render-checklist.js";
+import { toShortSha } from "../common/text.js";
 import { toIsoTime } from "../render/render-time.js";
-import type { StatusBudget, StatusInput, StatusLink, StatusRecord, StatusRow } from "./status-types.js";
+import type { StatusBudget, StatusInput, StatusLink, StatusRow } from "./status-types.js";
 
 export interface RowContext {
   readonly config: StatusInput["config"];
@@ -145,10 +145,9 @@ export function toBudget(record: RunRecord, now: number): StatusBudget | null {
   };
 }
 
-function toApproval(record: StatusRecord): StatusRow["approval"] {
-  const approval = record.approval ?? null;
-  if (approval !== null)
-    return { by: approval.by, role: approval.role, at: approval.at === null ? null : toIsoTime(approval.at) };
+function toApproval(record: RunRecord): StatusRow["approval"] {
+  const approval = record.approval;
+  if (approval !== null) return { by: approval.by, role: approval.role, at: toIsoTime(approval.at) };
   return record.labeler === null ? null : { by: record.labeler, role: null, at: null };
 }
 
@@ -177,7 +176,7 @@ export function toLinks(record: RunRecord, ctx: RowContext): StatusLink[] {
   return links.filter((link) => isHttpUrl(link.url));
 }
 
-export function toStatusRow(record: StatusRecord, title: string | null, ctx: RowContext): StatusRow {
+export function toStatusRow(record: RunRecord, title: string | null, ctx: RowContext): StatusRow {
   const since = toSince(record);
   const shownTitle = title?.replace(/\s+/g, " ").trim() ?? "";
   return {

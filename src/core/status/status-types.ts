@@ -5,21 +5,9 @@ import type { OperatorConfig } from "../config/config-types.js";
 import type { Phase, RunRecord } from "../run/run-types.js";
 import type { RepoName } from "../common/github-types.js";
 
-/**
- * Who approved the run. The record names only the labeler today; a record that carries
- * `approval` (who, with which role, when) is shown with it.
- */
-export interface StatusApproval {
-  readonly by: string;
-  readonly role: string | null;
-  readonly at: number | null;
-}
-
-export type StatusRecord = RunRecord & { readonly approval?: StatusApproval | null };
-
 export interface StatusInput {
   /** Every run record afk holds, with the issue's title when afk has read it. */
-  readonly runs: readonly { readonly record: StatusRecord; readonly title: string | null }[];
+  readonly runs: readonly { readonly record: RunRecord; readonly title: string | null }[];
   readonly config: Pick<OperatorConfig, "t3">;
   /** Web base of GitHub, e.g. `https://github.com`. */
   readonly githubUrl: string;

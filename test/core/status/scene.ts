@@ -1,6 +1,6 @@
 // A status page's worth of runs, one per interesting kind, for the view and golden tests.
 
-import type { StatusInput, StatusRecord } from "../../../src/core/status/status-types.js";
+import type { StatusInput } from "../../../src/core/status/status-types.js";
 import type { RunRecord } from "../../../src/core/run/run-types.js";
 import { aRecord, aStage, anOperatorConfig, T0 } from "../builders.js";
 
@@ -18,7 +18,7 @@ const FULL_PIPELINE: RunRecord["repoConfig"] = {
 const ended = { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null } as const;
 
 /** Deploying with a green CI and a running pipeline: the agent's turn has ended. */
-export function aDeployingRecord(overrides: Partial<StatusRecord> = {}): StatusRecord {
+export function aDeployingRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   return aRecord({
     issue: 4,
     phase: "deploying",
@@ -42,7 +42,7 @@ export function aDeployingRecord(overrides: Partial<StatusRecord> = {}): StatusR
   });
 }
 
-export function aQueuedRecord(overrides: Partial<StatusRecord> = {}): StatusRecord {
+export function aQueuedRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   return aRecord({
     issue: 5,
     phase: "queued",
@@ -57,7 +57,7 @@ export function aQueuedRecord(overrides: Partial<StatusRecord> = {}): StatusReco
   });
 }
 
-export function anEscalatedRecord(overrides: Partial<StatusRecord> = {}): StatusRecord {
+export function anEscalatedRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   return aRecord({
     repo: "acme/api",
     issue: 12,
@@ -75,7 +75,7 @@ export function anEscalatedRecord(overrides: Partial<StatusRecord> = {}): Status
   });
 }
 
-export function aShippedRecord(overrides: Partial<StatusRecord> = {}): StatusRecord {
+export function aShippedRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   return aRecord({
     issue: 2,
     phase: "shipped",
@@ -96,7 +96,7 @@ export function aShippedRecord(overrides: Partial<StatusRecord> = {}): StatusRec
   });
 }
 
-export function aCancelledRecord(overrides: Partial<StatusRecord> = {}): StatusRecord {
+export function aCancelledRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   return aRecord({
     issue: 3,
     phase: "cancelled",
@@ -127,7 +127,9 @@ export function aScene(): StatusInput {
       },
       { record: aQueuedRecord(), title: "Spin faster" },
       {
-        record: anEscalatedRecord({ approval: { by: "mona", role: "maintain", at: T0 - 5 * MIN } }),
+        record: anEscalatedRecord({
+          approval: { by: "mona", role: "maintain", via: "label", at: T0 - 5 * MIN, fingerprint: null },
+        }),
         title: HOSTILE_TITLE,
       },
       { record: aShippedRecord(), title: "Count the widgets" },

@@ -6,7 +6,8 @@ import {
   toGroupKind,
   toStatusView,
 } from "../../../src/core/status/status-view.js";
-import type { StatusGroupKind, StatusInput, StatusRecord, StatusRow } from "../../../src/core/status/status-types.js";
+import type { RunRecord } from "../../../src/core/run/run-types.js";
+import type { StatusGroupKind, StatusInput, StatusRow } from "../../../src/core/status/status-types.js";
 import { ACTIVE_PHASES, TERMINAL_PHASES, type Phase } from "../../../src/core/run/run-types.js";
 import { aRecord, aStage, anOperatorConfig, T0 } from "../builders.js";
 import {
@@ -24,7 +25,7 @@ import {
 
 const HOUR = 60 * MIN;
 
-function anInput(records: readonly StatusRecord[], overrides: Partial<StatusInput> = {}): StatusInput {
+function anInput(records: readonly RunRecord[], overrides: Partial<StatusInput> = {}): StatusInput {
   return {
     runs: records.map((record) => ({ record, title: `Title of #${record.issue}` })),
     config: anOperatorConfig({ t3: { ...anOperatorConfig().t3, baseUrl: "https://t3.acme.test" } }),
@@ -35,7 +36,7 @@ function anInput(records: readonly StatusRecord[], overrides: Partial<StatusInpu
 }
 
 /** The one row the view makes of one record. */
-function rowOf(record: StatusRecord, title: string | null = "A title", now = NOW): StatusRow {
+function rowOf(record: RunRecord, title: string | null = "A title", now = NOW): StatusRow {
   const view = toStatusView({ ...anInput([]), runs: [{ record, title }] }, now);
   const rows = view.groups.flatMap((group) => group.rows);
   if (rows.length !== 1) throw new Error(`expected one row, got ${rows.length}`);
@@ -111,7 +112,7 @@ describe("toStatusView groups", () => {
 });
 
 describe("toStatusView rows", () => {
-  it.each<[string, StatusRecord, string]>([
+  it.each<[string, RunRecord, string]>([
     ["dispatched", aRecord(), "Dispatched"],
     ["tests red", aRecord({ phase: "tests-red" }), "Failing test written"],
     ["tests green", aRecord({ phase: "tests-green" }), "Tests pass"],
@@ -150,7 +151,7 @@ describe("toStatusView rows", () => {
     expect(rowOf(record).phaseText).toBe(text);
   });
 
-  it.each<[string, StatusRecord, string | null]>([
+  it.each<[string, RunRecord, string | null]>([
     ["a queued run says why it waits", aQueuedRecord(), "waiting: acme/widgets is busy with #4 (one agent per repo)"],
     [
       "blockers are named plainly, without markdown escapes",
@@ -201,7 +202,7 @@ describe("toStatusView rows", () => {
     expect(note.length).toBeLessThanOrEqual(300);
   });
 
-  it.each<[string, StatusRecord, number | null]>([
+  it.each<[string, RunRecord, number | null]>([
     ["in flight: since dispatch", aRecord({ dispatchedAt: T0 + 30 * MIN }), 60 * MIN],
     ["queued: since it was (last) queued", aQueuedRecord(), 60 * MIN],
     ["queued, history lost: unknown", aQueuedRecord({ history: [] }), null],
@@ -220,7 +221,7 @@ describe("toStatusView rows", () => {
     expect(row.age?.ms ?? null).toBe(ageMs);
   });
 
-  it.each<[string, StatusRecord, StatusRow["approval"]]>([
+  it.each<[string, RunRecord, StatusRow["approval"]]>([
     [
       "the labeler, when the record has no approval",
       aRecord({ labeler: "octocat" }),
@@ -228,20 +229,18 @@ describe("toStatusView rows", () => {
     ],
     [
       "the approval, when the record has one",
-      { ...aRecord({ labeler: "octocat" }), approval: { by: "mona", role: "admin", at: T0 } },
+      aRecord({
+        labeler: "octocat",
+        approval: { by: "mona", role: "admin", via: "label", at: T0, fingerprint: null },
+      }),
       { by: "mona", role: "admin", at: "2023-11-14T22:13:20.000Z" },
     ],
-    [
-      "an approval without a time",
-      { ...aRecord(), approval: { by: "mona", role: null, at: null } },
-      { by: "mona", role: null, at: null },
-    ],
-    ["nobody, when neither is known", { ...aRecord({ labeler: null }), approval: null }, null],
+    ["nobody, when neither is known", aRecord({ labeler: null, approval: null }), null],
   ])("approved by %s", (_, record, approval) => {
     expect(rowOf(record).approval).toEqual(approval);
   });
 
-  it.each<[string, StatusRecord, StatusRow["budget"]]>([
+  it.each<[string, RunRecord, StatusRow["budget"]]>([
     [
       "in flight: the leg so far, against the pinned limits",
       aDeployingRecord({ legStartedAt: T0 + 30 * MIN }),
