@@ -2,13 +2,7 @@
 // runs, commit statuses, workflow runs, their jobs and logs, and the commits on a branch.
 // Reads only, mapped to the core's fact types.
 
-import type {
-  CheckRunFact,
-  CommitFact,
-  JobFact,
-  StatusFact,
-  WorkflowRunFact,
-} from "../core/observe/observe-types.js";
+import type { CheckRunFact, CommitFact, JobFact, StatusFact, WorkflowRunFact } from "../core/observe/observe-types.js";
 import type { Result } from "./result.js";
 
 export interface CiReader {

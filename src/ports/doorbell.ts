@@ -39,7 +39,11 @@ export interface Doorbell {
   /** A plain message in the channel (the optional "shipped" announcement). */
   postMessage(message: { readonly channel: string; readonly text: string }): Promise<Result<MessageRef>>;
   /** `already_reacted` counts as done: the call is idempotent. */
-  addReaction(reaction: { readonly channel: string; readonly ts: string; readonly name: string }): Promise<Result<void>>;
+  addReaction(reaction: {
+    readonly channel: string;
+    readonly ts: string;
+    readonly name: string;
+  }): Promise<Result<void>>;
   postEphemeral(notice: {
     readonly channel: string;
     readonly user: string;

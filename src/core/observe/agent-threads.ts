@@ -92,7 +92,9 @@ export function toTurnFact(thread: ThreadFact | null, requestedSince: number): T
  */
 export function findProjectByWorkspaceRoot(projects: readonly ProjectFact[], root: string): ProjectFact | null {
   const wanted = toDirectory(root);
-  return projects.find((project) => project.deletedAt === null && toDirectory(project.workspaceRoot) === wanted) ?? null;
+  return (
+    projects.find((project) => project.deletedAt === null && toDirectory(project.workspaceRoot) === wanted) ?? null
+  );
 }
 
 function toDirectory(path: string): string {
