@@ -1,6 +1,6 @@
 // A stateful in-memory GitHub behind nock, so that afk's real Octokit calls (through
 // Probot) land on it. It answers exactly the REST routes afk uses (see
-// src/adapters/github/github-client.ts and app-client.ts), with the quirks afk relies
+// src/adapters/github/github-client.ts and github-app.ts), with the quirks afk relies
 // on: `role_name` beside the coarse `permission` (maintain→write, triage→read), 404
 // for a non-collaborator, a raw media type for file contents, 404 when removing a
 // label the issue does not carry, `performed_via_github_app` on comments written with
