@@ -2,23 +2,23 @@
 // in src/core; I/O lives in src/adapters; state lives in the AfkService.
 
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
-import { createAppClient } from "./adapters/github/app-client.js";
-import { createAppDeliveries } from "./adapters/github/app-deliveries.js";
-import { createEtagCache, createGitHubCiClient } from "./adapters/github/github-ci-client.js";
-import { createGitHubClient, type Octokit } from "./adapters/github/github-client.js";
-import { readAppSlug } from "./adapters/github/read-app-slug.js";
+import { createEtagCache } from "./adapters/github/etag-cache.js";
+import { createGitHubApp } from "./adapters/github/github-app.js";
+import { createGitHubCiClient } from "./adapters/github/github-ci-client.js";
+import { createGitHubClient } from "./adapters/github/github-client.js";
+import type { Octokit } from "./adapters/github/octokit.js";
 import { createKubeClient } from "./adapters/kubernetes/kube-client.js";
 import { createSlackClient } from "./adapters/slack/slack-client.js";
 import { createSlackReceiver } from "./adapters/slack/slack-receiver.js";
-import type { SlackClient } from "./adapters/slack/slack-types.js";
-import type { KubeClient } from "./adapters/kubernetes/kube-types.js";
 import { toActor } from "./adapters/github/github-mapping.js";
-import { createT3Client } from "./adapters/t3/t3-client.js";
-import type { T3Client } from "./adapters/t3/t3-types.js";
+import { createT3AgentRunner } from "./adapters/t3/t3-agent-runner.js";
 import { createVersionUrlClient } from "./adapters/version-url/version-url-client.js";
-import type { VersionUrlClient } from "./adapters/version-url/version-url-types.js";
 import { createWoodpeckerClient } from "./adapters/woodpecker/woodpecker-client.js";
-import type { WoodpeckerClient } from "./adapters/woodpecker/woodpecker-types.js";
+import type { AgentRunner } from "./ports/agent-runner.js";
+import type { DeployReader } from "./ports/deploy-reader.js";
+import type { Doorbell } from "./ports/doorbell.js";
+import { describeError } from "./ports/result.js";
+import type { RolloutReader, VersionReader } from "./ports/rollout-reader.js";
 import type { OperatorConfig } from "./core/config/config-types.js";
 import { toWoodpeckerNudge } from "./core/observe/decide-deploy.js";
 import { describeArming } from "./core/config/arming.js";
@@ -35,11 +35,11 @@ export interface AfkOptions {
   /** Web base of GitHub for links (a GHE host otherwise). */
   readonly githubUrl?: string;
   /** For tests: clients built elsewhere (null: not configured). */
-  readonly t3?: T3Client | null;
-  readonly woodpecker?: WoodpeckerClient | null;
-  readonly kube?: KubeClient | null;
-  readonly versionUrl?: VersionUrlClient | null;
-  readonly slack?: SlackClient | null;
+  readonly t3?: AgentRunner | null;
+  readonly woodpecker?: DeployReader | null;
+  readonly kube?: RolloutReader | null;
+  readonly versionUrl?: VersionReader | null;
+  readonly slack?: Doorbell | null;
   readonly clock?: () => number;
   /** False keeps the periodic sweep from starting (tests run sweeps by hand). */
   readonly sweep?: boolean;
@@ -73,7 +73,11 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
         ? options.t3
         : config.t3.baseUrl === null
           ? null
-          : createT3Client({ baseUrl: config.t3.baseUrl, token: config.t3.token, tokenFile: config.t3.tokenFile });
+          : createT3AgentRunner({
+              baseUrl: config.t3.baseUrl,
+              token: config.t3.token,
+              tokenFile: config.t3.tokenFile,
+            });
     const etags = createEtagCache();
     const slack =
       options.slack !== undefined
@@ -88,8 +92,7 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
       githubFor: async (installationId) => createGitHubClient((await app.auth(installationId)) as Octokit, clock),
       githubCiFor: async (installationId) =>
         createGitHubCiClient((await app.auth(installationId)) as Octokit, { clock, etags }),
-      appClient: async () => createAppClient((await app.auth()) as Octokit, clock),
-      appDeliveries: async () => createAppDeliveries((await app.auth()) as Octokit, clock),
+      githubApp: async () => createGitHubApp((await app.auth()) as Octokit, { clock }),
       t3,
       woodpecker:
         options.woodpecker !== undefined
@@ -116,7 +119,10 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
       onError: (error) => app.log.error({ err: error }, "the sweep failed"),
     });
     options.onService?.(service, sweep);
-    const ownActs = createOwnActs(async () => readAppSlug((await app.auth()) as Octokit, clock), app.log);
+    const ownActs = createOwnActs(
+      async () => createGitHubApp((await app.auth()) as Octokit, { clock }).readIdentity(),
+      app.log,
+    );
     // The status page: off (not mounted, so 404) unless AFK_STATUS_TOKEN is set.
     if (config.statusToken !== null)
       addHandler(createStatusRoutes({ token: config.statusToken, read: () => service.statusInput(), clock }));
@@ -212,7 +218,7 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
       if (!identity.ok)
         app.log.error(
           {},
-          `Slack: cannot read the bot's identity (${identity.error.message}); its own messages are still ignored by their bot_id`,
+          `cannot read the Slack bot's identity (${describeError(identity.error)}); its own messages are still ignored by their bot_id`,
         );
       const receiver = createSlackReceiver({
         signingSecret: config.slack.signingSecret,

@@ -2,14 +2,17 @@
 // where afk is installed, who afk is (to recognise its own acts), and the webhook
 // deliveries that failed (GitHub never retries them by itself).
 
-import type { Actor } from "../core/common/github-types.js";
 import type { Result } from "./result.js";
 
 export interface AppIdentity {
   readonly appId: number;
   readonly slug: string;
-  /** The app's bot user (`<slug>[bot]`): the sender of the webhooks afk's own writes cause. */
-  readonly bot: Actor;
+  /**
+   * The app's bot user, `<slug>[bot]`: the sender of the webhooks afk's own writes cause.
+   * The login alone names it: `[` and `]` cannot appear in a person's login, and a slug
+   * names one app on the GitHub instance.
+   */
+  readonly botLogin: string;
 }
 
 export interface GitHubApp {

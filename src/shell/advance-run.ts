@@ -3,7 +3,7 @@
 // redoes it with the same ids). Events the effects produced (the doorbell's channel and
 // ts) are applied right after.
 
-import type { GitHubClient } from "../adapters/github/github-client.js";
+import type { IssueTracker } from "../ports/issue-tracker.js";
 import { transition } from "../core/run/transition.js";
 import type { RunEvent } from "../core/run/run-event.js";
 import type { RunRecord } from "../core/run/run-types.js";
@@ -16,7 +16,7 @@ export type AdvanceDeps = Omit<EffectDeps, "github"> & { readonly index: RunInde
 export async function advanceRun(
   record: RunRecord,
   event: RunEvent,
-  github: GitHubClient,
+  github: IssueTracker,
   deps: AdvanceDeps,
 ): Promise<RunRecord | null> {
   const next = transition(record, event, deps.clock(), { config: deps.config });

@@ -2,17 +2,15 @@
 // index and the caches. Webhooks and the start-up rebuild come in as nudges ("look at
 // repo R"); every nudge re-reads GitHub and asks the core (level-triggered).
 
-import type { AppClient } from "../adapters/github/app-client.js";
-import type { AppDeliveries } from "../adapters/github/app-deliveries.js";
-import type { GitHubCiClient } from "../adapters/github/github-ci-client.js";
-import type { KubeClient } from "../adapters/kubernetes/kube-types.js";
-import type { SlackClient } from "../adapters/slack/slack-types.js";
-import type { T3Shell } from "../adapters/t3/t3-read-model.js";
-import type { VersionUrlClient } from "../adapters/version-url/version-url-types.js";
-import type { WoodpeckerClient } from "../adapters/woodpecker/woodpecker-types.js";
-import type { GitHubClient, LabelSpec, RepoFacts } from "../adapters/github/github-client.js";
-import type { GitHubResult } from "../adapters/github/github-error.js";
-import type { T3Client } from "../adapters/t3/t3-types.js";
+import type { AgentRunner } from "../ports/agent-runner.js";
+import type { CiReader } from "../ports/ci-reader.js";
+import type { DeployReader } from "../ports/deploy-reader.js";
+import type { Doorbell } from "../ports/doorbell.js";
+import type { GitHubApp } from "../ports/github-app.js";
+import type { IssueTracker, LabelSpec, RepoFacts } from "../ports/issue-tracker.js";
+import { describeError, type Result } from "../ports/result.js";
+import type { RolloutReader, VersionReader } from "../ports/rollout-reader.js";
+import type { AgentOverview } from "../core/observe/agent-threads.js";
 import type { OperatorConfig } from "../core/config/config-types.js";
 import {
   decideDoorbellPress,
@@ -58,18 +56,18 @@ export interface AfkServiceDeps {
   readonly appId: number;
   /** Web base of GitHub for links, e.g. https://github.com. */
   readonly githubUrl: string;
-  readonly githubFor: (installationId: number) => Promise<GitHubClient>;
-  readonly appClient: () => Promise<AppClient>;
-  readonly t3: T3Client | null;
+  readonly githubFor: (installationId: number) => Promise<IssueTracker>;
+  /** Calls made as the app itself: installations and failed deliveries. */
+  readonly githubApp: () => Promise<GitHubApp>;
+  readonly t3: AgentRunner | null;
   readonly clock: () => number;
   readonly log: Log;
-  readonly githubCiFor: (installationId: number) => Promise<GitHubCiClient>;
-  readonly appDeliveries: () => Promise<AppDeliveries>;
-  readonly woodpecker: WoodpeckerClient | null;
-  readonly kube: KubeClient | null;
-  readonly versionUrl: VersionUrlClient | null;
-  /** The Slack Web API client, when the doorbell is configured. */
-  readonly slack: SlackClient | null;
+  readonly githubCiFor: (installationId: number) => Promise<CiReader>;
+  readonly woodpecker: DeployReader | null;
+  readonly kube: RolloutReader | null;
+  readonly versionUrl: VersionReader | null;
+  /** The Slack doorbell, when it is configured. */
+  readonly slack: Doorbell | null;
 }
 
 /** A press of a doorbell button, as the Slack receiver reports it. */
@@ -188,7 +186,7 @@ export class AfkService {
   async observe(
     repo: string,
     installationId: number,
-    shell: T3Shell | null,
+    shell: AgentOverview | null,
     pipeline: PipelineHint | null = null,
   ): Promise<number> {
     if (!this.isArmedFor(repo)) return 0;
@@ -247,7 +245,7 @@ export class AfkService {
         threadTs: decision.threadTs,
       });
       if (!told.ok)
-        this.#deps.log.warn({ user: decision.user }, `could not tell the user: Slack ${told.error.message}`);
+        this.#deps.log.warn({ user: decision.user }, `could not tell the user: ${describeError(told.error)}`);
       return;
     }
     const slackClient = this.#deps.slack;
@@ -262,7 +260,7 @@ export class AfkService {
           name: RELAYED_REACTION,
         });
         if (!reacted.ok)
-          this.#deps.log.warn({}, `could not react to the relayed reply: Slack ${reacted.error.message}`);
+          this.#deps.log.warn({}, `could not react to the relayed reply: ${describeError(reacted.error)}`);
       },
     );
   }
@@ -286,7 +284,7 @@ export class AfkService {
         threadTs: null,
       });
       if (!told.ok)
-        this.#deps.log.warn({ user: press.user.id }, `could not tell the user: Slack ${told.error.message}`);
+        this.#deps.log.warn({ user: press.user.id }, `could not tell the user: ${describeError(told.error)}`);
       return;
     }
     const by = press.user.name;
@@ -338,14 +336,11 @@ export class AfkService {
   async start(): Promise<void> {
     if (!this.armed) return;
     await this.#redeliverFailed();
-    const app = await this.#deps.appClient();
+    const app = await this.#deps.githubApp();
     for (const repo of this.#deps.config.allowlist) {
       const found = await app.findInstallation(repo);
       if (!found.ok) {
-        this.#deps.log.warn(
-          { repo },
-          `cannot find afk's installation: GitHub ${found.error.category}: ${found.error.message}`,
-        );
+        this.#deps.log.warn({ repo }, `cannot find afk's installation: ${describeError(found.error)}`);
         continue;
       }
       if (found.value === null) {
@@ -362,7 +357,7 @@ export class AfkService {
     }
   }
 
-  #depsFor(github: GitHubClient): ReconcileDeps {
+  #depsFor(github: IssueTracker): ReconcileDeps {
     return {
       ...this.#reconcileDeps,
       ensureLabels: (repo) => this.#ensureLabels(github, repo),
@@ -376,7 +371,7 @@ export class AfkService {
     };
   }
 
-  async #ensureLabels(github: GitHubClient, repo: string): Promise<GitHubResult<void>> {
+  async #ensureLabels(github: IssueTracker, repo: string): Promise<Result<void>> {
     if (this.#labelsEnsured.has(repo)) return { ok: true, value: undefined };
     for (const label of toLabelSpecs(this.#deps.config)) {
       const ensured = await github.ensureLabel(repo, label);
@@ -387,7 +382,7 @@ export class AfkService {
   }
 
   async #cancel(
-    github: GitHubClient,
+    github: IssueTracker,
     repo: string,
     issue: number,
     by: string,
@@ -397,10 +392,7 @@ export class AfkService {
     let known = this.index.get(repo, issue);
     if (known === undefined) {
       const loaded = await loadRun(github, repo, issue, this.#deps.appId);
-      if (!loaded.ok)
-        throw new ReconcileError(
-          `reading the progress comment: GitHub ${loaded.error.category}: ${loaded.error.message}`,
-        );
+      if (!loaded.ok) throw new ReconcileError(`reading the progress comment: ${describeError(loaded.error)}`);
       if (loaded.value.kind !== "found") return;
       known = { record: loaded.value.record, commentId: loaded.value.commentId };
       this.index.set(repo, issue, known);
@@ -425,20 +417,20 @@ export class AfkService {
   }
 
   /** T3's shell route: every thread's turn state in one read. */
-  async #readShell(): Promise<T3Shell | null> {
+  async #readShell(): Promise<AgentOverview | null> {
     if (this.#deps.t3 === null || !this.armed) return null;
-    const shell = await this.#deps.t3.shell();
-    if (!shell.ok) throw new ReconcileError(`reading T3's threads: T3 ${shell.error.category}: ${shell.error.message}`);
+    const shell = await this.#deps.t3.readOverview();
+    if (!shell.ok) throw new ReconcileError(`reading T3's threads: ${describeError(shell.error)}`);
     return shell.value;
   }
 
   /** Runs the observers in order, applying each event before the next looks. Returns a failure, or null. */
   async #observeRun(
     start: RunRecord,
-    github: GitHubClient,
+    github: IssueTracker,
     defaultBranch: string,
     installationId: number,
-    shell: T3Shell | null,
+    shell: AgentOverview | null,
     pipeline: PipelineHint | null,
   ): Promise<string | null> {
     const deps: ObserveDeps = {
@@ -478,24 +470,21 @@ export class AfkService {
   }
 
   /** transition + effects for one event; the index keeps the new record once every effect is applied. */
-  async #advance(github: GitHubClient, record: RunRecord, event: RunEvent): Promise<RunRecord | null> {
+  async #advance(github: IssueTracker, record: RunRecord, event: RunEvent): Promise<RunRecord | null> {
     return advanceRun(record, event, github, this.#depsFor(github));
   }
 
   async #redeliverFailed(): Promise<void> {
-    const deliveries = await this.#deps.appDeliveries();
+    const deliveries = await this.#deps.githubApp();
     const failed = await deliveries.listFailedDeliveries(this.#deps.clock() - REDELIVER_WINDOW_MS);
     if (!failed.ok) {
-      this.#deps.log.warn(
-        {},
-        `cannot list failed webhook deliveries: GitHub ${failed.error.category}: ${failed.error.message}`,
-      );
+      this.#deps.log.warn({}, `cannot list failed webhook deliveries: ${describeError(failed.error)}`);
       return;
     }
     for (const id of failed.value) {
       const redelivered = await deliveries.redeliver(id);
       if (!redelivered.ok)
-        this.#deps.log.warn({ delivery: id }, `cannot redeliver: GitHub ${redelivered.error.category}`);
+        this.#deps.log.warn({ delivery: id }, `cannot redeliver: ${describeError(redelivered.error)}`);
     }
     if (failed.value.length > 0)
       this.#deps.log.info({ count: failed.value.length }, "asked GitHub to redeliver failed webhook deliveries");
@@ -509,7 +498,7 @@ export class AfkService {
       if (!issues.ok) {
         this.#deps.log.warn(
           { repo, label },
-          `cannot list issues to rebuild the run index: GitHub ${issues.error.category}`,
+          `cannot list issues to rebuild the run index: ${describeError(issues.error)}`,
         );
         continue;
       }

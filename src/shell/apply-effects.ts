@@ -2,11 +2,11 @@
 // idempotent (deterministic T3 command ids, set-like labels, one comment edited in
 // place), so the next reconcile heals a partial application by applying them again.
 
-import type { GitHubClient } from "../adapters/github/github-client.js";
-import type { SlackClient } from "../adapters/slack/slack-types.js";
-import type { GitHubResult } from "../adapters/github/github-error.js";
-import { findProjectByWorkspaceRoot } from "../adapters/t3/t3-read-model.js";
-import type { T3Client, T3Result } from "../adapters/t3/t3-types.js";
+import type { AgentRunner } from "../ports/agent-runner.js";
+import type { Doorbell as DoorbellPort } from "../ports/doorbell.js";
+import type { IssueTracker } from "../ports/issue-tracker.js";
+import { describeError, type Result } from "../ports/result.js";
+import { findProjectByWorkspaceRoot } from "../core/observe/agent-threads.js";
 import type { OperatorConfig } from "../core/config/config-types.js";
 import { renderProgressComment } from "../core/render/render-progress.js";
 import type { RenderContext } from "../core/render/render-context.js";
@@ -24,19 +24,19 @@ export interface EffectTarget {
 
 /** The doorbell, when Slack is configured. */
 export interface Doorbell {
-  readonly client: SlackClient;
+  readonly client: DoorbellPort;
   readonly channel: string;
 }
 
 export interface EffectDeps {
-  readonly github: GitHubClient;
-  readonly t3: T3Client | null;
+  readonly github: IssueTracker;
+  readonly t3: AgentRunner | null;
   readonly config: OperatorConfig;
   readonly render: RenderContext;
   readonly clock: () => number;
   readonly log: Log;
   /** Creates afk's labels in the repo once (with colour and description). */
-  readonly ensureLabels: (repo: string) => Promise<GitHubResult<void>>;
+  readonly ensureLabels: (repo: string) => Promise<Result<void>>;
   /** Queues a reconcile of the repo after the current work (the lock was released). */
   readonly reconcileLater: (repo: string) => void;
   readonly doorbell: Doorbell | null;
@@ -58,22 +58,8 @@ type Step =
 
 const OK: Step = { ok: true };
 
-function fromGitHub(result: GitHubResult<unknown>, what: string): Step {
-  return result.ok
-    ? OK
-    : {
-        ok: false,
-        message: `${what}: GitHub ${result.error.category} (${result.error.status ?? "no status"}): ${result.error.message}`,
-      };
-}
-
-function fromT3(result: T3Result<unknown>, what: string): Step {
-  if (result.ok) return OK;
-  const { category, status, tag, traceId, message } = result.error;
-  return {
-    ok: false,
-    message: `${what}: T3 ${category} (${status ?? "no status"}${tag === null ? "" : ` ${tag}`}${traceId === null ? "" : `, trace ${traceId}`}): ${message}`,
-  };
+function fromPort(result: Result<unknown>, what: string): Step {
+  return result.ok ? OK : { ok: false, message: `${what}: ${describeError(result.error)}` };
 }
 
 export async function applyEffects(
@@ -127,15 +113,15 @@ async function applyEffect(
       );
     case "AddLabels": {
       const ensured = await deps.ensureLabels(target.repo);
-      if (!ensured.ok) return fromGitHub(ensured, "creating afk's labels");
-      return fromGitHub(
+      if (!ensured.ok) return fromPort(ensured, "creating afk's labels");
+      return fromPort(
         await github.addLabels(target.repo, target.issue, effect.labels),
         `adding ${effect.labels.join(", ")}`,
       );
     }
     case "RemoveLabels":
       for (const label of effect.labels) {
-        const step = fromGitHub(await github.removeLabel(target.repo, target.issue, label), `removing ${label}`);
+        const step = fromPort(await github.removeLabel(target.repo, target.issue, label), `removing ${label}`);
         if (!step.ok) return step;
       }
       return OK;
@@ -147,9 +133,9 @@ async function applyEffect(
         deps,
       );
     case "PostComment":
-      return fromGitHub(await github.createComment(target.repo, target.issue, effect.body), "posting a comment");
+      return fromPort(await github.createComment(target.repo, target.issue, effect.body), "posting a comment");
     case "CloseIssue":
-      return fromGitHub(await github.closeIssue(target.repo, target.issue, effect.reason), "closing the issue");
+      return fromPort(await github.closeIssue(target.repo, target.issue, effect.reason), "closing the issue");
     case "RingDoorbell":
       return ringDoorbell(effect.record, null, deps);
     case "UpdateDoorbell":
@@ -162,12 +148,7 @@ async function applyEffect(
         threadTs: effect.threadTs,
         text: effect.text,
       });
-      return replied.ok
-        ? OK
-        : {
-            ok: false,
-            message: `replying in the doorbell thread: Slack ${replied.error.category}: ${replied.error.message}`,
-          };
+      return fromPort(replied, "replying in the doorbell thread");
     }
     case "AnnounceShipped": {
       if (deps.doorbell === null) return OK;
@@ -179,7 +160,7 @@ async function applyEffect(
       if (!posted.ok)
         deps.log.warn(
           { repo: target.repo, issue: target.issue },
-          `could not announce the ship in Slack: ${posted.error.message}`,
+          `could not announce the ship: ${describeError(posted.error)}`,
         );
       return OK;
     }
@@ -217,9 +198,7 @@ async function ringDoorbell(record: RunRecord, note: string | null, deps: Effect
       text: rendered.text,
       blocks: rendered.blocks,
     });
-    return updated.ok
-      ? OK
-      : { ok: false, message: `updating the doorbell: Slack ${updated.error.category}: ${updated.error.message}` };
+    return fromPort(updated, "updating the doorbell");
   }
   const posted = await client.postDoorbell({
     channel: deps.doorbell.channel,
@@ -227,18 +206,17 @@ async function ringDoorbell(record: RunRecord, note: string | null, deps: Effect
     blocks: rendered.blocks,
     metadata: rendered.metadata,
   });
-  if (!posted.ok)
-    return { ok: false, message: `ringing the doorbell: Slack ${posted.error.category}: ${posted.error.message}` };
+  if (!posted.ok) return fromPort(posted, "ringing the doorbell");
   return { ok: true, followUp: { kind: "DoorbellRung", channel: posted.value.channel, ts: posted.value.ts } };
 }
 
 async function withT3(
   deps: EffectDeps,
-  call: (t3: T3Client) => Promise<T3Result<unknown>>,
+  call: (t3: AgentRunner) => Promise<Result<unknown>>,
   what: string,
 ): Promise<Step> {
   if (deps.t3 === null) return { ok: false, message: `${what}: T3 is not configured (T3_BASE_URL)` };
-  return fromT3(await call(deps.t3), what);
+  return fromPort(await call(deps.t3), what);
 }
 
 async function startThread(
@@ -248,19 +226,18 @@ async function startThread(
 ): Promise<Step> {
   const t3 = deps.t3;
   if (t3 === null) return { ok: false, message: "starting the thread: T3 is not configured (T3_BASE_URL)" };
-  const snapshot = await t3.snapshot();
-  if (!snapshot.ok) return fromT3(snapshot, "reading the T3 snapshot");
+  const overview = await t3.readOverview();
+  if (!overview.ok) return fromPort(overview, "reading T3's projects");
   // T3 refuses a second live project with the same workspace root: reuse the one there.
-  let projectId = findProjectByWorkspaceRoot(snapshot.value, effect.workspaceRoot)?.id ?? null;
+  let projectId = findProjectByWorkspaceRoot(overview.value.projects, effect.workspaceRoot)?.id ?? null;
   if (projectId === null) {
     const created = await t3.createProject({
       commandId: effect.commandIds.project,
       projectId: effect.projectId,
       title: target.repo,
       workspaceRoot: effect.workspaceRoot,
-      createWorkspaceRootIfMissing: true,
     });
-    if (!created.ok) return fromT3(created, "project.create");
+    if (!created.ok) return fromPort(created, "project.create");
     projectId = effect.projectId;
   }
   const { instanceId, model, runtimeMode } = deps.config.t3;
@@ -269,10 +246,10 @@ async function startThread(
     threadId: effect.threadId,
     projectId,
     title: effect.title,
-    modelSelection: { instanceId, model },
+    model: { instanceId, model },
     runtimeMode,
   });
-  if (!thread.ok) return fromT3(thread, "thread.create");
+  if (!thread.ok) return fromPort(thread, "thread.create");
   const turn = await t3.startTurn({
     commandId: effect.commandIds.turn,
     threadId: effect.threadId,
@@ -280,7 +257,7 @@ async function startThread(
     text: effect.text,
     runtimeMode,
   });
-  return fromT3(turn, "thread.turn.start");
+  return fromPort(turn, "thread.turn.start");
 }
 
 async function upsertProgressComment(
@@ -293,9 +270,9 @@ async function upsertProgressComment(
     const updated = await deps.github.updateComment(target.repo, commentId, body);
     if (updated.ok) return OK;
     // Deleted by a human: write a new one rather than lose the record.
-    if (updated.error.category !== "not-found") return fromGitHub(updated, "editing the progress comment");
+    if (updated.error.category !== "not-found") return fromPort(updated, "editing the progress comment");
   }
   const created = await deps.github.createComment(target.repo, target.issue, body);
-  if (!created.ok) return fromGitHub(created, "creating the progress comment");
+  if (!created.ok) return fromPort(created, "creating the progress comment");
   return { ok: true, commentId: created.value.id };
 }

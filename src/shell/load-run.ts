@@ -2,8 +2,8 @@
 // that carries the run marker. Anyone can paste a marker into a comment; only the
 // app's own comments count.
 
-import type { GitHubClient } from "../adapters/github/github-client.js";
-import type { GitHubResult } from "../adapters/github/github-error.js";
+import type { IssueTracker } from "../ports/issue-tracker.js";
+import type { Result } from "../ports/result.js";
 import { decodeRecord, isAfkComment, type RecordError } from "../core/run/record-codec.js";
 import type { RunRecord } from "../core/run/run-types.js";
 
@@ -13,11 +13,11 @@ export type LoadedRun =
   | { readonly kind: "unreadable"; readonly error: RecordError; readonly commentId: number };
 
 export async function loadRun(
-  github: GitHubClient,
+  github: IssueTracker,
   repo: string,
   issue: number,
   appId: number,
-): Promise<GitHubResult<LoadedRun>> {
+): Promise<Result<LoadedRun>> {
   const comments = await github.listComments(repo, issue);
   if (!comments.ok) return comments;
   const ours = comments.value.filter((comment) => comment.appId === appId && isAfkComment(comment.body));

@@ -4,12 +4,12 @@
 // so a push seen here is followed by CI reads for the NEW sha. A read that fails leaves
 // that fact unobserved this time and is reported; a flaky system never makes a run red.
 
-import type { GitHubCiClient } from "../adapters/github/github-ci-client.js";
-import type { KubeClient } from "../adapters/kubernetes/kube-types.js";
-import { lastAssistantText, toTurnObservation, type T3Shell } from "../adapters/t3/t3-read-model.js";
-import type { T3Client } from "../adapters/t3/t3-types.js";
-import type { VersionUrlClient } from "../adapters/version-url/version-url-types.js";
-import type { WoodpeckerClient } from "../adapters/woodpecker/woodpecker-types.js";
+import type { AgentRunner } from "../ports/agent-runner.js";
+import type { CiReader } from "../ports/ci-reader.js";
+import type { DeployReader } from "../ports/deploy-reader.js";
+import { describeError, type PortError } from "../ports/result.js";
+import type { RolloutReader, VersionReader } from "../ports/rollout-reader.js";
+import { toLastAssistantText, toTurnFact, type AgentOverview } from "../core/observe/agent-threads.js";
 import { decideDeploy } from "../core/observe/decide-deploy.js";
 import { decideRollout, decideVersionUrl } from "../core/observe/decide-rollout.js";
 import { CLOCK_SKEW_MARGIN_MS, findPushedCommit } from "../core/observe/find-pushed-commit.js";
@@ -24,12 +24,12 @@ import type { RunEvent } from "../core/run/run-event.js";
 export const LOOKBACK_MS = 5 * 60_000;
 
 export interface ObserveDeps {
-  readonly github: GitHubCiClient;
-  readonly t3: T3Client | null;
-  readonly woodpecker: WoodpeckerClient | null;
+  readonly github: CiReader;
+  readonly t3: AgentRunner | null;
+  readonly woodpecker: DeployReader | null;
   readonly woodpeckerUrl: string | null;
-  readonly kube: KubeClient | null;
-  readonly versionUrl: VersionUrlClient | null;
+  readonly kube: RolloutReader | null;
+  readonly versionUrl: VersionReader | null;
   /** Consecutive version URL matches per run and sha; lost on restart (it recounts). */
   readonly versionMatches: Map<string, number>;
   readonly appId: number;
@@ -44,37 +44,29 @@ export interface Seen {
 
 const NOTHING: Seen = { event: null, failure: null };
 
-function failed(what: string, error: { readonly category: string; readonly message: string }): Seen {
-  return { event: null, failure: `${what}: ${error.category}: ${error.message}` };
+function failed(what: string, error: PortError): Seen {
+  return { event: null, failure: `${what}: ${describeError(error)}` };
 }
 
 /** The agent's turn, from T3's shell route (one read per sweep for all threads). */
 export async function observeAgent(
   record: RunRecord,
-  shell: T3Shell | null,
+  overview: AgentOverview | null,
   deps: Pick<ObserveDeps, "t3">,
 ): Promise<Seen> {
   const turn = record.turn;
-  if (!isActive(record.phase) || turn === null || turn.state !== "working" || deps.t3 === null || shell === null)
+  if (!isActive(record.phase) || turn === null || turn.state !== "working" || deps.t3 === null || overview === null)
     return NOTHING;
-  const row = shell.threads.find((thread) => thread.id === record.threadId) ?? null;
-  const pending = {
-    hasPendingApprovals: row?.hasPendingApprovals ?? false,
-    hasPendingUserInput: row?.hasPendingUserInput ?? false,
-  };
+  const row = overview.threads.find((thread) => thread.id === record.threadId) ?? null;
   // T3 stamps `requestedAt` with its own clock: allow for skew against afk's.
-  const observation = toTurnObservation(row, turn.startedAt - CLOCK_SKEW_MARGIN_MS, pending);
-  if (observation.kind === "working") return NOTHING;
+  const fact = toTurnFact(row, turn.startedAt - CLOCK_SKEW_MARGIN_MS);
+  if (fact.kind === "working") return NOTHING;
   let lastMessage: string | null = null;
-  if (observation.kind === "ended" || observation.kind === "waiting-on-user") {
-    const detail = await deps.t3.thread(record.threadId);
+  if (fact.kind === "ended" || fact.kind === "waiting-on-user") {
+    const detail = await deps.t3.readThread(record.threadId);
     if (!detail.ok) return failed("reading the agent's last message", detail.error);
-    lastMessage = lastAssistantText(detail.value);
+    lastMessage = toLastAssistantText(detail.value);
   }
-  const fact =
-    observation.kind === "ended"
-      ? { kind: "ended" as const, outcome: observation.outcome, error: observation.error }
-      : observation;
   return { event: toAgentEvent({ turn: fact, lastMessage, pendingQuestion: null }), failure: null };
 }
 
@@ -142,7 +134,7 @@ async function withLogTails(
 ): Promise<CheckFailure[]> {
   const tails = new Map<string, string>();
   for (const run of runs.filter((candidate) => candidate.conclusion !== null && candidate.conclusion !== "success")) {
-    const jobs = await deps.github.listFailedJobs(repo, run.id, run.runAttempt);
+    const jobs = await deps.github.listJobs(repo, run.id, run.runAttempt);
     if (!jobs.ok) continue;
     for (const job of toFailingJobs(jobs.value)) {
       const tail = await deps.github.readJobLogTail(repo, job.id);

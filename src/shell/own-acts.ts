@@ -8,7 +8,8 @@
 // at the next start), and the next such delivery tries the read again. A person's act
 // never waits.
 
-import type { GitHubResult } from "../adapters/github/github-error.js";
+import type { AppIdentity } from "../ports/github-app.js";
+import { describeError, type Result } from "../ports/result.js";
 import type { Actor } from "../core/common/github-types.js";
 import { decideOwnAct, toBotIdentity, type BotIdentity } from "../core/ingress/is-own-act.js";
 import type { Log } from "./log.js";
@@ -20,15 +21,14 @@ export interface OwnActs {
   learn(): Promise<void>;
 }
 
-export function createOwnActs(readAppSlug: () => Promise<GitHubResult<string>>, log: Log): OwnActs {
+export function createOwnActs(readIdentity: () => Promise<Result<AppIdentity>>, log: Log): OwnActs {
   let identity: BotIdentity | null = null;
   let reading: Promise<BotIdentity> | null = null;
 
   async function readOnce(): Promise<BotIdentity> {
-    const slug = await readAppSlug();
-    if (!slug.ok)
-      throw new Error(`cannot read afk's own app (GET /app): GitHub ${slug.error.category}: ${slug.error.message}`);
-    identity = toBotIdentity(slug.value);
+    const read = await readIdentity();
+    if (!read.ok) throw new Error(`cannot read afk's own app (GET /app): ${describeError(read.error)}`);
+    identity = toBotIdentity(read.value.slug);
     log.info({ login: identity.login }, "afk knows its own bot: its writes echoed back by GitHub are ignored");
     return identity;
   }

@@ -4,8 +4,10 @@
 // reconciled twice at once.
 
 import { parse as parseYaml } from "yaml";
-import type { GitHubClient, RepoFacts } from "../adapters/github/github-client.js";
-import type { GitHubResult } from "../adapters/github/github-error.js";
+import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
+import { describeError, type Result } from "../ports/result.js";
+import { isLiveThread } from "../core/observe/agent-threads.js";
+import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
 import type { Role } from "../core/common/github-types.js";
 import { decideDispatch, toQueuedReason } from "../core/dispatch/decide-dispatch.js";
 import { toRetryTrust } from "../core/dispatch/decide-retry-trust.js";
@@ -48,17 +50,15 @@ export const AFK_CONFIG_PATH = ".github/afk.yml";
 
 export class ReconcileError extends Error {}
 
-function orThrow<T>(result: GitHubResult<T>, what: string): T {
+function orThrow<T>(result: Result<T>, what: string): T {
   if (result.ok) return result.value;
-  throw new ReconcileError(
-    `${what}: GitHub ${result.error.category} (${result.error.status ?? "no status"}): ${result.error.message}`,
-  );
+  throw new ReconcileError(`${what}: ${describeError(result.error)}`);
 }
 
 export async function reconcileRepo(
   repo: string,
   installationId: number,
-  github: GitHubClient,
+  github: IssueTracker,
   hint: LabelHint | null,
   deps: ReconcileDeps,
 ): Promise<void> {
@@ -112,7 +112,7 @@ export async function reconcileRepo(
   if (failed.length > 0) throw new ReconcileError(`${repo}: ${failed.join(", ")} failed`);
 }
 
-export async function readRepoFacts(repo: string, github: GitHubClient, deps: ReconcileDeps): Promise<RepoFacts> {
+export async function readRepoFacts(repo: string, github: IssueTracker, deps: ReconcileDeps): Promise<RepoFacts> {
   const cached = deps.repoFacts.get(repo);
   if (cached !== undefined) return cached;
   const facts = orThrow(await github.getRepo(repo), "reading the repository");
@@ -124,7 +124,7 @@ export async function readRepoFacts(repo: string, github: GitHubClient, deps: Re
 async function readRecord(
   issue: Issue,
   installationId: number,
-  github: GitHubClient,
+  github: IssueTracker,
   deps: ReconcileDeps,
 ): Promise<RunRecord | null | "escalated"> {
   const known = deps.index.get(issue.repo, issue.number);
@@ -162,14 +162,8 @@ async function readRecord(
 
 async function readLiveThreadIds(deps: ReconcileDeps): Promise<ReadonlySet<string> | null> {
   if (deps.t3 === null) return null;
-  const snapshot = await deps.t3.snapshot();
-  if (!snapshot.ok)
-    throw new ReconcileError(`reading the T3 snapshot: T3 ${snapshot.error.category}: ${snapshot.error.message}`);
-  return new Set(
-    snapshot.value.threads
-      .filter((thread) => thread.deletedAt === null && thread.archivedAt === null)
-      .map((thread) => thread.id),
-  );
+  const overview = orThrow(await deps.t3.readOverview(), "reading T3's live threads");
+  return new Set(overview.threads.filter(isLiveThread).map((thread) => thread.id));
 }
 
 /** The ready label applied again to an escalated issue: a trusted person resumes the same thread. */
@@ -177,7 +171,7 @@ async function resumeFromGitHub(
   issue: Issue,
   record: RunRecord,
   owner: RepoOwner,
-  github: GitHubClient,
+  github: IssueTracker,
   hint: LabelHint | null,
   deps: ReconcileDeps,
 ): Promise<boolean> {
@@ -196,17 +190,17 @@ async function readTrust(
   issue: Issue,
   record: RunRecord | null,
   owner: RepoOwner,
-  github: GitHubClient,
+  github: IssueTracker,
   hint: LabelHint | null,
   deps: ReconcileDeps,
 ): Promise<{ readonly labeler: Actor | null; readonly trust: TrustDecision }> {
   const labeler =
     hint !== null && hint.issue === issue.number
       ? hint.labeler
-      : orThrow(
-          await github.findLatestLabeler(issue.repo, issue.number, deps.config.labels.ready),
-          "finding who applied the ready label",
-        );
+      : (findLatestLabeling(
+          orThrow(await github.listIssueEvents(issue.repo, issue.number), "finding who applied the ready label"),
+          deps.config.labels.ready,
+        )?.actor ?? null);
   const retry = toRetryTrust(record, labeler);
   if (retry !== null) return { labeler, trust: retry };
   const role =
@@ -220,7 +214,7 @@ async function toReadyIssue(
   issue: Issue,
   record: RunRecord | null,
   owner: RepoOwner,
-  github: GitHubClient,
+  github: IssueTracker,
   hint: LabelHint | null,
   blockerStates: Map<string, Blocker["state"]>,
   deps: ReconcileDeps,
@@ -230,7 +224,7 @@ async function toReadyIssue(
   return { issue, labeler, trust, blockers };
 }
 
-async function readRole(repo: string, login: string, github: GitHubClient, deps: ReconcileDeps): Promise<Role> {
+async function readRole(repo: string, login: string, github: IssueTracker, deps: ReconcileDeps): Promise<Role> {
   const key = `${repo}:${login.toLowerCase()}`;
   const cached = deps.roles.get(key);
   if (cached !== undefined) return cached;
@@ -241,7 +235,7 @@ async function readRole(repo: string, login: string, github: GitHubClient, deps:
 
 async function readBlockers(
   issue: Issue,
-  github: GitHubClient,
+  github: IssueTracker,
   states: Map<string, Blocker["state"]>,
 ): Promise<Blocker[]> {
   const native = orThrow(await github.listNativeBlockers(issue.repo, issue.number), "listing native blockers");
@@ -284,7 +278,7 @@ function toRunFor(issue: Issue, labeler: string | null, installationId: number, 
   });
 }
 
-async function step(record: RunRecord, event: RunEvent, github: GitHubClient, deps: ReconcileDeps): Promise<boolean> {
+async function step(record: RunRecord, event: RunEvent, github: IssueTracker, deps: ReconcileDeps): Promise<boolean> {
   return (await advanceRun(record, event, github, deps)) !== null;
 }
 
@@ -293,7 +287,7 @@ async function tellHeld(
   ready: ReadyIssue,
   reason: Parameters<typeof toQueuedReason>[0],
   installationId: number,
-  github: GitHubClient,
+  github: IssueTracker,
   deps: ReconcileDeps,
 ): Promise<boolean> {
   const where = { repo: ready.issue.repo, issue: ready.issue.number, reason: reason.kind };
@@ -311,7 +305,7 @@ async function dispatch(
   ready: ReadyIssue,
   facts: RepoFacts,
   installationId: number,
-  github: GitHubClient,
+  github: IssueTracker,
   deps: ReconcileDeps,
 ): Promise<boolean> {
   const { issue } = ready;

@@ -44,7 +44,7 @@ function expectDispatchedOnce(harness: Harness): void {
 
 describe("T3 fails at a dispatch step", () => {
   const steps: readonly (FakeRoute | FakeCommandType)[] = [
-    "snapshot",
+    "shell",
     "project.create",
     "thread.create",
     "thread.turn.start",
@@ -67,7 +67,7 @@ describe("T3 fails at a dispatch step", () => {
       expect(harness.github.issue(REPO, 4).labels).toEqual([READY]);
       expect(harness.github.appComments(REPO, 4)).toEqual([]);
       expect(commandsOfType(harness, "thread.turn.start")).toEqual([]);
-      const named = step === "snapshot" ? "T3 snapshot" : step;
+      const named = step === "shell" ? "/api/orchestration/shell" : step;
       expect(logsWith(harness.logs, named).length).toBeGreaterThan(0);
 
       // The label is still on: a fresh delivery (GitHub's redelivery, or the next nudge) heals it.

@@ -15,12 +15,12 @@ import nock from "nock";
 import { afterEach } from "vitest";
 import { pino, type Logger } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
-import { createT3Client } from "../../src/adapters/t3/t3-client.js";
-import type { T3Client } from "../../src/adapters/t3/t3-types.js";
+import { createT3AgentRunner } from "../../src/adapters/t3/t3-agent-runner.js";
 import { createKubeClient } from "../../src/adapters/kubernetes/kube-client.js";
-import type { KubeClient } from "../../src/adapters/kubernetes/kube-types.js";
 import { createWoodpeckerClient } from "../../src/adapters/woodpecker/woodpecker-client.js";
-import type { WoodpeckerClient } from "../../src/adapters/woodpecker/woodpecker-types.js";
+import type { AgentRunner } from "../../src/ports/agent-runner.js";
+import type { DeployReader } from "../../src/ports/deploy-reader.js";
+import type { RolloutReader } from "../../src/ports/rollout-reader.js";
 import { createAfkApp } from "../../src/app.js";
 import type { OperatorConfig } from "../../src/core/config/config-types.js";
 import type { AfkService } from "../../src/shell/afk-service.js";
@@ -153,9 +153,9 @@ function restoreNock(): void {
 
 interface Stages {
   readonly woodpecker: FakeWoodpecker | null;
-  readonly woodpeckerClient: WoodpeckerClient | null;
+  readonly woodpeckerClient: DeployReader | null;
   readonly kube: FakeKube | null;
-  readonly kubeClient: KubeClient | null;
+  readonly kubeClient: RolloutReader | null;
   readonly config: Partial<OperatorConfig>;
   close(): Promise<void>;
 }
@@ -233,7 +233,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     t3: { ...anOperatorConfig().t3, baseUrl: t3.url, token: FAKE_T3_TOKEN, ...options.config?.t3 },
   });
   const deadlineMs = options.t3DeadlineMs ?? 1_500;
-  const t3Client: T3Client = createT3Client({
+  const t3Client: AgentRunner = createT3AgentRunner({
     baseUrl: t3.url,
     token: FAKE_T3_TOKEN,
     tokenFile: null,

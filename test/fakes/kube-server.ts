@@ -2,11 +2,13 @@
 // server on 127.0.0.1 with the fixture certificate (test/fixtures/kube), or plain HTTP.
 //
 // It answers as the API server does, in its order: 401 `Unauthorized` (no bearer, or
-// not the accepted one), 405 for a method other than GET, 404 for an unknown route,
-// 403 `Forbidden` for a namespace the token may not read (RBAC is checked before the
-// object is looked up), 404 `NotFound` for an unknown Deployment; every failure a
+// not the accepted one), 404 for an unknown route, 405 for a method the route does not
+// serve, 403 `Forbidden` for a namespace the token may not read (RBAC is checked before
+// the object is looked up), 404 `NotFound` for an unknown Deployment; every failure a
 // `Status` object. Deployments are served in apps/v1 shape with `omitempty` counters
-// (a zero count is absent), as the real server serializes them.
+// (a zero count is absent), as the real server serializes them. A
+// SelfSubjectAccessReview (kube-access-review.ts) answers with the same RBAC: `get` on
+// `apps/deployments` in a readable namespace.
 //
 // Tests script the controller: `setImage` bumps `metadata.generation` as any spec change
 // does; `advance` is one controller step (observe the new generation; then, one pod at a
@@ -20,6 +22,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
+import { ACCESS_REVIEW_PATH, answerAccessReview, type ResourceAttributes } from "./kube-access-review.js";
+import { toStatus } from "./kube-status.js";
 
 const FIXTURES = resolve(import.meta.dirname, "..", "fixtures", "kube");
 /** The CA that signed the fake's certificate: the client's `caFile`. */
@@ -274,24 +278,6 @@ function omitEmpty(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== 0 && value !== false));
 }
 
-function toStatus(
-  code: number,
-  reason: string,
-  message: string,
-  details?: Record<string, unknown>,
-): Record<string, unknown> {
-  return {
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message,
-    reason,
-    ...(details === undefined ? {} : { details }),
-    code,
-  };
-}
-
 const DEPLOYMENT_PATH = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/;
 
 class FakeKubeState {
@@ -316,7 +302,7 @@ class FakeKubeState {
     for (let index = 0; index < times; index += 1) this.failures.push(failure);
   }
 
-  handle(req: IncomingMessage, res: ServerResponse): void {
+  handle(req: IncomingMessage, res: ServerResponse, received: string): void {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const header = req.headers.authorization;
     const token = header?.startsWith("Bearer ") === true ? header.slice("Bearer ".length) : null;
@@ -328,22 +314,38 @@ class FakeKubeState {
       req.socket.destroy();
       return;
     }
-    const [status, body] = failure === undefined ? this.answer(entry) : [failure.status, failure.body ?? ""];
+    const [status, body] =
+      failure === undefined
+        ? this.answer(entry, req.headers["content-type"], received)
+        : [failure.status, failure.body ?? ""];
     entry.status = status;
     const text = typeof body === "string" ? body : JSON.stringify(body);
     res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain" : "application/json" });
     res.end(text);
   }
 
-  private answer(entry: FakeKubeRequest): [number, Record<string, unknown>] {
+  /** RBAC: the token may `get` Deployments in a readable namespace, and nothing else. */
+  may(attributes: ResourceAttributes): boolean {
+    const { namespace, verb, group, resource } = attributes;
+    const readable = this.readable === null || this.readable.has(namespace);
+    return verb === "get" && group === "apps" && resource === "deployments" && readable;
+  }
+
+  private answer(
+    entry: FakeKubeRequest,
+    contentType: string | undefined,
+    text: string,
+  ): [number, Record<string, unknown>] {
     if (entry.token !== this.token) return [401, toStatus(401, "Unauthorized", "Unauthorized")];
-    if (entry.method !== "GET")
+    const match = DEPLOYMENT_PATH.exec(entry.path);
+    if (match === null && entry.path !== ACCESS_REVIEW_PATH)
+      return [404, toStatus(404, "NotFound", "the server could not find the requested resource")];
+    if (entry.method !== (match === null ? "POST" : "GET"))
       return [
         405,
         toStatus(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"),
       ];
-    const match = DEPLOYMENT_PATH.exec(entry.path);
-    if (match === null) return [404, toStatus(404, "NotFound", "the server could not find the requested resource")];
+    if (match === null) return answerAccessReview(contentType, text, (attributes) => this.may(attributes));
     const [namespace, name] = [decodeURIComponent(match[1] ?? ""), decodeURIComponent(match[2] ?? "")];
     const details = { name, group: "apps", kind: "deployments" };
     if (this.readable !== null && !this.readable.has(namespace)) {
@@ -360,7 +362,11 @@ class FakeKubeState {
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
   const state = new FakeKubeState(options);
   const tls = options.tls ?? true;
-  const listener = (req: IncomingMessage, res: ServerResponse): void => state.handle(req, res);
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => state.handle(req, res, Buffer.concat(chunks).toString("utf8")));
+  };
   const server: Server = tls
     ? createHttpsServer(
         { key: readFileSync(resolve(FIXTURES, "server.key")), cert: readFileSync(resolve(FIXTURES, "server.crt")) },

@@ -4,7 +4,7 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import type { Octokit } from "../../src/adapters/github/github-client.js";
+import type { Octokit } from "../../src/adapters/github/octokit.js";
 import { assertNoOpenApiViolations, installGitHubOpenApiGuard } from "./github-openapi.js";
 
 export const GITHUB_API = "https://api.github.com";

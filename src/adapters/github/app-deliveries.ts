@@ -1,19 +1,12 @@
 // The app's webhook deliveries (contracts/github.md, "Delivery"): GitHub never retries a
 // failed delivery by itself, so at start afk lists the recent ones and asks for another
-// attempt of each event whose last delivery failed. Calls made as the app (JWT).
+// attempt of each event whose last delivery failed. Read as the app (JWT).
 //
 // `GET /app/hook/deliveries` documents a `status=failure` filter, but it is not used: it
 // would hide the later successful redeliveries of the same event (same `guid`), and those
 // are exactly what tells an event that needs another attempt from one that got through.
 
-import type { Octokit } from "./github-client.js";
-import { toGitHubError, type GitHubResult } from "./github-error.js";
-
-export interface AppDeliveries {
-  /** Ids to redeliver, one per event (guid) delivered since `sinceMs` whose latest delivery failed. */
-  listFailedDeliveries(sinceMs: number): Promise<GitHubResult<number[]>>;
-  redeliver(deliveryId: number): Promise<GitHubResult<void>>;
-}
+import type { Octokit } from "./octokit.js";
 
 export interface RestDelivery {
   // Octokit's types allow a bigint for int64 ids; JSON.parse never makes one.
@@ -57,38 +50,19 @@ function toNextCursor(link: string | undefined): string | null {
   return next === undefined ? null : new URL(next).searchParams.get("cursor");
 }
 
-export function createAppDeliveries(appOctokit: Octokit, clock: () => number = Date.now): AppDeliveries {
-  async function attempt<T>(call: () => Promise<T>): Promise<GitHubResult<T>> {
-    try {
-      return { ok: true, value: await call() };
-    } catch (error) {
-      return { ok: false, error: toGitHubError(error, clock()) };
-    }
+/** Newest first, page by page, until a page reaches back past `sinceMs` or GitHub has no more. */
+export async function listDeliveriesSince(appOctokit: Octokit, sinceMs: number): Promise<RestDelivery[]> {
+  const deliveries: RestDelivery[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < DELIVERY_MAX_PAGES; page++) {
+    const { data, headers } = await appOctokit.request("GET /app/hook/deliveries", {
+      per_page: PER_PAGE,
+      ...(cursor === null ? {} : { cursor }),
+    });
+    deliveries.push(...data);
+    cursor = toNextCursor(headers.link);
+    const reachedBack = data.some((delivery) => Date.parse(delivery.delivered_at) < sinceMs);
+    if (cursor === null || reachedBack) break;
   }
-
-  /** Newest first, page by page, until a page reaches back past `sinceMs` or GitHub has no more. */
-  async function listSince(sinceMs: number): Promise<RestDelivery[]> {
-    const deliveries: RestDelivery[] = [];
-    let cursor: string | null = null;
-    for (let page = 0; page < DELIVERY_MAX_PAGES; page++) {
-      const { data, headers } = await appOctokit.request("GET /app/hook/deliveries", {
-        per_page: PER_PAGE,
-        ...(cursor === null ? {} : { cursor }),
-      });
-      deliveries.push(...data);
-      cursor = toNextCursor(headers.link);
-      const reachedBack = data.some((delivery) => Date.parse(delivery.delivered_at) < sinceMs);
-      if (cursor === null || reachedBack) break;
-    }
-    return deliveries;
-  }
-
-  return {
-    listFailedDeliveries: (sinceMs) => attempt(async () => toRedeliveries(await listSince(sinceMs), sinceMs)),
-
-    redeliver: (deliveryId) =>
-      attempt(async () => {
-        await appOctokit.request("POST /app/hook/deliveries/{delivery_id}/attempts", { delivery_id: deliveryId });
-      }),
-  };
+  return deliveries;
 }

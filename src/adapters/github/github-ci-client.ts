@@ -1,222 +1,38 @@
-// The GitHub reads that follow a pushed commit through CI (contracts/github.md): check
-// runs, commit statuses, workflow runs, their jobs and job logs, and the commits on a
-// branch. Reads only, mapped to the core's fact types; every call returns a GitHubResult.
+// The CI reader port over GitHub's REST API (contracts/github.md): check runs, commit
+// statuses, workflow runs, their jobs and job logs, and the commits on a branch. Reads
+// only, mapped to the core's fact types (ci-mapping.ts).
 //
 // The sweep repeats the check-run and status reads for every run in flight, so those two
 // are conditional requests: a 304 does not count against the rate limit. Octokit throws a
-// 304 as a RequestError; it is caught here and answered from the cache.
+// 304 as a RequestError; it is caught here and answered from the cache (etag-cache.ts).
 
+import type { CheckRunFact, CommitFact } from "../../core/observe/observe-types.js";
 import { LOG_TAIL_MAX_CHARS, LOG_TAIL_MAX_LINES, toLogTail } from "../../core/render/prompts.js";
-import type {
-  CheckRunFact,
-  CommitFact,
-  JobFact,
-  StatusFact,
-  WorkflowRunFact,
-} from "../../core/observe/observe-types.js";
-import type { Octokit } from "./github-client.js";
-import { toGitHubError, type GitHubResult } from "./github-error.js";
+import type { CiReader } from "../../ports/ci-reader.js";
+import type { Result } from "../../ports/result.js";
+import {
+  toCheckRunFact,
+  toCommitFact,
+  toJobFact,
+  toLogText,
+  toLogWithoutTimestamps,
+  toStatusFacts,
+  toWorkflowRunFact,
+  type RestCheckRun,
+} from "./ci-mapping.js";
+import { createEtagCache, type EtagCache } from "./etag-cache.js";
+import { attemptGitHub } from "./github-error.js";
 import { toOwnerAndName } from "./github-mapping.js";
-
-export interface EtagEntry {
-  readonly etag: string;
-  /** The mapped facts of the response that carried the ETag. */
-  readonly value: unknown;
-}
-
-/** Request URL → its last ETag and mapped value. In memory, bounded, least recently used out first. */
-export interface EtagCache {
-  get(url: string): EtagEntry | undefined;
-  set(url: string, entry: EtagEntry): void;
-  delete(url: string): void;
-}
-
-export interface GitHubCiClient {
-  /** The latest check run per name on a sha (`filter=latest`), across pages. */
-  listCheckRuns(repo: string, sha: string): Promise<GitHubResult<CheckRunFact[]>>;
-  /** The newest status per context on a sha. */
-  getCombinedStatus(repo: string, sha: string): Promise<GitHubResult<StatusFact[]>>;
-  /** The `push` workflow runs of a sha, every attempt's latest state. */
-  listWorkflowRuns(repo: string, sha: string): Promise<GitHubResult<WorkflowRunFact[]>>;
-  /** Every job of one attempt of a run, whatever its conclusion: the core picks the failing ones. */
-  listFailedJobs(repo: string, runId: number, attempt: number): Promise<GitHubResult<JobFact[]>>;
-  /** The last lines of a job's log without GitHub's timestamps, or null once the log has expired. */
-  readJobLogTail(
-    repo: string,
-    jobId: number,
-    maxLines?: number,
-    maxChars?: number,
-  ): Promise<GitHubResult<string | null>>;
-  /** Commits on a branch since a time, newest first. */
-  listCommitsSince(repo: string, branch: string, sinceMs: number): Promise<GitHubResult<CommitFact[]>>;
-}
+import type { Octokit } from "./octokit.js";
 
 export interface GitHubCiClientOptions {
   readonly clock?: () => number;
   readonly etags?: EtagCache;
-}
-
-export interface RestCheckRun {
-  // Octokit's types allow a bigint for int64 ids; JSON.parse never makes one.
-  readonly id: number | bigint;
-  readonly name: string;
-  readonly status: string;
-  readonly conclusion: string | null;
-  readonly app: { readonly id?: number; readonly slug?: string } | null;
-  readonly check_suite: { readonly id: number } | null;
-  readonly html_url: string | null;
-  readonly details_url: string | null;
-  readonly output: { readonly title: string | null; readonly summary: string | null };
-}
-
-export interface RestStatus {
-  readonly context: string;
-  readonly state: string;
-  readonly target_url: string | null;
-  readonly description: string | null;
-  readonly updated_at: string;
-}
-
-export interface RestWorkflowRun {
-  readonly id: number;
-  readonly name?: string | null;
-  readonly event: string;
-  readonly head_branch: string | null;
-  readonly head_sha: string;
-  readonly head_repository: { readonly full_name: string } | null;
-  readonly run_attempt?: number;
-  readonly status: string | null;
-  readonly conclusion: string | null;
-  readonly check_suite_id?: number;
-  readonly html_url: string;
-}
-
-export interface RestJob {
-  readonly id: number;
-  readonly run_id: number;
-  readonly name: string;
-  readonly conclusion: string | null;
-  readonly html_url: string | null;
-}
-
-export interface RestCommit {
-  readonly sha: string;
-  readonly html_url: string;
-  readonly commit: {
-    readonly message: string;
-    readonly committer: { readonly date?: string } | null;
-    readonly author: { readonly date?: string } | null;
-  };
+  /** How much of a failing job's log the fix-forward prompt carries. */
+  readonly logTail?: { readonly maxLines: number; readonly maxChars: number };
 }
 
 const PER_PAGE = 100;
-export const ETAG_CACHE_MAX_ENTRIES = 1_000;
-const STATUS_STATES: readonly StatusFact["state"][] = ["pending", "success", "failure", "error"];
-// GitHub prefixes every log line with an ISO timestamp (`2026-01-01T00:00:00.0000000Z `).
-const LOG_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ?/gm;
-
-export function createEtagCache(maxEntries = ETAG_CACHE_MAX_ENTRIES): EtagCache {
-  const entries = new Map<string, EtagEntry>();
-  return {
-    get: (url) => {
-      const entry = entries.get(url);
-      if (entry === undefined) return undefined;
-      // Re-inserting moves the entry to the young end of the Map's insertion order.
-      entries.delete(url);
-      entries.set(url, entry);
-      return entry;
-    },
-    set: (url, entry) => {
-      entries.delete(url);
-      entries.set(url, entry);
-      for (const oldest of entries.keys()) {
-        if (entries.size <= maxEntries) break;
-        entries.delete(oldest);
-      }
-    },
-    delete: (url) => {
-      entries.delete(url);
-    },
-  };
-}
-
-export function toCheckRunFact(run: RestCheckRun): CheckRunFact {
-  return {
-    id: Number(run.id),
-    name: run.name,
-    status: run.status,
-    conclusion: run.conclusion,
-    appId: run.app?.id ?? null,
-    appSlug: run.app?.slug ?? null,
-    checkSuiteId: run.check_suite?.id ?? null,
-    htmlUrl: run.html_url,
-    detailsUrl: run.details_url,
-    title: run.output.title,
-    summary: run.output.summary,
-  };
-}
-
-function toStatusState(state: string): StatusFact["state"] {
-  // GitHub documents exactly four states; anything else is not a verdict yet.
-  return STATUS_STATES.find((known) => known === state) ?? "pending";
-}
-
-/** One fact per context, the most recently updated one (the combined status already lists one per context). */
-export function toStatusFacts(statuses: readonly RestStatus[]): StatusFact[] {
-  const newest = new Map<string, RestStatus>();
-  for (const status of statuses) {
-    const seen = newest.get(status.context);
-    if (seen === undefined || Date.parse(status.updated_at) > Date.parse(seen.updated_at))
-      newest.set(status.context, status);
-  }
-  return [...newest.values()].map((status) => ({
-    context: status.context,
-    state: toStatusState(status.state),
-    targetUrl: status.target_url,
-    description: status.description,
-  }));
-}
-
-export function toWorkflowRunFact(run: RestWorkflowRun): WorkflowRunFact {
-  return {
-    id: run.id,
-    name: run.name ?? "",
-    event: run.event,
-    headBranch: run.head_branch,
-    headSha: run.head_sha,
-    headRepoFullName: run.head_repository?.full_name ?? null,
-    runAttempt: run.run_attempt ?? 1,
-    status: run.status ?? "",
-    conclusion: run.conclusion,
-    checkSuiteId: run.check_suite_id ?? null,
-    htmlUrl: run.html_url,
-  };
-}
-
-export function toJobFact(job: RestJob): JobFact {
-  return { id: job.id, runId: job.run_id, name: job.name, conclusion: job.conclusion, htmlUrl: job.html_url };
-}
-
-/** Null for a commit with no parseable date: it cannot be placed before or after a dispatch. */
-export function toCommitFact(commit: RestCommit): CommitFact | null {
-  const committedAt = Date.parse(commit.commit.committer?.date ?? commit.commit.author?.date ?? "");
-  if (Number.isNaN(committedAt)) return null;
-  return { sha: commit.sha, message: commit.commit.message, committedAt, url: commit.html_url };
-}
-
-/**
- * The log body as text: octokit hands back a string for `text/*` and bytes for anything
- * else but JSON. A log that is neither has no lines to show.
- */
-function toLogText(data: unknown): string {
-  if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
-  return "";
-}
-
-export function toLogWithoutTimestamps(log: string): string {
-  return log.replace(/^\uFEFF/, "").replace(LOG_TIMESTAMP, "");
-}
 
 function toNextUrl(link: string | undefined): string | null {
   return /<([^>]+)>;\s*rel="next"/.exec(link ?? "")?.[1] ?? null;
@@ -232,17 +48,11 @@ interface Page<T> {
   readonly etag: string | null;
 }
 
-export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOptions = {}): GitHubCiClient {
+export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOptions = {}): CiReader {
   const clock = options.clock ?? Date.now;
   const etags = options.etags ?? createEtagCache();
-
-  async function attempt<T>(call: () => Promise<T>): Promise<GitHubResult<T>> {
-    try {
-      return { ok: true, value: await call() };
-    } catch (error) {
-      return { ok: false, error: toGitHubError(error, clock()) };
-    }
-  }
+  const { maxLines, maxChars } = options.logTail ?? { maxLines: LOG_TAIL_MAX_LINES, maxChars: LOG_TAIL_MAX_CHARS };
+  const attempt = <T>(call: () => Promise<T>): Promise<Result<T>> => attemptGitHub(call, clock);
 
   /**
    * A read sent with the cached ETag. ETags are tied to the token and installation tokens
@@ -327,7 +137,7 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
         return runs.map(toWorkflowRunFact);
       }),
 
-    listFailedJobs: (repo, runId, attempt_number) =>
+    listJobs: (repo, runId, attempt_number) =>
       attempt(async () => {
         const jobs = await octokit.paginate(
           "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
@@ -342,7 +152,7 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
       }),
 
     // GitHub answers 302 to a short-lived blob URL; fetch follows it (and drops the token on the way).
-    readJobLogTail: async (repo, jobId, maxLines = LOG_TAIL_MAX_LINES, maxChars = LOG_TAIL_MAX_CHARS) => {
+    readJobLogTail: async (repo, jobId) => {
       const result = await attempt(async () => {
         const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
           ...toOwnerAndName(repo),

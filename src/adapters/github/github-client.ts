@@ -1,74 +1,27 @@
-// GitHub REST calls afk needs (contracts/github.md), one installation's Octokit at a
-// time. Every call returns a value (GitHubResult); failures carry a category. REST
-// only, so that each request can be checked against GitHub's OpenAPI description.
+// The issue tracker port over GitHub's REST API (contracts/github.md), one
+// installation's Octokit at a time. Every call returns a Result; absences that are facts
+// come back as values (a missing file, a non-collaborator, an absent label). REST only,
+// so that each request can be checked against GitHub's OpenAPI description.
 
-import type { ProbotOctokit } from "probot";
-import type { Actor, Blocker, Issue, Role } from "../../core/common/github-types.js";
-import { toGitHubError, type GitHubResult } from "./github-error.js";
+import type { IssueTracker, RepoFacts } from "../../ports/issue-tracker.js";
+import { OK_VOID, type Result } from "../../ports/result.js";
+import { attemptGitHub } from "./github-error.js";
 import {
   toActor,
   toBlocker,
   toIssue,
-  toLatestLabeler,
+  toIssueEventFact,
   toOwnerAndName,
   toRole,
   type RestIssue,
   type RestIssueEvent,
 } from "./github-mapping.js";
-
-export type Octokit = InstanceType<typeof ProbotOctokit>;
-
-export interface RepoFacts {
-  readonly defaultBranch: string;
-  readonly cloneUrl: string;
-  readonly htmlUrl: string;
-  readonly owner: { readonly login: string; readonly type: "User" | "Organization" };
-}
-
-export interface LabelSpec {
-  readonly name: string;
-  readonly color: string;
-  readonly description: string;
-}
-
-export interface Comment {
-  readonly id: number;
-  readonly body: string;
-  readonly author: Actor | null;
-  /** The GitHub App that wrote it (`performed_via_github_app`): afk trusts only its own. */
-  readonly appId: number | null;
-}
-
-export interface GitHubClient {
-  getRepo(repo: string): Promise<GitHubResult<RepoFacts>>;
-  listOpenIssuesWithLabel(repo: string, label: string): Promise<GitHubResult<Issue[]>>;
-  getIssue(repo: string, issue: number): Promise<GitHubResult<Issue>>;
-  listNativeBlockers(repo: string, issue: number): Promise<GitHubResult<Blocker[]>>;
-  findLatestLabeler(repo: string, issue: number, label: string): Promise<GitHubResult<Actor | null>>;
-  getRole(repo: string, login: string): Promise<GitHubResult<Role>>;
-  /** The raw text of a file on a ref, or null when it does not exist. */
-  readFile(repo: string, path: string, ref: string): Promise<GitHubResult<string | null>>;
-  listComments(repo: string, issue: number): Promise<GitHubResult<Comment[]>>;
-  createComment(repo: string, issue: number, body: string): Promise<GitHubResult<{ readonly id: number }>>;
-  updateComment(repo: string, commentId: number, body: string): Promise<GitHubResult<void>>;
-  addLabels(repo: string, issue: number, labels: readonly string[]): Promise<GitHubResult<void>>;
-  /** Removing a label the issue does not carry is a success (labels are set-like). */
-  removeLabel(repo: string, issue: number, label: string): Promise<GitHubResult<void>>;
-  /** Creates the label when the repo does not have it yet. */
-  ensureLabel(repo: string, label: LabelSpec): Promise<GitHubResult<void>>;
-  closeIssue(repo: string, issue: number, reason: "completed" | "not_planned"): Promise<GitHubResult<void>>;
-}
+import type { Octokit } from "./octokit.js";
 
 const PER_PAGE = 100;
 
-export function createGitHubClient(octokit: Octokit, clock: () => number = Date.now): GitHubClient {
-  async function attempt<T>(call: () => Promise<T>): Promise<GitHubResult<T>> {
-    try {
-      return { ok: true, value: await call() };
-    } catch (error) {
-      return { ok: false, error: toGitHubError(error, clock()) };
-    }
-  }
+export function createGitHubClient(octokit: Octokit, clock: () => number = Date.now): IssueTracker {
+  const attempt = <T>(call: () => Promise<T>): Promise<Result<T>> => attemptGitHub(call, clock);
 
   return {
     getRepo: (repo) =>
@@ -116,14 +69,15 @@ export function createGitHubClient(octokit: Octokit, clock: () => number = Date.
         return blockers.map((blocker) => toBlocker(blocker, repo));
       }),
 
-    findLatestLabeler: (repo, issue, label) =>
+    // GitHub lists an issue's events oldest first; sorting keeps that promise for the port.
+    listIssueEvents: (repo, issue) =>
       attempt(async () => {
         const events = (await octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/events", {
           ...toOwnerAndName(repo),
           issue_number: issue,
           per_page: PER_PAGE,
         })) as unknown as RestIssueEvent[];
-        return toLatestLabeler(events, label);
+        return events.map(toIssueEventFact).sort((a, b) => a.at - b.at);
       }),
 
     getRole: async (repo, login) => {
@@ -135,7 +89,7 @@ export function createGitHubClient(octokit: Octokit, clock: () => number = Date.
         return toRole(data.role_name);
       });
       // Not a collaborator at all: a role, not a failure.
-      if (!result.ok && result.error.category === "not-found") return { ok: true, value: "none" };
+      if (!result.ok && result.error.category === "not-found") return { ok: true, value: "none" as const };
       return result;
     },
 
@@ -204,7 +158,7 @@ export function createGitHubClient(octokit: Octokit, clock: () => number = Date.
           name: label,
         });
       });
-      if (!result.ok && result.error.category === "not-found") return { ok: true, value: undefined };
+      if (!result.ok && result.error.category === "not-found") return OK_VOID;
       return result;
     },
 
@@ -217,7 +171,7 @@ export function createGitHubClient(octokit: Octokit, clock: () => number = Date.
         await octokit.request("POST /repos/{owner}/{repo}/labels", { ...toOwnerAndName(repo), ...label });
       });
       // Created meanwhile by someone else (422 already_exists): the label is there.
-      if (!created.ok && created.error.category === "invalid-request") return { ok: true, value: undefined };
+      if (!created.ok && created.error.category === "rejected") return OK_VOID;
       return created;
     },
 
@@ -228,6 +182,15 @@ export function createGitHubClient(octokit: Octokit, clock: () => number = Date.
           issue_number: issue,
           state: "closed",
           state_reason: reason,
+        });
+      }),
+
+    reopenIssue: (repo, issue) =>
+      attempt(async () => {
+        await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+          ...toOwnerAndName(repo),
+          issue_number: issue,
+          state: "open",
         });
       }),
   };

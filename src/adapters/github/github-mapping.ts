@@ -1,6 +1,6 @@
 // Pure mapping from GitHub's REST shapes to the core's types.
 
-import type { Actor, ActorType, Blocker, Issue, Role } from "../../core/common/github-types.js";
+import type { Actor, ActorType, Blocker, Issue, IssueEventFact, Role } from "../../core/common/github-types.js";
 
 export interface RestLabel {
   readonly name?: string;
@@ -28,11 +28,13 @@ export interface RestIssueEvent {
   readonly event: string;
   readonly actor: RestUser | null;
   readonly label?: RestLabel | null;
+  readonly commit_id?: string | null;
   readonly created_at: string;
 }
 
 const ACTOR_TYPES: readonly ActorType[] = ["User", "Bot", "Organization", "Mannequin"];
 const ROLES: readonly Role[] = ["admin", "maintain", "write", "triage", "read", "none"];
+const EVENT_KINDS: readonly IssueEventFact["kind"][] = ["labeled", "unlabeled", "closed", "reopened", "edited"];
 
 export function toRepoName(owner: string, name: string): string {
   return `${owner}/${name}`.toLowerCase();
@@ -85,12 +87,18 @@ export function toRole(roleName: string | undefined | null): Role {
   return ROLES.find((role) => role === roleName) ?? "none";
 }
 
-/** The actor of the most recent `labeled` event for `label` (DESIGN 4), or null. */
-export function toLatestLabeler(events: readonly RestIssueEvent[], label: string): Actor | null {
-  const wanted = label.toLowerCase();
-  for (let i = events.length - 1; i >= 0; i--) {
-    const event = events[i];
-    if (event?.event === "labeled" && event.label?.name?.toLowerCase() === wanted) return toActor(event.actor);
-  }
-  return null;
+/**
+ * One issue event as the core reads it. Kinds afk has no rule for are `other`; the label
+ * is kept for (un)labeled events, the commit for a close by a closing keyword.
+ */
+export function toIssueEventFact(event: RestIssueEvent): IssueEventFact {
+  const kind = EVENT_KINDS.find((known) => known === event.event) ?? "other";
+  const labeling = kind === "labeled" || kind === "unlabeled";
+  return {
+    kind,
+    actor: toActor(event.actor),
+    label: labeling ? (event.label?.name ?? null) : null,
+    commitId: kind === "closed" ? (event.commit_id ?? null) : null,
+    at: Date.parse(event.created_at),
+  };
 }

@@ -11,9 +11,8 @@
 // URL (a `kubectl proxy`, tests) reads no CA at all.
 
 import { Agent } from "undici";
+import { failure, type Result } from "../../ports/result.js";
 import { errorCode } from "../http/http-common.js";
-import { toKubeLocalError } from "./kube-errors.js";
-import type { KubeResult } from "./kube-types.js";
 
 export interface KubeAgentOptions {
   readonly apiUrl: string;
@@ -24,7 +23,11 @@ export interface KubeAgentOptions {
 
 const PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
 
-export async function createKubeAgent(options: KubeAgentOptions, what: string): Promise<KubeResult<Agent>> {
+function tlsFault(what: string, why: string): Result<never> {
+  return failure("kubernetes", "unauthorized", `${what}: ${why}`, { detail: "tls" });
+}
+
+export async function createKubeAgent(options: KubeAgentOptions, what: string): Promise<Result<Agent>> {
   const connect = { timeout: options.connectTimeoutMs };
   if (!options.apiUrl.toLowerCase().startsWith("https:")) return { ok: true, value: new Agent({ connect }) };
   let ca: string;
@@ -33,16 +36,8 @@ export async function createKubeAgent(options: KubeAgentOptions, what: string): 
   } catch (error) {
     const code = errorCode(error);
     if (code === "ENOENT") return { ok: true, value: new Agent({ connect }) };
-    return {
-      ok: false,
-      error: toKubeLocalError("tls", what, `cannot read the CA file ${options.caFile} (${code ?? "unreadable"})`),
-    };
+    return tlsFault(what, `cannot read the CA file ${options.caFile} (${code ?? "unreadable"})`);
   }
-  if (!ca.includes(PEM_CERTIFICATE)) {
-    return {
-      ok: false,
-      error: toKubeLocalError("tls", what, `the CA file ${options.caFile} holds no PEM certificate`),
-    };
-  }
+  if (!ca.includes(PEM_CERTIFICATE)) return tlsFault(what, `the CA file ${options.caFile} holds no PEM certificate`);
   return { ok: true, value: new Agent({ connect: { ...connect, ca } }) };
 }

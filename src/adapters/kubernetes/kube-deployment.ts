@@ -8,7 +8,7 @@
 // here, never as a schema failure.
 
 import { z } from "zod";
-import type { KubeDeployment } from "./kube-types.js";
+import type { DeploymentFact } from "../../core/observe/observe-types.js";
 
 const count = z.number().int().nonnegative();
 const optionalCount = count.nullish().transform((value) => value ?? 0);
@@ -51,7 +51,7 @@ export const DeploymentSchema = z.object({
 });
 
 export type DeploymentParse =
-  { readonly ok: true; readonly value: KubeDeployment } | { readonly ok: false; readonly why: string };
+  { readonly ok: true; readonly value: DeploymentFact } | { readonly ok: false; readonly why: string };
 
 export function parseDeployment(json: unknown): DeploymentParse {
   const parsed = DeploymentSchema.safeParse(json);

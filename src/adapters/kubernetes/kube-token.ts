@@ -3,14 +3,10 @@
 // token read once at start stops working after about an hour: the file is re-read at
 // least every `TOKEN_REFRESH_MS`, and at once after a 401 (see kube-client.ts).
 
-import { errorCode } from "../http/http-common.js";
-import { toKubeLocalError } from "./kube-errors.js";
-import type { KubeResult } from "./kube-types.js";
+import { failure, type Result } from "../../ports/result.js";
+import { errorCode, toBearerProblem } from "../http/http-common.js";
 
 export const TOKEN_REFRESH_MS = 60_000;
-
-/** Bearer tokens are printable ASCII without spaces; anything else is a broken secret. */
-const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
 
 export interface TokenSourceOptions {
   readonly tokenFile: string;
@@ -20,15 +16,15 @@ export interface TokenSourceOptions {
 
 export interface TokenSource {
   /** The cached token while it is younger than `TOKEN_REFRESH_MS`, else a fresh read. */
-  current(what: string): Promise<KubeResult<string>>;
+  current(what: string): Promise<Result<string>>;
   /** A fresh read whatever the cache holds. */
-  reread(what: string): Promise<KubeResult<string>>;
+  reread(what: string): Promise<Result<string>>;
 }
 
 export function createTokenSource(options: TokenSourceOptions): TokenSource {
   let cached: { readonly token: string; readonly readAt: number } | null = null;
 
-  async function reread(what: string): Promise<KubeResult<string>> {
+  async function reread(what: string): Promise<Result<string>> {
     const readAt = options.now();
     let raw: string;
     try {
@@ -36,25 +32,14 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     } catch (error) {
       // A failed read drops the cache: a token file that vanished is a fault to report, not to paper over.
       cached = null;
-      return {
-        ok: false,
-        error: toKubeLocalError(
-          "unauthorized",
-          what,
-          `cannot read the token file ${options.tokenFile} (${errorCode(error) ?? "unreadable"})`,
-        ),
-      };
+      const why = `cannot read the token file ${options.tokenFile} (${errorCode(error) ?? "unreadable"})`;
+      return failure("kubernetes", "unauthorized", `${what}: ${why}`);
     }
     const token = raw.trim();
-    const problem =
-      token === ""
-        ? "the token file is empty"
-        : TOKEN_PATTERN.test(token)
-          ? null
-          : "the token has spaces or control characters";
+    const problem = token === "" ? "the token file is empty" : toBearerProblem(token);
     if (problem !== null) {
       cached = null;
-      return { ok: false, error: toKubeLocalError("unauthorized", what, `${problem} (${options.tokenFile})`) };
+      return failure("kubernetes", "unauthorized", `${what}: ${problem} (${options.tokenFile})`);
     }
     cached = { token, readAt };
     return { ok: true, value: token };

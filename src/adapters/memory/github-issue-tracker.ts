@@ -53,7 +53,7 @@ export class MemoryIssueTracker implements IssueTracker {
   }
 
   get #bot(): Actor {
-    return this.#world.app.bot;
+    return this.#world.bot;
   }
 
   #repo(name: string): Result<MemRepo> {

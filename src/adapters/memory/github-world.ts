@@ -33,6 +33,8 @@ export interface DeliveryAttempt {
 export interface GitHubWorldOptions {
   readonly now: () => number;
   readonly app: AppIdentity;
+  /** The app's bot user, as the world's people see it. */
+  readonly bot: Actor;
   /** The events the App subscribes to; null for all. GitHub sends nothing else. */
   readonly subscribed: ReadonlySet<string> | null;
 }
@@ -47,6 +49,7 @@ export class GitHubWorld {
   readonly webhooks: DeliveryQueue<Webhook>;
   readonly now: () => number;
   readonly app: AppIdentity;
+  readonly bot: Actor;
   readonly #users = new Map<string, Actor>();
   readonly #subscribed: ReadonlySet<string> | null;
   readonly #counters = new Map<string, number>();
@@ -54,8 +57,9 @@ export class GitHubWorld {
   constructor(options: GitHubWorldOptions) {
     this.now = options.now;
     this.app = options.app;
+    this.bot = options.bot;
     this.#subscribed = options.subscribed;
-    this.#users.set(options.app.bot.login.toLowerCase(), options.app.bot);
+    this.#users.set(options.bot.login.toLowerCase(), options.bot);
     this.webhooks = new DeliveryQueue<Webhook>((delivery, ok) => this.recordAttempt(delivery, ok));
   }
 

@@ -69,11 +69,12 @@ export class MemoryGitHub {
   constructor(options: MemoryGitHubOptions = {}) {
     const slug = options.app?.slug ?? "afk-test";
     const bot: Actor = { login: `${slug}[bot]`, id: options.app?.botId ?? 990_001, type: "Bot" };
-    this.identity = { appId: options.app?.appId ?? 4711, slug, bot };
+    this.identity = { appId: options.app?.appId ?? 4711, slug, botLogin: bot.login };
     const subscribed = options.subscribedEvents ?? null;
     this.#world = new GitHubWorld({
       now: options.now ?? (() => TWIN_EPOCH_MS),
       app: this.identity,
+      bot,
       subscribed: subscribed === null ? null : new Set(subscribed),
     });
     this.act = new PeopleActs(this.#world);
@@ -81,7 +82,7 @@ export class MemoryGitHub {
   }
 
   get bot(): Actor {
-    return this.identity.bot;
+    return this.#world.bot;
   }
 
   // --- Set-up: the world before the test starts. Nothing here sends a webhook. ---

@@ -1,9 +1,10 @@
 // The version URL twin (contracts/kubernetes.md, "Version URL alternative"): each URL
 // answers a body, an HTTP status, or nothing at all, as the real adapter sorts them
-// (src/adapters/version-url/version-url-client.ts): 404/410 `not-found`; 408, 429 and
-// 5xx `transient`; another status `rejected`; no answer `transient`; not an absolute
-// http(s) URL `rejected`. The body comes back trimmed and cut at 64 KiB.
+// (src/adapters/version-url/version-url-client.ts, whose status mapping it uses); no
+// answer is `transient`; a URL that is not absolute http(s) is `rejected`. The body
+// comes back trimmed and cut at 64 KiB.
 
+import { toVersionUrlCategory } from "../version-url/version-url-client.js";
 import { failure, ok, type Result } from "../../ports/result.js";
 import type { VersionReader } from "../../ports/rollout-reader.js";
 import { Knobs } from "./knobs.js";
@@ -48,14 +49,9 @@ export class MemoryVersionReader implements VersionReader {
 }
 
 function toStatusFailure(url: string, status: number): Result<never> {
-  const category =
-    status === 404 || status === 410
-      ? "not-found"
-      : status === 408 || status === 429 || status >= 500
-        ? "transient"
-        : // Another 4xx, or a redirect not followed: the URL answers, but not with a version.
-          "rejected";
-  return failure("version-url", category, `version URL ${url} answered ${status}`, { status });
+  // The adapter's own pure mapping: the twin fails exactly as the real reader does.
+  const { category, detail } = toVersionUrlCategory(status);
+  return failure("version-url", category, `version URL ${url} answered ${status}`, { status, detail });
 }
 
 function isHttpUrl(url: string): boolean {

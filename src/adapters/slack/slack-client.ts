@@ -1,10 +1,12 @@
-// The Slack Web API over `@slack/web-api`'s WebClient (re-exported by Bolt). Transport
-// only: what to post is decided in the core (render-doorbell). The token travels in the
+// The doorbell port over Slack's Web API, through `@slack/web-api`'s WebClient
+// (re-exported by Bolt). Transport only: what to post is decided in the core
+// (render-doorbell). The token travels in the
 // Authorization header that WebClient sets; it is never logged or put in an error.
 
 import { LogLevel, webApi, type Logger } from "@slack/bolt";
-import { toSlackError } from "./slack-errors.js";
-import type { DoorbellPost, SlackClient, SlackIdentity, SlackMessageRef, SlackResult } from "./slack-types.js";
+import type { Doorbell, DoorbellPost, MessageRef, SlackIdentity } from "../../ports/doorbell.js";
+import { failure, type Result } from "../../ports/result.js";
+import { toSlackFailure } from "./slack-errors.js";
 
 export const DEFAULT_SLACK_TIMEOUT_MS = 10_000;
 
@@ -24,7 +26,7 @@ type Answer = Readonly<Record<string, unknown>>;
 /** What a successful answer means, or a sentence saying why it does not fit the contract. */
 type Read<T> = (answer: Answer) => T | { readonly unreadable: string };
 
-export function createSlackClient(options: SlackClientOptions): SlackClient {
+export function createSlackClient(options: SlackClientOptions): Doorbell {
   const web = new webApi.WebClient(options.token, {
     ...(options.apiUrl === null ? {} : { slackApiUrl: options.apiUrl }),
     timeout: options.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS,
@@ -33,20 +35,16 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     rejectRateLimitedCalls: true,
     ...(options.logger === undefined ? { logLevel: LogLevel.ERROR } : { logger: options.logger }),
   });
-  const call = async <T>(method: string, args: Args, read: Read<T>): Promise<SlackResult<T>> => {
+  const call = async <T>(method: string, args: Args, read: Read<T>): Promise<Result<T>> => {
     let answer: Answer;
     try {
       const result: object = await web.apiCall(method, args);
       answer = Object.fromEntries(Object.entries(result));
     } catch (error) {
-      return { ok: false, error: toSlackError(method, error) };
+      return toSlackFailure(method, error);
     }
     const value = read(answer);
-    if (isUnreadable(value))
-      return {
-        ok: false,
-        error: { category: "transient", code: null, message: `Slack ${method} answered ok ${value.unreadable}` },
-      };
+    if (isUnreadable(value)) return failure("slack", "invalid-response", `${method} answered ok ${value.unreadable}`);
     return { ok: true, value };
   };
   return {
@@ -75,7 +73,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
         { channel: reaction.channel, timestamp: reaction.ts, name: reaction.name },
         () => undefined,
       );
-      return !result.ok && result.error.code === "already_reacted" ? { ok: true, value: undefined } : result;
+      return !result.ok && result.error.detail === "already_reacted" ? { ok: true, value: undefined } : result;
     },
     postEphemeral: (notice) =>
       call(
@@ -107,7 +105,7 @@ function toIdentity(answer: Answer): SlackIdentity | { readonly unreadable: stri
   return { botId, botUserId };
 }
 
-function toRef(answer: Answer, fallbackChannel: string): SlackMessageRef | { readonly unreadable: string } {
+function toRef(answer: Answer, fallbackChannel: string): MessageRef | { readonly unreadable: string } {
   if (typeof answer.ts !== "string") return { unreadable: "without a ts" };
   return { channel: typeof answer.channel === "string" ? answer.channel : fallbackChannel, ts: answer.ts };
 }

@@ -1,12 +1,12 @@
-// Slack Web API failures mapped to categories. Slack answers almost every failure with
-// HTTP 200 and `{ ok: false, error: "<code>" }` (https://docs.slack.dev/apis/web-api/#errors);
-// `@slack/web-api` throws them as coded errors, which this file sorts. No message built
-// here quotes a request, so the token never reaches a log.
+// Slack Web API failures in the ports' vocabulary. Slack answers almost every failure
+// with HTTP 200 and `{ ok: false, error: "<code>" }` (https://docs.slack.dev/apis/web-api/#errors);
+// `@slack/web-api` throws them as coded errors, which this file sorts. Slack's code is
+// the detail. No message built here quotes a request, so the token never reaches a log.
 
 import { webApi } from "@slack/bolt";
-import type { SlackError, SlackErrorCategory } from "./slack-types.js";
+import { failure, type ErrorCategory, type Result } from "../../ports/result.js";
 
-const CODE_CATEGORIES: Readonly<Record<string, SlackErrorCategory>> = {
+const CODE_CATEGORIES: Readonly<Record<string, ErrorCategory>> = {
   not_authed: "unauthorized",
   invalid_auth: "unauthorized",
   token_revoked: "unauthorized",
@@ -28,50 +28,53 @@ const CODE_CATEGORIES: Readonly<Record<string, SlackErrorCategory>> = {
   request_timeout: "transient",
 };
 
-export function toCodeCategory(code: string): SlackErrorCategory {
-  return CODE_CATEGORIES[code] ?? "invalid-request";
+/** Any other code means Slack refused the arguments: the same call fails again. */
+export function toCodeCategory(code: string): ErrorCategory {
+  return CODE_CATEGORIES[code] ?? "rejected";
 }
 
-function toHttpCategory(status: number): SlackErrorCategory {
+function toHttpCategory(status: number): ErrorCategory {
   if (status === 401 || status === 403) return "unauthorized";
   if (status === 429) return "rate-limited";
   if (status >= 500 || status === 408) return "transient";
-  return "invalid-request";
+  return "rejected";
 }
 
 function hasCode(error: unknown): error is Error & { code: string } {
   return error instanceof Error && "code" in error && typeof error.code === "string";
 }
 
-/** What `WebClient` threw for `method`, as a value. */
-export function toSlackError(method: string, error: unknown): SlackError {
+/** What `WebClient` threw for `method`, as a failure. */
+export function toSlackFailure(method: string, error: unknown): Result<never> {
   if (hasCode(error)) {
     const coded = error as unknown as Record<string, unknown>;
     switch (error.code) {
       case webApi.ErrorCode.PlatformError: {
         const code = String((coded.data as { error?: unknown } | undefined)?.error ?? "unknown_error");
-        return { category: toCodeCategory(code), code, message: `Slack ${method} failed: ${code}` };
+        return failure("slack", toCodeCategory(code), `${method} failed: ${code}`, { detail: code });
       }
-      case webApi.ErrorCode.RateLimitedError:
-        return {
-          category: "rate-limited",
-          code: "ratelimited",
-          message: `Slack ${method} was rate limited; retry after ${String(coded.retryAfter)} s`,
-        };
+      case webApi.ErrorCode.RateLimitedError: {
+        const seconds = Number(coded.retryAfter);
+        return failure(
+          "slack",
+          "rate-limited",
+          `${method} was rate limited; retry after ${String(coded.retryAfter)} s`,
+          {
+            detail: "ratelimited",
+            retryAfterMs: Number.isFinite(seconds) ? seconds * 1_000 : null,
+          },
+        );
+      }
       case webApi.ErrorCode.HTTPError: {
         const status = Number(coded.statusCode);
-        return { category: toHttpCategory(status), code: null, message: `Slack ${method} answered HTTP ${status}` };
+        return failure("slack", toHttpCategory(status), `${method} answered HTTP ${status}`, { status });
       }
       case webApi.ErrorCode.RequestError:
-        return {
-          category: "transient",
-          code: null,
-          message: `Slack ${method} did not answer: ${toCause(coded.original)}`,
-        };
+        return failure("slack", "transient", `${method} did not answer: ${toCause(coded.original)}`);
     }
   }
   // Anything else came from below the client (an abort, a rate-limit header it could not read).
-  return { category: "transient", code: null, message: `Slack ${method} failed: ${toCause(error)}` };
+  return failure("slack", "transient", `${method} failed: ${toCause(error)}`);
 }
 
 function toCause(error: unknown): string {

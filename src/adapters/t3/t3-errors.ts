@@ -1,12 +1,15 @@
-// T3's HTTP failures mapped to categories (contracts/t3.md, "Errors"). Pure: the
-// transport hands over a status and the body text, or what went wrong before a status.
-// No message built here quotes a request header, so the bearer never reaches a log.
+// T3's HTTP failures in the ports' vocabulary (contracts/t3.md, "Errors"). Pure: the
+// request loop hands over the status and the body text. The finer reason goes in
+// `detail`: `forbidden` for a missing scope, `orchestration_dispatch_failed` for a
+// command an invariant refused, else T3's `_tag`. The trace id is kept apart: T3's
+// error bodies do not say which invariant failed, its logs do.
 
-import { errorCode, stringField, toShort, UNDICI_TIMEOUT_CODES } from "../http/http-common.js";
-import type { T3Error, T3ErrorCategory } from "./t3-types.js";
+import { failure, type ErrorCategory, type Result } from "../../ports/result.js";
+import { parseJsonRecord, stringField, toRetryAfterMs, toShort } from "../http/http-common.js";
+import type { HttpAnswer } from "../http/http-call.js";
 
 /** The fields T3 puts in every error body; any of them may be missing. */
-interface ErrorBody {
+export interface T3ErrorBody {
   readonly tag: string | null;
   readonly code: string | null;
   readonly reason: string | null;
@@ -15,58 +18,45 @@ interface ErrorBody {
   readonly requiredScope: string | null;
 }
 
-/** Statuses worth retrying for an idempotent GET. */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+export const DISPATCH_FAILED = "orchestration_dispatch_failed";
 
-export function toErrorCategory(status: number, reason: string | null): T3ErrorCategory {
-  if (status === 401) return "unauthorized";
-  if (status === 403) return "forbidden";
-  if (status === 404) return "not-found";
-  if (status === 408 || status === 429) return "transient";
-  if (status >= 400 && status < 500) return "invalid-request";
-  if (status === 500 && reason === "orchestration_dispatch_failed") return "rejected";
-  if (status >= 500) return "transient";
+/** Statuses worth repeating an idempotent GET after. */
+export const T3_RETRY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+export function toT3Category(
+  status: number,
+  body: Pick<T3ErrorBody, "tag" | "reason">,
+): { readonly category: ErrorCategory; readonly detail: string | null } {
+  if (status === 401) return { category: "unauthorized", detail: body.tag };
+  if (status === 403) return { category: "unauthorized", detail: "forbidden" };
+  if (status === 404) return { category: "not-found", detail: body.tag };
+  if (status === 429) return { category: "rate-limited", detail: body.tag };
+  if (status === 408) return { category: "transient", detail: "timeout" };
+  // T3 could not decode the request, or refused its content: the same body fails again.
+  if (status >= 400 && status < 500) return { category: "rejected", detail: body.tag ?? "invalid-request" };
+  if (status === 500 && body.reason === DISPATCH_FAILED) return { category: "rejected", detail: DISPATCH_FAILED };
+  if (status >= 500) return { category: "transient", detail: body.tag };
   // A 1xx/3xx where a JSON answer was due: the body is not what the contract promises.
-  return "invalid-response";
+  return { category: "invalid-response", detail: null };
 }
 
-export function toHttpError(what: string, status: number, bodyText: string): T3Error {
-  const body = parseErrorBody(bodyText);
-  const category = toErrorCategory(status, body.reason);
+export function toT3Failure(what: string, answer: HttpAnswer): Result<never> {
+  const body = parseT3ErrorBody(answer.text);
+  const { category, detail } = toT3Category(answer.status, body);
   const label = [body.tag, body.code, body.reason].filter((part) => part !== null).join("/");
-  const detail = [label, body.message, body.requiredScope === null ? null : `requires ${body.requiredScope}`]
+  const said = [label, body.message, body.requiredScope === null ? null : `requires ${body.requiredScope}`]
     .filter((part) => part !== null && part !== "")
     .join(": ");
-  const trace = body.traceId === null ? "" : ` (trace ${body.traceId})`;
-  return {
-    category,
-    status,
-    tag: body.tag,
-    code: body.code,
+  return failure("t3", category, `${what} answered ${answer.status}${said === "" ? "" : ` ${said}`}`, {
+    status: answer.status,
+    detail,
     traceId: body.traceId,
-    message: `T3 ${what} answered ${status}${detail === "" ? "" : ` ${detail}`}${trace}`,
-  };
+    retryAfterMs: category === "rate-limited" ? toRetryAfterMs(answer.headers) : null,
+  });
 }
 
-export function toLocalError(category: T3ErrorCategory, what: string, why: string): T3Error {
-  return { category, status: null, tag: null, code: null, traceId: null, message: `T3 ${what}: ${why}` };
-}
-
-/** A 2xx whose body the contract does not describe. */
-export function toInvalidResponse(what: string, status: number, why: string): T3Error {
-  return { ...toLocalError("invalid-response", what, why), status };
-}
-
-export function isRetryable(error: T3Error): boolean {
-  if (error.category !== "transient") return false;
-  // A transient error without a status is a network error: the request may never have arrived.
-  return error.status === null || RETRYABLE_STATUSES.has(error.status);
-}
-
-function parseErrorBody(text: string): ErrorBody {
-  const json = parseJson(text);
-  const record =
-    typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+export function parseT3ErrorBody(text: string): T3ErrorBody {
+  const record = parseJsonRecord(text);
   return {
     tag: stringField(record, "_tag"),
     code: stringField(record, "code"),
@@ -75,26 +65,4 @@ function parseErrorBody(text: string): ErrorBody {
     message: toShort(stringField(record, "message")),
     requiredScope: stringField(record, "requiredScope"),
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Proxies answer 502/504 with HTML: the status alone decides the category then.
-    return null;
-  }
-}
-
-/**
- * A request that ended without a status. `deadlineMs` is set when the overall deadline
- * had passed by then: whatever undici reports, the deadline is the cause.
- */
-export function toTransportError(what: string, error: unknown, deadlineMs: number | null): T3Error {
-  if (deadlineMs !== null) return toLocalError("timeout", what, `no answer within the ${deadlineMs} ms deadline`);
-  const code = errorCode(error);
-  const timeout = code === null ? undefined : UNDICI_TIMEOUT_CODES[code];
-  if (timeout !== undefined) return toLocalError("timeout", what, timeout);
-  const text = error instanceof Error ? error.message : String(error);
-  return toLocalError("transient", what, `network error${code === null ? "" : ` ${code}`}: ${toShort(text) ?? ""}`);
 }

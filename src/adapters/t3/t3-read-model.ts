@@ -1,16 +1,21 @@
-// T3's read model as afk reads it (contracts/t3.md, "Read model"), and the one rule
-// afk needs from it: is the turn it started done, and how did it end.
+// T3's read model on the wire (contracts/t3.md, "Read model") and its mapping to the
+// core's thread facts (src/core/observe/agent-threads.ts). What the facts mean (is the
+// turn done, which project owns a checkout) is the core's business.
 //
 // The schemas require what afk relies on and strip the rest, so a newer server's extra
-// fields pass. They accept both snapshot shapes: the full one (≤ v0.0.31, messages and
-// activities inline) and the slim one (≥ v0.0.32, both returned empty; the messages are
-// read from the thread detail route instead). The enums afk decides on are strict: a
-// guessed value such as `pending` or `errored` must fail loudly, not read as "working".
-//
-// Pure: times are ISO strings on the wire and epoch ms in afk; no clock is read here.
+// fields pass. The enums afk decides on are strict: a guessed value such as `pending` or
+// `errored` must fail loudly, not read as "working". Times are ISO strings on the wire
+// and epoch ms in the facts; no clock is read here.
 
 import { z } from "zod";
-import type { TurnOutcome } from "../../core/run/run-event.js";
+import type {
+  AgentOverview,
+  LatestTurnFact,
+  ProjectFact,
+  SessionFact,
+  ThreadDetail,
+  ThreadFact,
+} from "../../core/observe/agent-threads.js";
 
 const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), { message: "not an ISO date-time" });
 const nullableIso = isoTime.nullable();
@@ -50,7 +55,7 @@ export const T3ProjectSchema = z.object({
   deletedAt: nullableIso,
 });
 
-/** The fields every thread row carries, in the snapshot and in the shell alike. */
+/** The fields every thread row carries, in the detail route and the shell alike. */
 const threadCore = {
   id: z.string(),
   projectId: z.string(),
@@ -65,19 +70,13 @@ const threadCore = {
   archivedAt: nullableIso.default(null),
 };
 
+/** A full thread row, messages included (the detail route; the snapshot's rows too). */
 export const T3ThreadSchema = z.object({
   ...threadCore,
   deletedAt: nullableIso,
-  // Empty in the slim (≥ v0.0.32) snapshot; tolerated when absent altogether.
+  // Tolerated when absent altogether.
   messages: z.array(T3MessageSchema).default([]),
   activities: z.array(z.unknown()).default([]),
-});
-
-export const T3SnapshotSchema = z.object({
-  snapshotSequence: z.number().int().nonnegative(),
-  projects: z.array(T3ProjectSchema),
-  threads: z.array(T3ThreadSchema),
-  updatedAt: isoTime,
 });
 
 /**
@@ -101,6 +100,7 @@ export const T3ShellThreadSchema = z.object({
 
 export const T3ShellProjectSchema = T3ProjectSchema.extend({ deletedAt: nullableIso.default(null) });
 
+/** `GET /api/orchestration/shell` (v0.0.29+): every live project and thread, without bodies. */
 export const T3ShellSchema = z.object({
   snapshotSequence: z.number().int().nonnegative(),
   projects: z.array(T3ShellProjectSchema),
@@ -118,103 +118,63 @@ export type T3Session = z.infer<typeof T3SessionSchema>;
 export type T3Message = z.infer<typeof T3MessageSchema>;
 export type T3Project = z.infer<typeof T3ProjectSchema>;
 export type T3Thread = z.infer<typeof T3ThreadSchema>;
-export type T3Snapshot = z.infer<typeof T3SnapshotSchema>;
 export type T3ShellThread = z.infer<typeof T3ShellThreadSchema>;
 export type T3Shell = z.infer<typeof T3ShellSchema>;
 export type T3DispatchResult = z.infer<typeof T3DispatchResultSchema>;
 export type T3Environment = z.infer<typeof T3EnvironmentSchema>;
 
-/** What `toTurnObservation` reads of a thread: a snapshot row and a shell row both fit. */
-export type T3ThreadState = Pick<T3Thread, "latestTurn" | "session" | "archivedAt" | "deletedAt">;
-
-/** The shell route's flags for the thread; a shell row fits as is. */
-export interface T3Pending {
-  readonly hasPendingApprovals: boolean;
-  readonly hasPendingUserInput: boolean;
+function toMs(iso: string): number;
+function toMs(iso: string | null): number | null;
+function toMs(iso: string | null): number | null {
+  return iso === null ? null : Date.parse(iso);
 }
 
-export type TurnObservation =
-  | { readonly kind: "working" }
-  | {
-      readonly kind: "ended";
-      readonly outcome: TurnOutcome;
-      /** `session.lastError` when the turn ended in error, else null. */
-      readonly error: string | null;
-      readonly assistantMessageId: string | null;
-    }
-  | { readonly kind: "waiting-on-user"; readonly on: "approval" | "user-input" }
-  | { readonly kind: "missing"; readonly why: "absent" | "deleted" | "archived" };
-
-/**
- * The contract's "Done" rule for the turn afk dispatched at `dispatchedAt` (epoch ms):
- * done when the session is not starting/running, the turn is visible (its
- * `requestedAt` is not before the dispatch) or the session failed, and nothing waits on
- * a person. Just after `thread.turn.start`, `latestTurn` still shows the previous turn
- * (or null), which is why it is never trusted alone.
- */
-export function toTurnObservation(
-  thread: T3ThreadState | null,
-  dispatchedAt: number,
-  pending: T3Pending,
-): TurnObservation {
-  if (thread === null) return { kind: "missing", why: "absent" };
-  if (thread.deletedAt !== null) return { kind: "missing", why: "deleted" };
-  if (thread.archivedAt !== null) return { kind: "missing", why: "archived" };
-  // The agent stays `running` while it waits on a person: check this before the status.
-  if (pending.hasPendingUserInput) return { kind: "waiting-on-user", on: "user-input" };
-  if (pending.hasPendingApprovals) return { kind: "waiting-on-user", on: "approval" };
-  const { session, latestTurn } = thread;
-  if (session !== null && (session.status === "starting" || session.status === "running")) return { kind: "working" };
-  const turn = latestTurn !== null && Date.parse(latestTurn.requestedAt) >= dispatchedAt ? latestTurn : null;
-  // A session error left over from an earlier turn says nothing about this one.
-  const failed = session !== null && session.status === "error" && Date.parse(session.updatedAt) >= dispatchedAt;
-  if (failed && (turn === null || turn.state === "running")) {
-    return {
-      kind: "ended",
-      outcome: "error",
-      error: session.lastError,
-      assistantMessageId: turn?.assistantMessageId ?? null,
-    };
-  }
-  // Not visible yet, or the session settled a moment before the turn row did.
-  if (turn === null || turn.state === "running") return { kind: "working" };
+export function toProjectFact(project: Pick<T3Project, "id" | "title" | "workspaceRoot" | "deletedAt">): ProjectFact {
   return {
-    kind: "ended",
-    outcome: turn.state,
-    error: turn.state === "error" ? (session?.lastError ?? null) : null,
+    id: project.id,
+    title: project.title,
+    workspaceRoot: project.workspaceRoot,
+    deletedAt: toMs(project.deletedAt),
+  };
+}
+
+export function toLatestTurnFact(turn: T3LatestTurn | null): LatestTurnFact | null {
+  if (turn === null) return null;
+  return {
+    turnId: turn.turnId,
+    state: turn.state,
+    requestedAt: toMs(turn.requestedAt),
     assistantMessageId: turn.assistantMessageId,
   };
 }
 
-/**
- * The live project whose checkout is `root`. T3 refuses a second live project with
- * the same `workspaceRoot`, so afk looks here before `project.create`. A trailing slash
- * does not make a different directory.
- */
-export function findProjectByWorkspaceRoot(snapshot: Pick<T3Snapshot, "projects">, root: string): T3Project | null {
-  const wanted = toDirectory(root);
-  return (
-    snapshot.projects.find((project) => project.deletedAt === null && toDirectory(project.workspaceRoot) === wanted) ??
-    null
-  );
+function toSessionFact(session: T3Session | null): SessionFact | null {
+  if (session === null) return null;
+  return { status: session.status, lastError: session.lastError, updatedAt: toMs(session.updatedAt) };
 }
 
-function toDirectory(path: string): string {
-  const trimmed = path.trim();
-  return trimmed.length > 1 ? trimmed.replace(/\/+$/, "") : trimmed;
+export function toThreadFact(thread: T3ShellThread): ThreadFact {
+  return {
+    id: thread.id,
+    projectId: thread.projectId,
+    title: thread.title,
+    latestTurn: toLatestTurnFact(thread.latestTurn),
+    session: toSessionFact(thread.session),
+    archivedAt: toMs(thread.archivedAt),
+    deletedAt: toMs(thread.deletedAt),
+    hasPendingApprovals: thread.hasPendingApprovals,
+    hasPendingUserInput: thread.hasPendingUserInput,
+  };
 }
 
-/**
- * The agent's last words in a thread detail: the message the latest turn names, else
- * the last finished assistant message. Null when the agent has said nothing.
- */
-export function lastAssistantText(thread: Pick<T3Thread, "messages" | "latestTurn">): string | null {
-  const namedId = thread.latestTurn?.assistantMessageId ?? null;
-  const named =
-    namedId === null
-      ? undefined
-      : thread.messages.find((message) => message.id === namedId && message.role === "assistant");
-  if (named !== undefined) return named.text;
-  const last = thread.messages.findLast((message) => message.role === "assistant" && !message.streaming);
-  return last?.text ?? null;
+/** The shell route as the core reads it: projects and threads with their turn state. */
+export function toAgentOverview(shell: T3Shell): AgentOverview {
+  return { projects: shell.projects.map(toProjectFact), threads: shell.threads.map(toThreadFact) };
+}
+
+export function toThreadDetail(thread: Pick<T3Thread, "latestTurn" | "messages">): ThreadDetail {
+  return {
+    latestTurn: toLatestTurnFact(thread.latestTurn),
+    messages: thread.messages.map(({ id, role, text, streaming }) => ({ id, role, text, streaming })),
+  };
 }

@@ -52,10 +52,8 @@ export const WoodpeckerPipelineListSchema = z.array(WoodpeckerPipelineSchema);
 /** `GET /api/repos/lookup/{owner}/{name}`: afk needs only the id. */
 export const WoodpeckerRepoSchema = z.object({ id: z.number().int().positive() });
 
-/** `GET /version`. */
-export const WoodpeckerVersionSchema = z
-  .object({ version: z.string().min(1), source: z.string().optional() })
-  .transform(({ version, source }) => ({ version, source: source ?? null }));
+/** `GET /version`: afk needs only the version (`source` and the rest are stripped). */
+export const WoodpeckerVersionSchema = z.object({ version: z.string().min(1) }).transform(({ version }) => version);
 
 function toPipelineFact(raw: RawPipeline, created: number): PipelineFact {
   const supersededBy = raw.cancel_info?.superseded_by;

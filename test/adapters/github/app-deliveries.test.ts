@@ -3,13 +3,9 @@
 
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import {
-  DELIVERY_MAX_PAGES,
-  createAppDeliveries,
-  toRedeliveries,
-  type RestDelivery,
-} from "../../../src/adapters/github/app-deliveries.js";
-import type { Octokit } from "../../../src/adapters/github/github-client.js";
+import { DELIVERY_MAX_PAGES, toRedeliveries, type RestDelivery } from "../../../src/adapters/github/app-deliveries.js";
+import { createGitHubApp } from "../../../src/adapters/github/github-app.js";
+import type { Octokit } from "../../../src/adapters/github/octokit.js";
 import { aTestOctokit, useGitHubNock } from "../../support/github-nock.js";
 
 const API = "https://api.github.com";
@@ -20,7 +16,7 @@ function anOctokit(): Octokit {
   return aTestOctokit("jwt");
 }
 
-const deliveries = createAppDeliveries(anOctokit(), () => SINCE);
+const deliveries = createGitHubApp(anOctokit(), { clock: () => SINCE });
 useGitHubNock();
 
 type Outcome = "ok" | "500" | "timeout";
@@ -129,6 +125,6 @@ describe("redelivery", () => {
   it("maps a refused redelivery to its category", async () => {
     nock(API).post("/app/hook/deliveries/6/attempts").reply(422, { message: "Validation Failed" });
     const result = await deliveries.redeliver(6);
-    expect(!result.ok && result.error.category).toBe("invalid-request");
+    expect(!result.ok && result.error.category).toBe("rejected");
   });
 });

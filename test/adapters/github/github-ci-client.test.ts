@@ -3,13 +3,11 @@
 
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import {
-  createEtagCache,
-  createGitHubCiClient,
-  toLogWithoutTimestamps,
-  type GitHubCiClient,
-} from "../../../src/adapters/github/github-ci-client.js";
-import type { Octokit } from "../../../src/adapters/github/github-client.js";
+import { toLogWithoutTimestamps } from "../../../src/adapters/github/ci-mapping.js";
+import { createEtagCache } from "../../../src/adapters/github/etag-cache.js";
+import { createGitHubCiClient, type GitHubCiClientOptions } from "../../../src/adapters/github/github-ci-client.js";
+import type { Octokit } from "../../../src/adapters/github/octokit.js";
+import type { CiReader } from "../../../src/ports/ci-reader.js";
 import { aTestOctokit, useGitHubNock } from "../../support/github-nock.js";
 
 const API = "https://api.github.com";
@@ -24,8 +22,8 @@ function anOctokit(): Octokit {
   return aTestOctokit();
 }
 
-function aClient(): GitHubCiClient {
-  return createGitHubCiClient(anOctokit(), { clock: () => NOW, etags: createEtagCache() });
+function aClient(options: GitHubCiClientOptions = {}): CiReader {
+  return createGitHubCiClient(anOctokit(), { clock: () => NOW, etags: createEtagCache(), ...options });
 }
 
 useGitHubNock();
@@ -420,7 +418,7 @@ describe("workflow runs and jobs", () => {
           { id: 71, run_id: 7, name: "lint", conclusion: "success", html_url: null },
         ],
       });
-    expect(await aClient().listFailedJobs(REPO, 7, 2)).toEqual({
+    expect(await aClient().listJobs(REPO, 7, 2)).toEqual({
       ok: true,
       value: [
         {
@@ -456,7 +454,7 @@ describe("job logs", () => {
     nock(BLOB, { badheaders: ["authorization"] })
       .get(BLOB_PATH)
       .reply(200, aLog(200), { "content-type": "text/plain; charset=utf-8" });
-    const result = await aClient().readJobLogTail(REPO, 70, 3);
+    const result = await aClient({ logTail: { maxLines: 3, maxChars: 10_000 } }).readJobLogTail(REPO, 70);
     expect(result).toEqual({ ok: true, value: "line 198\nline 199\nline 200" });
   });
 
@@ -467,7 +465,10 @@ describe("job logs", () => {
     nock(BLOB)
       .get(BLOB_PATH)
       .reply(200, Buffer.from(aLog(5)), { "content-type": "application/octet-stream" });
-    expect(await aClient().readJobLogTail(REPO, 70, 150, 6)).toEqual({ ok: true, value: "line 5" });
+    expect(await aClient({ logTail: { maxLines: 150, maxChars: 6 } }).readJobLogTail(REPO, 70)).toEqual({
+      ok: true,
+      value: "line 5",
+    });
   });
 
   it("reads a log body that is neither text nor bytes as an empty tail", async () => {

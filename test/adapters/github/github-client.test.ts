@@ -1,10 +1,10 @@
-// The GitHub client against nock, with every request checked against GitHub's OpenAPI
-// description: a call the real GitHub would refuse fails the test.
+// The issue tracker over GitHub against nock, with every request checked against GitHub's
+// OpenAPI description: a call the real GitHub would refuse fails the test.
 
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { createAppClient } from "../../../src/adapters/github/app-client.js";
-import { createGitHubClient, type Octokit } from "../../../src/adapters/github/github-client.js";
+import { createGitHubClient } from "../../../src/adapters/github/github-client.js";
+import type { Octokit } from "../../../src/adapters/github/octokit.js";
 import { aTestOctokit, useGitHubNock } from "../../support/github-nock.js";
 
 const API = "https://api.github.com";
@@ -66,7 +66,7 @@ describe("GitHub client", () => {
     expect(result.ok && result.value.map((issue) => issue.number)).toEqual([1, 3]);
   });
 
-  it("reads one issue, native blockers and the latest labeler", async () => {
+  it("reads one issue, native blockers and the issue's events, oldest first", async () => {
     nock(API)
       .get("/repos/acme/widgets/issues/5")
       .reply(200, anIssue(5, { state: "closed" }))
@@ -80,7 +80,14 @@ describe("GitHub client", () => {
           event: "labeled",
           actor: { login: "maintainer", id: 9, type: "User" },
           label: { name: "ready-for-agent" },
+          commit_id: null,
           created_at: "2026-01-01T00:00:00Z",
+        },
+        {
+          event: "closed",
+          actor: { login: "pusher", id: 10, type: "User" },
+          commit_id: "abc123",
+          created_at: "2026-01-02T00:00:00Z",
         },
       ]);
     expect((await client.getIssue(REPO, 5)).ok && "closed").toBe("closed");
@@ -88,9 +95,24 @@ describe("GitHub client", () => {
       ok: true,
       value: [{ repo: "acme/widgets", number: 3, state: "open" }],
     });
-    expect(await client.findLatestLabeler(REPO, 5, "ready-for-agent")).toEqual({
+    expect(await client.listIssueEvents(REPO, 5)).toEqual({
       ok: true,
-      value: { login: "maintainer", id: 9, type: "User" },
+      value: [
+        {
+          kind: "labeled",
+          actor: { login: "maintainer", id: 9, type: "User" },
+          label: "ready-for-agent",
+          commitId: null,
+          at: Date.parse("2026-01-01T00:00:00Z"),
+        },
+        {
+          kind: "closed",
+          actor: { login: "pusher", id: 10, type: "User" },
+          label: null,
+          commitId: "abc123",
+          at: Date.parse("2026-01-02T00:00:00Z"),
+        },
+      ],
     });
   });
 
@@ -175,21 +197,25 @@ describe("GitHub client", () => {
     expect((await client.ensureLabel(REPO, label)).ok).toBe(true);
   });
 
-  it("closes an issue as completed", async () => {
+  it("closes an issue as completed, and reopens it", async () => {
     nock(API)
       .patch("/repos/acme/widgets/issues/5", { state: "closed", state_reason: "completed" })
-      .reply(200, anIssue(5, { state: "closed" }));
+      .reply(200, anIssue(5, { state: "closed" }))
+      .patch("/repos/acme/widgets/issues/5", { state: "open" })
+      .reply(200, anIssue(5));
     expect((await client.closeIssue(REPO, 5, "completed")).ok).toBe(true);
+    expect(await client.reopenIssue(REPO, 5)).toEqual({ ok: true, value: undefined });
   });
 
   it.each([
     [500, "transient"],
     [401, "unauthorized"],
     [404, "not-found"],
+    [422, "rejected"],
   ] as const)("maps a %i to %s", async (status, category) => {
     nock(API).get("/repos/acme/widgets").reply(status, { message: "nope" });
     const result = await client.getRepo(REPO);
-    expect(!result.ok && result.error.category).toBe(category);
+    expect(!result.ok && result.error).toMatchObject({ system: "github", category, status });
   });
 
   it("passes other failures of the tolerant calls through", async () => {
@@ -203,19 +229,5 @@ describe("GitHub client", () => {
     expect((await client.getRole(REPO, "x")).ok).toBe(false);
     expect((await client.removeLabel(REPO, 5, "y")).ok).toBe(false);
     expect((await client.ensureLabel(REPO, { name: "z", color: "ffffff", description: "" })).ok).toBe(false);
-  });
-
-  it("finds afk's installation on a repo as the app, and none when not installed", async () => {
-    const app = createAppClient(anOctokit(), () => NOW);
-    nock(API)
-      .get("/repos/acme/widgets/installation")
-      .reply(200, { id: 4242 })
-      .get("/repos/acme/other/installation")
-      .reply(404, {})
-      .get("/repos/acme/down/installation")
-      .reply(502, {});
-    expect(await app.findInstallation("acme/widgets")).toEqual({ ok: true, value: 4242 });
-    expect(await app.findInstallation("acme/other")).toEqual({ ok: true, value: null });
-    expect((await app.findInstallation("acme/down")).ok).toBe(false);
   });
 });

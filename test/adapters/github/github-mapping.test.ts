@@ -3,8 +3,8 @@ import {
   toActor,
   toBlocker,
   toIssue,
+  toIssueEventFact,
   toLabelNames,
-  toLatestLabeler,
   toOwnerAndName,
   toRepoFromUrl,
   toRole,
@@ -25,8 +25,15 @@ function aRestIssue(overrides: Partial<RestIssue> = {}): RestIssue {
   };
 }
 
-function aLabeledEvent(login: string, label: string, event = "labeled"): RestIssueEvent {
-  return { event, actor: { login, id: 5, type: "User" }, label: { name: label }, created_at: "2026-01-01T00:00:00Z" };
+function anEvent(overrides: Partial<RestIssueEvent> = {}): RestIssueEvent {
+  return {
+    event: "labeled",
+    actor: { login: "maintainer", id: 5, type: "User" },
+    label: { name: "ready-for-agent" },
+    commit_id: null,
+    created_at: "2026-01-01T00:00:00Z",
+    ...overrides,
+  };
 }
 
 describe("github mapping", () => {
@@ -99,24 +106,36 @@ describe("github mapping", () => {
     expect(toRole(roleName)).toBe(role);
   });
 
-  it("finds the actor of the LATEST labeled event for the ready label", () => {
-    const events = [
-      aLabeledEvent("first", "ready-for-agent"),
-      aLabeledEvent("other", "bug"),
-      aLabeledEvent("second", "Ready-For-Agent"),
-      aLabeledEvent("remover", "ready-for-agent", "unlabeled"),
-    ];
-    expect(toLatestLabeler(events, "ready-for-agent")?.login).toBe("second");
+  it("maps a labeled event to its kind, actor, label and time", () => {
+    expect(toIssueEventFact(anEvent())).toEqual({
+      kind: "labeled",
+      actor: { login: "maintainer", id: 5, type: "User" },
+      label: "ready-for-agent",
+      commitId: null,
+      at: Date.parse("2026-01-01T00:00:00Z"),
+    });
   });
 
-  it("has no labeler when no labeled event names the label", () => {
-    expect(toLatestLabeler([aLabeledEvent("x", "bug")], "ready-for-agent")).toBeNull();
-    expect(toLatestLabeler([], "ready-for-agent")).toBeNull();
-    expect(
-      toLatestLabeler(
-        [{ event: "labeled", actor: null, label: { name: "ready-for-agent" }, created_at: "" }],
-        "ready-for-agent",
-      ),
-    ).toBeNull();
+  it("keeps the commit of a close by a closing keyword, and none of a person's close", () => {
+    expect(toIssueEventFact(anEvent({ event: "closed", label: null, commit_id: "abc123" }))).toMatchObject({
+      kind: "closed",
+      label: null,
+      commitId: "abc123",
+    });
+    expect(toIssueEventFact(anEvent({ event: "closed", label: null })).commitId).toBeNull();
+  });
+
+  it.each([
+    ["unlabeled", "unlabeled", "ready-for-agent"],
+    ["reopened", "reopened", null],
+    ["edited", "edited", null],
+    ["assigned", "other", null],
+    ["referenced", "other", null],
+  ] as const)("maps a %s event to %s, keeping only a (un)labeled event's label", (event, kind, label) => {
+    expect(toIssueEventFact(anEvent({ event, commit_id: "abc123" }))).toMatchObject({ kind, label, commitId: null });
+  });
+
+  it("maps an event without an actor (a deleted account) to no actor", () => {
+    expect(toIssueEventFact(anEvent({ actor: null })).actor).toBeNull();
   });
 });

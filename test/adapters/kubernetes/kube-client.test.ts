@@ -8,7 +8,9 @@ import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createKubeClient, type KubeClientOptions } from "../../../src/adapters/kubernetes/kube-client.js";
 import { TOKEN_REFRESH_MS } from "../../../src/adapters/kubernetes/kube-token.js";
-import type { KubeClient, KubeDeployment, KubeError, KubeResult } from "../../../src/adapters/kubernetes/kube-types.js";
+import type { DeploymentFact } from "../../../src/core/observe/observe-types.js";
+import type { PortError, Result } from "../../../src/ports/result.js";
+import type { RolloutReader } from "../../../src/ports/rollout-reader.js";
 import {
   FAKE_KUBE_TOKEN,
   KUBE_FIXTURE_CA,
@@ -26,7 +28,7 @@ const IMAGE_OLD = "ghcr.io/acme/web:1111111";
 const IMAGE_NEW = "ghcr.io/acme/web:abcdef0";
 
 let fake: FakeKube;
-const clients: KubeClient[] = [];
+const clients: RolloutReader[] = [];
 /** Injected file contents by path (an Error is thrown on read); other paths come from disk. */
 const files = new Map<string, string | Error>();
 const reads = new Map<string, number>();
@@ -39,7 +41,7 @@ async function readFile(path: string): Promise<string | Buffer> {
   return injected ?? readFileFromDisk(path);
 }
 
-function client(options: Partial<KubeClientOptions> = {}): KubeClient {
+function client(options: Partial<KubeClientOptions> = {}): RolloutReader {
   const made = createKubeClient({
     apiUrl: fake.url,
     tokenFile: TOKEN_FILE,
@@ -63,12 +65,12 @@ async function restart(options: FakeKubeOptions): Promise<void> {
   fake.addDeployment(deployment());
 }
 
-function valueOf<T>(result: KubeResult<T>): T {
+function valueOf<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`expected success, got ${result.error.message}`);
   return result.value;
 }
 
-function errorOf<T>(result: KubeResult<T>): KubeError {
+function errorOf<T>(result: Result<T>): PortError {
   if (result.ok) throw new Error("expected a failure");
   return result.error;
 }
@@ -129,7 +131,7 @@ describe("Kubernetes client: reading a Deployment", () => {
     fake.addDeployment(deployment({ replicas: 2 }));
     const kube = client();
     fake.setImage("prod", "web", "web", IMAGE_NEW);
-    const seen: Pick<KubeDeployment, "generation" | "observedGeneration" | "status">[] = [];
+    const seen: Pick<DeploymentFact, "generation" | "observedGeneration" | "status">[] = [];
     const read = async (): Promise<void> => {
       const { generation, observedGeneration, status } = valueOf(await kube.getDeployment("prod", "web"));
       seen.push({ generation, observedGeneration, status });
@@ -210,9 +212,9 @@ describe("Kubernetes client: TLS", () => {
     ["an unrelated CA", KUBE_FIXTURE_OTHER_CA],
   ])("a certificate that does not verify is a tls fault, not retried: %s", async (_case, caFile) => {
     const error = errorOf(await client({ caFile }).getDeployment("prod", "web"));
-    expect(error).toMatchObject({ category: "tls", status: null, reason: null });
+    expect(error).toMatchObject({ category: "unauthorized", detail: "tls", status: null });
     expect(error.message).toMatch(
-      /did not verify against the CA \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/,
+      /the certificate did not verify \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/,
     );
     expect(fake.requests).toEqual([]);
   });
@@ -224,7 +226,8 @@ describe("Kubernetes client: TLS", () => {
     files.set("/etc/afk/ca.crt", content);
     const kube = client({ caFile: "/etc/afk/ca.crt" });
     expect(errorOf(await kube.getDeployment("prod", "web"))).toMatchObject({
-      category: "tls",
+      category: "unauthorized",
+      detail: "tls",
       message: expect.stringMatching(message),
     });
     expect(fake.requests).toEqual([]);
@@ -280,7 +283,7 @@ describe("Kubernetes client: the rotating token", () => {
   it("does not repeat a 401 when the file still holds the same token", async () => {
     fake.rotateToken("token-2");
     const error = errorOf(await client().getDeployment("prod", "web"));
-    expect(error).toMatchObject({ category: "unauthorized", status: 401, reason: "Unauthorized" });
+    expect(error).toMatchObject({ category: "unauthorized", status: 401, detail: "Unauthorized" });
     expect(error.message).toMatch(
       /answered 401 Unauthorized: Unauthorized \(the token file was re-read: same token\)$/,
     );
@@ -305,9 +308,12 @@ describe("Kubernetes client: the rotating token", () => {
     files.set(TOKEN_FILE, Object.assign(new Error("gone"), { code: "ENOENT" }));
     const error = errorOf(await kube.getDeployment("prod", "web"));
     expect(error).toEqual({
+      system: "kubernetes",
       category: "unauthorized",
       status: null,
-      reason: null,
+      detail: null,
+      retryAfterMs: null,
+      traceId: null,
       message: expect.stringContaining(`cannot read the token file ${TOKEN_FILE} (ENOENT)`),
     });
   });
@@ -331,21 +337,21 @@ describe("Kubernetes client: the rotating token", () => {
     );
     fake.failNext({ status: 200, body: "<html>login</html>" });
     errors.push(errorOf(await kube.getDeployment("prod", "web")));
-    expect(errors.map((error) => error.category)).toEqual([
-      "unauthorized",
-      "forbidden",
-      "not-found",
-      "invalid-response",
+    expect(errors.map((error) => [error.category, error.detail])).toEqual([
+      ["unauthorized", "Unauthorized"],
+      ["unauthorized", "forbidden"],
+      ["not-found", "NotFound"],
+      ["invalid-response", null],
     ]);
     for (const error of errors) expect(error.message).not.toContain("secret-token");
   });
 });
 
 describe("Kubernetes client: failures", () => {
-  it("a namespace RBAC does not allow is forbidden, with the API server's reason, not retried", async () => {
+  it("a namespace RBAC does not allow is unauthorized (forbidden), with the API server's words, not retried", async () => {
     await restart({ readableNamespaces: ["prod"] });
     const error = errorOf(await client().getDeployment("staging", "web"));
-    expect(error).toMatchObject({ category: "forbidden", status: 403, reason: "Forbidden" });
+    expect(error).toMatchObject({ category: "unauthorized", status: 403, detail: "forbidden" });
     expect(error.message).toContain('cannot get resource "deployments" in API group "apps" in the namespace "staging"');
     expect(fake.requests).toHaveLength(1);
   });
@@ -358,7 +364,7 @@ describe("Kubernetes client: failures", () => {
     expect(error).toMatchObject({
       category: "not-found",
       status: 404,
-      reason: "NotFound",
+      detail: "NotFound",
       message: expect.stringContaining(`deployments.apps "${name}" not found`),
     });
     expect(fake.requests).toHaveLength(1);
@@ -389,7 +395,7 @@ describe("Kubernetes client: failures", () => {
     expect(errorOf(await client().getDeployment("prod", "web"))).toMatchObject({
       category: "transient",
       status: 500,
-      reason: "InternalError",
+      detail: "InternalError",
     });
     expect(fake.requests).toHaveLength(1);
   });
@@ -405,18 +411,22 @@ describe("Kubernetes client: failures", () => {
     fake.failNext("timeout");
     const error = errorOf(await client({ timeouts: { deadlineMs: 300 } }).getDeployment("prod", "web"));
     expect(error).toEqual({
-      category: "timeout",
+      system: "kubernetes",
+      category: "transient",
       status: null,
-      reason: null,
+      detail: "timeout",
+      retryAfterMs: null,
+      traceId: null,
       message: expect.stringContaining("no answer within the 300 ms deadline"),
     });
   });
 
-  it("a server that sends no headers in time is a timeout, not retried", async () => {
+  it("a server that sends no headers in time is a timeout (transient), not retried", async () => {
     fake.failNext("timeout");
     const error = errorOf(await client({ timeouts: { headersMs: 200 } }).getDeployment("prod", "web"));
     expect(error).toMatchObject({
-      category: "timeout",
+      category: "transient",
+      detail: "timeout",
       message: expect.stringContaining("no response headers in time"),
     });
     expect(fake.requests).toHaveLength(1);
@@ -425,7 +435,10 @@ describe("Kubernetes client: failures", () => {
   it("a backoff that would outlast the deadline ends the call as a timeout", async () => {
     fake.failNext({ status: 503 });
     const kube = client({ retry: { backoffMs: 10_000 }, timeouts: { deadlineMs: 300 } });
-    expect(errorOf(await kube.getDeployment("prod", "web")).category).toBe("timeout");
+    expect(errorOf(await kube.getDeployment("prod", "web"))).toMatchObject({
+      category: "transient",
+      detail: "timeout",
+    });
     expect(fake.requests).toHaveLength(1);
   });
 

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { parseDeployment } from "../../../src/adapters/kubernetes/kube-deployment.js";
-import type { KubeDeployment } from "../../../src/adapters/kubernetes/kube-types.js";
+import type { DeploymentFact } from "../../../src/core/observe/observe-types.js";
 
 interface DeploymentJsonInput {
   readonly generation?: unknown;
@@ -66,7 +66,7 @@ function deploymentJson(input: DeploymentJsonInput = {}): Record<string, unknown
   };
 }
 
-function valueOf(json: unknown): KubeDeployment {
+function valueOf(json: unknown): DeploymentFact {
   const parsed = parseDeployment(json);
   if (!parsed.ok) throw new Error(`expected a Deployment, got ${parsed.why}`);
   return parsed.value;

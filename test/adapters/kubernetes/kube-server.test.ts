@@ -161,6 +161,63 @@ describe("fake Kubernetes API server: access", () => {
   });
 });
 
+describe("fake Kubernetes API server: SelfSubjectAccessReview", () => {
+  const REVIEW_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+  const attributes = { namespace: "prod", verb: "get", group: "apps", resource: "deployments" };
+  const review = (resourceAttributes: Record<string, unknown> = attributes) => ({
+    apiVersion: "authorization.k8s.io/v1",
+    kind: "SelfSubjectAccessReview",
+    spec: { resourceAttributes },
+  });
+
+  async function post(body: unknown, contentType = "application/json", token = FAKE_KUBE_TOKEN): Promise<Answer> {
+    const response = await request(`${fake.url}${REVIEW_PATH}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": contentType },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+      dispatcher: agent,
+    });
+    return { status: response.statusCode, json: (await response.body.json()) as Record<string, unknown> };
+  }
+
+  it("answers 201 with the review and status.allowed for get on apps/deployments in a readable namespace", async () => {
+    await restart({ readableNamespaces: ["prod"] });
+    expect(await post(review())).toEqual({
+      status: 201,
+      json: {
+        kind: "SelfSubjectAccessReview",
+        apiVersion: "authorization.k8s.io/v1",
+        metadata: { creationTimestamp: null },
+        spec: { resourceAttributes: attributes },
+        status: { allowed: true, reason: expect.stringContaining("RBAC: allowed by RoleBinding") },
+      },
+    });
+    expect((await post(review({ ...attributes, namespace: "staging" }))).json.status).toEqual({ allowed: false });
+    expect((await post(review({ ...attributes, verb: "delete" }))).json.status).toEqual({ allowed: false });
+  });
+
+  it("accepts a review without apiVersion and kind: the route names them", async () => {
+    expect((await post({ spec: { resourceAttributes: attributes } })).status).toBe(201);
+  });
+
+  it.each([
+    ["another kind", { ...review(), kind: "SubjectAccessReview" }, 400, "BadRequest"],
+    ["a body that is not JSON", "{nope", 400, "BadRequest"],
+    ["a misspelt attribute", review({ ...attributes, namspace: "prod" }), 400, "BadRequest"],
+    ["an unknown top-level field", { ...review(), status: {} }, 400, "BadRequest"],
+    ["an attribute that is not a string", review({ ...attributes, verb: 1 }), 400, "BadRequest"],
+    ["no question at all", { spec: {} }, 422, "Invalid"],
+  ])("refuses %s", async (_case, body, code, reason) => {
+    expect(await post(body)).toMatchObject({ status: code, json: { kind: "Status", reason, code } });
+  });
+
+  it("refuses a body that is not JSON by its content type (415), a GET (405) and a stranger (401)", async () => {
+    expect((await post(review(), "text/plain")).json).toMatchObject({ reason: "UnsupportedMediaType", code: 415 });
+    expect((await call(REVIEW_PATH)).status).toBe(405);
+    expect((await post(review(), "application/json", "someone-else")).status).toBe(401);
+  });
+});
+
 describe("fake Kubernetes API server: Deployments", () => {
   it("serves an apps/v1 Deployment with its template, strategy and conditions", async () => {
     fake.addDeployment(deployment({ replicas: 2 }));

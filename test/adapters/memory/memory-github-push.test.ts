@@ -91,7 +91,7 @@ describe("MemoryGitHub app", () => {
     const app = github.app();
     expect(await app.readIdentity()).toEqual({
       ok: true,
-      value: { appId: 4711, slug: "afk-test", bot: { login: "afk-test[bot]", id: 990_001, type: "Bot" } },
+      value: { appId: 4711, slug: "afk-test", botLogin: "afk-test[bot]" },
     });
     expect(await app.findInstallation("ACME/web")).toEqual({ ok: true, value: INSTALLATION });
     expect(await app.findInstallation("acme/unknown")).toEqual({ ok: true, value: null });

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, it, expect } from
 import nock from "nock";
 import { LogLevel, type Logger } from "@slack/bolt";
 import { createSlackClient, type SlackClientOptions } from "../../../src/adapters/slack/slack-client.js";
-import type { SlackClient, SlackResult } from "../../../src/adapters/slack/slack-types.js";
+import type { Doorbell } from "../../../src/ports/doorbell.js";
+import type { Result } from "../../../src/ports/result.js";
 import { parseDoorbellMetadata } from "../../../src/core/slack/decide-slack.js";
 import { renderDoorbell } from "../../../src/core/render/render-doorbell.js";
 import { aRecord } from "../../core/builders.js";
@@ -25,9 +26,9 @@ const silent: Logger = {
   getLevel: () => LogLevel.ERROR,
   setName: () => {},
 };
-let slack: SlackClient;
+let slack: Doorbell;
 
-function aClient(overrides: Partial<SlackClientOptions> = {}): SlackClient {
+function aClient(overrides: Partial<SlackClientOptions> = {}): Doorbell {
   return createSlackClient({
     token: FAKE_SLACK_TOKEN,
     apiUrl: fake.apiUrl,
@@ -38,12 +39,12 @@ function aClient(overrides: Partial<SlackClientOptions> = {}): SlackClient {
   });
 }
 
-function valueOf<T>(result: SlackResult<T>): T {
+function valueOf<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
   return result.value;
 }
 
-function errorOf<T>(result: SlackResult<T>) {
+function errorOf<T>(result: Result<T>) {
   if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.value)}`);
   return result.error;
 }
@@ -215,7 +216,7 @@ describe("the strict fake keeps its contract", () => {
 });
 
 describe("Slack's failures come back as values", () => {
-  it.each<[string, string, string, () => Promise<SlackResult<unknown>>]>([
+  it.each<[string, string, string, () => Promise<Result<unknown>>]>([
     ["a wrong token", "unauthorized", "invalid_auth", () => aClient({ token: "xoxb-wrong" }).readIdentity()],
     [
       "an unknown channel",
@@ -249,19 +250,19 @@ describe("Slack's failures come back as values", () => {
     ],
     [
       "an empty doorbell",
-      "invalid-request",
+      "rejected",
       "no_text",
       () => slack.postDoorbell({ channel: FAKE_SLACK_CHANNEL, text: "", blocks: [], metadata: doorbell.metadata }),
     ],
     [
       "a bad reaction name",
-      "invalid-request",
+      "rejected",
       "invalid_arguments",
       () => slack.addReaction({ channel: FAKE_SLACK_CHANNEL, ts: "1.000", name: "" }),
     ],
   ])("maps %s to %s (%s)", async (_name, category, code, act) => {
     const error = errorOf(await act());
-    expect(error).toMatchObject({ category, code });
+    expect(error).toMatchObject({ system: "slack", category, detail: code });
     expect(error.message).not.toContain(FAKE_SLACK_TOKEN);
   });
 
@@ -269,15 +270,15 @@ describe("Slack's failures come back as values", () => {
     fake.setScopes(["chat:write"]);
     expect(errorOf(await slack.addReaction({ channel: FAKE_SLACK_CHANNEL, ts: "1.000", name: "eyes" }))).toMatchObject({
       category: "unauthorized",
-      code: "missing_scope",
+      detail: "missing_scope",
     });
   });
 
-  it("maps a channel the bot is not in to invalid-request", async () => {
+  it("maps a channel the bot is not in to rejected", async () => {
     fake.addChannel("C0OUT", { botIsMember: false });
     expect(errorOf(await slack.postDoorbell({ ...doorbell, channel: "C0OUT" }))).toMatchObject({
-      category: "invalid-request",
-      code: "not_in_channel",
+      category: "rejected",
+      detail: "not_in_channel",
     });
   });
 
@@ -285,38 +286,51 @@ describe("Slack's failures come back as values", () => {
     fake.addChannel("C0SMALL", { members: ["U0ONE"] });
     expect(
       errorOf(await slack.postEphemeral({ channel: "C0SMALL", user: "U0TWO", text: "x", threadTs: null })),
-    ).toMatchObject({ category: "not-found", code: "user_not_in_channel" });
+    ).toMatchObject({ category: "not-found", detail: "user_not_in_channel" });
   });
 
   it.each<[string, string]>([
     ["token_revoked", "unauthorized"],
     ["ratelimited", "rate-limited"],
     ["internal_error", "transient"],
-    ["invalid_blocks", "invalid-request"],
+    ["invalid_blocks", "rejected"],
   ])("maps Slack's %s to %s", async (code, category) => {
     fake.failNext("chat.update", code);
     expect(
       errorOf(await slack.updateDoorbell({ channel: FAKE_SLACK_CHANNEL, ts: "1.0", text: "x", blocks: [] })),
-    ).toEqual({ category, code, message: `Slack chat.update failed: ${code}` });
+    ).toEqual({
+      system: "slack",
+      category,
+      detail: code,
+      status: null,
+      retryAfterMs: null,
+      traceId: null,
+      message: `chat.update failed: ${code}`,
+    });
   });
 
   it("returns HTTP 429 as rate-limited at once, without waiting", async () => {
     fake.failNext("chat.postMessage", { status: 429, retryAfterSec: 30 });
     const started = Date.now();
-    expect(errorOf(await postDoorbellRaw())).toMatchObject({ category: "rate-limited", code: "ratelimited" });
+    expect(errorOf(await postDoorbellRaw())).toMatchObject({
+      category: "rate-limited",
+      detail: "ratelimited",
+      retryAfterMs: 30_000,
+    });
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it.each<[number, string]>([
     [503, "transient"],
     [401, "unauthorized"],
-    [400, "invalid-request"],
+    [400, "rejected"],
   ])("maps HTTP %i to %s", async (status, category) => {
     fake.failNext("chat.postMessage", { status });
     expect(errorOf(await postDoorbellRaw())).toMatchObject({
       category,
-      code: null,
-      message: `Slack chat.postMessage answered HTTP ${status}`,
+      status,
+      detail: null,
+      message: `chat.postMessage answered HTTP ${status}`,
     });
   });
 
@@ -330,22 +344,23 @@ describe("Slack's failures come back as values", () => {
   it("maps a server that is gone to transient", async () => {
     await fake.close();
     const error = errorOf(await slack.readIdentity());
-    expect(error).toMatchObject({ category: "transient", code: null });
-    expect(error.message).toMatch(/^Slack auth\.test did not answer: /);
+    expect(error).toMatchObject({ category: "transient", detail: null });
+    expect(error.message).toMatch(/^auth\.test did not answer: /);
     fake = await startFakeSlackApi();
   });
 
-  it("maps an ok answer without a ts to transient", async () => {
+  it("maps an ok answer without a ts to invalid-response", async () => {
     const client = createSlackClient({ token: "t", apiUrl: null, retries: 0 });
     // Slack itself is not reachable in tests: nock answers for it.
     nock("https://slack.com").post("/api/chat.postMessage").reply(200, { ok: true, channel: "C1" });
-    expect(errorOf(await client.replyInThread({ channel: "C1", threadTs: "1.0", text: "x" }))).toEqual({
-      category: "transient",
-      code: null,
-      message: "Slack chat.postMessage answered ok without a ts",
+    expect(errorOf(await client.replyInThread({ channel: "C1", threadTs: "1.0", text: "x" }))).toMatchObject({
+      system: "slack",
+      category: "invalid-response",
+      detail: null,
+      message: "chat.postMessage answered ok without a ts",
     });
     nock("https://slack.com").post("/api/auth.test").reply(200, { ok: true });
-    expect(errorOf(await client.readIdentity()).message).toBe("Slack auth.test answered ok without bot_id and user_id");
+    expect(errorOf(await client.readIdentity()).message).toBe("auth.test answered ok without bot_id and user_id");
     nock("https://slack.com").post("/api/conversations.replies").reply(200, { ok: true });
     expect(valueOf(await client.readThreadParent({ channel: "C1", threadTs: "1.0" }))).toBeNull();
     nock("https://slack.com").post("/api/chat.postMessage").reply(200, { ok: true, ts: "2.0" });

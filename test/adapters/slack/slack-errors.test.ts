@@ -1,10 +1,16 @@
 import { describe, it, expect } from "vitest";
 import { webApi } from "@slack/bolt";
-import { toCodeCategory, toSlackError } from "../../../src/adapters/slack/slack-errors.js";
+import { toCodeCategory, toSlackFailure } from "../../../src/adapters/slack/slack-errors.js";
 
 /** An error shaped as `@slack/web-api` builds it: an Error with a `code` and its own fields. */
 function aCodedError(code: string, fields: Record<string, unknown>): Error {
   return Object.assign(new Error(code), { code, ...fields });
+}
+
+function errorOf(method: string, thrown: unknown) {
+  const result = toSlackFailure(method, thrown);
+  if (result.ok) throw new Error("expected a failure");
+  return result.error;
 }
 
 describe("toCodeCategory", () => {
@@ -19,60 +25,67 @@ describe("toCodeCategory", () => {
     ["ratelimited", "rate-limited"],
     ["internal_error", "transient"],
     ["fatal_error", "transient"],
-    ["invalid_arguments", "invalid-request"],
-    ["not_in_channel", "invalid-request"],
-    ["some_new_code", "invalid-request"],
+    ["invalid_arguments", "rejected"],
+    ["not_in_channel", "rejected"],
+    ["some_new_code", "rejected"],
   ])("sorts Slack's %s as %s", (code, category) => {
     expect(toCodeCategory(code)).toBe(category);
   });
 });
 
-describe("toSlackError", () => {
-  it("reads Slack's code from a platform error", () => {
+describe("toSlackFailure", () => {
+  it("reads Slack's code from a platform error, as the detail", () => {
     expect(
-      toSlackError(
+      errorOf(
         "chat.update",
         aCodedError(webApi.ErrorCode.PlatformError, { data: { ok: false, error: "message_not_found" } }),
       ),
     ).toEqual({
+      system: "slack",
       category: "not-found",
-      code: "message_not_found",
-      message: "Slack chat.update failed: message_not_found",
+      detail: "message_not_found",
+      status: null,
+      retryAfterMs: null,
+      traceId: null,
+      message: "chat.update failed: message_not_found",
     });
   });
 
   it("names a platform error without a code as unknown", () => {
-    expect(toSlackError("chat.update", aCodedError(webApi.ErrorCode.PlatformError, {}))).toMatchObject({
-      category: "invalid-request",
-      code: "unknown_error",
+    expect(errorOf("chat.update", aCodedError(webApi.ErrorCode.PlatformError, {}))).toMatchObject({
+      category: "rejected",
+      detail: "unknown_error",
     });
   });
 
   it("says how long to wait after a rate limit", () => {
-    expect(toSlackError("reactions.add", aCodedError(webApi.ErrorCode.RateLimitedError, { retryAfter: 30 }))).toEqual({
+    expect(errorOf("reactions.add", aCodedError(webApi.ErrorCode.RateLimitedError, { retryAfter: 30 }))).toMatchObject({
       category: "rate-limited",
-      code: "ratelimited",
-      message: "Slack reactions.add was rate limited; retry after 30 s",
+      detail: "ratelimited",
+      retryAfterMs: 30_000,
+      message: "reactions.add was rate limited; retry after 30 s",
     });
+    expect(errorOf("reactions.add", aCodedError(webApi.ErrorCode.RateLimitedError, {})).retryAfterMs).toBeNull();
   });
 
   it.each([
     [401, "unauthorized"],
     [403, "unauthorized"],
-    [404, "invalid-request"],
+    [404, "rejected"],
     [408, "transient"],
     [429, "rate-limited"],
     [502, "transient"],
   ])("sorts HTTP %i as %s", (statusCode, category) => {
-    expect(toSlackError("auth.test", aCodedError(webApi.ErrorCode.HTTPError, { statusCode }))).toEqual({
+    expect(errorOf("auth.test", aCodedError(webApi.ErrorCode.HTTPError, { statusCode }))).toMatchObject({
       category,
-      code: null,
-      message: `Slack auth.test answered HTTP ${statusCode}`,
+      status: statusCode,
+      detail: null,
+      message: `auth.test answered HTTP ${statusCode}`,
     });
   });
 
   it("keeps a long network error short", () => {
-    const error = toSlackError(
+    const error = errorOf(
       "auth.test",
       aCodedError(webApi.ErrorCode.RequestError, { original: new Error("x".repeat(500)) }),
     );
@@ -85,6 +98,6 @@ describe("toSlackError", () => {
     ["a thrown string", "boom"],
     ["an error with another code", aCodedError("ECONNRESET", {})],
   ])("treats %s as transient", (_name, thrown) => {
-    expect(toSlackError("auth.test", thrown)).toMatchObject({ category: "transient", code: null });
+    expect(errorOf("auth.test", thrown)).toMatchObject({ category: "transient", detail: null });
   });
 });

@@ -87,5 +87,3 @@ export function aShellThread(overrides: Partial<T3ShellThread> = {}): T3ShellThr
   const { messages: _messages, activities: _activities, ...row } = aThread();
   return { ...row, hasPendingApprovals: false, hasPendingUserInput: false, ...overrides };
 }
-
-export const NOTHING_PENDING = { hasPendingApprovals: false, hasPendingUserInput: false } as const;

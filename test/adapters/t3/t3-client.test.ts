@@ -1,4 +1,6 @@
-// The T3 client against the strict fake: real HTTP on 127.0.0.1, nothing else reachable.
+// The T3 wire client against the strict fake: real HTTP on 127.0.0.1, nothing else
+// reachable. The bearer, retries, timeouts and failures of the transport; what the
+// answers mean is the agent runner's (t3-agent-runner.test.ts).
 
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,14 +8,9 @@ import { join } from "node:path";
 import nock from "nock";
 import { Agent } from "undici";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createT3Client, type T3ClientOptions } from "../../../src/adapters/t3/t3-client.js";
-import type { ThreadCreateCommand } from "../../../src/adapters/t3/t3-commands.js";
-import {
-  findProjectByWorkspaceRoot,
-  lastAssistantText,
-  toTurnObservation,
-} from "../../../src/adapters/t3/t3-read-model.js";
-import type { T3Client, T3Error, T3Result } from "../../../src/adapters/t3/t3-types.js";
+import { createT3Client, type T3Client, type T3ClientOptions } from "../../../src/adapters/t3/t3-client.js";
+import { toProjectCreate, toThreadCreate, type ThreadCreateCommand } from "../../../src/adapters/t3/t3-commands.js";
+import { describeError, type PortError, type Result } from "../../../src/ports/result.js";
 import { FAKE_T3_TOKEN, startFakeT3, type FakeT3, type FakeT3Options } from "../../fakes/t3-server.js";
 
 const ROOT = "/workspace/acme/widgets";
@@ -40,41 +37,35 @@ async function restart(options: FakeT3Options): Promise<void> {
   fake = await startFakeT3(options);
 }
 
-function valueOf<T>(result: T3Result<T>): T {
+function valueOf<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`expected success, got ${result.error.message}`);
   return result.value;
 }
 
-function errorOf<T>(result: T3Result<T>): T3Error {
+function errorOf<T>(result: Result<T>): PortError {
   if (result.ok) throw new Error("expected a failure");
   return result.error;
 }
 
-/** Project p1, thread t1 and its first turn, through the client's helpers. */
-async function dispatchRun(t3: T3Client): Promise<number> {
-  valueOf(
-    await t3.createProject({ commandId: "c-project", projectId: "p1", title: "acme/widgets", workspaceRoot: ROOT }),
-  );
-  valueOf(
-    await t3.createThread({
-      commandId: "c-thread",
-      threadId: "t1",
-      projectId: "p1",
-      title: "acme/widgets#7: Fix",
-      modelSelection: MODEL,
-      runtimeMode: "full-access",
-    }),
-  );
-  return valueOf(
-    await t3.startTurn({
-      commandId: "c-turn",
-      threadId: "t1",
-      messageId: "m1",
-      text: "Fix #7",
-      runtimeMode: "full-access",
-    }),
-  ).sequence;
-}
+const CREATED_AT = "2026-03-01T12:00:00.000Z";
+const project = (workspaceRoot = ROOT) =>
+  toProjectCreate({
+    commandId: "c-project",
+    projectId: "p1",
+    title: "acme/widgets",
+    workspaceRoot,
+    createdAt: CREATED_AT,
+  });
+const thread = (projectId = "p1") =>
+  toThreadCreate({
+    commandId: "c-thread",
+    threadId: "t1",
+    projectId,
+    title: "acme/widgets#7: Fix",
+    modelSelection: MODEL,
+    runtimeMode: "full-access",
+    createdAt: CREATED_AT,
+  });
 
 const countOf = (path: string): number => fake.requests.filter((request) => request.path === path).length;
 
@@ -95,110 +86,19 @@ afterEach(async () => {
   await fake.close();
 });
 
-describe("T3 client: happy paths", () => {
-  it("dispatches a run with every required key, which the strict fake accepts in order", async () => {
-    expect(await dispatchRun(client())).toBe(3);
-    expect(fake.commands.map((command) => command.type)).toEqual([
-      "project.create",
-      "thread.create",
-      "thread.turn.start",
-    ]);
-    expect(fake.commands[1]).toMatchObject({
-      branch: null,
-      worktreePath: null,
-      interactionMode: "default",
-      modelSelection: MODEL,
-    });
+describe("T3 client: the wire", () => {
+  it("dispatches a bare command and reads T3's sequence back", async () => {
+    expect(valueOf(await client().dispatch(project()))).toEqual({ sequence: 1 });
+    expect(fake.commands).toEqual([project()]);
   });
 
-  it("stamps createdAt from its clock on helper commands", async () => {
-    const t3 = client({ now: () => Date.parse("2026-03-01T12:00:00.000Z") });
-    valueOf(await t3.createProject({ commandId: "c", projectId: "p1", title: "w", workspaceRoot: ROOT }));
-    expect(fake.commands[0]?.createdAt).toBe("2026-03-01T12:00:00.000Z");
-  });
-
-  it("interrupts a turn", async () => {
+  it("reads the shell, a thread and the environment (without a token)", async () => {
     const t3 = client();
-    await dispatchRun(t3);
-    expect(valueOf(await t3.interruptTurn({ commandId: "c-interrupt", threadId: "t1" }))).toEqual({ sequence: 4 });
-    expect(fake.commands[3]).toEqual({
-      type: "thread.turn.interrupt",
-      commandId: "c-interrupt",
-      threadId: "t1",
-      createdAt: expect.any(String),
-    });
-  });
-
-  it("gets the original sequence back when it repeats an accepted command id", async () => {
-    const t3 = client();
-    const first = await dispatchRun(t3);
-    expect(await dispatchRun(t3)).toBe(first);
-    expect(fake.commands).toHaveLength(3);
-  });
-
-  it("finds the project by workspace root in the snapshot", async () => {
-    const t3 = client();
-    fake.seedProject({ id: "gone", workspaceRoot: ROOT, deletedAt: "2026-01-01T00:00:00.000Z" });
-    expect(findProjectByWorkspaceRoot(valueOf(await t3.snapshot()), ROOT)).toBeNull();
-    await dispatchRun(t3);
-    expect(findProjectByWorkspaceRoot(valueOf(await t3.snapshot()), ROOT)?.id).toBe("p1");
-  });
-
-  it("follows a turn from dispatch to its end and reads the agent's last words", async () => {
-    const t3 = client();
-    const dispatchedAt = Date.now();
-    await dispatchRun(t3);
-    const observe = async () => {
-      const row = valueOf(await t3.shell()).threads.find((thread) => thread.id === "t1") ?? null;
-      return toTurnObservation(row, dispatchedAt, row ?? { hasPendingApprovals: false, hasPendingUserInput: false });
-    };
-    expect(await observe()).toEqual({ kind: "working" });
-    fake.startTurn("t1");
-    expect(await observe()).toEqual({ kind: "working" });
-    fake.setPendingUserInput("t1", true);
-    expect(await observe()).toEqual({ kind: "waiting-on-user", on: "user-input" });
-    fake.setPendingUserInput("t1", false);
-    fake.completeTurn("t1", { text: "AFK-STATUS: pushed abc123", state: "completed" });
-    expect(await observe()).toMatchObject({ kind: "ended", outcome: "completed", error: null });
-    expect(lastAssistantText(valueOf(await t3.thread("t1")))).toBe("AFK-STATUS: pushed abc123");
-  });
-
-  it("observes a turn that failed to start as ended in error", async () => {
-    const t3 = client();
-    const dispatchedAt = Date.now();
-    await dispatchRun(t3);
-    fake.failTurnStart("t1", "model not available");
-    const thread = valueOf(await t3.snapshot()).threads[0] ?? null;
-    expect(toTurnObservation(thread, dispatchedAt, { hasPendingApprovals: false, hasPendingUserInput: false })).toEqual(
-      {
-        kind: "ended",
-        outcome: "error",
-        error: "model not available",
-        assistantMessageId: null,
-      },
-    );
-  });
-
-  it.each([
-    ["slim", 0],
-    ["full", 2],
-  ] as const)(
-    "reads the %s snapshot (%i messages inline) and the messages from the detail route",
-    async (shape, inline) => {
-      await restart({ snapshotShape: shape });
-      const t3 = client();
-      await dispatchRun(t3);
-      fake.completeTurn("t1", { text: "done", state: "completed" });
-      expect(valueOf(await t3.snapshot()).threads[0]?.messages).toHaveLength(inline);
-      expect(valueOf(await t3.thread("t1")).messages.map((message) => message.role)).toEqual(["user", "assistant"]);
-    },
-  );
-
-  it("reads the environment without a token", async () => {
-    expect(valueOf(await client({ token: null }).environment())).toMatchObject({
-      serverVersion: "0.0.33",
-      label: "fake T3",
-    });
+    valueOf(await t3.dispatch(project()));
+    valueOf(await t3.dispatch(thread()));
+    expect(valueOf(await t3.shell()).threads.map((row) => row.id)).toEqual(["t1"]);
+    expect(valueOf(await t3.thread("t1")).id).toBe("t1");
+    expect(valueOf(await client({ token: null }).environment())).toMatchObject({ serverVersion: "0.0.33" });
   });
 
   it("tolerates a base URL with a trailing slash and a dispatcher of the caller's", async () => {
@@ -216,11 +116,11 @@ describe("T3 client: the bearer is read on every request", () => {
     const tokenFile = join(tokenDir, "token");
     await writeFile(tokenFile, `${FAKE_T3_TOKEN}\n`);
     const t3 = client({ token: null, tokenFile });
-    expect((await t3.snapshot()).ok).toBe(true);
+    expect((await t3.shell()).ok).toBe(true);
     fake.setToken("rotated-token");
-    expect(errorOf(await t3.snapshot()).category).toBe("unauthorized");
+    expect(errorOf(await t3.shell()).category).toBe("unauthorized");
     await writeFile(tokenFile, "  rotated-token  \n");
-    expect((await t3.snapshot()).ok).toBe(true);
+    expect((await t3.shell()).ok).toBe(true);
   });
 
   it("prefers the token file over a static token", async () => {
@@ -249,53 +149,45 @@ describe("T3 client: the bearer is read on every request", () => {
       },
     ],
   ] as const)("is unauthorized, without a request, when %s", async (_case, options) => {
-    const error = errorOf(await client(options).snapshot());
+    const error = errorOf(await client(options).shell());
     expect(error).toMatchObject({ category: "unauthorized", status: null });
     expect(fake.requests).toEqual([]);
   });
 
   it("names the token file, never the token, when it cannot be read", async () => {
-    const error = errorOf(await client({ token: null, tokenFile: join(tokenDir, "absent") }).snapshot());
+    const error = errorOf(await client({ token: null, tokenFile: join(tokenDir, "absent") }).shell());
     expect(error.message).toContain("absent (ENOENT)");
   });
 });
 
 describe("T3 client: failures come back as typed values", () => {
-  it.each<[string, Partial<T3ClientOptions>, (t3: T3Client) => Promise<T3Result<unknown>>, Partial<T3Error>]>([
+  it.each<[string, Partial<T3ClientOptions>, (t3: T3Client) => Promise<Result<unknown>>, Partial<PortError>]>([
     [
       "a bad token is unauthorized",
       { token: "wrong-token" },
-      (t3) => t3.snapshot(),
-      { category: "unauthorized", status: 401, tag: "EnvironmentAuthInvalidError", code: "auth_invalid" },
+      (t3) => t3.shell(),
+      { category: "unauthorized", status: 401, detail: "EnvironmentAuthInvalidError" },
     ],
     [
       "an unknown thread is not-found",
       {},
       (t3) => t3.thread("nope"),
-      { category: "not-found", status: 404, tag: "EnvironmentResourceNotFoundError", code: "not_found" },
+      { category: "not-found", status: 404, detail: "EnvironmentResourceNotFoundError" },
     ],
     [
       "a thread in an unknown project is rejected",
       {},
-      (t3) =>
-        t3.createThread({
-          commandId: "c",
-          threadId: "t1",
-          projectId: "nope",
-          title: "x",
-          modelSelection: MODEL,
-          runtimeMode: "full-access",
-        }),
-      { category: "rejected", status: 500, tag: "EnvironmentInternalError", code: "internal_error" },
+      (t3) => t3.dispatch(thread("nope")),
+      { category: "rejected", status: 500, detail: "orchestration_dispatch_failed" },
     ],
     [
-      "a relative workspace root is an invalid request",
+      "a relative workspace root is rejected as an invalid request",
       {},
-      (t3) => t3.createProject({ commandId: "c", projectId: "p", title: "x", workspaceRoot: "relative/root" }),
-      { category: "invalid-request", status: 400, tag: "EnvironmentRequestInvalidError", code: "invalid_request" },
+      (t3) => t3.dispatch(project("relative/root")),
+      { category: "rejected", status: 400, detail: "EnvironmentRequestInvalidError" },
     ],
     [
-      "a body that does not decode is an invalid request",
+      "a body that does not decode is rejected as an invalid request",
       {},
       (t3) => {
         const { branch: _branch, ...guessed } = {
@@ -313,33 +205,27 @@ describe("T3 client: failures come back as typed values", () => {
         } as const;
         return t3.dispatch(guessed as unknown as ThreadCreateCommand);
       },
-      { category: "invalid-request", status: 400, tag: "HttpApiSchemaError" },
+      { category: "rejected", status: 400, detail: "HttpApiSchemaError" },
     ],
   ])("%s", async (_case, options, act, expected) => {
     const error = errorOf(await act(client(options)));
-    expect(error).toMatchObject({ ...expected, traceId: expect.any(String) });
-    expect(error.message).toContain(`(trace ${error.traceId})`);
+    expect(error).toMatchObject({ ...expected, system: "t3", traceId: expect.any(String) });
+    expect(describeError(error)).toContain(`trace ${error.traceId}`);
   });
 
-  it("is forbidden when the token lacks the operate scope", async () => {
+  it("is unauthorized (forbidden) when the token lacks the operate scope", async () => {
     await restart({ tokens: { reader: ["orchestration:read"] } });
-    const error = errorOf(
-      await client({ token: "reader" }).createProject({
-        commandId: "c",
-        projectId: "p",
-        title: "x",
-        workspaceRoot: ROOT,
-      }),
-    );
-    expect(error).toMatchObject({ category: "forbidden", status: 403, code: "insufficient_scope" });
+    const error = errorOf(await client({ token: "reader" }).dispatch(project()));
+    expect(error).toMatchObject({ category: "unauthorized", detail: "forbidden", status: 403 });
+    expect(error.message).toContain("insufficient_scope");
     expect(error.message).toContain("requires orchestration:operate");
   });
 
   it("never puts the token in an error message", async () => {
     const secret = "s3cret-token-value";
     const messages = [
-      errorOf(await client({ token: secret }).snapshot()).message,
-      errorOf(await client({ token: `${secret} x` }).snapshot()).message,
+      errorOf(await client({ token: secret }).shell()).message,
+      errorOf(await client({ token: `${secret} x` }).shell()).message,
       errorOf(
         await client({ token: secret }).dispatch({
           type: "thread.turn.interrupt",
@@ -356,8 +242,8 @@ describe("T3 client: failures come back as typed values", () => {
     ["not JSON", "<html>ok</html>", "the body is not JSON"],
     ["JSON of another shape", { projects: "none" }, "snapshotSequence"],
   ])("a 200 with a body that is %s is an invalid response", async (_case, body, why) => {
-    fake.failNext("snapshot", { status: 200, body });
-    expect(errorOf(await client().snapshot())).toMatchObject({
+    fake.failNext("shell", { status: 200, body });
+    expect(errorOf(await client().shell())).toMatchObject({
       category: "invalid-response",
       status: 200,
       message: expect.stringContaining(why),
@@ -366,17 +252,14 @@ describe("T3 client: failures come back as typed values", () => {
 
   it("a dispatch answer without a sequence is an invalid response", async () => {
     fake.failNext("project.create", { status: 200, body: { ok: true } });
-    expect(
-      errorOf(await client().createProject({ commandId: "c", projectId: "p", title: "x", workspaceRoot: ROOT }))
-        .category,
-    ).toBe("invalid-response");
+    expect(errorOf(await client().dispatch(project())).category).toBe("invalid-response");
   });
 
   it("a refused connection is transient", async () => {
     const url = fake.url;
     await fake.close();
     const error = errorOf(
-      await createT3Client({ baseUrl: url, token: FAKE_T3_TOKEN, tokenFile: null, retry: { retries: 0 } }).snapshot(),
+      await createT3Client({ baseUrl: url, token: FAKE_T3_TOKEN, tokenFile: null, retry: { retries: 0 } }).shell(),
     );
     expect(error).toMatchObject({
       category: "transient",
@@ -389,8 +272,8 @@ describe("T3 client: failures come back as typed values", () => {
 
 describe("T3 client: retries only for idempotent GETs", () => {
   it("retries a GET after a transient 503 and succeeds", async () => {
-    fake.failNext("snapshot", { status: 503, body: "<html>busy</html>" });
-    expect((await client().snapshot()).ok).toBe(true);
+    fake.failNext("shell", { status: 503, body: "<html>busy</html>" });
+    expect((await client().shell()).ok).toBe(true);
     expect(fake.requests.map((request) => request.status)).toEqual([503, 200]);
   });
 
@@ -407,16 +290,16 @@ describe("T3 client: retries only for idempotent GETs", () => {
   });
 
   it("gives up after the configured retries and reports the last failure", async () => {
-    fake.failNext("snapshot", { status: 503, body: "" }, 5);
-    expect(errorOf(await client({ retry: { retries: 2, backoffMs: 1 } }).snapshot())).toMatchObject({
+    fake.failNext("shell", { status: 503, body: "" }, 5);
+    expect(errorOf(await client({ retry: { retries: 2, backoffMs: 1 } }).shell())).toMatchObject({
       category: "transient",
       status: 503,
     });
-    expect(countOf("/api/orchestration/snapshot")).toBe(3);
+    expect(countOf("/api/orchestration/shell")).toBe(3);
   });
 
   it("does not retry a 500 on a GET", async () => {
-    fake.failNext("snapshot", {
+    fake.failNext("shell", {
       status: 500,
       body: {
         _tag: "EnvironmentInternalError",
@@ -425,69 +308,61 @@ describe("T3 client: retries only for idempotent GETs", () => {
         traceId: "t",
       },
     });
-    expect(errorOf(await client().snapshot())).toMatchObject({ category: "transient", status: 500, traceId: "t" });
-    expect(countOf("/api/orchestration/snapshot")).toBe(1);
+    expect(errorOf(await client().shell())).toMatchObject({ category: "transient", status: 500, traceId: "t" });
+    expect(countOf("/api/orchestration/shell")).toBe(1);
   });
 
   it("never retries a dispatch after a transient 503", async () => {
     fake.failNext("dispatch", { status: 503, body: "" });
-    expect(
-      errorOf(await client().createProject({ commandId: "c", projectId: "p", title: "x", workspaceRoot: ROOT })),
-    ).toMatchObject({ category: "transient", status: 503 });
+    expect(errorOf(await client().dispatch(project()))).toMatchObject({ category: "transient", status: 503 });
     expect(countOf("/api/orchestration/dispatch")).toBe(1);
     expect(fake.commands).toEqual([]);
   });
 
   it("never retries a dispatch after a connection reset", async () => {
     fake.failNext("project.create", "reset");
-    expect(
-      errorOf(await client().createProject({ commandId: "c", projectId: "p", title: "x", workspaceRoot: ROOT }))
-        .category,
-    ).toBe("transient");
+    expect(errorOf(await client().dispatch(project())).category).toBe("transient");
     expect(countOf("/api/orchestration/dispatch")).toBe(1);
   });
 });
 
 describe("T3 client: timeouts", () => {
-  it("a dispatch with no answer within the deadline is a timeout, not retried", async () => {
+  it("a dispatch with no answer within the deadline is a timeout (transient), not retried", async () => {
     fake.failNext("thread.create", "timeout");
     const t3 = client({ timeouts: { deadlineMs: 300 } });
-    valueOf(await t3.createProject({ commandId: "c1", projectId: "p1", title: "w", workspaceRoot: ROOT }));
-    const error = errorOf(
-      await t3.createThread({
-        commandId: "c2",
-        threadId: "t1",
-        projectId: "p1",
-        title: "x",
-        modelSelection: MODEL,
-        runtimeMode: "full-access",
-      }),
-    );
+    valueOf(await t3.dispatch(project()));
+    const error = errorOf(await t3.dispatch(thread()));
     expect(error).toMatchObject({
-      category: "timeout",
+      category: "transient",
+      detail: "timeout",
       status: null,
       message: expect.stringContaining("300 ms deadline"),
     });
     expect(countOf("/api/orchestration/dispatch")).toBe(2);
   });
 
-  it("no response headers within headersMs is a timeout", async () => {
+  it("no response headers within headersMs is a timeout (transient)", async () => {
     fake.failNext("environment", "timeout");
     const error = errorOf(await client({ timeouts: { headersMs: 200 }, retry: { retries: 0 } }).environment());
     expect(error).toMatchObject({
-      category: "timeout",
+      category: "transient",
+      detail: "timeout",
       message: expect.stringContaining("no response headers in time"),
     });
   });
 
   it("the deadline covers retries and their pauses", async () => {
-    fake.failNext("snapshot", { status: 503, body: "" }, 5);
+    fake.failNext("shell", { status: 503, body: "" }, 5);
     const started = Date.now();
     const error = errorOf(
-      await client({ timeouts: { deadlineMs: 200 }, retry: { retries: 2, backoffMs: 5_000 } }).snapshot(),
+      await client({ timeouts: { deadlineMs: 200 }, retry: { retries: 2, backoffMs: 5_000 } }).shell(),
     );
-    expect(error).toMatchObject({ category: "timeout", message: expect.stringContaining("200 ms deadline") });
+    expect(error).toMatchObject({
+      category: "transient",
+      detail: "timeout",
+      message: expect.stringContaining("200 ms deadline"),
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(countOf("/api/orchestration/snapshot")).toBe(1);
+    expect(countOf("/api/orchestration/shell")).toBe(1);
   });
 });

@@ -1,45 +1,62 @@
-import { describe, expect, it } from "vitest";
-import { isRetryable, toErrorCategory, toHttpError, toTransportError } from "../../../src/adapters/t3/t3-errors.js";
-import type { T3Error } from "../../../src/adapters/t3/t3-types.js";
+// T3's HTTP failures sorted into the ports' categories, with the finer reason as detail.
 
-describe("toErrorCategory: the contract's error table", () => {
+import { describe, expect, it } from "vitest";
+import { toT3Category, toT3Failure } from "../../../src/adapters/t3/t3-errors.js";
+import { describeError } from "../../../src/ports/result.js";
+
+function answer(status: number, body: unknown, headers: Record<string, string> = {}) {
+  return { status, headers, text: typeof body === "string" ? body : JSON.stringify(body) };
+}
+
+function errorOf(result: ReturnType<typeof toT3Failure>) {
+  if (result.ok) throw new Error("expected a failure");
+  return result.error;
+}
+
+describe("toT3Category: the contract's error table", () => {
   it.each([
-    [401, null, "unauthorized"],
-    [403, null, "forbidden"],
-    [400, null, "invalid-request"],
-    [404, null, "not-found"],
-    [409, null, "invalid-request"],
-    [408, null, "transient"],
-    [429, null, "transient"],
-    [500, "orchestration_dispatch_failed", "rejected"],
-    [500, "orchestration_snapshot_failed", "transient"],
-    [500, null, "transient"],
-    [502, null, "transient"],
-    [503, null, "transient"],
-    [504, null, "transient"],
-    [302, null, "invalid-response"],
-  ] as const)("%i with reason %s is %s", (status, reason, category) => {
-    expect(toErrorCategory(status, reason)).toBe(category);
+    [401, "EnvironmentAuthInvalidError", null, "unauthorized", "EnvironmentAuthInvalidError"],
+    [403, "EnvironmentScopeRequiredError", null, "unauthorized", "forbidden"],
+    [400, "HttpApiSchemaError", null, "rejected", "HttpApiSchemaError"],
+    [400, null, null, "rejected", "invalid-request"],
+    [404, "EnvironmentResourceNotFoundError", null, "not-found", "EnvironmentResourceNotFoundError"],
+    [409, null, null, "rejected", "invalid-request"],
+    [408, null, null, "transient", "timeout"],
+    [429, null, null, "rate-limited", null],
+    [500, "EnvironmentInternalError", "orchestration_dispatch_failed", "rejected", "orchestration_dispatch_failed"],
+    [500, "EnvironmentInternalError", "orchestration_snapshot_failed", "transient", "EnvironmentInternalError"],
+    [500, null, null, "transient", null],
+    [502, null, null, "transient", null],
+    [503, null, null, "transient", null],
+    [504, null, null, "transient", null],
+    [302, null, null, "invalid-response", null],
+  ] as const)("%i (%s, %s) is %s / %s", (status, tag, reason, category, detail) => {
+    expect(toT3Category(status, { tag, reason })).toEqual({ category, detail });
   });
 });
 
-describe("toHttpError", () => {
-  it("carries T3's tag, code and traceId and names them in the message", () => {
+describe("toT3Failure", () => {
+  it("carries T3's reason as detail and its traceId apart, and names tag, code and reason in the message", () => {
     const body = {
       _tag: "EnvironmentInternalError",
       code: "internal_error",
       reason: "orchestration_dispatch_failed",
       traceId: "abc123",
     };
-    expect(toHttpError("POST /api/orchestration/dispatch", 500, JSON.stringify(body))).toEqual({
+    const error = errorOf(toT3Failure("POST /api/orchestration/dispatch", answer(500, body)));
+    expect(error).toEqual({
+      system: "t3",
       category: "rejected",
       status: 500,
-      tag: "EnvironmentInternalError",
-      code: "internal_error",
+      detail: "orchestration_dispatch_failed",
       traceId: "abc123",
+      retryAfterMs: null,
       message:
-        "T3 POST /api/orchestration/dispatch answered 500 EnvironmentInternalError/internal_error/orchestration_dispatch_failed (trace abc123)",
+        "POST /api/orchestration/dispatch answered 500 EnvironmentInternalError/internal_error/orchestration_dispatch_failed",
     });
+    expect(describeError(error)).toBe(
+      "T3 rejected (500 orchestration_dispatch_failed, trace abc123): POST /api/orchestration/dispatch answered 500 EnvironmentInternalError/internal_error/orchestration_dispatch_failed",
+    );
   });
 
   it("names the required scope of a 403", () => {
@@ -49,18 +66,20 @@ describe("toHttpError", () => {
       requiredScope: "orchestration:operate",
       traceId: "t",
     };
-    expect(toHttpError("POST /x", 403, JSON.stringify(body)).message).toContain("requires orchestration:operate");
+    expect(errorOf(toT3Failure("POST /x", answer(403, body))).message).toContain("requires orchestration:operate");
   });
 
   it("keeps a schema error's message, shortened", () => {
-    const error = toHttpError(
-      "POST /x",
-      400,
-      JSON.stringify({ _tag: "HttpApiSchemaError", message: "x".repeat(2_000) }),
+    const error = errorOf(
+      toT3Failure("POST /x", answer(400, { _tag: "HttpApiSchemaError", message: "x".repeat(2_000) })),
     );
-    expect(error.category).toBe("invalid-request");
+    expect(error.category).toBe("rejected");
     expect(error.message.length).toBeLessThan(600);
     expect(error.traceId).toBeNull();
+  });
+
+  it("reads how long to wait from a 429's retry-after", () => {
+    expect(errorOf(toT3Failure("GET /x", answer(429, "", { "retry-after": "7" }))).retryAfterMs).toBe(7_000);
   });
 
   it.each([
@@ -68,65 +87,14 @@ describe("toHttpError", () => {
     ["a JSON array", "[1]"],
     ["an empty body", ""],
   ])("reads the status alone from %s", (_what, text) => {
-    expect(toHttpError("GET /x", 502, text)).toEqual({
+    expect(errorOf(toT3Failure("GET /x", answer(502, text)))).toEqual({
+      system: "t3",
       category: "transient",
       status: 502,
-      tag: null,
-      code: null,
+      detail: null,
       traceId: null,
-      message: "T3 GET /x answered 502",
+      retryAfterMs: null,
+      message: "GET /x answered 502",
     });
-  });
-});
-
-describe("toTransportError", () => {
-  it.each([
-    ["UND_ERR_CONNECT_TIMEOUT", "timeout"],
-    ["UND_ERR_HEADERS_TIMEOUT", "timeout"],
-    ["UND_ERR_BODY_TIMEOUT", "timeout"],
-    ["ECONNREFUSED", "transient"],
-    ["UND_ERR_SOCKET", "transient"],
-  ])("undici code %s is %s", (code, category) => {
-    const error = Object.assign(new Error("boom"), { code });
-    expect(toTransportError("GET /x", error, null)).toMatchObject({ category, status: null });
-  });
-
-  it("the passed deadline is the cause, whatever undici said", () => {
-    expect(toTransportError("GET /x", new Error("aborted"), 500)).toMatchObject({
-      category: "timeout",
-      message: "T3 GET /x: no answer within the 500 ms deadline",
-    });
-  });
-
-  it("describes a thrown non-error without a code", () => {
-    expect(toTransportError("GET /x", "socket hang up", null)).toMatchObject({
-      category: "transient",
-      message: "T3 GET /x: network error: socket hang up",
-    });
-  });
-});
-
-describe("isRetryable", () => {
-  const error = (category: T3Error["category"], status: number | null): T3Error => ({
-    category,
-    status,
-    tag: null,
-    code: null,
-    traceId: null,
-    message: "",
-  });
-
-  it.each([
-    [error("transient", null), true],
-    [error("transient", 502), true],
-    [error("transient", 503), true],
-    [error("transient", 504), true],
-    [error("transient", 500), false],
-    [error("transient", 429), false],
-    [error("timeout", null), false],
-    [error("rejected", 500), false],
-    [error("unauthorized", 401), false],
-  ])("%o → %s", (value, expected) => {
-    expect(isRetryable(value)).toBe(expected);
   });
 });

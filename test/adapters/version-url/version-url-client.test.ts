@@ -11,11 +11,8 @@ import {
   VERSION_BODY_MAX_BYTES,
   type VersionUrlClientOptions,
 } from "../../../src/adapters/version-url/version-url-client.js";
-import type {
-  VersionUrlClient,
-  VersionUrlError,
-  VersionUrlResult,
-} from "../../../src/adapters/version-url/version-url-types.js";
+import type { PortError, Result } from "../../../src/ports/result.js";
+import type { VersionReader } from "../../../src/ports/rollout-reader.js";
 import { startFakeKube } from "../../fakes/kube-server.js";
 import { toFreePort } from "../../support/free-port.js";
 
@@ -60,20 +57,20 @@ const ROUTES: Readonly<Record<string, Route>> = {
 let server: Server;
 let base: string;
 const seen: { path: string; headers: IncomingHttpHeaders }[] = [];
-const clients: VersionUrlClient[] = [];
+const clients: VersionReader[] = [];
 
-function client(options: VersionUrlClientOptions = {}): VersionUrlClient {
+function client(options: VersionUrlClientOptions = {}): VersionReader {
   const made = createVersionUrlClient(options);
   clients.push(made);
   return made;
 }
 
-function valueOf(result: VersionUrlResult<string>): string {
+function valueOf(result: Result<string>): string {
   if (!result.ok) throw new Error(`expected success, got ${result.error.message}`);
   return result.value;
 }
 
-function errorOf(result: VersionUrlResult<string>): VersionUrlError {
+function errorOf(result: Result<string>): PortError {
   if (result.ok) throw new Error("expected a failure");
   return result.error;
 }
@@ -136,31 +133,43 @@ describe("version URL client: reads", () => {
 
 describe("version URL client: failures", () => {
   it.each([
-    ["/missing", "not-found", 404],
-    ["/gone", "not-found", 410],
-    ["/private", "refused", 401],
-    ["/busy", "transient", 503],
-    ["/limited", "transient", 429],
-    ["/loop", "refused", 302],
-    ["/no-location", "refused", 302],
-    ["/to-ftp", "refused", 302],
-    ["/bad-location", "refused", 302],
-  ] as const)("%s is %s", async (path, category, status) => {
+    ["/missing", "not-found", null, 404],
+    ["/gone", "not-found", null, 410],
+    ["/private", "rejected", "refused", 401],
+    ["/busy", "transient", null, 503],
+    ["/limited", "rate-limited", null, 429],
+    ["/loop", "invalid-response", "redirect", 302],
+    ["/no-location", "invalid-response", "redirect", 302],
+    ["/to-ftp", "invalid-response", "redirect", 302],
+    ["/bad-location", "invalid-response", "redirect", 302],
+  ] as const)("%s is %s (%s)", async (path, category, detail, status) => {
     const error = errorOf(await client().read(`${base}${path}`));
-    expect(error).toEqual({ category, status, message: `version URL ${base}${path} answered ${status}` });
+    expect(error).toEqual({
+      system: "version-url",
+      category,
+      detail,
+      status,
+      retryAfterMs: null,
+      traceId: null,
+      message: `GET ${base}${path} answered ${status}`,
+    });
   });
 
   it.each([["not a url"], ["ftp://example.com/version"], [""], ["/relative/version"]])(
     "%j is an invalid URL, not requested",
     async (url) => {
-      expect(errorOf(await client().read(url))).toMatchObject({ category: "invalid-url", status: null });
+      expect(errorOf(await client().read(url))).toMatchObject({
+        category: "rejected",
+        detail: "invalid-url",
+        status: null,
+      });
       expect(seen).toEqual([]);
     },
   );
 
   it("keeps the query and credentials out of the message", async () => {
     const error = errorOf(await client().read(`http://user:pw@127.0.0.1:${new URL(base).port}/missing?key=secret`));
-    expect(error.message).toBe(`version URL ${base}/missing answered 404`);
+    expect(error.message).toBe(`GET ${base}/missing answered 404`);
   });
 
   it("a refused connection is transient", async () => {
@@ -174,27 +183,29 @@ describe("version URL client: failures", () => {
 
   it("a server that never answers runs into the deadline", async () => {
     const error = errorOf(await client({ timeouts: { deadlineMs: 300 } }).read(`${base}/hang`));
-    expect(error).toEqual({
-      category: "timeout",
+    expect(error).toMatchObject({
+      category: "transient",
+      detail: "timeout",
       status: null,
-      message: `version URL ${base}/hang no answer within the 300 ms deadline`,
+      message: `GET ${base}/hang: no answer within the 300 ms deadline`,
     });
   });
 
   it.each([
     ["no headers in time", "/hang", { headersMs: 200 }, "UND_ERR_HEADERS_TIMEOUT"],
     ["a body that stalls", "/stall", { bodyMs: 200 }, "UND_ERR_BODY_TIMEOUT"],
-  ])("%s is a timeout", async (_case, path, timeouts, code) => {
+  ])("%s is a timeout (transient)", async (_case, path, timeouts, code) => {
     const error = errorOf(await client({ timeouts }).read(`${base}${path}`));
-    expect(error).toMatchObject({ category: "timeout", message: expect.stringContaining(code) });
+    expect(error).toMatchObject({ category: "transient", detail: "timeout", message: expect.stringContaining(code) });
   });
 
-  it("a certificate the default trust store does not know is a tls fault", async () => {
+  it("a certificate the default trust store does not know is a tls fault (unauthorized)", async () => {
     const kube = await startFakeKube();
     try {
       const error = errorOf(await client().read(`${kube.url}/version`));
       expect(error).toMatchObject({
-        category: "tls",
+        category: "unauthorized",
+        detail: "tls",
         status: null,
         message: expect.stringContaining("the certificate did not verify"),
       });
@@ -206,17 +217,17 @@ describe("version URL client: failures", () => {
 
 describe("toVersionUrlCategory", () => {
   it.each([
-    [404, "not-found"],
-    [410, "not-found"],
-    [400, "refused"],
-    [401, "refused"],
-    [403, "refused"],
-    [301, "refused"],
-    [408, "transient"],
-    [429, "transient"],
-    [500, "transient"],
-    [503, "transient"],
-  ] as const)("%i is %s", (status, category) => {
-    expect(toVersionUrlCategory(status)).toBe(category);
+    [404, "not-found", null],
+    [410, "not-found", null],
+    [400, "rejected", "refused"],
+    [401, "rejected", "refused"],
+    [403, "rejected", "refused"],
+    [301, "invalid-response", "redirect"],
+    [408, "transient", "timeout"],
+    [429, "rate-limited", null],
+    [500, "transient", null],
+    [503, "transient", null],
+  ] as const)("%i is %s (%s)", (status, category, detail) => {
+    expect(toVersionUrlCategory(status)).toEqual({ category, detail });
   });
 });

@@ -1,7 +1,7 @@
 // Builders for the Woodpecker adapter tests: every field defaulted, so a case states only
 // what it varies.
 
-import type { WoodpeckerError, WoodpeckerResult } from "../../../src/adapters/woodpecker/woodpecker-types.js";
+import type { PortError, Result } from "../../../src/ports/result.js";
 
 export const SHA = "3f786850e387550fdab836ed7e6dc881de23001b";
 export const OTHER_SHA = "89e6c98d92887913cadf06b2adb97f26cde4849b";
@@ -45,12 +45,12 @@ export function toV2Wire(overrides: Record<string, unknown> = {}): Record<string
   };
 }
 
-export function valueOf<T>(result: WoodpeckerResult<T>): T {
+export function valueOf<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`expected success, got ${result.error.message}`);
   return result.value;
 }
 
-export function errorOf<T>(result: WoodpeckerResult<T>): WoodpeckerError {
+export function errorOf<T>(result: Result<T>): PortError {
   if (result.ok) throw new Error("expected a failure");
   return result.error;
 }

@@ -7,11 +7,8 @@ import {
   createWoodpeckerClient,
   type WoodpeckerClientOptions,
 } from "../../../src/adapters/woodpecker/woodpecker-client.js";
-import type {
-  WoodpeckerClient,
-  WoodpeckerError,
-  WoodpeckerResult,
-} from "../../../src/adapters/woodpecker/woodpecker-types.js";
+import type { DeployReader } from "../../../src/ports/deploy-reader.js";
+import type { PortError, Result } from "../../../src/ports/result.js";
 import {
   FAKE_WOODPECKER_TOKEN,
   startFakeWoodpecker,
@@ -22,9 +19,9 @@ import { AFTER, SHA, errorOf, toV2Wire, toV3Wire, valueOf } from "./builders.js"
 
 let fake: FakeWoodpecker;
 let repoId: number;
-const clients: WoodpeckerClient[] = [];
+const clients: DeployReader[] = [];
 
-function client(options: Partial<WoodpeckerClientOptions> = {}): WoodpeckerClient {
+function client(options: Partial<WoodpeckerClientOptions> = {}): DeployReader {
   const made = createWoodpeckerClient({
     url: fake.url,
     token: FAKE_WOODPECKER_TOKEN,
@@ -38,12 +35,12 @@ function client(options: Partial<WoodpeckerClientOptions> = {}): WoodpeckerClien
 const FIND = { branch: "main", after: AFTER };
 /** One call per route, so a table can name the route it fails. */
 const CALLS: Readonly<
-  Record<Exclude<FakeWoodpeckerRoute, "healthz">, (woodpecker: WoodpeckerClient) => Promise<WoodpeckerResult<unknown>>>
+  Record<Exclude<FakeWoodpeckerRoute, "healthz">, (woodpecker: DeployReader) => Promise<Result<unknown>>>
 > = {
   lookup: (woodpecker) => woodpecker.lookupRepoId("acme/widgets"),
   pipelines: (woodpecker) => woodpecker.findPipelines(repoId, FIND),
   pipeline: (woodpecker) => woodpecker.getPipeline(repoId, 1),
-  version: (woodpecker) => woodpecker.version(),
+  version: (woodpecker) => woodpecker.readVersion(),
 };
 const ROUTES = Object.keys(CALLS) as (keyof typeof CALLS)[];
 
@@ -96,10 +93,11 @@ describe("Woodpecker client: auth", () => {
     expect(fake.requests).toEqual([]);
   });
 
-  it("403 is forbidden", async () => {
+  it("403 is unauthorized, detail forbidden", async () => {
     fake.failNext("pipeline", 403);
     expect(errorOf(await client().getPipeline(repoId, 1))).toMatchObject({
-      category: "forbidden",
+      category: "unauthorized",
+      detail: "forbidden",
       status: 403,
       message: expect.stringContaining("answered 403: Forbidden"),
     });
@@ -159,8 +157,8 @@ describe("Woodpecker client: retries (every call is a GET)", () => {
 
   it.each([
     [500, "transient"],
-    [429, "transient"],
-    [400, "invalid-request"],
+    [429, "rate-limited"],
+    [400, "rejected"],
     [404, "not-found"],
   ] as const)("does not retry a %i (%s)", async (status, category) => {
     fake.failNext("pipelines", status);
@@ -176,7 +174,7 @@ describe("Woodpecker client: retries (every call is a GET)", () => {
         url,
         token: FAKE_WOODPECKER_TOKEN,
         retry: { retries: 1, backoffMs: 1 },
-      }).version(),
+      }).readVersion(),
     );
     expect(error).toMatchObject({
       category: "transient",
@@ -188,21 +186,26 @@ describe("Woodpecker client: retries (every call is a GET)", () => {
 });
 
 describe("Woodpecker client: timeouts", () => {
-  it("no answer within the deadline is a timeout", async () => {
+  it("no answer within the deadline is a timeout (transient)", async () => {
     fake.failNext("pipeline", "timeout");
     const error = errorOf(await client({ timeouts: { deadlineMs: 300 } }).getPipeline(repoId, 1));
     expect(error).toEqual({
-      category: "timeout",
+      system: "woodpecker",
+      category: "transient",
+      detail: "timeout",
       status: null,
-      message: `Woodpecker GET /api/repos/${repoId}/pipelines/1: no answer within the 300 ms deadline`,
+      retryAfterMs: null,
+      traceId: null,
+      message: `GET /api/repos/${repoId}/pipelines/1: no answer within the 300 ms deadline`,
     });
   });
 
-  it("no response headers within headersMs is a timeout, and not retried", async () => {
+  it("no response headers within headersMs is a timeout (transient), and not retried", async () => {
     fake.failNext("version", "timeout");
-    const error = errorOf(await client({ timeouts: { headersMs: 200 } }).version());
+    const error = errorOf(await client({ timeouts: { headersMs: 200 } }).readVersion());
     expect(error).toMatchObject({
-      category: "timeout",
+      category: "transient",
+      detail: "timeout",
       message: expect.stringContaining("no response headers in time"),
     });
     expect(fake.requests).toHaveLength(1);
@@ -216,7 +219,11 @@ describe("Woodpecker client: timeouts", () => {
         "acme/widgets",
       ),
     );
-    expect(error).toMatchObject({ category: "timeout", message: expect.stringContaining("200 ms deadline") });
+    expect(error).toMatchObject({
+      category: "transient",
+      detail: "timeout",
+      message: expect.stringContaining("200 ms deadline"),
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(statuses()).toEqual([503]);
   });
@@ -233,7 +240,11 @@ describe("Woodpecker client: timeouts", () => {
         FIND,
       ),
     );
-    expect(error).toMatchObject({ category: "timeout", message: expect.stringContaining("page=2") });
+    expect(error).toMatchObject({
+      category: "transient",
+      detail: "timeout",
+      message: expect.stringContaining("page=2"),
+    });
     expect(statuses()).toEqual([503, 200, 503]);
   });
 });
@@ -266,7 +277,7 @@ describe("Woodpecker client: invalid responses", () => {
 });
 
 describe("Woodpecker client: requests it refuses to send", () => {
-  it.each<[string, (woodpecker: WoodpeckerClient) => Promise<WoodpeckerResult<unknown>>, string]>([
+  it.each<[string, (woodpecker: DeployReader) => Promise<Result<unknown>>, string]>([
     ["a name without an owner", (woodpecker) => woodpecker.lookupRepoId("widgets"), "not owner/name"],
     ["a name with two slashes", (woodpecker) => woodpecker.lookupRepoId("acme/widgets/x"), "not owner/name"],
     ["a name with a space", (woodpecker) => woodpecker.lookupRepoId("acme/ widgets"), "not owner/name"],
@@ -283,8 +294,13 @@ describe("Woodpecker client: requests it refuses to send", () => {
     ],
     ["no pages at all", (woodpecker) => woodpecker.findPipelines(101, { ...FIND, maxPages: 0 }), "maxPages"],
   ])("%s", async (_case, act, why) => {
-    const error: WoodpeckerError = errorOf(await act(client()));
-    expect(error).toMatchObject({ category: "invalid-request", status: null, message: expect.stringContaining(why) });
+    const error: PortError = errorOf(await act(client()));
+    expect(error).toMatchObject({
+      category: "rejected",
+      detail: "invalid-argument",
+      status: null,
+      message: expect.stringContaining(why),
+    });
     expect(fake.requests).toEqual([]);
   });
 });

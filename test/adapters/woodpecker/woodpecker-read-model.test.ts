@@ -103,11 +103,8 @@ describe("repos and the version", () => {
   });
 
   it.each([
-    [
-      { version: "3.14.0", source: "https://github.com/woodpecker-ci/woodpecker" },
-      { version: "3.14.0", source: "https://github.com/woodpecker-ci/woodpecker" },
-    ],
-    [{ version: "2.8.3" }, { version: "2.8.3", source: null }],
+    [{ version: "3.14.0", source: "https://github.com/woodpecker-ci/woodpecker" }, "3.14.0"],
+    [{ version: "2.8.3" }, "2.8.3"],
   ])("the version %j", (wire, expected) => {
     expect(WoodpeckerVersionSchema.parse(wire)).toEqual(expected);
   });
