@@ -51,12 +51,17 @@ export default tseslint.config(
       ...importX.flatConfigs.typescript.settings,
       "import-x/resolver-next": [createTypeScriptImportResolver({ project: "tsconfig.json" })],
     },
-    rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
+    rules: {
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      // STYLE habit 6: small files, one concept each.
+      "max-lines": ["error", { max: 300 }],
+    },
   },
   {
     files: ["src/core/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", adapterImports],
+      "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true }],
       "no-restricted-globals": [
         "error",
         { name: "process", message: "src/core is pure: no process.env; configuration is an argument." },

@@ -3,37 +3,40 @@
 // redoes it with the same ids). Events the effects produced (the doorbell's channel and
 // ts) are applied right after.
 
-import type { IssueTracker } from "../ports/issue-tracker.js";
 import { transition } from "../core/run/transition.js";
 import type { RunEvent } from "../core/run/run-event.js";
 import type { RunRecord } from "../core/run/run-types.js";
-import { applyEffects, type EffectDeps } from "./apply-effects.js";
+import { applyEffects } from "./apply-effects.js";
+import type { EffectDeps } from "./effects/effect-step.js";
 import type { RunIndex } from "./run-index.js";
 
-export type AdvanceDeps = Omit<EffectDeps, "github"> & { readonly index: RunIndex };
+export interface AdvanceDeps extends EffectDeps {
+  readonly index: RunIndex;
+}
 
 /** The run's record after the event, or null when an effect failed (logged by the runner). */
-export async function advanceRun(
-  record: RunRecord,
-  event: RunEvent,
-  github: IssueTracker,
-  deps: AdvanceDeps,
-): Promise<RunRecord | null> {
+export async function advanceRun(record: RunRecord, event: RunEvent, deps: AdvanceDeps): Promise<RunRecord | null> {
   const next = transition(record, event, deps.clock(), { config: deps.config });
   const commentId = deps.index.get(record.repo, record.issue)?.commentId ?? null;
   if (next.effects.length === 0) {
     if (next.record !== record) deps.index.set(record.repo, record.issue, { record: next.record, commentId });
     return next.record;
   }
-  const applied = await applyEffects(next.effects, { repo: record.repo, issue: record.issue }, commentId, {
-    ...deps,
-    github,
-  });
+  const applied = await applyEffects(next.effects, { repo: record.repo, issue: record.issue }, commentId, deps);
   if (!applied.ok) return null;
   deps.index.set(record.repo, record.issue, { record: next.record, commentId: applied.commentId });
-  let current = next.record;
-  for (const followUp of applied.followUps) {
-    const after = await advanceRun(current, followUp, github, deps);
+  return applyFollowUps(next.record, applied.followUps, deps);
+}
+
+/** Applies the events the effects produced, in order; null when one of them failed. */
+export async function applyFollowUps(
+  record: RunRecord,
+  followUps: readonly RunEvent[],
+  deps: AdvanceDeps,
+): Promise<RunRecord | null> {
+  let current = record;
+  for (const followUp of followUps) {
+    const after = await advanceRun(current, followUp, deps);
     if (after === null) return null;
     current = after;
   }

@@ -1,6 +1,8 @@
 // The titles of the issues afk has read, for the status page: run records keep no
 // title, and reading it from GitHub on every page load would spend the rate limit.
-// Bounded and insertion-ordered: a title read again moves to the end, the oldest go first.
+// Bounded: a title read again is the youngest, the oldest are forgotten first.
+
+import { BoundedMap } from "../core/common/bounded-map.js";
 
 export const ISSUE_TITLES_MAX = 2_000;
 
@@ -9,21 +11,14 @@ function toKey(repo: string, issue: number): string {
 }
 
 export class IssueTitles {
-  readonly #titles = new Map<string, string>();
-  readonly #max: number;
+  readonly #titles: BoundedMap<string, string>;
 
   constructor(max: number = ISSUE_TITLES_MAX) {
-    this.#max = max;
+    this.#titles = new BoundedMap(max);
   }
 
   remember(repo: string, issue: number, title: string): void {
-    const key = toKey(repo, issue);
-    this.#titles.delete(key);
-    this.#titles.set(key, title);
-    for (const oldest of this.#titles.keys()) {
-      if (this.#titles.size <= this.#max) break;
-      this.#titles.delete(oldest);
-    }
+    this.#titles.set(toKey(repo, issue), title);
   }
 
   /** Null when afk has not read the issue since it started (or forgot it). */

@@ -92,7 +92,7 @@ describe("GitHub fails between the T3 dispatch and the lock label", () => {
     expect(harness.github.issue(REPO, 4).labels).toEqual([READY]);
     expect(harness.github.appComments(REPO, 4)).toEqual([]);
 
-    await harness.service.reconcile(REPO, DEFAULT_INSTALLATION_ID, null);
+    await harness.runtime.reconcile(REPO, DEFAULT_INSTALLATION_ID);
     await harness.settle();
 
     expectDispatchedOnce(harness);

@@ -25,6 +25,7 @@ import { createAfkApp } from "../../src/app.js";
 import type { OperatorConfig } from "../../src/core/config/config-types.js";
 import type { AfkService } from "../../src/shell/afk-service.js";
 import type { Sweep, SweepOutcome } from "../../src/shell/sweep.js";
+import type { AfkRuntime } from "../../src/shell/runtime.js";
 import { STATUS_CREDENTIAL_LOG_PATHS } from "../../src/shell/http/status-routes.js";
 import { anOperatorConfig } from "../core/builders.js";
 import { decodeRecord, RECORD_MARKER_PREFIX } from "../../src/core/run/record-codec.js";
@@ -107,6 +108,8 @@ export interface Harness {
   /** The fake Slack Web API, when the doorbell is configured. */
   readonly slack: FakeSlackApi | null;
   readonly service: AfkService;
+  /** The shell put together: start-up, sweeps, reconciles. */
+  readonly runtime: AfkRuntime;
   /** The app's sweep scheduler (never started by itself here: `sweep: false`). */
   readonly sweep: Sweep;
   readonly config: OperatorConfig;
@@ -115,7 +118,7 @@ export interface Harness {
   readonly logs: LogLine[];
   /** The event name of every delivery a test posted or a person's act caused (GitHub's echoes aside), in order. */
   readonly delivered: string[];
-  /** One reconciling sweep (`service.sweepOnce()`), then settles. */
+  /** One reconciling sweep (`runtime.sweepOnce()`), then settles. */
   sweepOnce(): Promise<SweepOutcome>;
   /** Posts a signed delivery to afk's webhook route; resolves with the HTTP status. */
   deliver(event: string, payload: unknown, id?: string): Promise<number>;
@@ -242,16 +245,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const logs: LogLine[] = [];
   const log = aCapturingLogger(logs);
-  let service: AfkService | undefined;
-  let sweep: Sweep | undefined;
-  let started: Promise<void> = Promise.resolve();
-  const onService = (created: AfkService, createdSweep: Sweep): void => {
-    service = created;
-    sweep = createdSweep;
-    // The app starts the service without awaiting it; keep the promise so settle() can.
-    const start = created.start.bind(created);
-    created.start = () => (started = start());
-  };
+  let runtime: AfkRuntime | undefined;
   const port = await toFreePort();
   const server = new Server({
     host: "127.0.0.1",
@@ -275,25 +269,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const app = createAfkApp({
     config,
     appId: FAKE_APP_ID,
-    t3: t3Client,
-    woodpecker: stages.woodpeckerClient,
-    kube: stages.kubeClient,
+    ports: { agent: t3Client, deploy: stages.woodpeckerClient, rollout: stages.kubeClient },
     ...(options.clock === undefined ? {} : { clock: options.clock.now }),
     sweep: false,
-    onService,
+    onRuntime: (created) => (runtime = created),
   });
   await server.load(app);
   await server.start();
-  if (service === undefined || sweep === undefined)
-    throw new Error("createAfkApp did not hand out its service and sweep");
-  const afk = service;
+  if (runtime === undefined) throw new Error("createAfkApp did not hand out its runtime");
+  const live = runtime;
+  const afk = live.service;
   const delivered: string[] = [];
   const baseUrl = `http://127.0.0.1:${port}`;
   github.connect({ webhookUrl: `${baseUrl}${WEBHOOK_PATH}`, secret: WEBHOOK_SECRET });
   let afkStopped = false;
 
   const settle = async (): Promise<void> => {
-    await started.catch(() => undefined);
+    await live.whenStarted();
     // Effects queue reconciles from inside queued work, and each write afk makes comes back
     // as a webhook that may queue more: idle twice in a row, on both sides, means done.
     let quiet = 0;
@@ -323,14 +315,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     kube: stages.kube,
     slack,
     service: afk,
-    sweep,
+    runtime: live,
+    sweep: live.sweep,
     config,
     baseUrl,
     logs,
     delivered,
     sweepOnce: async () => {
       await settle();
-      const outcome = await afk.sweepOnce();
+      const outcome = await live.sweepOnce();
       await settle();
       return outcome;
     },

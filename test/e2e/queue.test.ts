@@ -56,7 +56,7 @@ describe("blocked issues wait for their blockers", () => {
     expect(harness.github.issue(REPO, 11).labels).not.toContain(IN_PROGRESS);
 
     // The same reason again writes nothing: no edit, no second comment.
-    await harness.service.reconcile(REPO, DEFAULT_INSTALLATION_ID, null);
+    await harness.runtime.reconcile(REPO, DEFAULT_INSTALLATION_ID);
     await harness.settle();
     expect(commentEdits(harness)).toBe(0);
     expect(harness.github.appComments(REPO, 11)).toHaveLength(1);

@@ -54,8 +54,8 @@ describe("the kill switch on", () => {
     const [check] = github.checkRunsOf(REPO, run.id);
     if (check === undefined) throw new Error("the run has no check run");
     let sweeps = 0;
-    const sweepOnce = h.service.sweepOnce.bind(h.service);
-    h.service.sweepOnce = () => {
+    const sweepOnce = h.runtime.sweepOnce.bind(h.runtime);
+    h.runtime.sweepOnce = () => {
       sweeps += 1;
       return sweepOnce();
     };

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { FAKE_SLACK_CHANNEL, type FakeSlackMessage } from "../fakes/slack-api.js";
-import { NOT_ALLOWED_NOTICE, NOT_ALLOWED_PRESS_NOTICE, RELAYED_REACTION } from "../../src/shell/afk-service.js";
+import { NOT_ALLOWED_NOTICE, NOT_ALLOWED_PRESS_NOTICE, RELAYED_REACTION } from "../../src/core/render/slack-notices.js";
 import { RETRY_ACTION_ID, TAKE_OVER_ACTION_ID } from "../../src/core/render/render-doorbell.js";
 import {
   eventually,

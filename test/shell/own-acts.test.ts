@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { AppIdentity } from "../../src/ports/github-app.js";
 import { failure, type Result } from "../../src/ports/result.js";
-import type { Actor } from "../../src/core/common/github-types.js";
 import { createOwnActs } from "../../src/shell/own-acts.js";
 
-const afkBot: Actor = { login: "afk-test[bot]", id: 990_001, type: "Bot" };
-const person: Actor = { login: "Codertocat", id: 21_031_067, type: "User" };
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => quiet,
+};
 const down: Result<AppIdentity> = failure("github", "transient", "Bad Gateway", { status: 502 });
 const slug = (name: string): Result<AppIdentity> => ({
   ok: true,
@@ -23,35 +26,37 @@ function aReader(answers: Result<AppIdentity>[]): { read: () => Promise<Result<A
 }
 
 describe("createOwnActs", () => {
-  it("a person's act never waits for afk's identity: no read", async () => {
-    const reader = aReader([down]);
-    const acts = createOwnActs(reader.read, quiet);
-    expect(await acts.isOwnAct("issues", person)).toBe(false);
+  it("knows nothing before it reads, and makes no read by itself", () => {
+    const reader = aReader([slug("afk-test")]);
+    expect(createOwnActs(reader.read, quiet).known()).toBeNull();
     expect(reader.calls()).toBe(0);
   });
 
-  it("learns the identity once and then knows its own bot's echoes", async () => {
+  it("learns the identity once: afk's bot is <slug>[bot]", async () => {
     const reader = aReader([slug("afk-test")]);
     const acts = createOwnActs(reader.read, quiet);
     await acts.learn();
-    expect(await acts.isOwnAct("issues", afkBot)).toBe(true);
-    expect(await acts.isOwnAct("issues", { login: "renovate[bot]", id: 2, type: "Bot" })).toBe(false);
+    expect(acts.known()).toEqual({ login: "afk-test[bot]" });
+    expect(await acts.read()).toEqual({ login: "afk-test[bot]" });
     expect(reader.calls()).toBe(1);
   });
 
-  it("a bot's event that arrives before the identity is known waits for the read and shares it", async () => {
+  it("shares one read among deliveries that wait for it", async () => {
     const reader = aReader([slug("afk-test")]);
     const acts = createOwnActs(reader.read, quiet);
-    expect(await Promise.all([acts.isOwnAct("issues", afkBot), acts.isOwnAct("issues", afkBot)])).toEqual([true, true]);
+    expect(await Promise.all([acts.read(), acts.read()])).toEqual([
+      { login: "afk-test[bot]" },
+      { login: "afk-test[bot]" },
+    ]);
     expect(reader.calls()).toBe(1);
   });
 
-  it("when the identity cannot be read, a bot's event fails (the delivery is answered 500, redeliverable) and the next one reads again", async () => {
+  it("when the identity cannot be read, the waiting delivery fails (500, redeliverable) and the next one reads again", async () => {
     const reader = aReader([down, down, slug("afk-test")]);
     const acts = createOwnActs(reader.read, quiet);
     await acts.learn();
-    await expect(acts.isOwnAct("issues", afkBot)).rejects.toThrow(/GET \/app.*transient/);
-    expect(await acts.isOwnAct("issues", afkBot)).toBe(true);
+    await expect(acts.read()).rejects.toThrow(/GET \/app.*transient/);
+    expect(await acts.read()).toEqual({ login: "afk-test[bot]" });
     expect(reader.calls()).toBe(3);
   });
 });

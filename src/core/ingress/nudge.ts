@@ -44,6 +44,11 @@ export type Nudge =
       readonly added: readonly RepoName[];
       readonly removed: readonly RepoName[];
     }
+  /**
+   * A bot whose act could be afk's own, while afk does not know its own bot yet: the
+   * shell learns who afk is (one read) and maps the delivery again.
+   */
+  | { readonly kind: "needs-identity"; readonly repo: RepoName }
   /** Nothing to do, and why (for the debug log). */
   | { readonly kind: "ignore"; readonly why: string };
 

@@ -6,16 +6,17 @@
 // a person's act (an escalation's own removal of the ready label is not a cancellation).
 
 import { z } from "zod";
-import type { Actor, ActorType } from "../common/github-types.js";
+import type { ActorType } from "../common/github-types.js";
 import { isSameText } from "../common/text.js";
+import { decideOwnAct, type BotIdentity } from "./is-own-act.js";
 import { toWoodpeckerNudge } from "../observe/decide-deploy.js";
 import { IGNORE, type Nudge } from "./nudge.js";
 
 export interface IngressContext {
   readonly readyLabel: string;
   readonly humanLabel: string;
-  /** The app's bot user (`<slug>[bot]`): the sender of every echo of afk's own writes. */
-  readonly self: Actor;
+  /** The app's bot user (`<slug>[bot]`), the sender of every echo of afk's own writes; null until known. */
+  readonly self: BotIdentity | null;
 }
 
 const ACTOR_TYPES = ["User", "Bot", "Organization", "Mannequin"] as const satisfies readonly ActorType[];
@@ -37,22 +38,15 @@ const issuesSchema = z.object({
   installation: installationSchema,
 });
 
-/** True when the act is afk's own: the sender is its bot (by id, or by login should the id differ). */
-export function isOwnAct(sender: Actor, self: Actor): boolean {
-  return sender.type === "Bot" && (sender.id === self.id || isSameText(sender.login, self.login));
-}
-
 function toIssuesNudge(payload: unknown, ctx: IngressContext): Nudge {
   const parsed = issuesSchema.safeParse(payload);
   if (!parsed.success) return IGNORE(`issues payload without ${toFirstIssue(parsed.error)}`);
   const { action, issue, label, sender, repository, installation } = parsed.data;
-  if (isOwnAct(sender, ctx.self)) return IGNORE(`an echo of afk's own act (issues.${action})`);
-  const base = {
-    repo: repository.full_name.toLowerCase(),
-    installationId: installation.id,
-    issue: issue.number,
-    sender,
-  };
+  const repo = repository.full_name.toLowerCase();
+  const own = decideOwnAct("issues", sender, ctx.self);
+  if (own.kind === "own") return IGNORE(`an echo of afk's own act (issues.${action})`);
+  if (own.kind === "unknown") return { kind: "needs-identity", repo };
+  const base = { repo, installationId: installation.id, issue: issue.number, sender };
   const isLabel = (name: string): boolean => label !== null && label !== undefined && isSameText(label.name, name);
   if (action === "labeled" && isLabel(ctx.readyLabel)) return { kind: "ready-labeled", ...base };
   if (action === "unlabeled" && isLabel(ctx.readyLabel)) return { kind: "stopped", why: "label-removed", ...base };

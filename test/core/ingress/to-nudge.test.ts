@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../../../src/core/common/github-types.js";
-import { isOwnAct, toNudge, type IngressContext } from "../../../src/core/ingress/to-nudge.js";
+import { toNudge, type IngressContext } from "../../../src/core/ingress/to-nudge.js";
 import {
   aCheckRunEvent,
   anInstallationEvent,
@@ -15,7 +15,11 @@ import {
 } from "../../support/webhook-fixtures.js";
 
 const SELF = { login: "afk-test[bot]", id: 990_001, type: "Bot" } as const satisfies Actor;
-const CTX: IngressContext = { readyLabel: "ready-for-agent", humanLabel: "ready-for-human", self: SELF };
+const CTX: IngressContext = {
+  readyLabel: "ready-for-agent",
+  humanLabel: "ready-for-human",
+  self: { login: SELF.login },
+};
 const REPO = "codertocat/hello-world";
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const alice = { login: "alice", id: 7, type: "User" as const };
@@ -76,12 +80,29 @@ describe("toNudge: issues", () => {
     expect(toNudge("issues", payload, CTX)).toEqual({ kind: "ignore", why: expect.stringContaining("echo") });
   });
 
-  it("recognises its bot by id even when the login differs (a renamed app), and by login", () => {
-    expect(isOwnAct({ ...SELF, login: "renamed[bot]" }, SELF)).toBe(true);
-    expect(isOwnAct({ ...SELF, id: 1 }, SELF)).toBe(true);
-    expect(isOwnAct({ login: "other[bot]", id: 1, type: "Bot" }, SELF)).toBe(false);
-    // A person cannot be afk, whatever their login.
-    expect(isOwnAct({ login: SELF.login, id: SELF.id, type: "User" }, SELF)).toBe(false);
+  it("asks who afk is before it reads a bot's act, when it does not know yet", () => {
+    const unknownSelf = { ...CTX, self: null };
+    expect(
+      toNudge("issues", anIssuesEvent("unlabeled", { label: "ready-for-agent", sender: SELF }), unknownSelf),
+    ).toEqual({
+      kind: "needs-identity",
+      repo: REPO,
+    });
+    // A person's act never waits for it.
+    expect(
+      toNudge("issues", anIssuesEvent("labeled", { label: "ready-for-agent", sender: alice }), unknownSelf),
+    ).toMatchObject({
+      kind: "ready-labeled",
+    });
+  });
+
+  it("reads another app's bot as someone else", () => {
+    const renovate = { login: "renovate[bot]", id: 2, type: "Bot" as const };
+    expect(
+      toNudge("issues", anIssuesEvent("labeled", { label: "ready-for-agent", sender: renovate }), CTX),
+    ).toMatchObject({
+      kind: "ready-labeled",
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-// Observes one run in flight (DESIGN sections 2 and 7): each observer reads the facts
+// The observers of one run in flight (DESIGN sections 2 and 7): each observer reads the facts
 // the run's current phase needs and lets the core turn them into an event. Reads only:
 // the caller applies each event (transition + effects) before the next observer runs,
 // so a push seen here is followed by CI reads for the NEW sha. A read that fails leaves
@@ -19,17 +19,20 @@ import { toAgentEvent } from "../core/observe/to-agent-event.js";
 import { isActive } from "../core/run/run-record.js";
 import type { CheckFailure, RunRecord } from "../core/run/run-types.js";
 import type { RunEvent } from "../core/run/run-event.js";
+import type { PipelineHint } from "../core/ingress/nudge.js";
+import { toShortSha } from "../core/common/text.js";
+import { MINUTE_MS } from "../core/common/time.js";
 
 /** How far before the dispatch afk looks for pipelines and commits (clocks differ). */
-export const LOOKBACK_MS = 5 * 60_000;
+export const LOOKBACK_MS = 5 * MINUTE_MS;
 
 export interface ObserveDeps {
-  readonly github: CiReader;
-  readonly t3: AgentRunner | null;
-  readonly woodpecker: DeployReader | null;
+  readonly ci: CiReader;
+  readonly agent: AgentRunner | null;
+  readonly deploy: DeployReader | null;
   readonly woodpeckerUrl: string | null;
-  readonly kube: RolloutReader | null;
-  readonly versionUrl: VersionReader | null;
+  readonly rollout: RolloutReader | null;
+  readonly versions: VersionReader | null;
   /** Consecutive version URL matches per run and sha; lost on restart (it recounts). */
   readonly versionMatches: Map<string, number>;
   readonly appId: number;
@@ -52,10 +55,10 @@ function failed(what: string, error: PortError): Seen {
 export async function observeAgent(
   record: RunRecord,
   overview: AgentOverview | null,
-  deps: Pick<ObserveDeps, "t3">,
+  deps: Pick<ObserveDeps, "agent">,
 ): Promise<Seen> {
   const turn = record.turn;
-  if (!isActive(record.phase) || turn === null || turn.state !== "working" || deps.t3 === null || overview === null)
+  if (!isActive(record.phase) || turn === null || turn.state !== "working" || deps.agent === null || overview === null)
     return NOTHING;
   const row = overview.threads.find((thread) => thread.id === record.threadId) ?? null;
   // T3 stamps `requestedAt` with its own clock: allow for skew against afk's.
@@ -63,7 +66,7 @@ export async function observeAgent(
   if (fact.kind === "working") return NOTHING;
   let lastMessage: string | null = null;
   if (fact.kind === "ended" || fact.kind === "waiting-on-user") {
-    const detail = await deps.t3.readThread(record.threadId);
+    const detail = await deps.agent.readThread(record.threadId);
     if (!detail.ok) return failed("reading the agent's last message", detail.error);
     lastMessage = toLastAssistantText(detail.value);
   }
@@ -73,14 +76,10 @@ export async function observeAgent(
 /** A newer commit on the default branch that references the issue. */
 export async function observeCommits(
   record: RunRecord,
-  deps: Pick<ObserveDeps, "github" | "defaultBranch">,
+  deps: Pick<ObserveDeps, "ci" | "defaultBranch">,
 ): Promise<{ seen: Seen; commits: readonly CommitFact[] }> {
   if (!isActive(record.phase) || record.dispatchedAt === null) return { seen: NOTHING, commits: [] };
-  const commits = await deps.github.listCommitsSince(
-    record.repo,
-    deps.defaultBranch,
-    record.dispatchedAt - LOOKBACK_MS,
-  );
+  const commits = await deps.ci.listCommitsSince(record.repo, deps.defaultBranch, record.dispatchedAt - LOOKBACK_MS);
   if (!commits.ok) return { seen: failed("listing commits", commits.error), commits: [] };
   const pushed = findPushedCommit({
     commits: commits.value,
@@ -95,14 +94,14 @@ export async function observeCommits(
 /** CI for the followed sha: check runs, statuses and workflow runs, folded by the core. */
 export async function observeCi(
   record: RunRecord,
-  deps: Pick<ObserveDeps, "github" | "appId" | "defaultBranch">,
+  deps: Pick<ObserveDeps, "ci" | "appId" | "defaultBranch">,
 ): Promise<Seen> {
   const sha = record.sha;
   if (sha === null || (record.phase !== "pushed" && record.phase !== "ci")) return NOTHING;
   const [checkRuns, statuses, workflowRuns] = await Promise.all([
-    deps.github.listCheckRuns(record.repo, sha),
-    deps.github.getCombinedStatus(record.repo, sha),
-    deps.github.listWorkflowRuns(record.repo, sha),
+    deps.ci.listCheckRuns(record.repo, sha),
+    deps.ci.getCombinedStatus(record.repo, sha),
+    deps.ci.listWorkflowRuns(record.repo, sha),
   ]);
   if (!checkRuns.ok) return failed("listing check runs", checkRuns.error);
   if (!statuses.ok) return failed("reading commit statuses", statuses.error);
@@ -130,14 +129,14 @@ async function withLogTails(
   repo: string,
   failures: readonly CheckFailure[],
   runs: readonly WorkflowRunFact[],
-  deps: Pick<ObserveDeps, "github">,
+  deps: Pick<ObserveDeps, "ci">,
 ): Promise<CheckFailure[]> {
   const tails = new Map<string, string>();
   for (const run of runs.filter((candidate) => candidate.conclusion !== null && candidate.conclusion !== "success")) {
-    const jobs = await deps.github.listJobs(repo, run.id, run.runAttempt);
+    const jobs = await deps.ci.listJobs(repo, run.id, run.runAttempt);
     if (!jobs.ok) continue;
     for (const job of toFailingJobs(jobs.value)) {
-      const tail = await deps.github.readJobLogTail(repo, job.id);
+      const tail = await deps.ci.readJobLogTail(repo, job.id);
       if (tail.ok && tail.value !== null) tails.set(job.name.toLowerCase(), tail.value);
     }
   }
@@ -145,34 +144,28 @@ async function withLogTails(
   return failures.map((failure) => ({ ...failure, logTail: tails.get(failure.name.toLowerCase()) ?? failure.logTail }));
 }
 
-/** A pipeline named by a Woodpecker `status` webhook: read it fresh, beside the list. */
-export interface PipelineHint {
-  readonly repoId: number;
-  readonly number: number;
-}
-
 /** The deploy pipeline for the followed sha (Woodpecker). */
 export async function observeDeploy(
   record: RunRecord,
-  deps: Pick<ObserveDeps, "woodpecker" | "woodpeckerUrl" | "defaultBranch">,
+  deps: Pick<ObserveDeps, "deploy" | "woodpeckerUrl" | "defaultBranch">,
   hint: PipelineHint | null = null,
 ): Promise<Seen> {
   const sha = record.sha;
   const repo = record.repoConfig.woodpeckerRepo;
   if (record.phase !== "deploying" || sha === null || repo === null) return NOTHING;
-  if (deps.woodpecker === null || deps.woodpeckerUrl === null)
+  if (deps.deploy === null || deps.woodpeckerUrl === null)
     return { event: null, failure: "the deploy stage needs WOODPECKER_URL and WOODPECKER_TOKEN" };
-  const repoId = await deps.woodpecker.lookupRepoId(repo);
+  const repoId = await deps.deploy.lookupRepoId(repo);
   if (!repoId.ok) return failed(`looking up ${repo} in Woodpecker`, repoId.error);
   const since = (record.pushedAt ?? record.dispatchedAt ?? 0) - LOOKBACK_MS;
-  const pipelines = await deps.woodpecker.findPipelines(repoId.value, {
+  const pipelines = await deps.deploy.findPipelines(repoId.value, {
     branch: deps.defaultBranch,
     after: Math.floor(since / 1000),
   });
   if (!pipelines.ok) return failed("listing Woodpecker pipelines", pipelines.error);
   let listed = pipelines.value;
   if (hint !== null && hint.repoId === repoId.value) {
-    const named = await deps.woodpecker.getPipeline(repoId.value, hint.number);
+    const named = await deps.deploy.getPipeline(repoId.value, hint.number);
     if (named.ok) listed = [named.value, ...listed.filter((pipeline) => pipeline.number !== hint.number)];
   }
   const decision = decideDeploy({
@@ -192,15 +185,15 @@ export async function observeDeploy(
 export async function observeRollout(
   record: RunRecord,
   commits: readonly CommitFact[],
-  deps: Pick<ObserveDeps, "kube" | "versionUrl" | "versionMatches">,
+  deps: Pick<ObserveDeps, "rollout" | "versions" | "versionMatches">,
 ): Promise<Seen> {
   const sha = record.sha;
   const target = record.repoConfig.rollout;
   if (record.phase !== "rolling-out" || sha === null || target === null) return NOTHING;
   if (target.kind === "kubernetes") {
-    if (deps.kube === null)
+    if (deps.rollout === null)
       return { event: null, failure: "the rollout stage needs the Kubernetes API (in-cluster, or AFK_KUBE_API_URL)" };
-    const deployment = await deps.kube.getDeployment(target.namespace, target.deployment);
+    const deployment = await deps.rollout.getDeployment(target.namespace, target.deployment);
     if (!deployment.ok) return failed(`reading deployment ${target.namespace}/${target.deployment}`, deployment.error);
     // Newest first: everything listed before the followed sha was pushed after it.
     const index = commits.findIndex((commit) => commit.sha === sha);
@@ -211,9 +204,9 @@ export async function observeRollout(
       failure: null,
     };
   }
-  if (deps.versionUrl === null) return NOTHING;
+  if (deps.versions === null) return NOTHING;
   const key = `${record.repo}#${record.issue}/${record.attempt}/${sha}`;
-  const body = await deps.versionUrl.read(target.url);
+  const body = await deps.versions.read(target.url);
   if (!body.ok) {
     deps.versionMatches.set(key, 0);
     return failed(`reading ${target.url}`, body.error);
@@ -225,6 +218,6 @@ export async function observeRollout(
     required: target.consecutive,
   });
   deps.versionMatches.set(key, decision.matches);
-  const detail = `${decision.matches} of ${target.consecutive} consecutive reads serve ${sha.slice(0, 7)}`;
+  const detail = `${decision.matches} of ${target.consecutive} consecutive reads serve ${toShortSha(sha)}`;
   return { event: { kind: "RolloutObserved", sha, verdict: decision.verdict, url: target.url, detail }, failure: null };
 }

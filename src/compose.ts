@@ -1,0 +1,76 @@
+// The composition root: builds every adapter from the operator configuration, once. The
+// GitHub ports come from Probot's authentication (an installation token per call, or the
+// app's JWT); the others from their settings. A test hands in its own ports instead.
+
+import { createEtagCache } from "./adapters/github/etag-cache.js";
+import { createGitHubApp } from "./adapters/github/github-app.js";
+import { createGitHubCiClient } from "./adapters/github/github-ci-client.js";
+import { createGitHubClient } from "./adapters/github/github-client.js";
+import type { Octokit } from "./adapters/github/octokit.js";
+import { createKubeClient } from "./adapters/kubernetes/kube-client.js";
+import { createSlackClient } from "./adapters/slack/slack-client.js";
+import { createT3AgentRunner } from "./adapters/t3/t3-agent-runner.js";
+import { createVersionUrlClient } from "./adapters/version-url/version-url-client.js";
+import { createWoodpeckerClient } from "./adapters/woodpecker/woodpecker-client.js";
+import type { OperatorConfig } from "./core/config/config-types.js";
+import type { AgentRunner } from "./ports/agent-runner.js";
+import type { DeployReader } from "./ports/deploy-reader.js";
+import type { Doorbell } from "./ports/doorbell.js";
+import type { RolloutReader, VersionReader } from "./ports/rollout-reader.js";
+import type { ShellDeps } from "./shell/afk-service.js";
+import type { Log } from "./shell/log.js";
+
+/** Ports a test builds itself (null: not configured); the configuration decides the rest. */
+export interface PortOverrides {
+  readonly agent?: AgentRunner | null;
+  readonly deploy?: DeployReader | null;
+  readonly rollout?: RolloutReader | null;
+  readonly versions?: VersionReader | null;
+  readonly doorbell?: Doorbell | null;
+}
+
+export interface CompositionInput {
+  readonly config: OperatorConfig;
+  readonly appId: number;
+  readonly githubUrl: string;
+  /** Probot's `app.auth`: an installation's Octokit, or the app's (JWT) without an id. */
+  readonly auth: (installationId?: number) => Promise<Octokit>;
+  readonly clock: () => number;
+  readonly log: Log;
+  readonly overrides?: PortOverrides;
+}
+
+function pick<T>(override: T | null | undefined, build: () => T | null): T | null {
+  return override !== undefined ? override : build();
+}
+
+export function composeShellDeps(input: CompositionInput): ShellDeps {
+  const { config, clock, auth } = input;
+  const overrides = input.overrides ?? {};
+  // One ETag cache for the whole process: conditional reads across sweeps cost no rate limit.
+  const etags = createEtagCache();
+  const { t3, woodpecker, kube, slack } = config;
+  return {
+    config,
+    appId: input.appId,
+    githubUrl: input.githubUrl,
+    issues: async (installationId) => createGitHubClient(await auth(installationId), clock),
+    ci: async (installationId) => createGitHubCiClient(await auth(installationId), { clock, etags }),
+    app: async () => createGitHubApp(await auth(), { clock }),
+    agent: pick(overrides.agent, () =>
+      t3.baseUrl === null
+        ? null
+        : createT3AgentRunner({ baseUrl: t3.baseUrl, token: t3.token, tokenFile: t3.tokenFile }),
+    ),
+    deploy: pick(overrides.deploy, () => (woodpecker === null ? null : createWoodpeckerClient(woodpecker))),
+    rollout: pick(overrides.rollout, () =>
+      kube.apiUrl === null ? null : createKubeClient({ ...kube, apiUrl: kube.apiUrl }),
+    ),
+    versions: pick(overrides.versions, () => createVersionUrlClient()),
+    doorbell: pick(overrides.doorbell, () =>
+      slack === null ? null : createSlackClient({ token: slack.botToken, apiUrl: slack.apiUrl }),
+    ),
+    clock,
+    log: input.log,
+  };
+}

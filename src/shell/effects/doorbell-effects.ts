@@ -1,0 +1,68 @@
+// The effects in Slack (DESIGN section 8): ring the doorbell or update it in place, reply
+// in its thread, and the optional "shipped" announcement.
+
+import { renderDoorbell, renderShippedAnnouncement } from "../../core/render/render-doorbell.js";
+import type { Effect } from "../../core/run/effect.js";
+import type { RunRecord } from "../../core/run/run-types.js";
+import { describeError } from "../../ports/result.js";
+import { errorFields } from "../log.js";
+import { fromPort, OK, type EffectDeps, type Step } from "./effect-step.js";
+
+/** Posts the doorbell, or updates it in place when the record already names one. */
+export async function ringDoorbell(record: RunRecord, note: string | null, deps: EffectDeps): Promise<Step> {
+  if (deps.doorbell === null) {
+    deps.log.info({}, "no Slack doorbell configured; the issue carries the escalation");
+    return OK;
+  }
+  // The record keeps no title: read it (one call per ring; without it the doorbell still rings).
+  const issue = await deps.issues.getIssue(record.repo, record.issue);
+  const rendered = renderDoorbell(record, {
+    githubUrl: deps.render.githubUrl,
+    t3BaseUrl: deps.config.t3.baseUrl,
+    issueTitle: issue.ok ? issue.value.title : null,
+    note,
+  });
+  const { port, channel } = deps.doorbell;
+  if (record.doorbell !== null) {
+    const { channel: ringing, ts } = record.doorbell;
+    return fromPort(
+      await port.updateDoorbell({ channel: ringing, ts, text: rendered.text, blocks: rendered.blocks }),
+      "updating the doorbell",
+    );
+  }
+  const posted = await port.postDoorbell({
+    channel,
+    text: rendered.text,
+    blocks: rendered.blocks,
+    metadata: rendered.metadata,
+  });
+  if (!posted.ok) return fromPort(posted, "ringing the doorbell");
+  return { ok: true, followUp: { kind: "DoorbellRung", channel: posted.value.channel, ts: posted.value.ts } };
+}
+
+export async function replyInThread(
+  effect: Extract<Effect, { kind: "ReplyInDoorbellThread" }>,
+  deps: EffectDeps,
+): Promise<Step> {
+  if (deps.doorbell === null) return OK;
+  const { channel, threadTs, text } = effect;
+  return fromPort(
+    await deps.doorbell.port.replyInThread({ channel, threadTs, text }),
+    "replying in the doorbell thread",
+  );
+}
+
+export async function announceShipped(record: RunRecord, deps: EffectDeps): Promise<Step> {
+  if (deps.doorbell === null) return OK;
+  const posted = await deps.doorbell.port.postMessage({
+    channel: deps.doorbell.channel,
+    text: renderShippedAnnouncement(record, deps.render.githubUrl),
+  });
+  // A lost announcement is no reason to redo the ship: say so and go on.
+  if (!posted.ok)
+    deps.log.warn(
+      errorFields(posted.error),
+      `could not announce the ship in Slack (${describeError(posted.error)}); the run stays shipped`,
+    );
+  return OK;
+}

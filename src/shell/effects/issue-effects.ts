@@ -1,0 +1,50 @@
+// The effects on the issue (DESIGN section 5): labels, the progress comment (edited in
+// place; a deleted one is written anew rather than lose the record), notices, close.
+
+import { renderProgressComment } from "../../core/render/render-progress.js";
+import type { Effect } from "../../core/run/effect.js";
+import type { RunRecord } from "../../core/run/run-types.js";
+import { fromPort, OK, type EffectDeps, type EffectTarget, type Step } from "./effect-step.js";
+
+export async function addLabels(
+  effect: Extract<Effect, { kind: "AddLabels" }>,
+  target: EffectTarget,
+  deps: EffectDeps,
+): Promise<Step> {
+  const ensured = await deps.ensureLabels(target.repo);
+  if (!ensured.ok) return fromPort(ensured, "creating afk's labels");
+  return fromPort(
+    await deps.issues.addLabels(target.repo, target.issue, effect.labels),
+    `adding ${effect.labels.join(", ")}`,
+  );
+}
+
+export async function removeLabels(
+  effect: Extract<Effect, { kind: "RemoveLabels" }>,
+  target: EffectTarget,
+  deps: EffectDeps,
+): Promise<Step> {
+  for (const label of effect.labels) {
+    const step = fromPort(await deps.issues.removeLabel(target.repo, target.issue, label), `removing ${label}`);
+    if (!step.ok) return step;
+  }
+  return OK;
+}
+
+export async function upsertProgressComment(
+  record: RunRecord,
+  target: EffectTarget,
+  commentId: number | null,
+  deps: EffectDeps,
+): Promise<Step> {
+  const body = renderProgressComment(record, deps.clock(), deps.render);
+  if (commentId !== null) {
+    const updated = await deps.issues.updateComment(target.repo, commentId, body);
+    if (updated.ok) return OK;
+    // Deleted by a human: write a new one rather than lose the record.
+    if (updated.error.category !== "not-found") return fromPort(updated, "editing the progress comment");
+  }
+  const created = await deps.issues.createComment(target.repo, target.issue, body);
+  if (!created.ok) return fromPort(created, "creating the progress comment");
+  return { ok: true, commentId: created.value.id };
+}

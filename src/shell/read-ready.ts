@@ -1,0 +1,154 @@
+// What the reconciler reads about a repo's ready issues (DESIGN sections 3–5): each
+// issue's run record, who applied the ready label and whether afk trusts them, and its
+// blockers. Reads only, except for an unreadable record, which is escalated (E4) here.
+
+import type { Actor, Blocker, Issue, Role } from "../core/common/github-types.js";
+import { toRetryTrust } from "../core/dispatch/decide-retry-trust.js";
+import { decideTrust, needsRoleLookup } from "../core/dispatch/decide-trust.js";
+import type { ReadyIssue, RepoOwner, TrustDecision } from "../core/dispatch/dispatch-types.js";
+import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
+import { toBlockers, toBodyBlockerRefs, toRefKey } from "../core/dispatch/to-blockers.js";
+import { escalateLost } from "../core/run/run-escalate.js";
+import type { RunRecord } from "../core/run/run-types.js";
+import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
+import { applyFollowUps } from "./advance-run.js";
+import type { AfkService } from "./afk-service.js";
+import { applyEffects } from "./apply-effects.js";
+import { loadRun } from "./load-run.js";
+import { toRunDeps } from "./run-deps.js";
+import { orThrow } from "./step-error.js";
+
+/** What the webhook knows about the labeler, so the events lookup is skipped. */
+export interface LabelHint {
+  readonly issue: number;
+  readonly labeler: Actor;
+}
+
+export async function readRepoFacts(afk: AfkService, repo: string, issues: IssueTracker): Promise<RepoFacts> {
+  const cached = afk.repoFacts.get(repo);
+  if (cached !== undefined) return cached;
+  const facts = orThrow(await issues.getRepo(repo), "reading the repository");
+  afk.repoFacts.set(repo, facts);
+  return facts;
+}
+
+/** The issue's run record (from the index, else from its comments). "escalated" when unreadable: it was escalated (E4) here. */
+export async function readRecord(
+  afk: AfkService,
+  issue: Issue,
+  installationId: number,
+  issues: IssueTracker,
+): Promise<RunRecord | null | "escalated"> {
+  const known = afk.index.get(issue.repo, issue.number);
+  if (known !== undefined) return known.record;
+  const loaded = orThrow(
+    await loadRun(issues, issue.repo, issue.number, afk.deps.appId),
+    "reading the progress comment",
+  );
+  if (loaded.kind === "none") {
+    afk.index.set(issue.repo, issue.number, { record: null, commentId: null });
+    return null;
+  }
+  if (loaded.kind === "found") {
+    afk.index.set(issue.repo, issue.number, { record: loaded.record, commentId: loaded.commentId });
+    return loaded.record;
+  }
+  const why = `${loaded.error.kind}: ${loaded.error.message}`;
+  const lost = escalateLost({
+    repo: issue.repo,
+    issue: issue.number,
+    installationId,
+    attempt: 1,
+    now: afk.deps.clock(),
+    config: afk.config,
+    why,
+  });
+  const deps = toRunDeps(afk, issues, lost.record);
+  const target = { repo: issue.repo, issue: issue.number };
+  const applied = await applyEffects(lost.effects, target, loaded.commentId, deps);
+  if (applied.ok) {
+    afk.index.set(issue.repo, issue.number, { record: lost.record, commentId: applied.commentId });
+    await applyFollowUps(lost.record, applied.followUps, deps);
+  }
+  return "escalated";
+}
+
+/** Who applied the ready label last (the webhook's sender, else the issue's events) and whether afk obeys them. */
+export async function readTrust(
+  afk: AfkService,
+  issue: Issue,
+  record: RunRecord | null,
+  owner: RepoOwner,
+  issues: IssueTracker,
+  hint: LabelHint | null,
+): Promise<{ readonly labeler: Actor | null; readonly trust: TrustDecision }> {
+  const labeler =
+    hint !== null && hint.issue === issue.number
+      ? hint.labeler
+      : (findLatestLabeling(
+          orThrow(await issues.listIssueEvents(issue.repo, issue.number), "finding who applied the ready label"),
+          afk.config.labels.ready,
+        )?.actor ?? null);
+  const retry = toRetryTrust(record, labeler);
+  if (retry !== null) return { labeler, trust: retry };
+  const role =
+    labeler !== null && needsRoleLookup(labeler, owner, afk.config)
+      ? await readRole(afk, issue.repo, labeler.login, issues)
+      : null;
+  return { labeler, trust: decideTrust({ labeler, role, repoOwner: owner, config: afk.config }) };
+}
+
+async function readRole(afk: AfkService, repo: string, login: string, issues: IssueTracker): Promise<Role> {
+  const key = `${repo}:${login.toLowerCase()}`;
+  const cached = afk.roles.get(key);
+  if (cached !== undefined) return cached;
+  const role = orThrow(await issues.getRole(repo, login), `reading ${login}'s role`);
+  afk.roles.set(key, role);
+  return role;
+}
+
+/** A dispatch candidate as the policy sees it: labeler, trust and blockers read. */
+export async function toReadyIssue(
+  afk: AfkService,
+  issue: Issue,
+  record: RunRecord | null,
+  owner: RepoOwner,
+  issues: IssueTracker,
+  hint: LabelHint | null,
+  blockerStates: Map<string, Blocker["state"]>,
+): Promise<ReadyIssue> {
+  const { labeler, trust } = await readTrust(afk, issue, record, owner, issues, hint);
+  const blockers = await readBlockers(issue, issues, blockerStates);
+  return { issue, labeler, trust, blockers };
+}
+
+/** Native blockers and the body's clauses; each blocker's state is read once per reconcile. */
+async function readBlockers(
+  issue: Issue,
+  issues: IssueTracker,
+  states: Map<string, Blocker["state"]>,
+): Promise<Blocker[]> {
+  const native = orThrow(await issues.listNativeBlockers(issue.repo, issue.number), "listing native blockers");
+  for (const blocker of native) states.set(toRefKey(blocker), blocker.state);
+  const bodyRefs = toBodyBlockerRefs(issue);
+  for (const ref of bodyRefs) {
+    const key = toRefKey(ref);
+    if (states.has(key)) continue;
+    const read = await issues.getIssue(ref.repo, ref.number);
+    // A blocker afk cannot read (deleted, private elsewhere) stays unknown: the issue waits and says so.
+    states.set(key, read.ok ? read.value.state : "unknown");
+  }
+  return toBlockers(native, bodyRefs, states);
+}
+
+/** Remembers which repos wait on a blocker in another repo, so its close reconciles them at once. */
+export function watchBlockers(afk: AfkService, repo: string, ready: readonly ReadyIssue[]): void {
+  for (const { blockers } of ready) {
+    for (const blocker of blockers) {
+      if (blocker.state === "closed" || blocker.repo === repo) continue;
+      const repos = afk.blockerWatch.get(toRefKey(blocker)) ?? new Set<string>();
+      repos.add(repo);
+      afk.blockerWatch.set(toRefKey(blocker), repos);
+    }
+  }
+}
