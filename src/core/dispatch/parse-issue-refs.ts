@@ -1,7 +1,8 @@
-// Which issues a commit message closes (DESIGN section 6): the agent is told to write
-// `Fixes #N` or a trailer `AFK-Issue: N`, and afk recognises a pushed commit as the
-// run's by these references. A bare `#12` is a mention, not a closing reference, so it
-// never counts: a commit that merely mentions the issue must not advance the run.
+// Which issues a commit message names as its own (DESIGN section 6): the agent is told to
+// write the trailer `AFK-Issue: N` and never a closing keyword, but agents write `Fixes #N`
+// all the same, so both are recognised as the run's push. A bare `#12` is a mention, not
+// a reference, so it never counts: a commit that merely mentions the issue must not
+// advance the run.
 
 import { LOGIN_SOURCE, REPO_NAME_SOURCE } from "../common/github-names.js";
 import type { IssueRef, RepoName } from "../common/github-types.js";
