@@ -28,6 +28,7 @@ function readyIssues(count: number): ReadyIssue[] {
       createdAt: T0 + i,
     }),
     labeler: { login: "maintainer", id: 1, type: "User" as const },
+    labeledAt: null,
     trust: trusted,
     blockers: i % 7 === 0 ? [{ repo: `acme/repo-${i % 50}`, number: 99_999, state: "open" as const }] : [],
   }));
@@ -55,7 +56,7 @@ const inCi = aRecord({
   phase: "ci",
   sha,
   pushedAt: T0,
-  turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+  turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null },
 });
 const ctx = { config: anOperatorConfig() };
 

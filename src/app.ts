@@ -66,7 +66,11 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     const runtime = createRuntime(deps);
     const { service } = runtime;
     options.onRuntime?.(runtime);
-    const ownActs = createOwnActs(async () => (await deps.app()).readIdentity(), app.log);
+    const ownActs = createOwnActs(
+      async () => (await deps.app()).readIdentity(),
+      app.log,
+      (identity) => (service.self = identity),
+    );
     const dedup = new DeliveryDedup(service.deliveries);
 
     // The status page: off (not mounted, so 404) unless AFK_STATUS_TOKEN is set.

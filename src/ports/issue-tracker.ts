@@ -31,6 +31,8 @@ export interface IssueTracker {
   getRepo(repo: string): Promise<Result<RepoFacts>>;
   /** Open issues (never pull requests) carrying the label. */
   listOpenIssuesWithLabel(repo: string, label: string): Promise<Result<Issue[]>>;
+  /** Closed issues still carrying the label (afk died between closing one and taking its labels off). */
+  listClosedIssuesWithLabel(repo: string, label: string): Promise<Result<Issue[]>>;
   getIssue(repo: string, issue: number): Promise<Result<Issue>>;
   /** GitHub's native "blocked by" dependencies, with their states. */
   listNativeBlockers(repo: string, issue: number): Promise<Result<Blocker[]>>;

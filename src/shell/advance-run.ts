@@ -1,11 +1,15 @@
-// One event for one run: the core's transition, then its effects in order; the index
-// keeps the new record only once every effect is applied (otherwise the next reconcile
-// redoes it with the same ids). Events the effects produced (the doorbell's channel and
-// ts) are applied right after.
+// One event for one run: the core's transition, then its effects in order. The index
+// keeps the new record once the progress comment holds it: when a later effect fails,
+// the run is marked for a check, and the next look finishes it from the record
+// (core/run/converge.ts); when the record was not written, the next reconcile redoes the
+// transition with the same ids. Events the effects produced (the doorbell's channel and
+// ts, or why it could not ring) are applied right after.
 
+import type { Effect } from "../core/run/effect.js";
 import { transition } from "../core/run/transition.js";
 import type { RunEvent } from "../core/run/run-event.js";
 import type { RunRecord } from "../core/run/run-types.js";
+import type { PortError } from "../ports/result.js";
 import { applyEffects } from "./apply-effects.js";
 import type { EffectDeps } from "./effects/effect-step.js";
 import type { RunIndex } from "./run-index.js";
@@ -14,31 +18,49 @@ export interface AdvanceDeps extends EffectDeps {
   readonly index: RunIndex;
 }
 
-/** The run's record after the event, or null when an effect failed (logged by the runner). */
-export async function advanceRun(record: RunRecord, event: RunEvent, deps: AdvanceDeps): Promise<RunRecord | null> {
+export type AdvanceResult =
+  | { readonly ok: true; readonly record: RunRecord }
+  | { readonly ok: false; readonly failed: Effect["kind"]; readonly error: PortError | null };
+
+/** The run's record after the event, or what failed (logged by the effect runner). */
+export async function advanceRun(record: RunRecord, event: RunEvent, deps: AdvanceDeps): Promise<AdvanceResult> {
   const next = transition(record, event, deps.clock(), { config: deps.config });
-  const commentId = deps.index.get(record.repo, record.issue)?.commentId ?? null;
-  if (next.effects.length === 0) {
-    if (next.record !== record) deps.index.set(record.repo, record.issue, { record: next.record, commentId });
-    return next.record;
-  }
-  const applied = await applyEffects(next.effects, { repo: record.repo, issue: record.issue }, commentId, deps);
-  if (!applied.ok) return null;
-  deps.index.set(record.repo, record.issue, { record: next.record, commentId: applied.commentId });
-  return applyFollowUps(next.record, applied.followUps, deps);
+  return applyTransition(record, next.record, next.effects, deps);
 }
 
-/** Applies the events the effects produced, in order; null when one of them failed. */
+/** Applies `effects` that take `record` to `next`, keeping the index in step with the comment. */
+export async function applyTransition(
+  record: RunRecord,
+  next: RunRecord,
+  effects: readonly Effect[],
+  deps: AdvanceDeps,
+): Promise<AdvanceResult> {
+  const commentId = deps.index.get(record.repo, record.issue)?.commentId ?? null;
+  if (effects.length === 0) {
+    if (next !== record) deps.index.setRecord(next, commentId);
+    return { ok: true, record: next };
+  }
+  const applied = await applyEffects(effects, { repo: record.repo, issue: record.issue }, commentId, deps);
+  if (!applied.ok) {
+    const written = effects.slice(0, applied.applied).some((effect) => effect.kind === "UpsertProgressComment");
+    if (written) deps.index.setRecord(next, applied.commentId, true);
+    return { ok: false, failed: applied.failed, error: applied.error };
+  }
+  deps.index.setRecord(next, applied.commentId);
+  return applyFollowUps(next, applied.followUps, deps);
+}
+
+/** Applies the events the effects produced, in order. */
 export async function applyFollowUps(
   record: RunRecord,
   followUps: readonly RunEvent[],
   deps: AdvanceDeps,
-): Promise<RunRecord | null> {
+): Promise<AdvanceResult> {
   let current = record;
   for (const followUp of followUps) {
     const after = await advanceRun(current, followUp, deps);
-    if (after === null) return null;
-    current = after;
+    if (!after.ok) return after;
+    current = after.record;
   }
-  return current;
+  return { ok: true, record: current };
 }

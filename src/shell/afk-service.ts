@@ -10,6 +10,7 @@ import type { RenderContext } from "../core/render/render-context.js";
 import { isActive } from "../core/run/run-record.js";
 import type { RunRecord } from "../core/run/run-types.js";
 import type { StatusInput } from "../core/status/status-types.js";
+import type { BotIdentity } from "../core/ingress/is-own-act.js";
 import type { AgentRunner } from "../ports/agent-runner.js";
 import type { CiReader } from "../ports/ci-reader.js";
 import type { DeployReader } from "../ports/deploy-reader.js";
@@ -23,6 +24,7 @@ import { KeyedQueue } from "./keyed-queue.js";
 import type { Log } from "./log.js";
 import { RunIndex } from "./run-index.js";
 import { TtlCache } from "./ttl-cache.js";
+import type { VersionMatches } from "./observers.js";
 import { MINUTE_MS } from "../core/common/time.js";
 
 export const ROLE_CACHE_MS = 5 * MINUTE_MS;
@@ -64,9 +66,11 @@ export class AfkService {
   /** Blocker key → repos with a ready issue naming it: a close there reconciles them. */
   readonly blockerWatch = new Map<string, Set<string>>();
   /** Consecutive version URL matches per run and sha; lost on restart (it recounts). */
-  readonly versionMatches = new Map<string, number>();
+  readonly versionMatches = new Map<string, VersionMatches>();
   /** Repos whose labels afk created (or found) since it started. */
   readonly labelsEnsured = new Set<string>();
+  /** afk's own bot on GitHub, once known: its acts are never read as a person's. */
+  self: BotIdentity | null = null;
   #onReconcileRequested: (repo: string) => void = () => undefined;
 
   constructor(deps: ShellDeps) {

@@ -9,7 +9,7 @@ import type { PortError } from "../ports/result.js";
 import { interruptTurn, sendTurn, startThread } from "./effects/agent-effects.js";
 import { announceShipped, replyInThread, ringDoorbell } from "./effects/doorbell-effects.js";
 import { fromPort, OK, type EffectDeps, type EffectTarget, type Step } from "./effects/effect-step.js";
-import { addLabels, removeLabels, upsertProgressComment } from "./effects/issue-effects.js";
+import { addLabels, postNotice, removeLabels, upsertProgressComment } from "./effects/issue-effects.js";
 import { errorFields } from "./log.js";
 
 /** `followUps`: events the effects produced (the doorbell's channel and ts), to apply next. */
@@ -21,6 +21,8 @@ export type ApplyResult =
       readonly failed: Effect["kind"];
       readonly message: string;
       readonly error: PortError | null;
+      /** How many effects were applied before the one that failed. */
+      readonly applied: number;
     };
 
 export async function applyEffects(
@@ -31,14 +33,15 @@ export async function applyEffects(
 ): Promise<ApplyResult> {
   let current = commentId;
   const followUps: RunEvent[] = [];
-  for (const effect of effects) {
+  for (const [applied, effect] of effects.entries()) {
     const step = await applyEffect(effect, target, current, deps);
     if (!step.ok) {
       deps.log.warn(
         { effect: effect.kind, ...(step.error === null ? {} : errorFields(step.error)) },
         `${step.message}; the next delivery or sweep applies it again with the same ids`,
       );
-      return { ok: false, commentId: current, failed: effect.kind, message: step.message, error: step.error };
+      const { message, error } = step;
+      return { ok: false, commentId: current, failed: effect.kind, message, error, applied };
     }
     if (step.commentId !== undefined) current = step.commentId;
     if (step.followUp !== undefined) followUps.push(step.followUp);
@@ -65,10 +68,12 @@ async function applyEffect(
       return removeLabels(effect, target, deps);
     case "UpsertProgressComment":
       return upsertProgressComment(effect.record, target, commentId, deps);
-    case "PostComment":
-      return fromPort(await deps.issues.createComment(target.repo, target.issue, effect.body), "posting a comment");
+    case "PostNotice":
+      return postNotice(effect, target, deps);
     case "CloseIssue":
       return fromPort(await deps.issues.closeIssue(target.repo, target.issue, effect.reason), "closing the issue");
+    case "ReopenIssue":
+      return fromPort(await deps.issues.reopenIssue(target.repo, target.issue), "reopening the issue");
     case "RingDoorbell":
       return ringDoorbell(effect.record, null, deps);
     case "UpdateDoorbell":

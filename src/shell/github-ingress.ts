@@ -1,19 +1,17 @@
 // What afk does with a nudge from GitHub (core/ingress/to-nudge.ts made it from the
-// webhook): reconcile the repo, cancel a run a person stopped, observe the runs a CI fact
-// is about, keep the installation index. Each reads fresh state and asks the core.
+// webhook): reconcile the repo, look at a run whose issue a person changed, observe the
+// runs a CI fact is about, keep the installation index. Each reads fresh state and asks
+// the core: a payload only says where to look.
 
 import { assertNever } from "../core/common/assert-never.js";
 import { toRefKey } from "../core/dispatch/to-blockers.js";
-import type { Nudge, PipelineHint } from "../core/ingress/nudge.js";
-import type { IssueTracker } from "../ports/issue-tracker.js";
-import { describeError } from "../ports/result.js";
-import { advanceRun } from "./advance-run.js";
+import type { Nudge } from "../core/ingress/nudge.js";
 import type { AfkService } from "./afk-service.js";
+import { checkRun } from "./check-runs.js";
 import { loadRun } from "./load-run.js";
 import { observe } from "./observe-runs.js";
 import { reconcile } from "./reconcile-repo.js";
-import { toRunDeps } from "./run-deps.js";
-import { StepError } from "./step-error.js";
+import { orThrow, StepError } from "./step-error.js";
 
 /** Handles one nudge; throws when a step failed (the delivery is then answered 500 and redeliverable). */
 export async function handleNudge(afk: AfkService, nudge: Nudge): Promise<void> {
@@ -22,16 +20,22 @@ export async function handleNudge(afk: AfkService, nudge: Nudge): Promise<void> 
       afk.rememberInstallation(nudge.repo, nudge.installationId);
       return reconcile(afk, nudge.repo, nudge.installationId, { issue: nudge.issue, labeler: nudge.sender });
     case "stopped":
-      return onStopped(afk, nudge);
+    case "human-label-removed":
+      return onIssueChanged(afk, nudge.repo, nudge.installationId, nudge.issue, nudge.kind === "stopped");
     case "ci":
-      return onCiNudge(afk, nudge.repo, nudge.installationId, nudge.pipeline);
+      afk.rememberInstallation(nudge.repo, nudge.installationId);
+      if (afk.activeRuns(nudge.repo).length === 0) return;
+      await observe(afk, nudge.repo, nudge.installationId, {
+        pipeline: nudge.pipeline,
+        sha: nudge.push ? null : nudge.sha,
+      });
+      return;
     case "installation":
       for (const repo of nudge.added) afk.rememberInstallation(repo, nudge.installationId);
       for (const repo of nudge.removed) afk.forgetInstallation(repo);
       return;
     // app.ts learns afk's identity and maps the delivery again before it gets here.
     case "needs-identity":
-    case "human-label-removed":
     case "issue-edited":
     case "ignore":
       return;
@@ -40,37 +44,31 @@ export async function handleNudge(afk: AfkService, nudge: Nudge): Promise<void> 
   }
 }
 
-/** The ready label was removed, or the issue closed: cancel its run, then reconcile. */
-async function onStopped(afk: AfkService, nudge: Extract<Nudge, { kind: "stopped" }>): Promise<void> {
-  const { repo, installationId, issue } = nudge;
+/** A person changed the issue (label off, closed): look at its run afresh, then reconcile the repo. */
+async function onIssueChanged(
+  afk: AfkService,
+  repo: string,
+  installationId: number,
+  issue: number,
+  stopped: boolean,
+): Promise<void> {
   afk.rememberInstallation(repo, installationId);
   await afk.queue.run(repo, async () => {
-    await cancel(afk, await afk.deps.issues(installationId), repo, issue, nudge.sender.login, nudge.why);
+    const issues = await afk.deps.issues(installationId);
+    let known = afk.index.get(repo, issue);
+    if (known === undefined) {
+      const loaded = orThrow(await loadRun(issues, repo, issue, afk.deps.appId), "reading the progress comment");
+      if (loaded.kind !== "found") return;
+      afk.index.load(repo, issue, { record: loaded.record, commentId: loaded.commentId, notices: loaded.notices });
+      known = afk.index.get(repo, issue);
+    }
+    const record = known?.record ?? null;
+    if (record === null) return;
+    const checked = await checkRun(afk, issues, record, null, null);
+    if (!checked.ok) throw new StepError(`looking at ${repo}#${issue} failed; the next delivery or sweep retries`);
   });
   await reconcile(afk, repo, installationId, null);
-  if (nudge.why === "issue-closed") await reconcileWatchers(afk, repo, issue);
-}
-
-async function cancel(
-  afk: AfkService,
-  issues: IssueTracker,
-  repo: string,
-  issue: number,
-  by: string,
-  why: "label-removed" | "issue-closed",
-): Promise<void> {
-  if (!afk.isArmedFor(repo)) return;
-  let known = afk.index.get(repo, issue);
-  if (known === undefined) {
-    const loaded = await loadRun(issues, repo, issue, afk.deps.appId);
-    if (!loaded.ok) throw new StepError(`reading the progress comment: ${describeError(loaded.error)}`);
-    if (loaded.value.kind !== "found") return;
-    known = { record: loaded.value.record, commentId: loaded.value.commentId };
-    afk.index.set(repo, issue, known);
-  }
-  if (known.record === null) return;
-  const after = await advanceRun(known.record, { kind: "Cancelled", by, why }, toRunDeps(afk, issues, known.record));
-  if (after === null) throw new StepError(`cancelling ${repo}#${issue} failed; the next delivery or sweep retries`);
+  if (stopped) await reconcileWatchers(afk, repo, issue);
 }
 
 /** A closed blocker frees issues in other repos that wait on it: reconcile those now. */
@@ -81,16 +79,4 @@ async function reconcileWatchers(afk: AfkService, repo: string, issue: number): 
     const installationId = afk.installations.get(watcher);
     if (installationId !== undefined && watcher !== repo) await reconcile(afk, watcher, installationId, null);
   }
-}
-
-/** A CI, deploy or push fact for a repo: observe its runs in flight now. */
-async function onCiNudge(
-  afk: AfkService,
-  repo: string,
-  installationId: number,
-  pipeline: PipelineHint | null,
-): Promise<void> {
-  afk.rememberInstallation(repo, installationId);
-  if (!afk.isArmedFor(repo) || afk.activeRuns(repo).length === 0) return;
-  await observe(afk, repo, installationId, null, pipeline);
 }

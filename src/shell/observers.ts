@@ -9,10 +9,10 @@ import type { CiReader } from "../ports/ci-reader.js";
 import type { DeployReader } from "../ports/deploy-reader.js";
 import { describeError, type PortError } from "../ports/result.js";
 import type { RolloutReader, VersionReader } from "../ports/rollout-reader.js";
-import { toLastAssistantText, toTurnFact, type AgentOverview } from "../core/observe/agent-threads.js";
+import { toLastAssistantText, toTurnFactAt, type AgentOverview } from "../core/observe/agent-threads.js";
 import { decideDeploy } from "../core/observe/decide-deploy.js";
 import { decideRollout, decideVersionUrl } from "../core/observe/decide-rollout.js";
-import { CLOCK_SKEW_MARGIN_MS, findPushedCommit } from "../core/observe/find-pushed-commit.js";
+import { findPushedCommit } from "../core/observe/find-pushed-commit.js";
 import { foldCi, toCiRules, toFailingJobs } from "../core/observe/fold-ci.js";
 import type { CommitFact, WorkflowRunFact } from "../core/observe/observe-types.js";
 import { toAgentEvent } from "../core/observe/to-agent-event.js";
@@ -33,10 +33,26 @@ export interface ObserveDeps {
   readonly woodpeckerUrl: string | null;
   readonly rollout: RolloutReader | null;
   readonly versions: VersionReader | null;
-  /** Consecutive version URL matches per run and sha; lost on restart (it recounts). */
-  readonly versionMatches: Map<string, number>;
+  /** Consecutive version URL matches per run and sha, and when the last was counted; lost on restart (it recounts). */
+  readonly versionMatches: Map<string, VersionMatches>;
+  /** Whether this look is a sweep (the version URL is read only then: a nudge about CI proves nothing of it). */
+  readonly sweep: boolean;
+  /** The sweep interval: counted version URL matches are at least this far apart. */
+  readonly spacingMs: number;
+  readonly now: number;
   readonly appId: number;
   readonly defaultBranch: string;
+}
+
+export interface VersionMatches {
+  readonly matches: number;
+  readonly countedAt: number | null;
+}
+
+/** T3's threads, with when afk read them (afk's clock): a fact is never older than it says. */
+export interface AgentFacts {
+  readonly overview: AgentOverview;
+  readonly readAt: number;
 }
 
 /** What one observer saw: an event to apply, or nothing; failures are reported, not thrown. */
@@ -54,15 +70,14 @@ function failed(what: string, error: PortError): Seen {
 /** The agent's turn, from T3's shell route (one read per sweep for all threads). */
 export async function observeAgent(
   record: RunRecord,
-  overview: AgentOverview | null,
+  facts: AgentFacts | null,
   deps: Pick<ObserveDeps, "agent">,
 ): Promise<Seen> {
   const turn = record.turn;
-  if (!isActive(record.phase) || turn === null || turn.state !== "working" || deps.agent === null || overview === null)
+  if (!isActive(record.phase) || turn === null || turn.state !== "working" || deps.agent === null || facts === null)
     return NOTHING;
-  const row = overview.threads.find((thread) => thread.id === record.threadId) ?? null;
-  // T3 stamps `requestedAt` with its own clock: allow for skew against afk's.
-  const fact = toTurnFact(row, turn.startedAt - CLOCK_SKEW_MARGIN_MS);
+  const row = facts.overview.threads.find((thread) => thread.id === record.threadId) ?? null;
+  const fact = toTurnFactAt(row, turn.startedAt, facts.readAt);
   if (fact.kind === "working") return NOTHING;
   let lastMessage: string | null = null;
   if (fact.kind === "ended" || fact.kind === "waiting-on-user") {
@@ -147,6 +162,7 @@ async function withLogTails(
 /** The deploy pipeline for the followed sha (Woodpecker). */
 export async function observeDeploy(
   record: RunRecord,
+  commits: readonly CommitFact[],
   deps: Pick<ObserveDeps, "deploy" | "woodpeckerUrl" | "defaultBranch">,
   hint: PipelineHint | null = null,
 ): Promise<Seen> {
@@ -157,7 +173,10 @@ export async function observeDeploy(
     return { event: null, failure: "the deploy stage needs WOODPECKER_URL and WOODPECKER_TOKEN" };
   const repoId = await deps.deploy.lookupRepoId(repo);
   if (!repoId.ok) return failed(`looking up ${repo} in Woodpecker`, repoId.error);
-  const since = (record.pushedAt ?? record.dispatchedAt ?? 0) - LOOKBACK_MS;
+  // From the commit's own time: afk may see a push long after it landed, and its
+  // pipeline was created when it landed.
+  const committedAt = commits.find((commit) => commit.sha === sha)?.committedAt ?? null;
+  const since = Math.min(committedAt ?? Infinity, record.pushedAt ?? record.dispatchedAt ?? 0) - LOOKBACK_MS;
   const pipelines = await deps.deploy.findPipelines(repoId.value, {
     branch: deps.defaultBranch,
     after: Math.floor(since / 1000),
@@ -181,11 +200,16 @@ export async function observeDeploy(
   };
 }
 
+/** The key of a run's version URL count: the count restarts for another attempt or sha. */
+export function toVersionMatchKey(record: Pick<RunRecord, "repo" | "issue" | "attempt" | "sha">): string {
+  return `${record.repo}#${record.issue}/${record.attempt}/${record.sha ?? ""}`;
+}
+
 /** The rollout of the followed sha: a Kubernetes Deployment, or a version URL. */
 export async function observeRollout(
   record: RunRecord,
   commits: readonly CommitFact[],
-  deps: Pick<ObserveDeps, "rollout" | "versions" | "versionMatches">,
+  deps: Pick<ObserveDeps, "rollout" | "versions" | "versionMatches" | "sweep" | "spacingMs" | "now">,
 ): Promise<Seen> {
   const sha = record.sha;
   const target = record.repoConfig.rollout;
@@ -204,20 +228,24 @@ export async function observeRollout(
       failure: null,
     };
   }
-  if (deps.versions === null) return NOTHING;
-  const key = `${record.repo}#${record.issue}/${record.attempt}/${sha}`;
+  if (deps.versions === null || !deps.sweep) return NOTHING;
+  const key = toVersionMatchKey(record);
   const body = await deps.versions.read(target.url);
   if (!body.ok) {
-    deps.versionMatches.set(key, 0);
+    deps.versionMatches.delete(key);
     return failed(`reading ${target.url}`, body.error);
   }
+  const counted = deps.versionMatches.get(key);
   const decision = decideVersionUrl({
     sha,
     body: body.value,
-    matchesSoFar: deps.versionMatches.get(key) ?? 0,
+    matchesSoFar: counted?.matches ?? 0,
     required: target.consecutive,
+    lastCountedAt: counted?.countedAt ?? null,
+    spacingMs: deps.spacingMs,
+    now: deps.now,
   });
-  deps.versionMatches.set(key, decision.matches);
+  deps.versionMatches.set(key, { matches: decision.matches, countedAt: decision.countedAt });
   const detail = `${decision.matches} of ${target.consecutive} consecutive reads serve ${toShortSha(sha)}`;
   return { event: { kind: "RolloutObserved", sha, verdict: decision.verdict, url: target.url, detail }, failure: null };
 }

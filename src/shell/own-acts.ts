@@ -18,7 +18,11 @@ export interface OwnActs {
   learn(): Promise<void>;
 }
 
-export function createOwnActs(readIdentity: () => Promise<Result<AppIdentity>>, log: Log): OwnActs {
+export function createOwnActs(
+  readIdentity: () => Promise<Result<AppIdentity>>,
+  log: Log,
+  onLearned: (identity: BotIdentity) => void = () => undefined,
+): OwnActs {
   let identity: BotIdentity | null = null;
   let reading: Promise<BotIdentity> | null = null;
 
@@ -26,6 +30,7 @@ export function createOwnActs(readIdentity: () => Promise<Result<AppIdentity>>, 
     const read = await readIdentity();
     if (!read.ok) throw new Error(`cannot read afk's own app (GET /app): ${describeError(read.error)}`);
     identity = toBotIdentity(read.value.slug);
+    onLearned(identity);
     log.info({ login: identity.login }, "afk knows its own bot: its writes echoed back by GitHub are ignored");
     return identity;
   }

@@ -8,12 +8,13 @@ import { decideTrust, needsRoleLookup } from "../core/dispatch/decide-trust.js";
 import type { ReadyIssue, RepoOwner, TrustDecision } from "../core/dispatch/dispatch-types.js";
 import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
 import { toBlockers, toBodyBlockerRefs, toRefKey } from "../core/dispatch/to-blockers.js";
+import { toLostAttempt, toUsedAttempts } from "../core/dispatch/attempts.js";
+import type { ThreadFact } from "../core/observe/agent-threads.js";
 import { escalateLost } from "../core/run/run-escalate.js";
 import type { RunRecord } from "../core/run/run-types.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
-import { applyFollowUps } from "./advance-run.js";
+import { applyTransition } from "./advance-run.js";
 import type { AfkService } from "./afk-service.js";
-import { applyEffects } from "./apply-effects.js";
 import { loadRun } from "./load-run.js";
 import { toRunDeps } from "./run-deps.js";
 import { orThrow } from "./step-error.js";
@@ -32,12 +33,17 @@ export async function readRepoFacts(afk: AfkService, repo: string, issues: Issue
   return facts;
 }
 
-/** The issue's run record (from the index, else from its comments). "escalated" when unreadable: it was escalated (E4) here. */
+/**
+ * The issue's run record (from the index, else from its comments). "escalated" when
+ * unreadable: it was escalated (E4) here, as the highest attempt T3 knows of the issue,
+ * so a later retry never reuses an attempt's ids.
+ */
 export async function readRecord(
   afk: AfkService,
   issue: Issue,
   installationId: number,
   issues: IssueTracker,
+  threads: () => Promise<readonly ThreadFact[]>,
 ): Promise<RunRecord | null | "escalated"> {
   const known = afk.index.get(issue.repo, issue.number);
   if (known !== undefined) return known.record;
@@ -45,35 +51,42 @@ export async function readRecord(
     await loadRun(issues, issue.repo, issue.number, afk.deps.appId),
     "reading the progress comment",
   );
+  const { notices } = loaded;
   if (loaded.kind === "none") {
-    afk.index.set(issue.repo, issue.number, { record: null, commentId: null });
+    afk.index.load(issue.repo, issue.number, { record: null, commentId: null, notices });
     return null;
   }
   if (loaded.kind === "found") {
-    afk.index.set(issue.repo, issue.number, { record: loaded.record, commentId: loaded.commentId });
+    afk.index.load(issue.repo, issue.number, { record: loaded.record, commentId: loaded.commentId, notices });
     return loaded.record;
   }
-  const why = `${loaded.error.kind}: ${loaded.error.message}`;
+  const key = { installationId, repo: issue.repo, issue: issue.number };
   const lost = escalateLost({
-    repo: issue.repo,
-    issue: issue.number,
-    installationId,
-    attempt: 1,
+    ...key,
+    attempt: toLostAttempt(toUsedAttempts(key, await threads())),
     now: afk.deps.clock(),
     config: afk.config,
-    why,
+    why: `${loaded.error.kind}: ${loaded.error.message}`,
   });
-  const deps = toRunDeps(afk, issues, lost.record);
-  const target = { repo: issue.repo, issue: issue.number };
-  const applied = await applyEffects(lost.effects, target, loaded.commentId, deps);
-  if (applied.ok) {
-    afk.index.set(issue.repo, issue.number, { record: lost.record, commentId: applied.commentId });
-    await applyFollowUps(lost.record, applied.followUps, deps);
-  }
+  afk.index.load(issue.repo, issue.number, { record: null, commentId: loaded.commentId, notices });
+  await applyTransition(lost.record, lost.record, lost.effects, toRunDeps(afk, issues, lost.record));
   return "escalated";
 }
 
-/** Who applied the ready label last (the webhook's sender, else the issue's events) and whether afk obeys them. */
+/** Who applied the ready label last, and when (the webhook's sender now, else the issue's events). */
+async function readLabeling(
+  afk: AfkService,
+  issue: Issue,
+  issues: IssueTracker,
+  hint: LabelHint | null,
+): Promise<{ readonly labeler: Actor | null; readonly at: number | null }> {
+  if (hint !== null && hint.issue === issue.number) return { labeler: hint.labeler, at: afk.deps.clock() };
+  const events = orThrow(await issues.listIssueEvents(issue.repo, issue.number), "finding who applied the ready label");
+  const latest = findLatestLabeling(events, afk.config.labels.ready);
+  return { labeler: latest?.actor ?? null, at: latest?.at ?? null };
+}
+
+/** Who applied the ready label last, when, and whether afk obeys them. */
 export async function readTrust(
   afk: AfkService,
   issue: Issue,
@@ -81,21 +94,15 @@ export async function readTrust(
   owner: RepoOwner,
   issues: IssueTracker,
   hint: LabelHint | null,
-): Promise<{ readonly labeler: Actor | null; readonly trust: TrustDecision }> {
-  const labeler =
-    hint !== null && hint.issue === issue.number
-      ? hint.labeler
-      : (findLatestLabeling(
-          orThrow(await issues.listIssueEvents(issue.repo, issue.number), "finding who applied the ready label"),
-          afk.config.labels.ready,
-        )?.actor ?? null);
+): Promise<{ readonly labeler: Actor | null; readonly labeledAt: number | null; readonly trust: TrustDecision }> {
+  const { labeler, at: labeledAt } = await readLabeling(afk, issue, issues, hint);
   const retry = toRetryTrust(record, labeler);
-  if (retry !== null) return { labeler, trust: retry };
+  if (retry !== null) return { labeler, labeledAt, trust: retry };
   const role =
     labeler !== null && needsRoleLookup(labeler, owner, afk.config)
       ? await readRole(afk, issue.repo, labeler.login, issues)
       : null;
-  return { labeler, trust: decideTrust({ labeler, role, repoOwner: owner, config: afk.config }) };
+  return { labeler, labeledAt, trust: decideTrust({ labeler, role, repoOwner: owner, config: afk.config }) };
 }
 
 async function readRole(afk: AfkService, repo: string, login: string, issues: IssueTracker): Promise<Role> {
@@ -117,9 +124,10 @@ export async function toReadyIssue(
   hint: LabelHint | null,
   blockerStates: Map<string, Blocker["state"]>,
 ): Promise<ReadyIssue> {
-  const { labeler, trust } = await readTrust(afk, issue, record, owner, issues, hint);
-  const blockers = await readBlockers(issue, issues, blockerStates);
-  return { issue, labeler, trust, blockers };
+  const { labeler, labeledAt, trust } = await readTrust(afk, issue, record, owner, issues, hint);
+  // Nothing more is read for an issue whose labeler afk does not obey.
+  const blockers = trust.trusted ? await readBlockers(issue, issues, blockerStates) : [];
+  return { issue, labeler, labeledAt, trust, blockers };
 }
 
 /** Native blockers and the body's clauses; each blocker's state is read once per reconcile. */

@@ -20,5 +20,9 @@ export function toRunDeps(afk: AfkService, issues: IssueTracker, run: RunRef): A
     index: afk.index,
     ensureLabels: (repo) => ensureLabels(issues, repo, config, afk.labelsEnsured),
     reconcileLater: (repo) => afk.requestReconcile(repo),
+    notices: {
+      has: (marker) => afk.index.get(run.repo, run.issue)?.notices.has(marker) ?? false,
+      add: (marker) => afk.index.addNotice(run.repo, run.issue, marker),
+    },
   };
 }

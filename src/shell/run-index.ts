@@ -1,6 +1,6 @@
-// afk's in-memory view of its runs: per issue, the run record and the id of the
-// progress comment that holds it. GitHub stays the store; this index is rebuilt from
-// the progress comments at start and only ever caches what a comment says.
+// afk's in-memory view of its runs: per issue, the run record, the id of the progress
+// comment that holds it, and the notices afk has posted. GitHub stays the store; this
+// index is rebuilt from the comments at start and only caches what they say.
 
 import type { RunRecord } from "../core/run/run-types.js";
 
@@ -8,6 +8,10 @@ export interface IndexedRun {
   /** Null when the issue has no progress comment yet (read and found none). */
   readonly record: RunRecord | null;
   readonly commentId: number | null;
+  /** The markers of the notices among afk's comments on the issue (found at load, or posted since). */
+  readonly notices: ReadonlySet<string>;
+  /** A transition stopped half-way: the issue may lag behind the record until the next check. */
+  readonly needsCheck: boolean;
 }
 
 function toKey(repo: string, issue: number): string {
@@ -21,13 +25,40 @@ export class RunIndex {
     return this.#runs.get(toKey(repo, issue));
   }
 
-  set(repo: string, issue: number, run: IndexedRun): void {
-    this.#runs.set(toKey(repo, issue), run);
+  /** What a read of the issue's comments found. */
+  load(repo: string, issue: number, run: Omit<IndexedRun, "needsCheck">, needsCheck = false): void {
+    this.#runs.set(toKey(repo, issue), { ...run, needsCheck });
+  }
+
+  /** The run's new record, written to `commentId`; the notices known so far are kept. */
+  setRecord(record: RunRecord, commentId: number | null, needsCheck = false): void {
+    const known = this.get(record.repo, record.issue);
+    this.#runs.set(toKey(record.repo, record.issue), {
+      record,
+      commentId,
+      notices: known?.notices ?? new Set(),
+      needsCheck,
+    });
+  }
+
+  addNotice(repo: string, issue: number, marker: string): void {
+    const known = this.get(repo, issue);
+    if (known === undefined) return;
+    this.#runs.set(toKey(repo, issue), { ...known, notices: new Set([...known.notices, marker]) });
+  }
+
+  delete(repo: string, issue: number): void {
+    this.#runs.delete(toKey(repo, issue));
   }
 
   /** Every record held, across repos (for the global cap and the repo lock). */
   records(): RunRecord[] {
     return [...this.#runs.values()].flatMap((run) => (run.record === null ? [] : [run.record]));
+  }
+
+  /** Every issue held, with what is known of it. */
+  entries(): [string, IndexedRun][] {
+    return [...this.#runs.entries()];
   }
 
   get size(): number {

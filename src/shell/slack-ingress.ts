@@ -109,8 +109,8 @@ async function onDoorbell(
     const record = afk.index.get(repo, issue)?.record ?? null;
     if (record === null) return;
     const advanced = await advanceRun(record, event, toRunDeps(afk, await afk.deps.issues(installationId), record));
-    if (advanced === null) throw new StepError(`${event.kind} for ${repo}#${issue} failed; press or answer again`);
-    if (advanced !== record) await after();
+    if (!advanced.ok) throw new StepError(`${event.kind} for ${repo}#${issue} failed; press or answer again`);
+    if (advanced.record !== record) await after();
   });
 }
 
@@ -124,7 +124,8 @@ async function findDoorbellRun(afk: AfkService, channel: string, ts: string): Pr
   const issues = await afk.deps.issues(ref.installationId);
   const loaded = await loadRun(issues, ref.repo, ref.issue, afk.deps.appId);
   if (!loaded.ok || loaded.value.kind !== "found") return null;
-  afk.index.set(ref.repo, ref.issue, { record: loaded.value.record, commentId: loaded.value.commentId });
+  const { record, commentId, notices } = loaded.value;
+  afk.index.load(ref.repo, ref.issue, { record, commentId, notices });
   afk.rememberInstallation(ref.repo, ref.installationId);
   return { repo: ref.repo, issue: ref.issue, installationId: ref.installationId };
 }

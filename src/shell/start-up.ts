@@ -1,9 +1,12 @@
 // Start-up (DESIGN section 5): afk keeps no database, so it rebuilds what it knows from
-// GitHub: each enrolled repo's installation, the run index from the issues carrying afk's
-// labels, then asks GitHub to redeliver the webhooks that failed while it was away.
+// GitHub: each enrolled repo's installation, then the run index from the issues carrying
+// afk's labels (a closed issue that still carries the lock label is a run afk died in the
+// middle of finishing), and only then asks GitHub to redeliver the webhooks that failed
+// while it was away, so that redelivered work sees every run.
 
 import { HOUR_MS } from "../core/common/time.js";
 import { describeError } from "../ports/result.js";
+import type { IssueTracker } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
 import { errorFields } from "./log.js";
 import { loadRun } from "./load-run.js";
@@ -14,14 +17,13 @@ export const REDELIVER_WINDOW_MS = 6 * HOUR_MS;
 
 export async function startUp(afk: AfkService): Promise<void> {
   if (!afk.armed) return;
-  await redeliverFailed(afk);
   const app = await afk.deps.app();
   for (const repo of afk.config.allowlist) {
     const found = await app.findInstallation(repo);
     if (!found.ok) {
       afk.log.warn(
         { repo, ...errorFields(found.error) },
-        `cannot find afk's installation: ${describeError(found.error)}`,
+        `cannot find afk's installation (${describeError(found.error)}); the sweep looks again`,
       );
       continue;
     }
@@ -30,8 +32,9 @@ export async function startUp(afk: AfkService): Promise<void> {
       continue;
     }
     afk.rememberInstallation(repo, found.value);
-    await rebuild(afk, repo, found.value);
+    await rebuild(afk, repo, await afk.deps.issues(found.value));
   }
+  await redeliverFailed(afk);
   for (const [repo, installationId] of afk.installations) {
     await reconcile(afk, repo, installationId, null).catch((error: unknown) =>
       afk.log.error({ repo, err: error }, "reconcile at start failed; the sweep retries"),
@@ -62,11 +65,16 @@ async function redeliverFailed(afk: AfkService): Promise<void> {
 }
 
 /** The run index of one repo, from the issues that carry afk's in-progress or human label. */
-async function rebuild(afk: AfkService, repo: string, installationId: number): Promise<void> {
-  const issues = await afk.deps.issues(installationId);
-  const { labels } = afk.config;
-  for (const label of [labels.inProgress, labels.human]) {
-    const listed = await issues.listOpenIssuesWithLabel(repo, label);
+async function rebuild(afk: AfkService, repo: string, issues: IssueTracker): Promise<void> {
+  const { inProgress, human } = afk.config.labels;
+  const lists = [
+    { label: inProgress, list: () => issues.listOpenIssuesWithLabel(repo, inProgress), finishing: false },
+    { label: human, list: () => issues.listOpenIssuesWithLabel(repo, human), finishing: false },
+    // Closed, yet locked: afk died between closing a shipped issue and taking its labels off.
+    { label: inProgress, list: () => issues.listClosedIssuesWithLabel(repo, inProgress), finishing: true },
+  ];
+  for (const { label, list, finishing } of lists) {
+    const listed = await list();
     if (!listed.ok) {
       afk.log.warn(
         { repo, label, ...errorFields(listed.error) },
@@ -78,8 +86,10 @@ async function rebuild(afk: AfkService, repo: string, installationId: number): P
       afk.titles.remember(repo, issue.number, issue.title);
       if (afk.index.get(repo, issue.number) !== undefined) continue;
       const loaded = await loadRun(issues, repo, issue.number, afk.deps.appId);
-      if (loaded.ok && loaded.value.kind === "found")
-        afk.index.set(repo, issue.number, { record: loaded.value.record, commentId: loaded.value.commentId });
+      if (!loaded.ok || loaded.value.kind !== "found") continue;
+      const { record, commentId, notices } = loaded.value;
+      // A closed issue is out of the open lists the sweep reads: it is looked at once, afresh.
+      afk.index.load(repo, issue.number, { record, commentId, notices }, finishing);
     }
   }
 }

@@ -18,7 +18,7 @@ import {
   RESUMPTIONS_MAX,
   URL_MAX_CHARS,
 } from "../../src/core/run/limits.js";
-import { BLOCKERS_MAX, PINNED_CHECKS_MAX, SHORT_TEXT_MAX_CHARS } from "../../src/core/run/record-codec.js";
+import { BLOCKERS_MAX, PINNED_CHECKS_MAX, SHORT_TEXT_MAX_CHARS } from "../../src/core/run/limits.js";
 import {
   ACTIVE_PHASES,
   TERMINAL_PHASES,
@@ -141,6 +141,7 @@ export const arbTurn: fc.Arbitrary<Turn> = fc.record({
   state: fc.constantFrom("working", "ended"),
   startedAt: arbTime,
   sha: nullable(arbSha),
+  relayText: nullable(arbText(300)),
 });
 
 export const arbEscalation: fc.Arbitrary<Escalation> = fc.record({
@@ -194,6 +195,17 @@ export const arbRecord: fc.Arbitrary<RunRecord> = fc.record({
   fixForwards: fc.nat({ max: 20 }),
   fixForwardsTotal: arbCount,
   escalation: nullable(arbEscalation),
+  doorbellFailure: nullable(fc.record({ reason: arbText(REASON_MAX_CHARS, 80), attempts: arbPositive, at: arbTime })),
+  closedByCommit: nullable(arbSha),
+  problems: fc.uniqueArray(
+    fc.record({
+      what: fc.constantFrom("agent", "commits", "ci", "deploy", "rollout"),
+      message: arbText(REASON_MAX_CHARS, 80),
+      since: arbTime,
+      told: fc.boolean(),
+    }),
+    { maxLength: 5, selector: (problem) => problem.what },
+  ),
   doorbell: nullable(
     fc.record({ channel: fc.stringMatching(/^C[A-Z0-9]{8,11}$/), ts: fc.stringMatching(/^\d{10}\.\d{6}$/) }),
   ),

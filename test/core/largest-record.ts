@@ -24,7 +24,7 @@ import {
   PINNED_CHECKS_MAX,
   REPO_MAX_CHARS,
   SHORT_TEXT_MAX_CHARS,
-} from "../../src/core/run/record-codec.js";
+} from "../../src/core/run/limits.js";
 import type { RunRecord, StageState } from "../../src/core/run/run-types.js";
 import { aRecord, anOperatorConfig, T0 } from "./builders.js";
 
@@ -66,7 +66,7 @@ export function aLargestRecord(fill = "x"): RunRecord {
       by: Array.from({ length: BLOCKERS_MAX }, (_, i) => ({ repo, number: 1_000_000 + i })),
     },
     endedAt: T0,
-    turn: { number: 99, kind: "fix-forward", state: "ended", startedAt: T0, sha: id },
+    turn: { number: 99, kind: "fix-forward", state: "ended", startedAt: T0, sha: id, relayText: null },
     agentStatus: { kind: "blocked", question: toFilled(AGENT_SAID_MAX_CHARS, fill) },
     sha: id,
     pushedAt: T0,

@@ -59,7 +59,7 @@ export function aPushedRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     phase: "pushed",
     sha: SHA,
     pushedAt: T0,
-    turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+    turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null },
     stages: { ci: aStage(), deploy: null, rollout: null },
     ...overrides,
   });
@@ -88,6 +88,7 @@ export const ev = {
     labeler: "alice",
     defaultBranch: "main",
     cloneUrl: "https://github.com/acme/widgets.git",
+    startedAt: null,
     repoConfig: aRepoConfig(),
     ...o,
   }),

@@ -6,16 +6,24 @@ describe("RunIndex", () => {
   it("keys runs by repo (any case) and issue", () => {
     const index = new RunIndex();
     const record = aRecord();
-    index.set("Acme/Widgets", 42, { record, commentId: 9 });
-    expect(index.get("acme/widgets", 42)).toEqual({ record, commentId: 9 });
+    index.load("Acme/Widgets", 42, { record, commentId: 9, notices: new Set() });
+    expect(index.get("acme/widgets", 42)).toEqual({ record, commentId: 9, notices: new Set(), needsCheck: false });
     expect(index.get("acme/widgets", 43)).toBeUndefined();
     expect(index.size).toBe(1);
   });
 
   it("lists only the records it holds, not issues known to have none", () => {
     const index = new RunIndex();
-    index.set("acme/widgets", 1, { record: null, commentId: null });
-    index.set("acme/widgets", 2, { record: aRecord({ issue: 2 }), commentId: 5 });
+    index.load("acme/widgets", 1, { record: null, commentId: null, notices: new Set() });
+    index.setRecord(aRecord({ issue: 2 }), 5);
     expect(index.records().map((record) => record.issue)).toEqual([2]);
+  });
+
+  it("keeps the notices it knows when a record changes, and remembers new ones", () => {
+    const index = new RunIndex();
+    index.load("acme/widgets", 42, { record: aRecord(), commentId: 9, notices: new Set(["a"]) });
+    index.addNotice("acme/widgets", 42, "b");
+    index.setRecord(aRecord({ phase: "ci" }), 9, true);
+    expect(index.get("acme/widgets", 42)).toMatchObject({ notices: new Set(["a", "b"]), needsCheck: true });
   });
 });

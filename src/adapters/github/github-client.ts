@@ -3,6 +3,7 @@
 // come back as values (a missing file, a non-collaborator, an absent label). REST only,
 // so that each request can be checked against GitHub's OpenAPI description.
 
+import type { Issue } from "../../core/common/github-types.js";
 import type { IssueTracker, RepoFacts } from "../../ports/issue-tracker.js";
 import { OK_VOID, type Result } from "../../ports/result.js";
 import { attemptGitHub } from "./github-error.js";
@@ -23,6 +24,19 @@ const PER_PAGE = 100;
 export function createGitHubClient(octokit: Octokit, clock: () => number = Date.now): IssueTracker {
   const attempt = <T>(call: () => Promise<T>): Promise<Result<T>> => attemptGitHub(call, clock);
 
+  function listWithLabel(repo: string, label: string, state: "open" | "closed"): Promise<Result<Issue[]>> {
+    return attempt(async () => {
+      const issues = (await octokit.paginate("GET /repos/{owner}/{repo}/issues", {
+        ...toOwnerAndName(repo),
+        state,
+        labels: label,
+        per_page: PER_PAGE,
+      })) as unknown as RestIssue[];
+      // The issues endpoint also lists pull requests; labels on PRs never dispatch.
+      return issues.filter((issue) => issue.pull_request === undefined).map((issue) => toIssue(repo, issue));
+    });
+  }
+
   return {
     getRepo: (repo) =>
       attempt(async () => {
@@ -35,17 +49,9 @@ export function createGitHubClient(octokit: Octokit, clock: () => number = Date.
         } satisfies RepoFacts;
       }),
 
-    listOpenIssuesWithLabel: (repo, label) =>
-      attempt(async () => {
-        const issues = (await octokit.paginate("GET /repos/{owner}/{repo}/issues", {
-          ...toOwnerAndName(repo),
-          state: "open",
-          labels: label,
-          per_page: PER_PAGE,
-        })) as unknown as RestIssue[];
-        // The issues endpoint also lists pull requests; labels on PRs never dispatch.
-        return issues.filter((issue) => issue.pull_request === undefined).map((issue) => toIssue(repo, issue));
-      }),
+    listOpenIssuesWithLabel: (repo, label) => listWithLabel(repo, label, "open"),
+
+    listClosedIssuesWithLabel: (repo, label) => listWithLabel(repo, label, "closed"),
 
     getIssue: (repo, issue) =>
       attempt(async () => {

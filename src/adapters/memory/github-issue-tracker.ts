@@ -80,16 +80,24 @@ export class MemoryIssueTracker implements IssueTracker {
   }
 
   listOpenIssuesWithLabel(repo: string, label: string): Promise<Result<Issue[]>> {
-    return this.#knobs.run("listOpenIssuesWithLabel", [repo, label], () => {
-      const found = this.#repo(repo);
-      if (!found.ok) return found;
-      // The issues endpoint lists newest first and includes pull requests, which the adapter drops.
-      const issues = [...found.value.issues.values()]
-        .filter((issue) => issue.state === "open" && !issue.isPullRequest)
-        .filter((issue) => issue.labels.some((on) => sameName(on, label)))
-        .sort((a, b) => b.number - a.number);
-      return ok(issues.map((issue) => toIssueFact(found.value, issue)));
-    });
+    return this.#knobs.run("listOpenIssuesWithLabel", [repo, label], () => this.#listWithLabel(repo, label, "open"));
+  }
+
+  listClosedIssuesWithLabel(repo: string, label: string): Promise<Result<Issue[]>> {
+    return this.#knobs.run("listClosedIssuesWithLabel", [repo, label], () =>
+      this.#listWithLabel(repo, label, "closed"),
+    );
+  }
+
+  #listWithLabel(repo: string, label: string, state: "open" | "closed"): Result<Issue[]> {
+    const found = this.#repo(repo);
+    if (!found.ok) return found;
+    // The issues endpoint lists newest first and includes pull requests, which the adapter drops.
+    const issues = [...found.value.issues.values()]
+      .filter((issue) => issue.state === state && !issue.isPullRequest)
+      .filter((issue) => issue.labels.some((on) => sameName(on, label)))
+      .sort((a, b) => b.number - a.number);
+    return ok(issues.map((issue) => toIssueFact(found.value, issue)));
   }
 
   getIssue(repo: string, issue: number): Promise<Result<Issue>> {

@@ -17,7 +17,7 @@ import { defaultRepoConfig } from "./config-types.js";
 import { toShownStructure, toShownValue, toUnknownProblem, type ConfigError } from "./config-errors.js";
 import * as v from "./config-values.js";
 import { FAILURE_NAME_MAX_CHARS, URL_MAX_CHARS } from "../run/limits.js";
-import { PINNED_CHECKS_MAX } from "../run/record-codec.js";
+import { PINNED_CHECKS_MAX } from "../run/limits.js";
 import { MINUTE_MS } from "../common/time.js";
 
 const MINUTES_MAX = 10_080;

@@ -20,7 +20,10 @@ export interface ReadyIssue {
   readonly issue: Issue;
   /** Who last applied the ready label, or null when no one can be named. */
   readonly labeler: Actor | null;
+  /** When the ready label was last applied (epoch ms), when known. */
+  readonly labeledAt: number | null;
   readonly trust: TrustDecision;
+  /** Read only for a trusted labeler: nothing is read for an issue afk would not dispatch. */
   readonly blockers: readonly Blocker[];
 }
 

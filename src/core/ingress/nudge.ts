@@ -35,6 +35,8 @@ export type Nudge =
       readonly sha: string | null;
       /** The branch it is about, when the payload names one (a push, a workflow run). */
       readonly branch: string | null;
+      /** A push: any run waiting for its agent's commit may be concerned, not only those following `sha`. */
+      readonly push: boolean;
       readonly pipeline: PipelineHint | null;
     }
   /** afk was installed on, or removed from, repositories. */

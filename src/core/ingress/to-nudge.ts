@@ -90,12 +90,25 @@ function toCiNudge(event: CiEvent, payload: unknown): Nudge {
       sha: data.check_run.head_sha,
       branch: data.check_run.check_suite?.head_branch ?? null,
       pipeline: null,
+      push: false,
     };
   if ("workflow_run" in data)
-    return { ...base, sha: data.workflow_run.head_sha, branch: data.workflow_run.head_branch, pipeline: null };
+    return {
+      ...base,
+      sha: data.workflow_run.head_sha,
+      branch: data.workflow_run.head_branch,
+      pipeline: null,
+      push: false,
+    };
   if ("context" in data)
-    return { ...base, sha: data.sha, branch: null, pipeline: toWoodpeckerNudge(data.context, data.target_url) };
-  return { ...base, sha: data.after, branch: data.ref.replace(/^refs\/heads\//, ""), pipeline: null };
+    return {
+      ...base,
+      sha: data.sha,
+      branch: null,
+      pipeline: toWoodpeckerNudge(data.context, data.target_url),
+      push: false,
+    };
+  return { ...base, sha: data.after, branch: data.ref.replace(/^refs\/heads\//, ""), pipeline: null, push: true };
 }
 
 const repoListSchema = z.array(z.object({ full_name: z.string() })).nullish();

@@ -2,6 +2,7 @@
 // afk reads them by: is the turn it started done and how did it end, what did the agent
 // say last, and which project already owns a checkout. Times are epoch ms.
 
+import { CLOCK_SKEW_MARGIN_MS } from "./find-pushed-commit.js";
 import type { TurnFact } from "./observe-types.js";
 
 export interface ProjectFact {
@@ -115,4 +116,15 @@ export function toLastAssistantText(thread: ThreadDetail): string | null {
   if (named !== undefined) return named.text;
   const last = thread.messages.findLast((message) => message.role === "assistant" && !message.streaming);
   return last?.text ?? null;
+}
+
+/**
+ * The turn afk started at `turnStartedAt`, as T3's facts read at `readAt` show it. Facts
+ * read before the turn started say nothing about it (a sweep that read T3, then
+ * dispatched): the turn counts as working until fresher facts are read. T3 stamps
+ * `requestedAt` with its own clock: the margin allows for skew against afk's.
+ */
+export function toTurnFactAt(thread: ThreadFact | null, turnStartedAt: number, readAt: number): TurnFact {
+  if (readAt < turnStartedAt) return { kind: "working" };
+  return toTurnFact(thread, turnStartedAt - CLOCK_SKEW_MARGIN_MS);
 }

@@ -110,6 +110,11 @@ export interface VersionUrlInput {
   readonly matchesSoFar: number;
   /** Consecutive matching reads; at least one is always required. */
   readonly required: number;
+  /** When the last match was counted, or null. */
+  readonly lastCountedAt: number | null;
+  /** The least time between two counted matches. */
+  readonly spacingMs: number;
+  readonly now: number;
 }
 
 const VERSION_FIELDS = ["sha", "version", "commit"] as const;
@@ -131,9 +136,18 @@ function toVersionText(body: string): string {
 
 /**
  * One read of the version URL. During a rolling update old and new pods answer alike, so
- * only `required` matches in a row count; a miss starts the count over.
+ * only `required` matches in a row count, each at least `spacingMs` after the last one
+ * counted (one sweep interval: two reads a moment apart prove no more than one); a miss
+ * starts the count over.
  */
-export function decideVersionUrl(input: VersionUrlInput): { matches: number; verdict: "pending" | "green" } {
-  const matches = isShaIn(toVersionText(input.body.trim()), input.sha) ? input.matchesSoFar + 1 : 0;
-  return { matches, verdict: matches >= Math.max(1, input.required) ? "green" : "pending" };
+export function decideVersionUrl(input: VersionUrlInput): {
+  matches: number;
+  countedAt: number | null;
+  verdict: "pending" | "green";
+} {
+  if (!isShaIn(toVersionText(input.body.trim()), input.sha)) return { matches: 0, countedAt: null, verdict: "pending" };
+  const spaced = input.lastCountedAt === null || input.now - input.lastCountedAt >= input.spacingMs;
+  const matches = spaced ? input.matchesSoFar + 1 : input.matchesSoFar;
+  const countedAt = spaced ? input.now : input.lastCountedAt;
+  return { matches, countedAt, verdict: matches >= Math.max(1, input.required) ? "green" : "pending" };
 }

@@ -20,6 +20,15 @@ function toAddressee(labeler: string | null): string {
   return GITHUB_LOGIN.test(labeler) ? `@${labeler} ` : `${escapeMarkdown(labeler)}: `;
 }
 
+/**
+ * The hidden mark of a notice: which run, which kind and which occasion. Before posting,
+ * afk looks for it among its own comments, so a notice is posted once even when afk dies
+ * between posting it and writing down that it did.
+ */
+export function toNoticeMarker(kind: "escalated" | "shipped", record: RunRecord, at: number): string {
+  return `<!-- afk:notice ${kind} ${record.repo}#${record.issue}/${record.attempt} ${at} -->`;
+}
+
 export function renderEscalationNotice(record: RunRecord, reason: string): string {
   return [
     `${toAddressee(record.labeler)}afk needs a human to carry on with this issue.`,

@@ -31,9 +31,14 @@ export type Effect =
   | { readonly kind: "RemoveLabels"; readonly labels: readonly string[] }
   /** Create or edit the progress comment from this record. */
   | { readonly kind: "UpsertProgressComment"; readonly record: RunRecord }
-  /** A new comment, only where a person should be notified (escalated, shipped). */
-  | { readonly kind: "PostComment"; readonly body: string }
+  /**
+   * A new comment where a person should be notified (escalated, shipped), posted once:
+   * the runner skips it when a comment of afk's already carries its marker.
+   */
+  | { readonly kind: "PostNotice"; readonly marker: string; readonly body: string }
   | { readonly kind: "CloseIssue"; readonly reason: "completed" | "not_planned" }
+  /** The agent's own commit closed the issue, and the run needs a human after all. */
+  | { readonly kind: "ReopenIssue" }
   /** Post the doorbell, or update it when the record already names one. */
   | { readonly kind: "RingDoorbell"; readonly record: RunRecord }
   | { readonly kind: "UpdateDoorbell"; readonly record: RunRecord; readonly note: string }

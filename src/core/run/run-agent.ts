@@ -4,7 +4,7 @@
 
 import type { OperatorConfig } from "../config/config-types.js";
 import { AGENT_SAID_MAX_CHARS, toBounded } from "./limits.js";
-import { ID_MAX_CHARS } from "./record-codec.js";
+import { ID_MAX_CHARS } from "./limits.js";
 import { escalate } from "./run-escalate.js";
 import { onRed } from "./run-fix-forward.js";
 import {

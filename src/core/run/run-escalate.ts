@@ -1,11 +1,11 @@
 // Escalation (DESIGN section 2, side exit "escalated"): the run rests until a human
-// answers. The agent is stopped first, then the labels hand the issue to people, then
-// the comment says why, then someone is notified.
+// answers. The record says so first, then the labels hand the issue to people, the agent
+// is stopped, and someone is notified (once).
 
 import type { OperatorConfig } from "../config/config-types.js";
 import { toCommandId } from "./ids.js";
 import { AGENT_SAID_MAX_CHARS, REASON_MAX_CHARS, toBounded } from "./limits.js";
-import { renderEscalationNotice } from "../render/run-notices.js";
+import { renderEscalationNotice, toNoticeMarker } from "../render/run-notices.js";
 import { isActive, toKey, toSaid, toUpsert, withPhase } from "./run-record.js";
 import type { ActivePhase, EscalationCause, RunRecord } from "./run-types.js";
 import type { Effect, Transition } from "./effect.js";
@@ -45,13 +45,17 @@ export function escalate(record: RunRecord, input: EscalationInput, now: number,
     },
   };
   const { labels } = config;
+  const marker = toNoticeMarker("escalated", escalated, now);
+  // The record first, then the human label before the others come off: dying after any
+  // of these leaves an issue carrying one of afk's labels, which a restart finds.
   const effects: Effect[] = [
-    ...stopped.effects,
-    { kind: "RemoveLabels", labels: [labels.ready, labels.inProgress] },
-    { kind: "AddLabels", labels: [labels.human] },
     toUpsert(escalated),
-    { kind: "PostComment", body: renderEscalationNotice(escalated, reason) },
+    { kind: "AddLabels", labels: [labels.human] },
+    { kind: "RemoveLabels", labels: [labels.ready, labels.inProgress] },
+    ...stopped.effects,
   ];
+  if (record.closedByCommit !== null) effects.push({ kind: "ReopenIssue" });
+  effects.push({ kind: "PostNotice", marker, body: `${renderEscalationNotice(escalated, reason)}\n\n${marker}` });
   if (config.slack !== null) effects.push({ kind: "RingDoorbell", record: escalated });
   return { record: escalated, effects };
 }

@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../config/config-types.js";
 import type { Issue } from "../common/github-types.js";
-import type { AgentStatus, CheckFailure, QueuedReason } from "./run-types.js";
+import type { AgentStatus, CheckFailure, ObserverName, QueuedReason } from "./run-types.js";
 
 // ---------------------------------------------------------------------------
 // Events: facts that happened (past tense).
@@ -17,7 +17,14 @@ export type RunEvent =
       readonly cloneUrl: string;
       /** `.github/afk.yml` read from the default branch now: pinned for the whole run. */
       readonly repoConfig: RepoConfig;
+      /**
+       * When T3 already holds this attempt's thread (afk died mid-dispatch): when its
+       * opening turn was requested. The run keeps that dispatch time. Null otherwise.
+       */
+      readonly startedAt: number | null;
     }
+  /** T3 refused to start the thread, and refuses it again for the same ids (a `rejected` answer). */
+  | { readonly kind: "DispatchRejected"; readonly message: string }
   /** The policy holds the queued run for a reason worth telling on the issue. */
   | { readonly kind: "Held"; readonly reason: QueuedReason }
   /** A status line seen while the turn is still running. */
@@ -70,4 +77,12 @@ export type RunEvent =
   | { readonly kind: "RetryRequested"; readonly by: string }
   /** The T3 thread is gone (deleted, archived, or unknown to T3). */
   | { readonly kind: "ThreadLost"; readonly why: string }
-  | { readonly kind: "DoorbellRung"; readonly channel: string; readonly ts: string };
+  | { readonly kind: "DoorbellRung"; readonly channel: string; readonly ts: string }
+  /** The doorbell could not ring (Slack down, the bot not in the channel…). */
+  | { readonly kind: "DoorbellFailed"; readonly reason: string }
+  /** The issue was closed by a commit's closing keyword: the agent's push, not a person. */
+  | { readonly kind: "IssueClosedByCommit"; readonly sha: string }
+  /** An observer could not read what it follows this time. */
+  | { readonly kind: "ObservationFailed"; readonly what: ObserverName; readonly message: string }
+  /** An observer read what it follows again. */
+  | { readonly kind: "ObservationRecovered"; readonly what: ObserverName };

@@ -39,7 +39,7 @@ export function onRed(
     fixForwards: attemptNumber,
     fixForwardsTotal: record.fixForwardsTotal + 1,
     turns: number,
-    turn: { number, kind: "fix-forward", state: "working", startedAt: now, sha },
+    turn: { number, kind: "fix-forward", state: "working", startedAt: now, sha, relayText: null },
   };
   const detail = record.stages[stage]?.detail ?? null;
   const text = renderFixForwardPrompt({ stage, sha, failures, detail, attemptNumber, budget });

@@ -3,9 +3,9 @@
 // handles them before the budgets and the agent's news).
 
 import type { OperatorConfig } from "../config/config-types.js";
-import { toCommandId, toMessageId, toThreadId } from "./ids.js";
-import { RESUMPTIONS_MAX } from "./limits.js";
-import { renderRelayPrompt, renderResumePrompt } from "../render/prompts.js";
+import { toThreadId } from "./ids.js";
+import { RELAY_TEXT_MAX_CHARS, RESUMPTIONS_MAX, toBounded } from "./limits.js";
+import { toTurnEffect } from "./turn-text.js";
 import { toInterrupted } from "./run-escalate.js";
 import { UNDISPATCHED } from "./run-start.js";
 import {
@@ -43,10 +43,12 @@ export function transitionResumed(
   if (escalation.cause === "lost") return transitionRetried(record, event.by, now, config);
   const by = toLogin(event.by);
   const number = record.turns + 1;
-  const key = toKey(record);
+  const text = event.text?.trim() ?? "";
+  const relay = text !== "";
   let resumed: RunRecord = {
     ...withPhase(record, escalation.resumeTo, `resumed by ${by} via ${event.via}`, now),
     escalation: null,
+    doorbellFailure: null,
     legStartedAt: now,
     fixForwards: 0,
     resumptions: [...record.resumptions, { by, via: event.via, at: now }].slice(-RESUMPTIONS_MAX),
@@ -57,38 +59,26 @@ export function transitionResumed(
       state: "working",
       startedAt: now,
       sha: record.sha,
+      relayText: relay ? toBounded(text, RELAY_TEXT_MAX_CHARS) : null,
     },
   };
   const stage = toCurrentStage(escalation.resumeTo);
   const state = stage === null ? null : resumed.stages[stage];
   if (stage !== null && state?.verdict === "pending")
     resumed = withStage(resumed, stage, { ...state, since: now, blockedSince: null });
-  const text = event.text?.trim() ?? "";
+  const turn = toTurnEffect(resumed);
+  // The record first (a crash after it resends the turn from the record), then the lock
+  // and ready labels before the human label comes off, then the turn and the thanks.
   const effects: Effect[] = [
-    {
-      kind: "SendTurn",
-      threadId: record.threadId,
-      commandId: toCommandId(key, `turn:${number}`),
-      messageId: toMessageId(key, number),
-      purpose: text === "" ? "resume" : "relay",
-      text:
-        text === ""
-          ? renderResumePrompt({ issueNumber: record.issue, by })
-          : renderRelayPrompt({ from: by, via: event.via, text }),
-    },
+    toUpsert(resumed),
+    { kind: "AddLabels", labels: [config.labels.inProgress, config.labels.ready] },
     { kind: "RemoveLabels", labels: [config.labels.human] },
-    { kind: "AddLabels", labels: [config.labels.inProgress] },
+    ...(turn === null ? [] : [turn]),
   ];
   if (event.via === "slack" && record.doorbell !== null) {
     const { channel, ts } = record.doorbell;
-    effects.push({
-      kind: "ReplyInDoorbellThread",
-      channel,
-      threadTs: ts,
-      text: renderRelayAck(),
-    });
+    effects.push({ kind: "ReplyInDoorbellThread", channel, threadTs: ts, text: renderRelayAck() });
   }
-  effects.push(toUpsert(resumed));
   return { record: resumed, effects };
 }
 
@@ -116,7 +106,11 @@ export function transitionRetried(
   return toEnded(retried, stopped.effects, [config.labels.human], note, [config.labels.ready]);
 }
 
-/** Effects of a run leaving its agent: labels, doorbell, comment, then free the repo. */
+/**
+ * Effects of a run leaving its agent: the record first, labels added before others come
+ * off (dying in between leaves an issue a restart finds by a label of afk's), the agent
+ * stopped, the doorbell told, then the repo freed.
+ */
 function toEnded(
   record: RunRecord,
   stop: readonly Effect[],
@@ -124,10 +118,11 @@ function toEnded(
   note: string,
   add: readonly string[] = [],
 ): Transition {
-  const effects: Effect[] = [...stop, { kind: "RemoveLabels", labels: remove }];
+  const effects: Effect[] = [toUpsert(record)];
   if (add.length > 0) effects.push({ kind: "AddLabels", labels: add });
+  effects.push({ kind: "RemoveLabels", labels: remove }, ...stop);
   if (record.doorbell !== null) effects.push({ kind: "UpdateDoorbell", record, note });
-  effects.push(toUpsert(record), { kind: "ReconcileRepo", repo: record.repo });
+  effects.push({ kind: "ReconcileRepo", repo: record.repo });
   return { record, effects };
 }
 
@@ -171,5 +166,5 @@ export function transitionTakenOver(
 export function transitionDoorbellRung(record: RunRecord, event: DoorbellRung): Transition {
   const doorbell = { channel: event.channel, ts: event.ts };
   const known = isDeepEqual(record.doorbell, doorbell) || !isStorableId(doorbell.channel) || !isStorableId(doorbell.ts);
-  return known ? unchanged(record) : toShown({ ...record, doorbell });
+  return known ? unchanged(record) : toShown({ ...record, doorbell, doorbellFailure: null });
 }

@@ -14,7 +14,7 @@ import {
   URL_MAX_CHARS,
   toBounded,
 } from "./limits.js";
-import { BLOCKERS_MAX, ID_MAX_CHARS, SHORT_TEXT_MAX_CHARS } from "./record-codec.js";
+import { BLOCKERS_MAX, ID_MAX_CHARS, SHORT_TEXT_MAX_CHARS } from "./limits.js";
 import {
   ACTIVE_PHASES,
   TERMINAL_PHASES,

@@ -3,7 +3,7 @@
 
 import type { OperatorConfig } from "../config/config-types.js";
 import { toInterrupted } from "./run-escalate.js";
-import { renderShippedNotice } from "../render/run-notices.js";
+import { renderShippedNotice, toNoticeMarker } from "../render/run-notices.js";
 import { toPendingStage, toSha7, toShown, toUpsert, withPhase, withStage } from "./run-record.js";
 import type { Effect, Transition } from "./effect.js";
 import type { RunRecord, StageState } from "./run-types.js";
@@ -49,12 +49,15 @@ export function transitionShipped(record: RunRecord, now: number, config: Operat
     endedAt: now,
   };
   const { labels } = config;
+  const marker = toNoticeMarker("shipped", shipped, now);
+  // The record first, then the notice and the close before the labels come off: dying
+  // after any of these leaves an issue a restart finds by its labels and finishes.
   const effects: Effect[] = [
-    ...stopped.effects,
     toUpsert(shipped),
-    { kind: "PostComment", body: renderShippedNotice(shipped) },
-    { kind: "RemoveLabels", labels: [labels.ready, labels.inProgress, labels.human] },
+    ...stopped.effects,
+    { kind: "PostNotice", marker, body: `${renderShippedNotice(shipped)}\n\n${marker}` },
     { kind: "CloseIssue", reason: "completed" },
+    { kind: "RemoveLabels", labels: [labels.ready, labels.inProgress, labels.human] },
   ];
   if (shipped.doorbell !== null) effects.push({ kind: "UpdateDoorbell", record: shipped, note: "Shipped" });
   if (config.slack?.announceShipped === true) effects.push({ kind: "AnnounceShipped", record: shipped });

@@ -37,6 +37,9 @@ export const UNDISPATCHED = {
   fixForwards: 0,
   fixForwardsTotal: 0,
   escalation: null,
+  doorbellFailure: null,
+  closedByCommit: null,
+  problems: [],
 } as const satisfies Partial<RunRecord>;
 
 export function newRun(input: NewRunInput): RunRecord {
@@ -76,17 +79,20 @@ export function transitionDispatched(
   config: OperatorConfig,
 ): Transition {
   if (record.phase !== "queued") return unchanged(record);
+  // A dispatch healed after a crash keeps the time T3 first received it: a turn that
+  // ended or a commit pushed while afk was down still counts.
+  const startedAt = Math.min(event.startedAt ?? now, now);
   const key = toKey(record);
   const workspaceRoot = `${config.t3.workspaceBase}/${record.repo}`;
   const issue = { repo: record.repo, number: record.issue, title: event.issue.title, body: event.issue.body };
   const dispatched: RunRecord = {
     ...withPhase(record, "dispatched", "dispatched: the agent's thread started", now),
-    dispatchedAt: now,
-    legStartedAt: now,
+    dispatchedAt: startedAt,
+    legStartedAt: startedAt,
     queuedReason: null,
     labeler: event.labeler === null ? null : toLogin(event.labeler),
     repoConfig: event.repoConfig,
-    turn: { number: 1, kind: "opening", state: "working", startedAt: now, sha: null },
+    turn: { number: 1, kind: "opening", state: "working", startedAt, sha: null, relayText: null },
     turns: 1,
     stages: { ci: null, deploy: null, rollout: null },
   };

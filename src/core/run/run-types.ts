@@ -103,6 +103,11 @@ export interface Turn {
   readonly startedAt: number;
   /** The sha that was current when the turn was sent (fix-forward: the red sha). */
   readonly sha: string | null;
+  /**
+   * A relayed answer's text: the one turn afk could not write again from the record
+   * alone, should T3 never have received it (afk died between the record and the send).
+   */
+  readonly relayText: string | null;
 }
 
 export interface Resumption {
@@ -126,6 +131,24 @@ export interface Approval {
   readonly at: number;
   /** A hash of the issue's title and body as they stood when approved; null when not pinned. */
   readonly fingerprint: string | null;
+}
+
+/** What an observer follows: the agent (T3), the default branch's commits, and each stage. */
+export type ObserverName = "agent" | "commits" | "ci" | "deploy" | "rollout";
+
+/** An observer that keeps failing: said on the issue once it has lasted (`told`). */
+export interface ObserveProblem {
+  readonly what: ObserverName;
+  readonly message: string;
+  readonly since: number;
+  readonly told: boolean;
+}
+
+/** The doorbell could not ring: why, how often afk tried, and when it last did. */
+export interface DoorbellFailure {
+  readonly reason: string;
+  readonly attempts: number;
+  readonly at: number;
 }
 
 export interface HistoryEntry {
@@ -167,6 +190,14 @@ export interface RunRecord {
   readonly fixForwardsTotal: number;
   readonly escalation: Escalation | null;
   readonly doorbell: { readonly channel: string; readonly ts: string } | null;
+  readonly doorbellFailure: DoorbellFailure | null;
+  /**
+   * The commit whose closing keyword closed the issue (the agent's own push, contracts/
+   * github.md "Closing keywords"): not a cancellation; the run goes on to production.
+   */
+  readonly closedByCommit: string | null;
+  /** Observers failing for a while; at most one per observer. */
+  readonly problems: readonly ObserveProblem[];
   readonly resumptions: readonly Resumption[];
   readonly history: readonly HistoryEntry[];
   /** The repo's `.github/afk.yml`, as it stood at dispatch, already clamped. */

@@ -19,6 +19,13 @@ import {
   transitionRetried,
   transitionTakenOver,
 } from "./run-humans.js";
+import {
+  transitionClosedByCommit,
+  transitionDispatchRejected,
+  transitionDoorbellFailed,
+  transitionObservationFailed,
+  transitionObservationRecovered,
+} from "./run-incidents.js";
 import { isActive, isTerminal, unchanged } from "./run-record.js";
 import { transitionCi, transitionDeploy, transitionRollout } from "./run-stages.js";
 import { transitionDispatched, transitionHeld } from "./run-start.js";
@@ -49,6 +56,16 @@ export function transition(record: RunRecord, event: RunEvent, now: number, ctx:
       return transitionRetried(record, event.by, now, config);
     case "DoorbellRung":
       return transitionDoorbellRung(record, event);
+    case "DoorbellFailed":
+      return transitionDoorbellFailed(record, event, now);
+    case "IssueClosedByCommit":
+      return transitionClosedByCommit(record, event, now);
+    case "ObservationFailed":
+      return transitionObservationFailed(record, event, now);
+    case "ObservationRecovered":
+      return transitionObservationRecovered(record, event);
+    case "DispatchRejected":
+      return transitionDispatchRejected(record, event, now, config);
     case "HumanResumed":
       return transitionResumed(record, event, now, config);
     case "ThreadLost":

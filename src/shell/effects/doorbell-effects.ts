@@ -25,10 +25,14 @@ export async function ringDoorbell(record: RunRecord, note: string | null, deps:
   const { port, channel } = deps.doorbell;
   if (record.doorbell !== null) {
     const { channel: ringing, ts } = record.doorbell;
-    return fromPort(
-      await port.updateDoorbell({ channel: ringing, ts, text: rendered.text, blocks: rendered.blocks }),
-      "updating the doorbell",
-    );
+    const updated = await port.updateDoorbell({ channel: ringing, ts, text: rendered.text, blocks: rendered.blocks });
+    // The doorbell rang already: a stale message is no reason to redo what the run did.
+    if (!updated.ok)
+      deps.log.warn(
+        errorFields(updated.error),
+        `could not update the doorbell (${describeError(updated.error)}); it keeps its last words`,
+      );
+    return OK;
   }
   const posted = await port.postDoorbell({
     channel,
@@ -36,8 +40,15 @@ export async function ringDoorbell(record: RunRecord, note: string | null, deps:
     blocks: rendered.blocks,
     metadata: rendered.metadata,
   });
-  if (!posted.ok) return fromPort(posted, "ringing the doorbell");
-  return { ok: true, followUp: { kind: "DoorbellRung", channel: posted.value.channel, ts: posted.value.ts } };
+  if (posted.ok)
+    return { ok: true, followUp: { kind: "DoorbellRung", channel: posted.value.channel, ts: posted.value.ts } };
+  // A doorbell that cannot ring must not repeat the escalation: the run records why, and
+  // the doorbell is tried again on its own, with backoff (core/run/converge.ts).
+  deps.log.warn(
+    errorFields(posted.error),
+    `could not ring the doorbell (${describeError(posted.error)}); afk tries again with backoff`,
+  );
+  return { ok: true, followUp: { kind: "DoorbellFailed", reason: describeError(posted.error) } };
 }
 
 export async function replyInThread(

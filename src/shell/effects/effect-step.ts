@@ -45,4 +45,6 @@ export interface EffectDeps {
   readonly ensureLabels: (repo: string) => Promise<Result<void>>;
   /** Reconciles the repo after the current work (its lock was released). */
   readonly reconcileLater: (repo: string) => void;
+  /** The notices afk has posted on the run's issue, by marker (a notice is posted once). */
+  readonly notices: { has(marker: string): boolean; add(marker: string): void };
 }

@@ -48,3 +48,16 @@ export async function upsertProgressComment(
   if (!created.ok) return fromPort(created, "creating the progress comment");
   return { ok: true, commentId: created.value.id };
 }
+
+/** A notice is posted once: not when one of afk's comments already carries its marker. */
+export async function postNotice(
+  effect: Extract<Effect, { kind: "PostNotice" }>,
+  target: EffectTarget,
+  deps: EffectDeps,
+): Promise<Step> {
+  if (deps.notices.has(effect.marker)) return OK;
+  const posted = await deps.issues.createComment(target.repo, target.issue, effect.body);
+  if (!posted.ok) return fromPort(posted, "posting a notice");
+  deps.notices.add(effect.marker);
+  return OK;
+}

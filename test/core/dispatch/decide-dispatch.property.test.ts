@@ -55,6 +55,7 @@ const arbReady: fc.Arbitrary<ReadyIssue> = fc
       author: "octocat",
     },
     labeler: g.labeler === null ? null : { login: g.labeler, id: 1, type: "User" },
+    labeledAt: null,
     trust: { trusted: g.trusted, why: g.trusted ? "role write" : "role read" },
     blockers: g.blockers,
   }));

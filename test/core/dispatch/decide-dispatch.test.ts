@@ -21,6 +21,7 @@ function aReady(issue: Partial<Issue> = {}, rest: Partial<Omit<ReadyIssue, "issu
   return {
     issue: anIssue(issue),
     labeler: { login: "alice", id: 1001, type: "User" },
+    labeledAt: null,
     trust: { trusted: true, why: "alice has role write, which is trusted" },
     blockers: [],
     ...rest,

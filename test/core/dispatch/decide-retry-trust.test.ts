@@ -9,7 +9,7 @@ const person: Actor = { login: "mallory", id: 10, type: "User" };
 const escalated = aRecord({
   phase: "escalated",
   escalation: { cause: "agent", reason: "asked", agentSaid: null, at: T0, resumeTo: "dispatched" },
-  turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+  turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null },
 });
 const retried = transition(escalated, { kind: "RetryRequested", by: "Ursula (U123)" }, T0 + 1_000, {
   config: anOperatorConfig(),

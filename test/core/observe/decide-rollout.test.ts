@@ -238,7 +238,16 @@ describe("decideRollout: is ours rolled out", () => {
 
 describe("decideVersionUrl", () => {
   function aRead(overrides: Partial<VersionUrlInput> = {}): VersionUrlInput {
-    return { sha: SHA, body: SHA, matchesSoFar: 0, required: 2, ...overrides };
+    return {
+      sha: SHA,
+      body: SHA,
+      matchesSoFar: 0,
+      required: 2,
+      lastCountedAt: null,
+      spacingMs: 60_000,
+      now: 1_000_000,
+      ...overrides,
+    };
   }
 
   it.each<[string, Partial<VersionUrlInput>, number, "pending" | "green"]>([
@@ -258,6 +267,21 @@ describe("decideVersionUrl", () => {
     ["a required count of zero still needs one match", { required: 0, body: "nope" }, 0, "pending"],
     ["a required count of zero is green on a match", { required: 0 }, 1, "green"],
   ])("%s", (_rule, overrides, matches, verdict) => {
-    expect(decideVersionUrl(aRead(overrides))).toEqual({ matches, verdict });
+    expect(decideVersionUrl(aRead(overrides))).toMatchObject({ matches, verdict });
+  });
+
+  it("counts a match only one spacing after the last one counted: two quick reads prove one", () => {
+    const quick = decideVersionUrl(aRead({ matchesSoFar: 1, lastCountedAt: 1_000_000 - 59_999 }));
+    expect(quick).toEqual({ matches: 1, countedAt: 1_000_000 - 59_999, verdict: "pending" });
+    const spaced = decideVersionUrl(aRead({ matchesSoFar: 1, lastCountedAt: 1_000_000 - 60_000 }));
+    expect(spaced).toEqual({ matches: 2, countedAt: 1_000_000, verdict: "green" });
+  });
+
+  it("forgets when it last counted on a miss", () => {
+    expect(decideVersionUrl(aRead({ matchesSoFar: 1, lastCountedAt: 5, body: LATER }))).toEqual({
+      matches: 0,
+      countedAt: null,
+      verdict: "pending",
+    });
   });
 });

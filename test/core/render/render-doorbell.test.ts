@@ -34,7 +34,7 @@ function anEscalated(
 ): RunRecord {
   return aRecord({
     phase: "escalated",
-    turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+    turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null },
     escalation: { cause, reason, agentSaid, at: T0 + 50 * MIN, resumeTo: cause === "agent" ? "tests-green" : "ci" },
     doorbell: { channel: "C0AFK", ts: "1700003000.000100" },
     ...overrides,

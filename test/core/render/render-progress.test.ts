@@ -52,7 +52,7 @@ function escalated(cause: EscalationCause, reason: string, agentSaid: string | n
   return {
     ...pushed,
     phase: "escalated",
-    turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+    turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null },
     escalation: { cause, reason, agentSaid, at: T0 + 50 * MIN, resumeTo: cause === "agent" ? "tests-green" : "ci" },
     doorbell: { channel: "C0AFK", ts: "1700003000.000100" },
     history: [...history, { at: T0 + 50 * MIN, phase: "escalated", note: reason }],
@@ -157,7 +157,7 @@ const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
     {
       ...pushed,
       phase: "ci",
-      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null },
       agentStatus: { kind: "pushed", sha: SHA },
       history,
       stages: {
@@ -181,7 +181,7 @@ const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
       fixForwards: 1,
       fixForwardsTotal: 1,
       turns: 2,
-      turn: { number: 2, kind: "fix-forward", state: "working", startedAt: T0 + 30 * MIN, sha: SHA },
+      turn: { number: 2, kind: "fix-forward", state: "working", startedAt: T0 + 30 * MIN, sha: SHA, relayText: null },
       history: [...history, { at: T0 + 30 * MIN, phase: "ci", note: "CI red; fix-forward 1 of 2 sent." }],
       stages: {
         ci: aStage({
@@ -213,7 +213,7 @@ const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
       ...pushed,
       phase: "deploying",
       repoConfig: FULL_PIPELINE,
-      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null },
       history,
       stages: {
         ci: aStage({ verdict: "green", seenAny: true, url: "https://github.com/acme/widgets/commit/3f1c2d4/checks" }),
@@ -235,7 +235,7 @@ const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
       ...pushed,
       phase: "rolling-out",
       repoConfig: FULL_PIPELINE,
-      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null },
       history,
       stages: {
         ci: aStage({ verdict: "green", seenAny: true }),
@@ -257,7 +257,7 @@ const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
       phase: "shipped",
       endedAt: T0 + 70 * MIN,
       repoConfig: FULL_PIPELINE,
-      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null },
       history: [...history, { at: T0 + 70 * MIN, phase: "shipped", note: "Live in production." }],
       stages: {
         ci: aStage({ verdict: "green", seenAny: true, url: "https://github.com/acme/widgets/commit/3f1c2d4/checks" }),
@@ -278,7 +278,7 @@ const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
       ...pushed,
       phase: "shipped",
       endedAt: T0 + 30 * MIN,
-      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null },
+      turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null },
       history,
       stages: {
         ci: aStage({ verdict: "green", seenAny: true, url: "https://github.com/acme/widgets/commit/3f1c2d4/checks" }),
@@ -472,7 +472,7 @@ describe("renderProgressComment", () => {
     ["shipped without a sha", { phase: "shipped", sha: null }, "**Shipped — the change is live.**"],
     [
       "an ended opening turn",
-      { turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null } },
+      { turn: { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null } },
       "The agent's turn 1 has ended",
     ],
     ["no turn", { turn: null }, "**Working — the agent has the task.**"],

@@ -20,9 +20,9 @@ import {
   isAfkComment,
   RECORD_MARKER_PREFIX,
   RECORD_MAX_CHARS,
-  runRecordSchema,
   type DecodeResult,
 } from "../../../src/core/run/record-codec.js";
+import { runRecordSchema } from "../../../src/core/run/record-schema.js";
 import { toFittedRecord } from "../../../src/core/run/record-fit.js";
 import { renderProgressComment } from "../../../src/core/render/render-progress.js";
 import type { CheckFailure, RunRecord } from "../../../src/core/run/run-types.js";
@@ -93,9 +93,15 @@ describe("decodeRecord", () => {
     expect(errorKind(decodeRecord(body))).toBe(kind);
   });
 
+  /** A record as version 1 wrote it: no approval, no incidents, no relayed text in its turn. */
+  function toV1(record: ReturnType<typeof aRecord>): Record<string, unknown> {
+    const { approval: _a, doorbellFailure: _d, closedByCommit: _c, problems: _p, turn, ...rest } = record;
+    const v1Turn = turn === null ? null : (({ relayText: _r, ...kept }) => kept)(turn);
+    return { ...rest, turn: v1Turn, v: 1 };
+  }
+
   it("reads a version 1 record (before the typed approval) as version 2, with no approval", () => {
-    const { approval: _approval, ...rest } = aRecord({ phase: "dispatched" });
-    const decoded = decodeRecord(withMarker(JSON.stringify({ ...rest, v: 1 })));
+    const decoded = decodeRecord(withMarker(JSON.stringify(toV1(aRecord({ phase: "dispatched" })))));
     expect(decoded).toEqual({ ok: true, record: aRecord({ phase: "dispatched" }) });
   });
 
@@ -105,10 +111,8 @@ describe("decodeRecord", () => {
       phase: "queued" as const,
       note: `retry from scratch requested by Ursula: attempt ${attempt}`,
     });
-    const v1 = (attempt: number) => {
-      const { approval: _approval, ...rest } = aRecord({ phase: "queued", attempt: 2, history: [note(attempt)] });
-      return withMarker(JSON.stringify({ ...rest, v: 1 }));
-    };
+    const v1 = (attempt: number) =>
+      withMarker(JSON.stringify(toV1(aRecord({ phase: "queued", attempt: 2, history: [note(attempt)] }))));
     expect(decodeRecord(v1(2))).toMatchObject({
       ok: true,
       record: { v: 2, approval: { by: "Ursula", role: "slack", via: "retry", at: T0, fingerprint: null } },

@@ -25,10 +25,11 @@ const working = (o: Partial<Turn> = {}): Turn => ({
   state: "working",
   startedAt: T0,
   sha: null,
+  relayText: null,
   ...o,
 });
 const ended = (o: Partial<Turn> = {}): Turn => ({ ...working(o), state: "ended" });
-const ESCALATION_EFFECTS = ["RemoveLabels", "AddLabels", "UpsertProgressComment", "PostComment"];
+const ESCALATION_EFFECTS = ["UpsertProgressComment", "AddLabels", "RemoveLabels", "PostNotice"];
 
 describe("AgentReported", () => {
   it.each<[Phase, AgentStatus["kind"], Phase]>([
@@ -143,7 +144,13 @@ describe("QuestionAsked", () => {
       agentSaid: "Which colour?",
       resumeTo: "dispatched",
     });
-    expect(kinds(result.effects)).toEqual(["InterruptTurn", ...ESCALATION_EFFECTS]);
+    expect(kinds(result.effects)).toEqual([
+      "UpsertProgressComment",
+      "AddLabels",
+      "RemoveLabels",
+      "InterruptTurn",
+      "PostNotice",
+    ]);
     expect(effectOf(result.effects, "InterruptTurn").commandId).toBe(toCommandId(KEY, "interrupt:2"));
     expect(result.record.turn?.state).toBe("ended");
   });

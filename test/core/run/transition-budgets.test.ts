@@ -78,7 +78,7 @@ describe("time budgets escalate (E3) only once spent (strictly more than the bud
       at: T0 + at + 1,
       resumeTo: record.phase,
     });
-    expect(effectOf(spent.effects, "PostComment").body).toContain(reason.replace(/\./g, "\\."));
+    expect(effectOf(spent.effects, "PostNotice").body).toContain(reason.replace(/\./g, "\\."));
   });
 
   it("a stage phase without a known commit still gets a reason", () => {
@@ -89,11 +89,11 @@ describe("time budgets escalate (E3) only once spent (strictly more than the bud
   it("a working turn is interrupted when a budget runs out", () => {
     const result = step(aRecord(), TICK, T0 + 4 * HOUR + 1);
     expect(kinds(result.effects)).toEqual([
-      "InterruptTurn",
-      "RemoveLabels",
-      "AddLabels",
       "UpsertProgressComment",
-      "PostComment",
+      "AddLabels",
+      "RemoveLabels",
+      "InterruptTurn",
+      "PostNotice",
     ]);
   });
 

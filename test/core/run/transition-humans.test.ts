@@ -21,7 +21,7 @@ import {
 
 const NOW = T0 + 300 * MINUTE;
 const DOORBELL = { channel: "C1", ts: "1.2" };
-const working: Turn = { number: 2, kind: "fix-forward", state: "working", startedAt: T0, sha: SHA };
+const working: Turn = { number: 2, kind: "fix-forward", state: "working", startedAt: T0, sha: SHA, relayText: null };
 const escalation = (o: Partial<Escalation> = {}): Escalation => ({
   cause: "time-budget",
   reason: "CI for aaaaaaa was still pending after 1 h 00 min.",
@@ -48,7 +48,7 @@ describe("HumanResumed", () => {
       legStartedAt: NOW,
       fixForwards: 0,
       turns: 4,
-      turn: { number: 4, kind: "resume", state: "working", startedAt: NOW, sha: SHA },
+      turn: { number: 4, kind: "resume", state: "working", startedAt: NOW, sha: SHA, relayText: null },
       resumptions: [{ by: "alice", via: "github", at: NOW }],
     });
     expect(result.record.stages.ci).toMatchObject({ verdict: "pending", since: NOW, blockedSince: null });
@@ -59,7 +59,7 @@ describe("HumanResumed", () => {
 
   it("via GitHub without text sends a resume turn, relabels, and shows it", () => {
     const result = step(record, ev.resumed({ by: "alice", via: "github", text: null }), NOW);
-    expect(kinds(result.effects)).toEqual(["SendTurn", "RemoveLabels", "AddLabels", "UpsertProgressComment"]);
+    expect(kinds(result.effects)).toEqual(["UpsertProgressComment", "AddLabels", "RemoveLabels", "SendTurn"]);
     expect(effectOf(result.effects, "SendTurn")).toEqual({
       kind: "SendTurn",
       threadId: toThreadId(KEY),
@@ -69,7 +69,7 @@ describe("HumanResumed", () => {
       text: renderResumePrompt({ issueNumber: 42, by: "alice" }),
     });
     expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["ready-for-human"]);
-    expect(effectOf(result.effects, "AddLabels").labels).toEqual(["afk:in-progress"]);
+    expect(effectOf(result.effects, "AddLabels").labels).toEqual(["afk:in-progress", "ready-for-agent"]);
   });
 
   it("via Slack with text relays the answer and acknowledges in the doorbell thread", () => {
@@ -79,11 +79,11 @@ describe("HumanResumed", () => {
       NOW,
     );
     expect(kinds(result.effects)).toEqual([
-      "SendTurn",
-      "RemoveLabels",
-      "AddLabels",
-      "ReplyInDoorbellThread",
       "UpsertProgressComment",
+      "AddLabels",
+      "RemoveLabels",
+      "SendTurn",
+      "ReplyInDoorbellThread",
     ]);
     expect(effectOf(result.effects, "SendTurn")).toMatchObject({
       purpose: "relay",
@@ -204,10 +204,10 @@ describe("RetryRequested", () => {
 
   it("hands the issue back to the queue and frees the repo now", () => {
     expect(kinds(result.effects)).toEqual([
-      "RemoveLabels",
-      "AddLabels",
-      "UpdateDoorbell",
       "UpsertProgressComment",
+      "AddLabels",
+      "RemoveLabels",
+      "UpdateDoorbell",
       "ReconcileRepo",
     ]);
     expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["ready-for-human"]);
@@ -218,10 +218,10 @@ describe("RetryRequested", () => {
   it("interrupts a turn of the old attempt still working, by the old attempt's ids", () => {
     const stale = step({ ...record, doorbell: null, turn: working }, { kind: "RetryRequested", by: "bob" }, NOW);
     expect(kinds(stale.effects)).toEqual([
-      "InterruptTurn",
-      "RemoveLabels",
-      "AddLabels",
       "UpsertProgressComment",
+      "AddLabels",
+      "RemoveLabels",
+      "InterruptTurn",
       "ReconcileRepo",
     ]);
     expect(effectOf(stale.effects, "InterruptTurn")).toEqual({
@@ -255,17 +255,17 @@ describe("Cancelled", () => {
     [
       "an active run with a working turn",
       aRecord(),
-      ["InterruptTurn", "RemoveLabels", "UpsertProgressComment", "ReconcileRepo"],
+      ["UpsertProgressComment", "RemoveLabels", "InterruptTurn", "ReconcileRepo"],
     ],
     [
       "an active run with a doorbell",
       aPushedRecord({ phase: "ci", doorbell: DOORBELL }),
-      ["RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"],
+      ["UpsertProgressComment", "RemoveLabels", "UpdateDoorbell", "ReconcileRepo"],
     ],
     [
       "an escalated run",
       anEscalatedRecord({ doorbell: DOORBELL }),
-      ["RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"],
+      ["UpsertProgressComment", "RemoveLabels", "UpdateDoorbell", "ReconcileRepo"],
     ],
   ])("%s stops the agent, drops afk's labels and frees the repo", (_name, record, effects) => {
     const result = step(record, cancel("label-removed"), T0 + MINUTE);
@@ -294,17 +294,17 @@ describe("TakenOver", () => {
     [
       "a queued run",
       aRecord({ phase: "queued", turn: null }),
-      ["RemoveLabels", "UpsertProgressComment", "ReconcileRepo"],
+      ["UpsertProgressComment", "RemoveLabels", "ReconcileRepo"],
     ],
     [
       "an active run with a working turn",
       aRecord({ doorbell: DOORBELL }),
-      ["InterruptTurn", "RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"],
+      ["UpsertProgressComment", "RemoveLabels", "InterruptTurn", "UpdateDoorbell", "ReconcileRepo"],
     ],
     [
       "an escalated run",
       anEscalatedRecord({ doorbell: DOORBELL }),
-      ["RemoveLabels", "UpdateDoorbell", "UpsertProgressComment", "ReconcileRepo"],
+      ["UpsertProgressComment", "RemoveLabels", "UpdateDoorbell", "ReconcileRepo"],
     ],
   ])("%s ends, every afk label cleared, the issue left open for the human", (_name, record, effects) => {
     const result = step(record, { kind: "TakenOver", by: "carol" }, NOW);
@@ -335,11 +335,11 @@ describe("escalation", () => {
   it("hands the issue to people: labels swapped, comment shown, a notice posted, the doorbell rung", () => {
     const result = escalateNow(aRecord({ labeler: "alice" }), SLACK_CTX);
     expect(kinds(result.effects)).toEqual([
-      "InterruptTurn",
-      "RemoveLabels",
-      "AddLabels",
       "UpsertProgressComment",
-      "PostComment",
+      "AddLabels",
+      "RemoveLabels",
+      "InterruptTurn",
+      "PostNotice",
       "RingDoorbell",
     ]);
     expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["ready-for-agent", "afk:in-progress"]);
@@ -348,16 +348,20 @@ describe("escalation", () => {
   });
 
   it("the notice mentions the labeler, gives the reason and points at the progress comment", () => {
-    const body = effectOf(escalateNow(aRecord({ labeler: "alice" })).effects, "PostComment").body;
-    expect(body).toBe(
+    const notice = effectOf(escalateNow(aRecord({ labeler: "alice" })).effects, "PostNotice");
+    expect(notice.body).toBe(
       [
         "@alice afk needs a human to carry on with this issue.",
         "",
         "Why: The agent is waiting for an answer to a question\\.",
         "",
         "The progress comment above says what the agent said last and what you can do next.",
+        "",
+        notice.marker,
       ].join("\n"),
     );
+    // The marker names the run and the occasion, so the notice is posted once.
+    expect(notice.marker).toBe(`<!-- afk:notice escalated acme/widgets#42/1 ${T0 + MINUTE} -->`);
   });
 
   it("the notice escapes the reason: no markup, no HTML, no mention", () => {
@@ -366,7 +370,7 @@ describe("escalation", () => {
       { kind: "ThreadLost", why: "<script>x</script> @everyone [a](javascript:x)" },
       T0 + MINUTE,
     );
-    const body = effectOf(result.effects, "PostComment").body;
+    const body = effectOf(result.effects, "PostNotice").body;
     expect(body).not.toContain("<script>");
     expect(body).not.toContain("@everyone");
     expect(body).not.toContain("[a](");
@@ -374,7 +378,7 @@ describe("escalation", () => {
   });
 
   it("a labeler that is no GitHub login is named, escaped, without an @", () => {
-    const body = effectOf(escalateNow(aRecord({ labeler: "Jane Doe_" })).effects, "PostComment").body;
+    const body = effectOf(escalateNow(aRecord({ labeler: "Jane Doe_" })).effects, "PostNotice").body;
     expect(body.startsWith("Jane Doe\\_: afk needs a human")).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toCommandId, toMessageId } from "../../../src/core/run/ids.js";
 import { FAILURE_LOG_MAX_CHARS, FAILURE_NAME_MAX_CHARS, FAILURES_MAX } from "../../../src/core/run/limits.js";
-import { SHORT_TEXT_MAX_CHARS } from "../../../src/core/run/record-codec.js";
+import { SHORT_TEXT_MAX_CHARS } from "../../../src/core/run/limits.js";
 import type { RepoConfig } from "../../../src/core/config/config-types.js";
 import type { CheckFailure, Phase, RunRecord, StageState, Turn } from "../../../src/core/run/run-types.js";
 import type { RunEvent } from "../../../src/core/run/run-event.js";
@@ -25,8 +25,8 @@ import {
 } from "../transition-fixtures.js";
 
 const NOW = T0 + MINUTE;
-const working: Turn = { number: 1, kind: "opening", state: "working", startedAt: T0, sha: null };
-const SHIP_EFFECTS = ["UpsertProgressComment", "PostComment", "RemoveLabels", "CloseIssue", "ReconcileRepo"];
+const working: Turn = { number: 1, kind: "opening", state: "working", startedAt: T0, sha: null, relayText: null };
+const SHIP_EFFECTS = ["UpsertProgressComment", "PostNotice", "CloseIssue", "RemoveLabels", "ReconcileRepo"];
 const DEPLOY_ONLY = aRepoConfig({ woodpeckerRepo: "acme/deploy" });
 const ROLLOUT_ONLY = aRepoConfig({ rollout: FULL_PIPELINE.rollout });
 
@@ -37,6 +37,11 @@ function inStage(phase: Phase, repoConfig: RepoConfig = FULL_PIPELINE, o: Partia
     rollout: phase === "rolling-out" ? aStage() : null,
   };
   return aPushedRecord({ phase, repoConfig, stages, ...o });
+}
+
+/** A notice's words, without the hidden marker that makes it posted once. */
+function toNoticeText(body: string): string {
+  return body.replace(/\n\n<!-- afk:notice [^>]*-->$/, "");
 }
 
 describe("stage observations apply only to the followed sha, in the stage's phase", () => {
@@ -136,7 +141,7 @@ describe("CiObserved red", () => {
       fixForwards: 1,
       fixForwardsTotal: 1,
       turns: 4,
-      turn: { number: 4, kind: "fix-forward", state: "working", startedAt: NOW, sha: SHA },
+      turn: { number: 4, kind: "fix-forward", state: "working", startedAt: NOW, sha: SHA, relayText: null },
     });
     expect(result.record.stages.ci).toMatchObject({ verdict: "red", failures });
     expect(kinds(result.effects)).toEqual(["SendTurn", "UpsertProgressComment"]);
@@ -192,10 +197,10 @@ describe("CiObserved red", () => {
       resumeTo: "ci",
     });
     expect(kinds(result.effects)).toEqual([
-      "RemoveLabels",
-      "AddLabels",
       "UpsertProgressComment",
-      "PostComment",
+      "AddLabels",
+      "RemoveLabels",
+      "PostNotice",
       "RingDoorbell",
     ]);
   });
@@ -292,7 +297,7 @@ describe("DeployObserved", () => {
     const result = step(inStage("deploying", DEPLOY_ONLY), ev.deploy({ verdict: "green" }));
     expect(result.record.phase).toBe("shipped");
     expect(result.record.stages.rollout?.verdict).toBe("skipped");
-    expect(effectOf(result.effects, "PostComment").body).toContain("deployed, rollout skipped (not configured)");
+    expect(effectOf(result.effects, "PostNotice").body).toContain("deployed, rollout skipped (not configured)");
   });
 
   it("red sends a fix-forward carrying the pipeline detail", () => {
@@ -341,7 +346,7 @@ describe("RolloutObserved", () => {
     ]);
     expect(effectOf(result.effects, "CloseIssue").reason).toBe("completed");
     expect(effectOf(result.effects, "ReconcileRepo").repo).toBe("acme/widgets");
-    expect(effectOf(result.effects, "PostComment").body).toBe(
+    expect(toNoticeText(effectOf(result.effects, "PostNotice").body)).toBe(
       `Shipped ${"a".repeat(40)}: CI green, deployed, rolled out, in 1 h 05 min, 3 turns, 1 fix-forward. Details in the progress comment above.`,
     );
   });
@@ -353,7 +358,7 @@ describe("RolloutObserved", () => {
       verdict: "green",
       detail: "A newer commit is live: image bbbbbbb",
     });
-    expect(effectOf(result.effects, "PostComment").body).toContain(
+    expect(effectOf(result.effects, "PostNotice").body).toContain(
       "rolled out (a newer commit that contains it is live)",
     );
   });
@@ -384,9 +389,9 @@ describe("shipping", () => {
     const result = step(record, ev.ci({ verdict: "green" }));
     expect(kinds(result.effects)).toEqual([
       "UpsertProgressComment",
-      "PostComment",
-      "RemoveLabels",
+      "PostNotice",
       "CloseIssue",
+      "RemoveLabels",
       "UpdateDoorbell",
       "ReconcileRepo",
     ]);
@@ -396,7 +401,7 @@ describe("shipping", () => {
   it("stops a turn still working before freeing the repo (one agent per repo)", () => {
     const record = inStage("ci", aRepoConfig(), { turn: { ...working, number: 2 }, turns: 2 });
     const result = step(record, ev.ci({ verdict: "green" }));
-    expect(kinds(result.effects)).toEqual(["InterruptTurn", ...SHIP_EFFECTS]);
+    expect(kinds(result.effects)).toEqual(["UpsertProgressComment", "InterruptTurn", ...SHIP_EFFECTS.slice(1)]);
     expect(effectOf(result.effects, "InterruptTurn").commandId).toBe(toCommandId(KEY, "interrupt:2"));
     expect(result.record.turn?.state).toBe("ended");
   });
@@ -411,7 +416,7 @@ describe("shipping", () => {
     const record = inStage("rolling-out", FULL_PIPELINE, { stages });
     const body = effectOf(
       step(record, ev.rollout({ verdict: "green", url: "https://widgets.example.com/version" }), late).effects,
-      "PostComment",
+      "PostNotice",
     ).body;
     expect(body).toContain("[CI green](https://github.com/acme/widgets/actions/runs/9)");
     expect(body).toContain("[deployed](https://ci.example.com/repos/3/pipeline/12)");
@@ -420,21 +425,21 @@ describe("shipping", () => {
 
   it("the notice counts in the singular and names skipped stages", () => {
     const record = inStage("ci", aRepoConfig(), { turns: 1, fixForwardsTotal: 0, dispatchedAt: T0 });
-    const body = effectOf(step(record, ev.ci({ verdict: "green" }), T0 + 40_000).effects, "PostComment").body;
-    expect(body).toBe(
+    const body = effectOf(step(record, ev.ci({ verdict: "green" }), T0 + 40_000).effects, "PostNotice").body;
+    expect(toNoticeText(body)).toBe(
       `Shipped ${"a".repeat(40)}: CI green, deploy skipped (not configured), rollout skipped (not configured), in 40 s, 1 turn, 0 fix-forwards. Details in the progress comment above.`,
     );
   });
 
   it("a record without a dispatch time reports no elapsed time", () => {
     const record = inStage("ci", aRepoConfig(), { dispatchedAt: null });
-    expect(effectOf(step(record, ev.ci({ verdict: "green" })).effects, "PostComment").body).toContain("in 0 s");
+    expect(effectOf(step(record, ev.ci({ verdict: "green" })).effects, "PostNotice").body).toContain("in 0 s");
   });
 });
 
 describe("announcing a ship in Slack", () => {
   it.each([
-    [true, ["UpsertProgressComment", "PostComment", "RemoveLabels", "CloseIssue", "AnnounceShipped", "ReconcileRepo"]],
+    [true, ["UpsertProgressComment", "PostNotice", "CloseIssue", "RemoveLabels", "AnnounceShipped", "ReconcileRepo"]],
     [false, SHIP_EFFECTS],
   ])("with AFK_SLACK_ANNOUNCE_SHIPPED %s the effects are %j", (announce, expected) => {
     const record = inStage("ci", aRepoConfig(), { turns: 1, dispatchedAt: T0 });

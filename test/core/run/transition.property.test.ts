@@ -167,6 +167,7 @@ const arbEvent: fc.Arbitrary<EventMaker> = fc.oneof(
   {
     arbitrary: fc.constant<EventMaker>(() => ({
       kind: "DispatchApproved",
+      startedAt: null,
       issue: anIssue(),
       labeler: "bob",
       defaultBranch: "main",
@@ -251,6 +252,7 @@ function play(scenario: Scenario): { readonly first: Transition; readonly steps:
     defaultBranch: "main",
     cloneUrl: "https://x.test/r.git",
     repoConfig: scenario.repoConfig,
+    startedAt: null,
   };
   const first = transition(queued, dispatch, T0, scenario.ctx);
   const steps: Step[] = [];
@@ -352,8 +354,19 @@ describe("run machine properties", () => {
           }
           if (result.record.phase !== before.phase)
             expect(result.record.history.at(-1)).toMatchObject({ at: now, phase: result.record.phase });
-          const interrupt = result.effects.findIndex((effect) => effect.kind === "InterruptTurn");
-          expect(interrupt === -1 || interrupt === 0).toBe(true);
+          // The agent is stopped before its repo is freed (one agent per repo).
+          const kinds = result.effects.map((effect) => effect.kind);
+          const interrupt = kinds.indexOf("InterruptTurn");
+          const freed = kinds.indexOf("ReconcileRepo");
+          expect(interrupt === -1 || freed === -1 || interrupt < freed).toBe(true);
+          // Crash points: the record is written before any label comes off, and labels are
+          // added before others are removed, so dying after any effect leaves an issue that
+          // carries one of afk's labels and a record that says what was meant.
+          const upsert = kinds.indexOf("UpsertProgressComment");
+          const removed = kinds.indexOf("RemoveLabels");
+          const added = kinds.indexOf("AddLabels");
+          if (removed !== -1 && !kinds.includes("StartThread")) expect(upsert !== -1 && upsert < removed).toBe(true);
+          if (removed !== -1 && added !== -1) expect(added).toBeLessThan(removed);
         }
       }),
       PROPERTY,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toCommandId, toMessageId, toProjectCommandId, toProjectId, toThreadId } from "../../../src/core/run/ids.js";
 import { HISTORY_MAX, NOTE_MAX_CHARS } from "../../../src/core/run/limits.js";
 import { renderOpeningPrompt } from "../../../src/core/render/prompts.js";
-import { BLOCKERS_MAX } from "../../../src/core/run/record-codec.js";
+import { BLOCKERS_MAX } from "../../../src/core/run/limits.js";
 import { transition } from "../../../src/core/run/transition.js";
 import { escalateLost } from "../../../src/core/run/run-escalate.js";
 import { isActive, isTerminal } from "../../../src/core/run/run-record.js";
@@ -145,7 +145,7 @@ describe("DispatchApproved", () => {
       queuedReason: null,
       labeler: "carol",
       repoConfig: FULL_PIPELINE,
-      turn: { number: 1, kind: "opening", state: "working", startedAt: now, sha: null },
+      turn: { number: 1, kind: "opening", state: "working", startedAt: now, sha: null, relayText: null },
       turns: 1,
       stages: { ci: null, deploy: null, rollout: null },
     });
@@ -246,7 +246,7 @@ describe("handling priority", () => {
     ),
   )("agent and stage observations are ignored outside active phases ($kind)", (event) => {
     const record = anEscalatedRecord({
-      turn: { number: 1, kind: "opening", state: "working", startedAt: T0, sha: null },
+      turn: { number: 1, kind: "opening", state: "working", startedAt: T0, sha: null, relayText: null },
     });
     expect(step(record, event).record).toBe(record);
   });
@@ -283,10 +283,10 @@ describe("escalateLost", () => {
 
   it("has the effects of an escalation (no turn to interrupt)", () => {
     expect(kinds(result.effects)).toEqual([
-      "RemoveLabels",
-      "AddLabels",
       "UpsertProgressComment",
-      "PostComment",
+      "AddLabels",
+      "RemoveLabels",
+      "PostNotice",
       "RingDoorbell",
     ]);
   });
@@ -326,11 +326,11 @@ describe("ThreadLost", () => {
       resumeTo: "dispatched",
     });
     expect(kinds(result.effects)).toEqual([
-      "InterruptTurn",
-      "RemoveLabels",
-      "AddLabels",
       "UpsertProgressComment",
-      "PostComment",
+      "AddLabels",
+      "RemoveLabels",
+      "InterruptTurn",
+      "PostNotice",
     ]);
   });
 

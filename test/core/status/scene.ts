@@ -15,7 +15,7 @@ const FULL_PIPELINE: RunRecord["repoConfig"] = {
   rollout: { kind: "kubernetes", namespace: "prod", deployment: "widgets", container: "app" },
 };
 
-const ended = { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null } as const;
+const ended = { number: 1, kind: "opening", state: "ended", startedAt: T0, sha: null, relayText: null } as const;
 
 /** Deploying with a green CI and a running pipeline: the agent's turn has ended. */
 export function aDeployingRecord(overrides: Partial<RunRecord> = {}): RunRecord {

@@ -167,7 +167,7 @@ describe("toStatusView rows", () => {
     ["a working agent", aRecord(), "the agent is working on turn 1"],
     [
       "a fix-forward turn",
-      aRecord({ turn: { number: 2, kind: "fix-forward", state: "working", startedAt: T0, sha: SHA } }),
+      aRecord({ turn: { number: 2, kind: "fix-forward", state: "working", startedAt: T0, sha: SHA, relayText: null } }),
       "the agent is working on turn 2 (fix-forward)",
     ],
     ["the stage's detail, then the turn", aDeployingRecord(), "pipeline #7 running · the agent's turn 1 has ended"],

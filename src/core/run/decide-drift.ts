@@ -1,0 +1,73 @@
+// What a person did to a run's issue that afk did not hear about (DESIGN 1.2: webhooks
+// are lost; the sweep reads the state). Given the issue as it is now and its events, the
+// change that is a person's act becomes the run's event; one that is afk's own unfinished
+// work (it died between two writes) is left to the convergence (converge.ts).
+
+import type { IssueEventFact } from "../common/github-types.js";
+import { hasText, isSameText } from "../common/text.js";
+import type { BotIdentity } from "../ingress/is-own-act.js";
+import type { RunEvent } from "./run-event.js";
+import { isActive } from "./run-record.js";
+import type { RunRecord } from "./run-types.js";
+
+export interface IssueView {
+  readonly state: "open" | "closed";
+  readonly labels: readonly string[];
+}
+
+export interface DriftInput {
+  readonly record: RunRecord;
+  readonly issue: IssueView;
+  /** The issue's events, oldest first. */
+  readonly events: readonly IssueEventFact[];
+  /** afk's own bot; null while unknown (then nothing is read as afk's own act). */
+  readonly self: BotIdentity | null;
+  readonly labels: { readonly ready: string; readonly human: string };
+}
+
+function isSelf(event: IssueEventFact, self: BotIdentity | null): boolean {
+  return self !== null && event.actor?.type === "Bot" && isSameText(event.actor.login, self.login);
+}
+
+/** The latest `labeled`/`unlabeled` event of `label`. */
+function latestOf(events: readonly IssueEventFact[], label: string): IssueEventFact | undefined {
+  return events.findLast(
+    (event) =>
+      (event.kind === "labeled" || event.kind === "unlabeled") &&
+      event.label !== null &&
+      isSameText(event.label, label),
+  );
+}
+
+/** A person's removal of `label`, or null when it is on, or afk itself took it off. */
+function toRemoval(input: DriftInput, label: string): IssueEventFact | null {
+  if (hasText(input.issue.labels, label)) return null;
+  const latest = latestOf(input.events, label);
+  return latest?.kind === "unlabeled" && !isSelf(latest, input.self) ? latest : null;
+}
+
+/** The close: the agent's own commit, a person, or afk (null: nothing to do). */
+function toClose(input: DriftInput): RunEvent | null {
+  const closed = input.events.findLast((event) => event.kind === "closed");
+  if (closed !== undefined && isSelf(closed, input.self)) return null;
+  const commit = closed?.commitId ?? null;
+  const { record } = input;
+  if (commit !== null && isActive(record.phase))
+    return commit === record.closedByCommit ? null : { kind: "IssueClosedByCommit", sha: commit };
+  if (commit !== null && commit === record.closedByCommit) return null;
+  return { kind: "Cancelled", by: closed?.actor?.login ?? null, why: "issue-closed" };
+}
+
+/** The run's event for what a person did to its issue, or null when nothing of theirs changed. */
+export function decideDrift(input: DriftInput): RunEvent | null {
+  const { record, issue, labels } = input;
+  const waiting = record.phase === "queued" || record.phase === "escalated" || isActive(record.phase);
+  if (!waiting) return null;
+  if (issue.state === "closed") return toClose(input);
+  if (record.phase === "escalated") {
+    const removed = toRemoval(input, labels.human);
+    return removed === null ? null : { kind: "TakenOver", by: removed.actor?.login ?? "someone" };
+  }
+  const removed = toRemoval(input, labels.ready);
+  return removed === null ? null : { kind: "Cancelled", by: removed.actor?.login ?? null, why: "label-removed" };
+}

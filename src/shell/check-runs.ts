@@ -1,0 +1,104 @@
+// Looks at each run's issue, thread and doorbell and brings them in line with its record
+// (DESIGN 1.2 and 1.4): a change a person made that afk did not hear about (a missed
+// webhook) becomes the run's event (core/run/decide-drift.ts); what afk itself left
+// half-done (it died between two writes) is finished (core/run/converge.ts).
+
+import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
+import type { Issue } from "../core/common/github-types.js";
+import type { ThreadFact } from "../core/observe/agent-threads.js";
+import { toConvergence } from "../core/run/converge.js";
+import { decideDrift, type IssueView } from "../core/run/decide-drift.js";
+import { isActive, isTerminal } from "../core/run/run-record.js";
+import type { RunRecord } from "../core/run/run-types.js";
+import type { IssueTracker } from "../ports/issue-tracker.js";
+import { advanceRun, applyTransition, type AdvanceResult } from "./advance-run.js";
+import type { AfkService } from "./afk-service.js";
+import type { AgentFacts } from "./observers.js";
+import { toRunDeps } from "./run-deps.js";
+import { orThrow } from "./step-error.js";
+
+/** What the reconcile listed of a repo's open issues, by afk's labels. */
+export interface ListedIssues {
+  readonly ready: readonly Issue[];
+  readonly human: readonly Issue[];
+}
+
+/** The thread of the run as T3 showed it, when the facts are not older than the run's turn. */
+function toThread(record: RunRecord, facts: AgentFacts | null): ThreadFact | null | undefined {
+  if (facts === null || facts.readAt < (record.turn?.startedAt ?? record.dispatchedAt ?? 0)) return undefined;
+  return facts.overview.threads.find((thread) => thread.id === record.threadId) ?? null;
+}
+
+/** The issue as listed, or null when the lists say it changed (it must be read afresh). */
+function toListedView(record: RunRecord, listed: ListedIssues): IssueView | null {
+  const find = (issues: readonly Issue[]) => issues.find((issue) => issue.number === record.issue);
+  const found = record.phase === "escalated" ? find(listed.human) : find(listed.ready);
+  return found === undefined ? null : { state: "open", labels: found.labels };
+}
+
+/** Checks one run; a fresh read of its issue when `view` is null. */
+export async function checkRun(
+  afk: AfkService,
+  issues: IssueTracker,
+  record: RunRecord,
+  view: IssueView | null,
+  facts: AgentFacts | null,
+): Promise<AdvanceResult> {
+  const deps = toRunDeps(afk, issues, record);
+  let issue = view;
+  let readyLabeledAt: number | null = null;
+  if (issue === null) {
+    const read = orThrow(await issues.getIssue(record.repo, record.issue), "reading the issue");
+    const events = orThrow(await issues.listIssueEvents(record.repo, record.issue), "reading the issue's events");
+    issue = { state: read.state, labels: read.labels };
+    const { ready, human } = afk.config.labels;
+    const drift = decideDrift({ record, issue, events, self: afk.self, labels: { ready, human } });
+    if (drift !== null) return advanceRun(record, drift, deps);
+    readyLabeledAt = findLatestLabeling(events, ready)?.at ?? null;
+  }
+  const known = afk.index.get(record.repo, record.issue);
+  const effects = toConvergence({
+    record,
+    issue,
+    readyLabeledAt,
+    notices: known?.notices ?? null,
+    thread: toThread(record, facts),
+    now: afk.deps.clock(),
+    config: afk.config,
+  });
+  if (effects.length > 0)
+    deps.log.info({ effects: effects.map((effect) => effect.kind) }, "finishing what the run left undone");
+  const applied = await applyTransition(record, record, effects, deps);
+  if (applied.ok && known?.needsCheck === true) afk.index.setRecord(applied.record, known.commentId);
+  return applied;
+}
+
+/** Whether the run needs its issue read afresh, or can be checked against the lists. */
+function isWatched(record: RunRecord, needsCheck: boolean): boolean {
+  if (isTerminal(record.phase)) return needsCheck;
+  // Closed by the agent's own commit: the issue is out of the open lists on purpose.
+  return !(isActive(record.phase) && record.closedByCommit !== null && !needsCheck);
+}
+
+/** Checks every run of the repo afk holds. Returns what failed, if anything. */
+export async function checkRepoRuns(
+  afk: AfkService,
+  repo: string,
+  issues: IssueTracker,
+  listed: ListedIssues,
+  facts: AgentFacts | null,
+): Promise<string[]> {
+  const failed: string[] = [];
+  for (const [, entry] of afk.index.entries()) {
+    const record = entry.record;
+    if (record === null || record.repo !== repo || !isWatched(record, entry.needsCheck)) continue;
+    const view = entry.needsCheck ? null : toListedView(record, listed);
+    try {
+      const checked = await checkRun(afk, issues, record, view, facts);
+      if (!checked.ok) failed.push(`checking #${record.issue}`);
+    } catch (error) {
+      failed.push(`checking #${record.issue}: ${(error as Error).message}`);
+    }
+  }
+  return failed;
+}
