@@ -247,6 +247,25 @@ export interface StatusInput {
   readonly targetUrl?: string;
 }
 
+/** Permissions (name → read/write/admin) and webhook events, as `GET /app` and an installation name them. */
+export interface FakeGrants {
+  readonly permissions: Readonly<Record<string, string>>;
+  readonly events: readonly string[];
+}
+
+/** What app.yml asks for, which the app's settings grant until a test says otherwise. */
+export const FAKE_APP_GRANTS: FakeGrants = {
+  permissions: {
+    issues: "write",
+    contents: "read",
+    checks: "read",
+    statuses: "read",
+    actions: "read",
+    metadata: "read",
+  },
+  events: ["issues", "workflow_run", "check_run", "status", "push"],
+};
+
 export interface RepoInput {
   /** `Owner/Name`, as GitHub spells it. */
   readonly fullName: string;
@@ -377,6 +396,9 @@ export class GitHubFake {
   /** Webhooks the request being routed caused: sent once its answer has left. */
   #pendingEchoes: { event: string; payload: Record<string, unknown> }[] = [];
   #clock: () => number;
+  #appGrants: FakeGrants = FAKE_APP_GRANTS;
+  /** Installations still on older grants: an owner has not accepted the app's new permissions. */
+  readonly #installationGrants = new Map<number, FakeGrants>();
 
   constructor(clock: () => number = Date.now) {
     this.#clock = clock;
@@ -513,6 +535,20 @@ export class GitHubFake {
   }
 
   // --- state, the way a human (or GitHub) changes it -------------------------
+
+  /**
+   * The app's settings (Permissions & events). Installations without grants of their own
+   * follow them, as after a downgrade, which needs no acceptance; an upgrade an owner has
+   * not accepted yet is `setInstallationGrants`.
+   */
+  setAppGrants(grants: Partial<FakeGrants>): void {
+    this.#appGrants = { ...this.#appGrants, ...grants };
+  }
+
+  /** What one installation has accepted; by default, whatever the app's settings grant. */
+  setInstallationGrants(installationId: number, grants: Partial<FakeGrants>): void {
+    this.#installationGrants.set(installationId, { ...this.#appGrants, ...grants });
+  }
 
   addRepo(input: RepoInput): FakeRepo {
     const [ownerLogin = ""] = input.fullName.split("/");
@@ -1204,15 +1240,8 @@ export class GitHubFake {
       html_url: `https://github.com/apps/${FAKE_APP_SLUG}`,
       created_at: "2026-01-01T00:00:00Z",
       updated_at: "2026-01-01T00:00:00Z",
-      permissions: {
-        issues: "write",
-        contents: "read",
-        checks: "read",
-        statuses: "read",
-        actions: "read",
-        metadata: "read",
-      },
-      events: ["issues", "workflow_run", "check_run", "status", "push"],
+      permissions: { ...this.#appGrants.permissions },
+      events: [...this.#appGrants.events],
       installations_count: new Set([...this.repos.values()].map((repo) => repo.installationId)).size,
     };
   }
@@ -1243,6 +1272,7 @@ export class GitHubFake {
 
   #installation(repo: FakeRepo): Reply {
     if (repo.installationId === null) return notFound();
+    const grants = this.#installationGrants.get(repo.installationId) ?? this.#appGrants;
     return [
       200,
       {
@@ -1251,8 +1281,8 @@ export class GitHubFake {
         app_slug: FAKE_APP_SLUG,
         account: this.#userJson(repo.owner),
         target_type: repo.owner.type,
-        permissions: {},
-        events: [],
+        permissions: { ...grants.permissions },
+        events: [...grants.events],
       },
     ];
   }

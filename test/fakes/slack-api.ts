@@ -14,6 +14,10 @@
 //   message (`message_not_found`), a valid name (`invalid_name`), once (`already_reacted`).
 // - `conversations.replies`: the parent first, then the replies, up to `limit`; a message's
 //   metadata only with `include_all_metadata=true`. An unknown ts → `thread_not_found`.
+// - `conversations.history` (afk doctor): the channel's newest messages, up to `limit`, only
+//   in a channel the bot is in (`not_in_channel`, `channel_not_found`).
+// - `users.info` (afk doctor, scope `users:read`): a known user (`user_not_found`), with
+//   `deleted` for a deactivated one.
 // - Missing required arguments → `invalid_arguments`; unknown methods → `unknown_method`.
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -24,7 +28,14 @@ export const FAKE_SLACK_TOKEN = "xoxb-fake-slack-token";
 export const FAKE_SLACK_BOT_ID = "B0AFKBOT";
 export const FAKE_SLACK_BOT_USER_ID = "U0AFKBOT";
 export const FAKE_SLACK_CHANNEL = "C0AFK";
-export const FAKE_SLACK_SCOPES = ["chat:write", "channels:history", "groups:history", "reactions:write"] as const;
+/** The README's Slack app manifest: the doorbell's scopes, and `users:read` for afk doctor. */
+export const FAKE_SLACK_SCOPES = [
+  "chat:write",
+  "channels:history",
+  "groups:history",
+  "reactions:write",
+  "users:read",
+] as const;
 
 /** A Slack error code answered with HTTP 200, or an HTTP failure (429 carries `Retry-After`). */
 export type FakeSlackFailure = string | { readonly status: number; readonly retryAfterSec?: number };
@@ -75,6 +86,8 @@ export interface FakeSlackApi {
     readonly threadTs?: string;
     readonly metadata?: unknown;
   }): FakeSlackMessage;
+  /** A person in the workspace (`users.info`); `deleted`: a deactivated account. */
+  addUser(id: string, options?: { readonly name?: string; readonly deleted?: boolean }): void;
   failNext(method: string, failure: FakeSlackFailure, times?: number): void;
   setScopes(scopes: readonly string[]): void;
   close(): Promise<void>;
@@ -87,6 +100,8 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   "chat.postEphemeral": ["chat:write"],
   "reactions.add": ["reactions:write"],
   "conversations.replies": ["channels:history", "groups:history"],
+  "conversations.history": ["channels:history", "groups:history"],
+  "users.info": ["users:read"],
 };
 
 const JSON_FIELDS = new Set(["blocks", "metadata", "attachments"]);
@@ -133,6 +148,8 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         blocks: null,
         botId: null,
       }),
+    addUser: (id, options = {}) =>
+      state.users.set(id, { name: options.name ?? id.toLowerCase(), deleted: options.deleted ?? false }),
     failNext: (method, failure, times = 1) => state.failures.add(method, failure, times),
     setScopes: (scopes) => {
       state.scopes = new Set(scopes);
@@ -152,6 +169,9 @@ class FakeSlackState {
   readonly messages: FakeSlackMessage[] = [];
   readonly channels = new Map<string, { botIsMember: boolean; members: readonly string[] | null }>([
     [FAKE_SLACK_CHANNEL, { botIsMember: true, members: null }],
+  ]);
+  readonly users = new Map<string, { readonly name: string; readonly deleted: boolean }>([
+    [FAKE_SLACK_BOT_USER_ID, { name: "afk", deleted: false }],
   ]);
   readonly failures = new ScriptedFailures<string, FakeSlackFailure>();
   scopes = new Set<string>(FAKE_SLACK_SCOPES);
@@ -208,6 +228,10 @@ class FakeSlackState {
         return this.postEphemeral(args);
       case "reactions.add":
         return this.addReaction(args);
+      case "conversations.history":
+        return this.history(args);
+      case "users.info":
+        return this.userInfo(args);
       default:
         return this.replies(args);
     }
@@ -274,6 +298,24 @@ class FakeSlackState {
       messages: thread.slice(0, limit > 0 ? limit : 1000).map((m) => toWire(m, withMetadata)),
       has_more: thread.length > limit,
     };
+  }
+
+  private history(args: Args): Args {
+    // Like posting, reading a channel's history takes a bot that is in it.
+    const channel = this.channelOf(args, true);
+    const limit = Number(args.limit ?? 100);
+    const top = this.messages.filter((m) => m.channel === channel && m.threadTs === null).reverse();
+    return {
+      messages: top.slice(0, limit > 0 ? limit : 100).map((m) => toWire(m, false)),
+      has_more: top.length > limit,
+    };
+  }
+
+  private userInfo(args: Args): Args {
+    const id = required(args, "user");
+    const user = this.users.get(id);
+    if (user === undefined) throw new FakeSlackError("user_not_found");
+    return { user: { id, team_id: "T0AFK", name: user.name, real_name: user.name, deleted: user.deleted } };
   }
 
   private channelOf(args: Args, postable: boolean): string {
