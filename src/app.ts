@@ -10,6 +10,7 @@ import type { Octokit } from "./adapters/github/octokit.js";
 import { createKubeClient } from "./adapters/kubernetes/kube-client.js";
 import { createSlackClient } from "./adapters/slack/slack-client.js";
 import { createSlackReceiver } from "./adapters/slack/slack-receiver.js";
+import { guardWebhooks } from "./adapters/github/webhook-guard.js";
 import { toActor } from "./adapters/github/github-mapping.js";
 import { createT3AgentRunner } from "./adapters/t3/t3-agent-runner.js";
 import { createVersionUrlClient } from "./adapters/version-url/version-url-client.js";
@@ -64,6 +65,7 @@ function toNudgeBase(payload: RepoPayload): { repo: string; installationId: numb
 export function createAfkApp(options: AfkOptions): ApplicationFunction {
   return async (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
     const { config } = options;
+    guardWebhooks(app.webhooks, config.labels, app.log);
     const arming = describeArming(config);
     if (arming.armed) app.log.info(arming.message);
     else app.log.warn(arming.message);
