@@ -12,6 +12,40 @@ export type Path = readonly (string | number)[];
 /** Keys that reach `Object.prototype` when code copies or merges objects carelessly. */
 export const POLLUTING_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf"];
 const MB = 1024 * 1024;
+export const GITHUB_READ_KEYS = [
+  "label",
+  "sender",
+  "installation",
+  "full_name",
+  "id",
+  "number",
+  "context",
+  "target_url",
+];
+/** What Bolt reads of a body to route it (helpers.getTypeAndConversation, App.processEvent) and afk of an event. */
+export const SLACK_READ_KEYS = [
+  "event",
+  "item",
+  "channel",
+  "channel_id",
+  "user",
+  "actions",
+  "command",
+  "name",
+  "view",
+  "response_url",
+  "response_urls",
+  "authorizations",
+  "is_enterprise_install",
+  "team_id",
+  "enterprise_id",
+  "message",
+  "previous_message",
+  "assistant_thread",
+  "subtype",
+  "thread_ts",
+  "function_data",
+];
 
 /** JSON keeps `__proto__` as an own key only when it is defined, never when assigned. */
 function withKey(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -117,11 +151,14 @@ export interface Noise {
   readonly value: Json;
 }
 
-/** Extra keys anywhere: polluting names, afk's own field names, and odd ones, holding any value. */
-export function aNoise(objectPaths: readonly Path[]): fc.Arbitrary<Noise> {
+/** Extra keys anywhere: polluting names, field names afk or its libraries read, and odd ones, holding any value. */
+export function aNoise(
+  objectPaths: readonly Path[],
+  readKeys: readonly string[] = GITHUB_READ_KEYS,
+): fc.Arbitrary<Noise> {
   const key = fc.oneof(
     fc.constantFrom(...POLLUTING_KEYS),
-    fc.constantFrom("label", "sender", "installation", "full_name", "id", "number"),
+    fc.constantFrom(...readKeys),
     fc.string({ unit: "binary", maxLength: 12 }),
   );
   return fc.record({ at: fc.constantFrom(...objectPaths), key, value: anyValue });
