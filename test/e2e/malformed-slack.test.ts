@@ -25,9 +25,9 @@ import { assertGitHubClean, SLACK_ALLOWED_USER, SLACK_SIGNING_SECRET, SLACK_STRA
 import { footprint, postSlackRaw, startInputWorld, type InputWorld } from "./input-world.js";
 
 const SEED = 20_260_812;
-const MUTATED_RUNS = 120;
+const MUTATED_RUNS = 100;
 const GARBAGE_RUNS = 40;
-const NOISY_RUNS = 40;
+const NOISY_RUNS = 30;
 
 type Encoding = "json" | "form";
 
