@@ -45,4 +45,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # `npm start` without the build (and without npm, which would sit between tini and node).
-CMD ["node", "node_modules/probot/bin/probot.js", "run", "./dist/main.js"]
+CMD ["node", "dist/main.js"]

@@ -7,6 +7,7 @@ import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "pr
 import type { Octokit } from "./adapters/github/octokit.js";
 import { createSlackReceiver } from "./adapters/slack/slack-receiver.js";
 import { composeShellDeps, type PortOverrides } from "./compose.js";
+import { guardWebhooks } from "./adapters/github/webhook-guard.js";
 import { describeArming } from "./core/config/arming.js";
 import type { OperatorConfig } from "./core/config/config-types.js";
 import type { Nudge } from "./core/ingress/nudge.js";
@@ -50,6 +51,7 @@ async function toDeliveryNudge(name: string, payload: unknown, config: OperatorC
 export function createAfkApp(options: AfkOptions): ApplicationFunction {
   return async (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
     const { config } = options;
+    guardWebhooks(app.webhooks, config.labels, app.log);
     const arming = describeArming(config);
     if (arming.armed) app.log.info(arming.message);
     else app.log.warn(arming.message);

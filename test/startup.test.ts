@@ -1,6 +1,7 @@
-// `npm start` runs `probot run ./dist/main.js` (the build comes first in `npm test`).
-// These tests run that exact command in a child process, from an empty folder so that
-// no `.env` of the developer's interferes, and with no route to the network.
+// `npm start` runs `node dist/main.js` (the build comes first in `npm test`), which hands
+// afk and its redacting logger to Probot's `run`. These tests run that exact command in a
+// child process, from an empty folder so that no `.env` of the developer's interferes,
+// and with no route to the network.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
@@ -11,7 +12,6 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toFreePort } from "./support/free-port.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const PROBOT = join(ROOT, "node_modules", "probot", "bin", "probot.js");
 const MAIN = join(ROOT, "dist", "main.js");
 
 interface Started {
@@ -23,10 +23,15 @@ interface Started {
 const children: ChildProcess[] = [];
 let cwd = "";
 
-function startAfk(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [PROBOT, "run", MAIN], {
+/** Starts afk with `env` over the defaults; a variable set to undefined is left unset. */
+function startAfk(env: Record<string, string | undefined>): Started {
+  const defaults = { PATH: process.env.PATH ?? "", NO_SMEE_SETUP: "true", LOG_FORMAT: "json", LOG_LEVEL: "info" };
+  const merged = Object.entries({ ...defaults, ...env }).filter(
+    (entry): entry is [string, string] => entry[1] !== undefined,
+  );
+  const child = spawn(process.execPath, [MAIN], {
     cwd,
-    env: { PATH: process.env.PATH ?? "", NO_SMEE_SETUP: "true", LOG_FORMAT: "json", LOG_LEVEL: "info", ...env },
+    env: Object.fromEntries(merged),
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -68,7 +73,7 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
 });
 
-describe("npm start (probot run ./dist/main.js)", () => {
+describe("npm start (node dist/main.js)", () => {
   it("shows Probot's Register GitHub App page when there are no credentials", async () => {
     const port = await toFreePort();
     const afk = startAfk({ PORT: String(port) });
@@ -102,5 +107,81 @@ describe("npm start (probot run ./dist/main.js)", () => {
     expect(await afk.exited).toBe(1);
     expect(afk.output).toContain("SLACK");
     expect(afk.output).not.toContain(token);
+  });
+});
+
+describe("npm start in production (NODE_ENV=production)", () => {
+  const production = { NODE_ENV: "production", APP_ID: "1", LOG_FORMAT: undefined };
+
+  it.each([
+    ["unset", undefined],
+    ["Probot's `development` default", "development"],
+  ])("refuses to start with WEBHOOK_SECRET %s, and says how to set it", async (_case, secret) => {
+    const afk = startAfk({ ...production, PRIVATE_KEY: aPrivateKey(), WEBHOOK_SECRET: secret });
+    expect(await afk.exited).toBe(1);
+    expect(afk.output).toContain("afk cannot start: the configuration is invalid.");
+    expect(afk.output).toMatch(/WEBHOOK_SECRET[ =].*Webhook secret/);
+  });
+
+  it("refuses to start armed without T3 settings, naming each", async () => {
+    const armed = { AFK_KILL_SWITCH: "off", AFK_ALLOWLIST: "acme/widgets", WEBHOOK_SECRET: "a-real-secret" };
+    const afk = startAfk({ ...production, PRIVATE_KEY: aPrivateKey(), ...armed });
+    expect(await afk.exited).toBe(1);
+    expect(afk.output).toContain("T3_BASE_URL (unset): missing");
+    expect(afk.output).toContain("T3_TOKEN (unset): neither T3_TOKEN nor T3_TOKEN_FILE is set");
+  });
+
+  it("refuses to start without the app's id, naming APP_ID (no Register page in production)", async () => {
+    const afk = startAfk({ ...production, APP_ID: undefined, WEBHOOK_SECRET: "a-real-secret" });
+    expect(await afk.exited).toBe(1);
+    expect(afk.output).toContain("afk cannot start: App ID is missing");
+    expect(afk.output).toContain("APP_ID");
+  });
+
+  it("logs JSON without LOG_FORMAT, and no configured secret or credential header reaches a line", async () => {
+    const port = await toFreePort();
+    const privateKey = aPrivateKey();
+    const secrets = {
+      WEBHOOK_SECRET: "startup-webhook-secret-8c1f",
+      AFK_STATUS_TOKEN: "startup-status-token-5e2a9d",
+      SLACK_BOT_TOKEN: "xoxb-startup-slack-token-77",
+      SLACK_SIGNING_SECRET: "startup-signing-secret-31",
+      SLACK_CHANNEL: "C0AFK",
+    };
+    const afk = startAfk({
+      ...production,
+      PORT: String(port),
+      PRIVATE_KEY: privateKey,
+      LOG_LEVEL: "debug",
+      ...secrets,
+    });
+    await waitFor(afk, "Listening on");
+    const signature = "sha256=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "issues",
+        "x-github-delivery": "d-1",
+        "x-hub-signature-256": signature,
+        // A careless client sending a secret where it does not belong.
+        "x-note": secrets.WEBHOOK_SECRET,
+      },
+      body: "{}",
+    });
+    const status = await fetch(`http://127.0.0.1:${port}/status.json`, {
+      headers: { authorization: `Bearer ${secrets.AFK_STATUS_TOKEN}`, cookie: "afk_status=session-cookie-value" },
+    });
+    expect(status.status).toBe(200);
+    await waitFor(afk, "/status.json");
+    const lines = afk.output.split("\n").filter((line) => line.trim() !== "");
+    for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
+    const values = [
+      ...Object.values(secrets).filter((value) => value.length > 8),
+      privateKey.split("\n")[1] ?? "",
+      signature,
+    ];
+    for (const value of [...values, "session-cookie-value"]) expect(afk.output).not.toContain(value);
+    expect(afk.output).toContain("[redacted]");
   });
 });

@@ -121,12 +121,10 @@ describe("the Dockerfile", () => {
   it("starts afk as `npm start` does, without the build and without npm in between", () => {
     const [cmd] = only(final, "CMD");
     const words = toExecForm(cmd?.args ?? "") ?? [];
-    const probot = JSON.parse(read("node_modules/probot/package.json")) as { bin: Record<string, string> };
-    const probotBin = posix.join("node_modules/probot", probot.bin.probot ?? "");
-    expect(words.slice(0, 3)).toEqual(["node", probotBin, "run"]);
-    const started = /^probot run (\S+)$/.exec(pkg.scripts.start ?? "")?.[1];
-    expect(words[3]).toBe(started);
-    expect(isInImage(probotBin)).toBe(true);
+    const started = /^node (\S+)$/.exec(pkg.scripts.start ?? "")?.[1];
+    expect(started).toBeDefined();
+    expect(words).toEqual(["node", started]);
+    expect(isInImage(started ?? "")).toBe(true);
   });
 
   it("has an init process as PID 1 so that SIGTERM stops node", () => {
@@ -146,7 +144,7 @@ describe("what afk reads at run time is in the final image", () => {
 
   it("holds package.json's main and bin entries and the app `npm start` runs", () => {
     const bins = typeof pkg.bin === "string" ? [pkg.bin] : Object.values(pkg.bin ?? {});
-    const started = /^probot run (\S+)$/.exec(pkg.scripts.start ?? "")?.[1];
+    const started = /^node (\S+)$/.exec(pkg.scripts.start ?? "")?.[1];
     const entries = [pkg.main, started, ...bins].filter((entry): entry is string => entry !== undefined);
     expect(entries.length).toBeGreaterThanOrEqual(2);
     for (const entry of entries) expect({ entry, inImage: isInImage(entry) }).toEqual({ entry, inImage: true });

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nock from "nock";
 import { afterEach } from "vitest";
-import { pino, type Logger } from "pino";
+import type { Logger } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { createT3AgentRunner } from "../../src/adapters/t3/t3-agent-runner.js";
 import { createKubeClient } from "../../src/adapters/kubernetes/kube-client.js";
@@ -26,7 +26,8 @@ import type { OperatorConfig } from "../../src/core/config/config-types.js";
 import type { AfkService } from "../../src/shell/afk-service.js";
 import type { Sweep, SweepOutcome } from "../../src/shell/sweep.js";
 import type { AfkRuntime } from "../../src/shell/runtime.js";
-import { STATUS_CREDENTIAL_LOG_PATHS } from "../../src/shell/http/status-routes.js";
+import { createRedactingLogger } from "../../src/shell/logging/afk-logger.js";
+import { createSecretScrubber, type SecretScrubber } from "../../src/shell/logging/secret-scrubber.js";
 import { anOperatorConfig } from "../core/builders.js";
 import { decodeRecord, RECORD_MARKER_PREFIX } from "../../src/core/run/record-codec.js";
 import type { RunRecord } from "../../src/core/run/run-types.js";
@@ -116,6 +117,10 @@ export interface Harness {
   /** afk's own server, e.g. `http://127.0.0.1:40123` (the status page is served there). */
   readonly baseUrl: string;
   readonly logs: LogLine[];
+  /** Every log line as text, as written and before the secret scrubber. */
+  readonly captured: CapturedLogs;
+  /** Every secret value afk was configured with (the fakes' tokens, the app's key, the webhook secret…). */
+  readonly secrets: readonly string[];
   /** The event name of every delivery a test posted or a person's act caused (GitHub's echoes aside), in order. */
   readonly delivered: string[];
   /** One reconciling sweep (`runtime.sweepOnce()`), then settles. */
@@ -139,12 +144,37 @@ export function aGitHubFake(clock?: FakeClock): GitHubFake {
   return github;
 }
 
-/** Redacting what afk's production logger must redact: the status page's credentials. */
-function aCapturingLogger(lines: LogLine[]): Logger {
-  return pino(
-    { level: "debug", redact: { paths: [...STATUS_CREDENTIAL_LOG_PATHS], censor: "[redacted]" } },
-    { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
-  );
+/** What afk logged, as production's logger writes it and as it was before the secret scrubber. */
+export interface CapturedLogs {
+  /** Every line as written: redacted by path, then scrubbed of the secrets' values. */
+  readonly written: string[];
+  /** The same lines before the scrubber (the last line of defence) ran: path redaction only. */
+  readonly unscrubbed: string[];
+}
+
+/** afk's production logger (createRedactingLogger: the same redaction paths and scrubber), capturing every line. */
+function aCapturingLogger(lines: LogLine[], captured: CapturedLogs, secrets: readonly string[]): Logger {
+  const scrubber = createSecretScrubber(secrets);
+  const recording: SecretScrubber = {
+    scrub: (line) => {
+      captured.unscrubbed.push(line);
+      return scrubber.scrub(line);
+    },
+    add: (value) => scrubber.add(value),
+    get size() {
+      return scrubber.size;
+    },
+  };
+  return createRedactingLogger({
+    level: "debug",
+    scrubber: recording,
+    destination: {
+      write: (line: string) => {
+        captured.written.push(line);
+        lines.push(JSON.parse(line) as LogLine);
+      },
+    },
+  });
 }
 
 function restoreNock(): void {
@@ -244,7 +274,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     retry: { retries: 0 },
   });
   const logs: LogLine[] = [];
-  const log = aCapturingLogger(logs);
+  const captured: CapturedLogs = { written: [], unscrubbed: [] };
+  const secrets = [
+    WEBHOOK_SECRET,
+    github.appPrivateKey,
+    FAKE_T3_TOKEN,
+    ...(config.slack === null ? [] : [config.slack.botToken, config.slack.signingSecret]),
+    ...(config.woodpecker === null ? [] : [config.woodpecker.token]),
+    ...(stages.kube === null ? [] : [FAKE_KUBE_TOKEN]),
+    ...(config.statusToken === null ? [] : [config.statusToken]),
+  ];
+  const log = aCapturingLogger(logs, captured, secrets);
   let runtime: AfkRuntime | undefined;
   const port = await toFreePort();
   const server = new Server({
@@ -320,6 +360,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     baseUrl,
     logs,
+    captured,
+    secrets,
     delivered,
     sweepOnce: async () => {
       await settle();

@@ -6,7 +6,15 @@
 import { toThreadId } from "../../src/core/run/ids.js";
 import type { FakeWoodpeckerMode } from "../fakes/woodpecker-server.js";
 import { DEFAULT_INSTALLATION_ID, DEFAULT_REPO } from "../support/webhook-fixtures.js";
-import { applyReady, FakeClock, recordOf, REPO, type Harness, type HarnessOptions } from "./harness.js";
+import {
+  applyReady,
+  FakeClock,
+  recordOf,
+  REPO,
+  type Harness,
+  type HarnessOptions,
+  type SlackHarnessOptions,
+} from "./harness.js";
 
 export const MINUTE_MS = 60_000;
 export const NAMESPACE = "web";
@@ -24,6 +32,8 @@ export interface WorldOptions {
   /** `budgets:` of `.github/afk.yml`, in its own keys (`fix_forward_turns`, `deploy_blocked_minutes`, …). */
   readonly budgets?: Readonly<Record<string, number>>;
   readonly config?: HarnessOptions["config"];
+  /** The Slack doorbell (the fake Slack Web API); none when absent. */
+  readonly slack?: SlackHarnessOptions;
 }
 
 export interface World {
@@ -64,6 +74,7 @@ export async function startWorld(
     ...(mode === false ? {} : { woodpecker: mode }),
     kube,
     ...(options.config === undefined ? {} : { config: options.config }),
+    ...(options.slack === undefined ? {} : { slack: options.slack }),
   });
   const yml = toAfkYml({
     deploy: mode !== false,

@@ -62,3 +62,28 @@ describe("loadConfig", () => {
     if (!loaded.ok) expect(loaded.message).toContain("AFK_MAX_CONCURRENT_RUNS");
   });
 });
+
+describe("loadConfig in production", () => {
+  const armed = { AFK_KILL_SWITCH: "off", AFK_ALLOWLIST: "acme/widgets" };
+
+  it("refuses an unset WEBHOOK_SECRET together with every configuration error, in one message", () => {
+    const loaded = loadConfig({ NODE_ENV: "production", ...armed });
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok) {
+      expect(loaded.message).toContain("WEBHOOK_SECRET (unset): missing");
+      expect(loaded.message).toContain("T3_BASE_URL (unset): missing");
+      expect(loaded.message).toContain("T3_TOKEN (unset)");
+    }
+  });
+
+  it("starts with a real secret and T3 settings", () => {
+    const env = {
+      NODE_ENV: "production",
+      WEBHOOK_SECRET: "s3cr3t-value",
+      ...armed,
+      T3_BASE_URL: "http://t3",
+      T3_TOKEN: "tok",
+    };
+    expect(loadConfig(env).ok).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver, HTTPReceiverDeferredRequestError, LogLevel, type Logger } from "@slack/bolt";
 import type { SlackMessageEvent } from "../../core/slack/decide-slack.js";
 import { RETRY_ACTION_ID, TAKE_OVER_ACTION_ID } from "../../core/render/render-doorbell.js";
+import { guardSlackRequest } from "./slack-request-guard.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 /** Slack retries an event for about an hour at most three times: a few thousand ids cover that. */
@@ -87,11 +88,23 @@ export function createSlackReceiver(options: SlackReceiverOptions): SlackReceive
     });
   }
   app.error(async (error) => options.log.error({ code: error.code }, `Slack listener failed: ${error.message}`));
-  return { handler: async (req, res) => dispatch(receiver, req, res) };
+  const guard = { signingSecret: options.signingSecret, log: options.log };
+  return { handler: async (req, res) => dispatch(receiver, req, res, guard) };
+}
+
+function isSlackPost(req: IncomingMessage): boolean {
+  return req.method === "POST" && new URL(req.url ?? "/", "http://afk").pathname === SLACK_EVENTS_PATH;
 }
 
 /** Bolt throws `HTTPReceiverDeferredRequestError` for requests that are not its own. */
-function dispatch(receiver: HTTPReceiver, req: IncomingMessage, res: ServerResponse): boolean {
+async function dispatch(
+  receiver: HTTPReceiver,
+  req: IncomingMessage,
+  res: ServerResponse,
+  guard: Parameters<typeof guardSlackRequest>[2],
+): Promise<boolean> {
+  // A body Bolt would choke on is answered before it reaches Bolt (slack-request-guard.ts).
+  if (isSlackPost(req) && !(await guardSlackRequest(req, res, guard))) return true;
   try {
     receiver.requestListener(req, res);
     return true;
