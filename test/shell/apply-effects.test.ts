@@ -211,6 +211,26 @@ describe("applyEffects: what each effect does to the world", () => {
     expect(scene.world.agent.latestTurn(threadId)?.state).toBe("interrupted");
   });
 
+  it("InterruptTurn of a thread deleted in T3 succeeds: T3 refuses the command, and nothing is left to stop", async () => {
+    const scene = aScene();
+    await withThread(scene);
+    scene.world.agent.deleteThread(scene.record.threadId);
+    const applied = await apply(scene, [
+      { kind: "InterruptTurn", threadId: scene.record.threadId, commandId: "cmd-stop" },
+      { kind: "AddLabels", labels: [HUMAN] },
+    ]);
+    expect(applied.ok).toBe(true);
+    expect(scene.world.issue(scene.issue).labels).toContain(HUMAN);
+  });
+
+  it("InterruptTurn refused for a thread T3 still has is a failure", async () => {
+    const scene = aScene();
+    await withThread(scene);
+    scene.world.agent.knobs.fail("interruptTurn", "rejected");
+    const applied = await apply(scene, [{ kind: "InterruptTurn", threadId: scene.record.threadId, commandId: "c" }]);
+    expect(applied).toMatchObject({ ok: false, failed: "InterruptTurn", error: { category: "rejected" } });
+  });
+
   it("RingDoorbell posts the doorbell with the run's metadata and reports its channel and ts as a DoorbellRung follow-up", async () => {
     const scene = aScene({ slack: true });
     const escalated = { ...scene.record, phase: "escalated" as const };
