@@ -66,6 +66,11 @@ export class CiControls {
   }
 
   addCheckRun(repoName: string, sha: string, input: CheckRunInput): number {
+    return this.#addCheckRun(repoName, sha, input, null);
+  }
+
+  /** `suite`: the workflow run's check suite for a job's check run; a suite of its own otherwise. */
+  #addCheckRun(repoName: string, sha: string, input: CheckRunInput, suite: number | null): number {
     const repo = this.#repo(repoName);
     const status =
       input.status ?? (input.conclusion === undefined || input.conclusion === null ? "queued" : "completed");
@@ -78,7 +83,7 @@ export class CiControls {
       status,
       conclusion: status === "completed" ? (input.conclusion ?? "success") : null,
       app: input.app ?? GITHUB_ACTIONS_APP,
-      checkSuiteId: this.#world.nextId("check-suite", 30_000_001),
+      checkSuiteId: suite ?? this.#world.nextId("check-suite", 30_000_001),
       detailsUrl: input.detailsUrl ?? null,
       title: input.title ?? null,
       summary: input.summary ?? null,
@@ -204,7 +209,8 @@ export class CiControls {
 
   #queueJobs(repo: MemRepo, run: MemWorkflowRun, names: readonly string[]): void {
     for (const name of names) {
-      const checkRunId = this.addCheckRun(repo.key, run.headSha, { name, branch: run.headBranch });
+      // GitHub Actions creates a job's check run in its workflow run's check suite: the fold counts it through the run.
+      const checkRunId = this.#addCheckRun(repo.key, run.headSha, { name, branch: run.headBranch }, run.checkSuiteId);
       const id = this.#world.nextId("job", 40_000_001);
       this.#world.ci.jobs.push({
         id,

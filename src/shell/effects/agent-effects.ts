@@ -6,7 +6,7 @@ import { findProjectByWorkspaceRoot } from "../../core/observe/agent-threads.js"
 import type { Effect } from "../../core/run/effect.js";
 import type { AgentRunner } from "../../ports/agent-runner.js";
 import type { Result } from "../../ports/result.js";
-import { fromPort, type EffectDeps, type EffectTarget, type Step } from "./effect-step.js";
+import { fromPort, OK, type EffectDeps, type EffectTarget, type Step } from "./effect-step.js";
 
 function noAgent(what: string): Step {
   return { ok: false, message: `${what}: T3 is not configured (T3_BASE_URL)`, error: null };
@@ -32,10 +32,25 @@ export function sendTurn(effect: Extract<Effect, { kind: "SendTurn" }>, deps: Ef
   );
 }
 
-export function interruptTurn(effect: Extract<Effect, { kind: "InterruptTurn" }>, deps: EffectDeps): Promise<Step> {
-  return call(deps, "thread.turn.interrupt", (agent) =>
-    agent.interruptTurn({ commandId: effect.commandId, threadId: effect.threadId }),
-  );
+/**
+ * T3 refuses every command on a thread it no longer has (deleted, or never known): then
+ * nothing is left to stop, and the run must still be able to end (escalate, cancel, ship).
+ * Any other refusal stands.
+ */
+export async function interruptTurn(
+  effect: Extract<Effect, { kind: "InterruptTurn" }>,
+  deps: EffectDeps,
+): Promise<Step> {
+  const what = "thread.turn.interrupt";
+  const agent = deps.agent;
+  if (agent === null) return noAgent(what);
+  const interrupted = await agent.interruptTurn({ commandId: effect.commandId, threadId: effect.threadId });
+  if (interrupted.ok || interrupted.error.category !== "rejected") return fromPort(interrupted, what);
+  const overview = await agent.readOverview();
+  const gone = overview.ok && !overview.value.threads.some((thread) => thread.id === effect.threadId);
+  if (!gone) return fromPort(interrupted, what);
+  deps.log.info({ thread: effect.threadId }, "T3 no longer has the thread: nothing to interrupt; the run goes on");
+  return OK;
 }
 
 /** The project (found by its checkout, else created), the thread, then the opening turn. */

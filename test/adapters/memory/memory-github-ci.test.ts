@@ -44,6 +44,17 @@ describe("MemoryGitHub CI", () => {
     expect(await reader.readJobLogTail(REPO, test?.id ?? 0)).toEqual({ ok: true, value: "1\n2\nFAIL x" });
   });
 
+  it("puts a job's check run in its workflow run's check suite, as GitHub Actions does", async () => {
+    const github = aWorld();
+    const runId = github.ci.startWorkflowRun(REPO, { sha: SHA, jobs: ["build", "test"] });
+    const reader = github.ciReader(1);
+    const runs = await reader.listWorkflowRuns(REPO, SHA);
+    const checks = await reader.listCheckRuns(REPO, SHA);
+    const suite = runs.ok ? runs.value.find((run) => run.id === runId)?.checkSuiteId : undefined;
+    expect(suite).toEqual(expect.any(Number));
+    expect(checks.ok && checks.value.map((check) => check.checkSuiteId)).toEqual([suite, suite]);
+  });
+
   it("keeps the run id on a re-run, raises the attempt, and shows only the latest check runs", async () => {
     const github = aWorld();
     const runId = github.ci.startWorkflowRun(REPO, { sha: SHA });

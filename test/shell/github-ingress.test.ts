@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import type { Nudge } from "../../src/core/ingress/nudge.js";
+import { handleNudge } from "../../src/shell/github-ingress.js";
+import { StepError } from "../../src/shell/step-error.js";
+import {
+  aDispatchedRun,
+  aWorld,
+  botComments,
+  IN_PROGRESS,
+  INSTALLATION,
+  MAINTAINER,
+  pushFix,
+  READY,
+  REPO,
+  type World,
+} from "./world.js";
+
+const OTHER = "acme/gadgets";
+
+function stopped(world: World, issue: number, why: "label-removed" | "issue-closed", repo = REPO): Nudge {
+  return { kind: "stopped", why, repo, installationId: INSTALLATION, issue, sender: world.github.user(MAINTAINER) };
+}
+
+describe("handleNudge: ready-labeled", () => {
+  it("dispatches the issue, judging the webhook's sender without reading the issue's events", async () => {
+    const world = aWorld();
+    world.afk.forgetInstallation(REPO);
+    const issue = world.readyIssue({ labeledBy: "someone-else" });
+    const sender = world.github.user(MAINTAINER);
+    await handleNudge(world.afk, { kind: "ready-labeled", repo: REPO, installationId: INSTALLATION, issue, sender });
+    expect(world.record(issue)?.phase).toBe("dispatched");
+    expect(world.github.knobs.count("listIssueEvents")).toBe(0);
+    expect(world.afk.installations.get(REPO)).toBe(INSTALLATION);
+  });
+
+  it("dispatches nothing when the sender is not trusted", async () => {
+    const world = aWorld();
+    const issue = world.readyIssue();
+    const sender = world.github.user("drive-by");
+    await handleNudge(world.afk, { kind: "ready-labeled", repo: REPO, installationId: INSTALLATION, issue, sender });
+    expect(world.record(issue)).toBeNull();
+    expect(world.agent.commands).toEqual([]);
+  });
+});
+
+describe("handleNudge: stopped", () => {
+  it("the ready label removed: cancels the run (turn interrupted, lock released) and dispatches the issue waiting behind it", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    const waiting = world.readyIssue();
+    await world.reconcile();
+    expect(world.record(waiting)?.queuedReason).toEqual({ kind: "repo-busy", with: issue });
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    await handleNudge(world.afk, stopped(world, issue, "label-removed"));
+    expect(world.record(issue)).toMatchObject({ phase: "cancelled" });
+    expect(world.recordOnGitHub(issue)?.phase).toBe("cancelled");
+    expect(world.issue(issue).labels).toEqual([]);
+    expect(world.agent.commands.some((c) => c.type === "thread.turn.interrupt" && c.threadId === threadId)).toBe(true);
+    expect(world.record(waiting)?.phase).toBe("dispatched");
+  });
+
+  it("cancels a run afk does not hold in memory (after a restart), read from its progress comment", async () => {
+    const world = aWorld();
+    const { issue } = await aDispatchedRun(world);
+    world.restart();
+    world.github.act.close(REPO, issue, MAINTAINER);
+    await handleNudge(world.afk, stopped(world, issue, "issue-closed"));
+    expect(world.recordOnGitHub(issue)?.phase).toBe("cancelled");
+    expect(world.issue(issue).labels).toEqual([READY]);
+  });
+
+  it("cancels a run whose T3 thread was deleted", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.deleteThread(threadId);
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    await handleNudge(world.afk, stopped(world, issue, "label-removed"));
+    expect(world.record(issue)?.phase).toBe("cancelled");
+    expect(world.issue(issue).labels).not.toContain(IN_PROGRESS);
+  });
+
+  it("writes nothing for an issue that never had a run", async () => {
+    const world = aWorld();
+    const issue = world.github.addIssue(REPO);
+    await handleNudge(world.afk, stopped(world, issue, "issue-closed"));
+    expect(world.github.knobs.writes()).toEqual([]);
+  });
+
+  it("throws a StepError, so the delivery can be redelivered, when the progress comment cannot be read", async () => {
+    const world = aWorld();
+    const { issue } = await aDispatchedRun(world);
+    world.restart();
+    world.github.knobs.fail("listComments", "transient");
+    await expect(handleNudge(world.afk, stopped(world, issue, "label-removed"))).rejects.toBeInstanceOf(StepError);
+  });
+
+  it("throws a StepError when the cancel's effects fail, leaving the run as it was", async () => {
+    const world = aWorld();
+    const { issue, record } = await aDispatchedRun(world);
+    world.github.knobs.fail("removeLabel", "transient");
+    await expect(handleNudge(world.afk, stopped(world, issue, "label-removed"))).rejects.toThrow(/cancelling/);
+    expect(world.record(issue)).toEqual(record);
+  });
+
+  it("a closed blocker reconciles the repos whose issues wait on it", async () => {
+    const world = aWorld({ repos: [REPO, OTHER] });
+    const blocker = world.github.addIssue(OTHER);
+    const waiting = world.readyIssue({ body: `Blocked by ${OTHER}#${blocker}` });
+    await world.reconcile();
+    expect(world.record(waiting)?.phase).toBe("queued");
+    world.github.act.close(OTHER, blocker, MAINTAINER);
+    await handleNudge(world.afk, stopped(world, blocker, "issue-closed", OTHER));
+    expect(world.record(waiting)?.phase).toBe("dispatched");
+    expect(botComments(world, waiting)).toHaveLength(1);
+  });
+});
+
+describe("handleNudge: ci", () => {
+  it("observes the repo's runs now: a green CI for the pushed sha ships the run", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    const sha = pushFix(world, issue);
+    world.agent.endTurn(threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
+    world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
+    await handleNudge(world.afk, {
+      kind: "ci",
+      repo: REPO,
+      installationId: INSTALLATION,
+      sha,
+      branch: "main",
+      pipeline: null,
+    });
+    expect(world.record(issue)?.phase).toBe("shipped");
+  });
+
+  it("reads nothing for a repo without a run in flight", async () => {
+    const world = aWorld();
+    await handleNudge(world.afk, {
+      kind: "ci",
+      repo: REPO,
+      installationId: INSTALLATION,
+      sha: null,
+      branch: null,
+      pipeline: null,
+    });
+    expect(world.github.knobs.calls).toEqual([]);
+    expect(world.agent.knobs.calls).toEqual([]);
+  });
+});
+
+describe("handleNudge: installation and the nudges that need nothing", () => {
+  it("remembers the repos afk was installed on and forgets the ones it was removed from", async () => {
+    const world = aWorld();
+    await handleNudge(world.afk, { kind: "installation", installationId: 9, added: [OTHER], removed: [REPO] });
+    expect([...world.afk.installations]).toEqual([[OTHER, 9]]);
+  });
+
+  it.each<Nudge>([
+    { kind: "ignore", why: "not afk's business" },
+    { kind: "needs-identity", repo: REPO },
+    {
+      kind: "human-label-removed",
+      repo: REPO,
+      installationId: INSTALLATION,
+      issue: 1,
+      sender: { login: "x", id: 1, type: "User" },
+    },
+    {
+      kind: "issue-edited",
+      repo: REPO,
+      installationId: INSTALLATION,
+      issue: 1,
+      sender: { login: "x", id: 1, type: "User" },
+    },
+  ])("does nothing for a $kind nudge", async (nudge) => {
+    const world = aWorld();
+    world.readyIssue();
+    await handleNudge(world.afk, nudge);
+    expect(world.github.knobs.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,450 @@
+import { describe, expect, it } from "vitest";
+import type { AgentOverview } from "../../src/core/observe/agent-threads.js";
+import type { RepoConfig, RolloutTarget } from "../../src/core/config/config-types.js";
+import type { RunRecord } from "../../src/core/run/run-types.js";
+import {
+  LOOKBACK_MS,
+  observeAgent,
+  observeCi,
+  observeCommits,
+  observeDeploy,
+  observeRollout,
+  type ObserveDeps,
+} from "../../src/shell/observers.js";
+import { aRecord, aStage } from "../core/builders.js";
+import { aWorld, INSTALLATION, MINUTE, pushFix, REPO, T0, WOODPECKER_URL, type World } from "./world.js";
+
+const ISSUE = 1;
+const DEPLOY_REPO = "acme/deploy";
+const VERSION_URL = "https://widgets.test/version";
+const KUBE: RolloutTarget = { kind: "kubernetes", namespace: "prod", deployment: "widgets", container: "app" };
+
+function aWorldWithIssue(): World {
+  const world = aWorld();
+  world.readyIssue();
+  return world;
+}
+
+function depsOf(world: World, overrides: Partial<ObserveDeps> = {}): ObserveDeps {
+  return {
+    ci: world.github.ciReader(INSTALLATION),
+    agent: world.agent,
+    deploy: world.deploy,
+    woodpeckerUrl: WOODPECKER_URL,
+    rollout: world.rollout,
+    versions: world.versions,
+    versionMatches: new Map(),
+    appId: world.github.identity.appId,
+    defaultBranch: "main",
+    ...overrides,
+  };
+}
+
+function aRun(world: World, overrides: Partial<RunRecord> = {}): RunRecord {
+  return aRecord({
+    repo: REPO,
+    issue: ISSUE,
+    installationId: INSTALLATION,
+    threadId: world.threadId(ISSUE),
+    ...overrides,
+  });
+}
+
+function withRepoConfig(record: RunRecord, config: Partial<RepoConfig>): RunRecord {
+  return { ...record, repoConfig: { ...record.repoConfig, ...config } };
+}
+
+/** The run's thread in T3, its opening turn requested at T0. */
+async function startThread(world: World, record: RunRecord): Promise<void> {
+  const workspaceRoot = `/workspace/${REPO}`;
+  await world.agent.createProject({ commandId: "p", projectId: "project", title: REPO, workspaceRoot });
+  const model = { instanceId: "claudeAgent", model: "claude" };
+  await world.agent.createThread({
+    commandId: "t",
+    threadId: record.threadId,
+    projectId: "project",
+    title: "afk",
+    model,
+    runtimeMode: "full-access",
+  });
+  await world.agent.startTurn({
+    commandId: "u",
+    threadId: record.threadId,
+    messageId: "m",
+    text: "go",
+    runtimeMode: "full-access",
+  });
+}
+
+async function overviewOf(world: World): Promise<AgentOverview> {
+  const read = await world.agent.readOverview();
+  if (!read.ok) throw new Error("no overview");
+  return read.value;
+}
+
+describe("observeAgent", () => {
+  it("reads the agent's last message when its turn ended: AFK-STATUS pushed <sha> is a TurnEnded with that status", async () => {
+    const world = aWorldWithIssue();
+    const record = aRun(world);
+    await startThread(world, record);
+    world.agent.endTurn(record.threadId, { state: "completed", text: "Done.\nAFK-STATUS: pushed 3f2a9c1" });
+    const seen = await observeAgent(record, await overviewOf(world), depsOf(world));
+    expect(seen).toEqual({
+      event: {
+        kind: "TurnEnded",
+        outcome: "completed",
+        status: { kind: "pushed", sha: "3f2a9c1" },
+        lastMessage: "Done.\nAFK-STATUS: pushed 3f2a9c1",
+        error: null,
+      },
+      failure: null,
+    });
+  });
+
+  it("sees the agent waiting on a person as a question", async () => {
+    const world = aWorldWithIssue();
+    const record = aRun(world);
+    await startThread(world, record);
+    world.agent.askQuestion(record.threadId);
+    const seen = await observeAgent(record, await overviewOf(world), depsOf(world));
+    expect(seen.event).toEqual({ kind: "QuestionAsked", question: null });
+  });
+
+  it.each([
+    // T3's shell route drops a deleted thread altogether: afk sees it unknown.
+    ["deleted", (world: World, id: string) => world.agent.deleteThread(id), "T3 does not know the thread"],
+    ["archived", (world: World, id: string) => world.agent.archiveThread(id), "the thread was archived in T3"],
+  ])("sees a thread %s in T3 as lost, without reading it", async (_how, remove, why) => {
+    const world = aWorldWithIssue();
+    const record = aRun(world);
+    await startThread(world, record);
+    remove(world, record.threadId);
+    const seen = await observeAgent(record, await overviewOf(world), depsOf(world));
+    expect(seen.event).toEqual({ kind: "ThreadLost", why });
+    expect(world.agent.knobs.count("readThread")).toBe(0);
+  });
+
+  it("sees nothing while the agent works, and reads nothing", async () => {
+    const world = aWorldWithIssue();
+    const record = aRun(world);
+    await startThread(world, record);
+    world.agent.pickUpTurn(record.threadId);
+    expect(await observeAgent(record, await overviewOf(world), depsOf(world))).toEqual({ event: null, failure: null });
+    expect(world.agent.knobs.count("readThread")).toBe(0);
+  });
+
+  it("looks at no thread when the run's turn is not working, or T3 was not read", async () => {
+    const world = aWorldWithIssue();
+    const record = aRun(world);
+    await startThread(world, record);
+    world.agent.endTurn(record.threadId, { state: "completed", text: "AFK-STATUS: tests-green" });
+    const ended = { ...record, turn: record.turn === null ? null : { ...record.turn, state: "ended" as const } };
+    expect((await observeAgent(ended, await overviewOf(world), depsOf(world))).event).toBeNull();
+    expect((await observeAgent(record, null, depsOf(world))).event).toBeNull();
+  });
+
+  it("reports a failing read of the last message and sees no event", async () => {
+    const world = aWorldWithIssue();
+    const record = aRun(world);
+    await startThread(world, record);
+    world.agent.endTurn(record.threadId, { state: "completed", text: "AFK-STATUS: tests-green" });
+    world.agent.knobs.fail("readThread", "transient");
+    const seen = await observeAgent(record, await overviewOf(world), depsOf(world));
+    expect(seen).toEqual({
+      event: null,
+      failure: expect.stringMatching(/^reading the agent's last message: T3 transient/),
+    });
+  });
+});
+
+describe("observeCommits", () => {
+  it("finds the agent's commit by its AFK-Issue trailer: the full sha and its link", async () => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    const { seen, commits } = await observeCommits(aRun(world), depsOf(world));
+    expect(seen.event).toEqual({ kind: "CommitPushed", sha, url: `https://github.com/${REPO}/commit/${sha}` });
+    expect(commits.map((commit) => commit.sha)).toEqual([sha]);
+  });
+
+  it("reads the default branch from a little before the dispatch", async () => {
+    const world = aWorldWithIssue();
+    await observeCommits(aRun(world), depsOf(world, { defaultBranch: "trunk" }));
+    expect(world.github.knobs.calls.at(-1)?.args).toEqual([REPO, "trunk", T0 - LOOKBACK_MS]);
+  });
+
+  it.each([
+    [
+      "a commit that merely mentions the issue",
+      (world: World) => world.github.act.push(REPO, [{ message: `See #${ISSUE}` }], { by: "dev" }),
+    ],
+    [
+      "a commit for another issue",
+      (world: World) => world.github.act.push(REPO, [{ message: "Fix\n\nAFK-Issue: 99" }], { by: "dev" }),
+    ],
+    [
+      "a commit made long before the dispatch",
+      (world: World) =>
+        world.github.act.push(REPO, [{ message: `Fix\n\nAFK-Issue: ${ISSUE}`, committedAt: T0 - 3 * MINUTE }], {
+          by: "dev",
+        }),
+    ],
+  ])("ignores %s", async (_what, push) => {
+    const world = aWorldWithIssue();
+    push(world);
+    expect((await observeCommits(aRun(world), depsOf(world))).seen.event).toBeNull();
+  });
+
+  it("sees nothing new for the sha the run already follows", async () => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    expect((await observeCommits(aRun(world, { sha, phase: "pushed" }), depsOf(world))).seen.event).toBeNull();
+  });
+
+  it("reports a failing read, with no commits for the rollout to compare", async () => {
+    const world = aWorldWithIssue();
+    pushFix(world, ISSUE);
+    world.github.knobs.fail("listCommitsSince", "rate-limited");
+    const { seen, commits } = await observeCommits(aRun(world), depsOf(world));
+    expect(seen).toEqual({ event: null, failure: expect.stringMatching(/^listing commits: GitHub rate-limited/) });
+    expect(commits).toEqual([]);
+  });
+});
+
+describe("observeCi", () => {
+  const pushedRun = (world: World, sha: string, overrides: Partial<RunRecord> = {}): RunRecord =>
+    aRun(world, {
+      phase: "pushed",
+      sha,
+      pushedAt: T0,
+      stages: { ci: aStage(), deploy: null, rollout: null },
+      ...overrides,
+    });
+
+  it("reads nothing before a sha is pushed", async () => {
+    const world = aWorldWithIssue();
+    expect(await observeCi(aRun(world), depsOf(world))).toEqual({ event: null, failure: null });
+    expect(world.github.knobs.calls).toHaveLength(0);
+  });
+
+  it.each([
+    ["pending while no check exists yet", () => undefined, "pending", false],
+    [
+      "pending while a workflow runs",
+      (world: World, sha: string) => void world.github.ci.startWorkflowRun(REPO, { sha }),
+      "pending",
+      true,
+    ],
+    [
+      "green once every check passed",
+      (world: World, sha: string) =>
+        world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success"),
+      "green",
+      true,
+    ],
+  ])("folds the sha's checks: %s", async (_case, arrange, verdict, seenAny) => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    arrange(world, sha);
+    const seen = await observeCi(pushedRun(world, sha), depsOf(world));
+    expect(seen.event).toMatchObject({ kind: "CiObserved", sha, verdict, seenAny });
+  });
+
+  it("carries the failing job's log tail the first time the sha is seen red", async () => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    const run = world.github.ci.startWorkflowRun(REPO, { sha, jobs: ["test"] });
+    world.github.ci.completeWorkflowRun(run, "failure", { test: { log: "running 12 tests\nexpected 2, got 3\n" } });
+    const seen = await observeCi(pushedRun(world, sha), depsOf(world));
+    expect(seen.event).toMatchObject({
+      verdict: "red",
+      failures: [{ name: "test", conclusion: "failure", logTail: "running 12 tests\nexpected 2, got 3" }],
+    });
+  });
+
+  it("reads no log again for a sha already known red", async () => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    const run = world.github.ci.startWorkflowRun(REPO, { sha, jobs: ["test"] });
+    world.github.ci.completeWorkflowRun(run, "failure", { test: { log: "boom" } });
+    const knownRed = pushedRun(world, sha, {
+      phase: "ci",
+      stages: { ci: aStage({ verdict: "red" }), deploy: null, rollout: null },
+    });
+    const seen = await observeCi(knownRed, depsOf(world));
+    expect(seen.event).toMatchObject({ verdict: "red", failures: [{ name: "test", logTail: null }] });
+    expect(world.github.knobs.count("listJobs") + world.github.knobs.count("readJobLogTail")).toBe(0);
+  });
+
+  it.each([
+    ["listCheckRuns", "listing check runs"],
+    ["getCombinedStatus", "reading commit statuses"],
+    ["listWorkflowRuns", "listing workflow runs"],
+  ] as const)("reports %s failing and sees no verdict", async (method, what) => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    world.github.knobs.fail(method, "transient");
+    const seen = await observeCi(pushedRun(world, sha), depsOf(world));
+    expect(seen).toEqual({ event: null, failure: expect.stringMatching(new RegExp(`^${what}: GitHub transient`)) });
+  });
+});
+
+describe("observeDeploy", () => {
+  const SHA = "d".repeat(40);
+  const deployingRun = (world: World): RunRecord =>
+    withRepoConfig(aRun(world, { phase: "deploying", sha: SHA, pushedAt: T0 }), { woodpeckerRepo: DEPLOY_REPO });
+
+  it("finds Woodpecker's pipeline for the sha and sees it green, with its link", async () => {
+    const world = aWorldWithIssue();
+    const repoId = world.deploy.addRepo(DEPLOY_REPO);
+    const number = world.deploy.addPipeline(repoId, { commit: SHA, status: "success" });
+    const seen = await observeDeploy(deployingRun(world), depsOf(world));
+    expect(seen.event).toMatchObject({
+      kind: "DeployObserved",
+      sha: SHA,
+      verdict: "green",
+      url: `${WOODPECKER_URL}/repos/${repoId}/pipeline/${number}`,
+    });
+  });
+
+  it("waits while only another commit's pipeline exists", async () => {
+    const world = aWorldWithIssue();
+    const repoId = world.deploy.addRepo(DEPLOY_REPO);
+    world.deploy.addPipeline(repoId, { commit: "e".repeat(40), status: "success" });
+    expect((await observeDeploy(deployingRun(world), depsOf(world))).event).toMatchObject({ verdict: "pending" });
+  });
+
+  it("reads the pipeline a commit status names, even one the listing no longer shows", async () => {
+    const world = aWorldWithIssue();
+    const repoId = world.deploy.addRepo(DEPLOY_REPO);
+    const number = world.deploy.addPipeline(repoId, {
+      commit: SHA,
+      status: "success",
+      created: Math.floor(T0 / 1000) - 3_600,
+    });
+    expect((await observeDeploy(deployingRun(world), depsOf(world))).event).toMatchObject({ verdict: "pending" });
+    const seen = await observeDeploy(deployingRun(world), depsOf(world), { repoId, number });
+    expect(seen.event).toMatchObject({ verdict: "green" });
+  });
+
+  it("reads nothing outside the deploying phase", async () => {
+    const world = aWorldWithIssue();
+    const seen = await observeDeploy({ ...deployingRun(world), phase: "ci" }, depsOf(world));
+    expect(seen).toEqual({ event: null, failure: null });
+    expect(world.deploy.knobs.calls).toHaveLength(0);
+  });
+
+  it("reports a deploy stage afk cannot read without Woodpecker", async () => {
+    const world = aWorldWithIssue();
+    const seen = await observeDeploy(deployingRun(world), depsOf(world, { deploy: null }));
+    expect(seen).toEqual({ event: null, failure: "the deploy stage needs WOODPECKER_URL and WOODPECKER_TOKEN" });
+  });
+
+  it.each([
+    ["lookupRepoId", `looking up ${DEPLOY_REPO} in Woodpecker`],
+    ["findPipelines", "listing Woodpecker pipelines"],
+  ] as const)("reports %s failing", async (method, what) => {
+    const world = aWorldWithIssue();
+    world.deploy.addRepo(DEPLOY_REPO);
+    world.deploy.knobs.fail(method, "unauthorized");
+    const seen = await observeDeploy(deployingRun(world), depsOf(world));
+    expect(seen.failure).toMatch(new RegExp(`^${what}: Woodpecker unauthorized`));
+  });
+});
+
+describe("observeRollout", () => {
+  const SHA = "3f2a9c1".padEnd(40, "0");
+  const rollingRun = (world: World, target: RolloutTarget): RunRecord =>
+    withRepoConfig(aRun(world, { phase: "rolling-out", sha: SHA, pushedAt: T0 }), { rollout: target });
+  const versionTarget = (consecutive: number): RolloutTarget => ({
+    kind: "version-url",
+    url: VERSION_URL,
+    consecutive,
+  });
+
+  it.each([
+    ["complete with the sha's image: green", { image: `ghcr.io/acme/widgets:${SHA}` }, "green"],
+    [
+      "with the sha's image still rolling out: pending",
+      { image: `ghcr.io/acme/widgets:${SHA}`, complete: false },
+      "pending",
+    ],
+    ["running an older image: pending", { image: "ghcr.io/acme/widgets:0123456" }, "pending"],
+  ])("a Kubernetes Deployment %s", async (_case, deployment, verdict) => {
+    const world = aWorldWithIssue();
+    world.rollout.setDeployment("prod", "widgets", deployment);
+    const seen = await observeRollout(rollingRun(world, KUBE), [], depsOf(world));
+    expect(seen.event).toMatchObject({ kind: "RolloutObserved", sha: SHA, verdict });
+  });
+
+  it("sees a Deployment running a later commit of the branch as superseded", async () => {
+    const world = aWorldWithIssue();
+    const later = "9".repeat(40);
+    world.rollout.setDeployment("prod", "widgets", { image: `ghcr.io/acme/widgets:${later}` });
+    const commits = [later, SHA].map((sha) => ({ sha, message: "m", committedAt: T0, url: null }));
+    const seen = await observeRollout(rollingRun(world, KUBE), commits, depsOf(world));
+    expect(seen.event).toMatchObject({ verdict: "superseded" });
+  });
+
+  it("reports a Deployment it may not read, and a Kubernetes API it does not have", async () => {
+    const world = aWorldWithIssue();
+    world.rollout.setAccess("prod", false);
+    const denied = await observeRollout(rollingRun(world, KUBE), [], depsOf(world));
+    expect(denied.failure).toMatch(/^reading deployment prod\/widgets: Kubernetes unauthorized/);
+    const missing = await observeRollout(rollingRun(world, KUBE), [], depsOf(world, { rollout: null }));
+    expect(missing.failure).toContain("needs the Kubernetes API");
+  });
+
+  it("needs N consecutive version URL reads of the sha before the rollout is green", async () => {
+    const world = aWorldWithIssue();
+    world.versions.setBody(VERSION_URL, JSON.stringify({ sha: SHA }));
+    const deps = depsOf(world);
+    const record = rollingRun(world, versionTarget(3));
+    const seen = [];
+    for (let read = 0; read < 3; read += 1) seen.push((await observeRollout(record, [], deps)).event);
+    expect(seen).toMatchObject([
+      { verdict: "pending", url: VERSION_URL, detail: "1 of 3 consecutive reads serve 3f2a9c1" },
+      { verdict: "pending", detail: "2 of 3 consecutive reads serve 3f2a9c1" },
+      { verdict: "green", detail: "3 of 3 consecutive reads serve 3f2a9c1" },
+    ]);
+  });
+
+  it.each([
+    ["a read that serves another sha", (world: World) => world.versions.setBody(VERSION_URL, "0123456")],
+    ["a read that fails", (world: World) => world.versions.setAnswer(VERSION_URL, { status: 503 })],
+  ])("starts the version URL count over after %s", async (_case, spoil) => {
+    const world = aWorldWithIssue();
+    const deps = depsOf(world);
+    const record = rollingRun(world, versionTarget(2));
+    world.versions.setBody(VERSION_URL, SHA);
+    await observeRollout(record, [], deps);
+    spoil(world);
+    await observeRollout(record, [], deps);
+    world.versions.setBody(VERSION_URL, SHA);
+    const seen = await observeRollout(record, [], deps);
+    expect(seen.event).toMatchObject({ verdict: "pending", detail: "1 of 2 consecutive reads serve 3f2a9c1" });
+    expect([...deps.versionMatches.values()]).toEqual([1]);
+  });
+
+  it("counts per run attempt and sha, so a new attempt counts from zero", async () => {
+    const world = aWorldWithIssue();
+    world.versions.setBody(VERSION_URL, SHA);
+    const deps = depsOf(world);
+    await observeRollout(rollingRun(world, versionTarget(2)), [], deps);
+    const second = await observeRollout({ ...rollingRun(world, versionTarget(2)), attempt: 2 }, [], deps);
+    expect(second.event).toMatchObject({ verdict: "pending" });
+    expect(deps.versionMatches).toEqual(
+      new Map([
+        [`${REPO}#${ISSUE}/1/${SHA}`, 1],
+        [`${REPO}#${ISSUE}/2/${SHA}`, 1],
+      ]),
+    );
+  });
+
+  it("reads nothing without a rollout target, or outside the rolling-out phase", async () => {
+    const world = aWorldWithIssue();
+    await observeRollout(aRun(world, { phase: "rolling-out", sha: SHA }), [], depsOf(world));
+    await observeRollout({ ...rollingRun(world, KUBE), phase: "deploying" }, [], depsOf(world));
+    expect(world.rollout.knobs.calls).toHaveLength(0);
+    expect(world.versions.knobs.calls).toHaveLength(0);
+  });
+});

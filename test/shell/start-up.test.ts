@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { observe } from "../../src/shell/observe-runs.js";
+import { REDELIVER_WINDOW_MS, startUp } from "../../src/shell/start-up.js";
+import { aDispatchedRun, aWorld, INSTALLATION, MAINTAINER, READY, REPO, type World } from "./world.js";
+
+const ELSEWHERE = "acme/elsewhere";
+
+const OTHER = "acme/gadgets";
+
+/** Runs on GitHub from an earlier afk: one working in REPO (in-progress label), one escalated in OTHER (human label). */
+async function aWorldAfterACrash(): Promise<{ world: World; working: number; escalated: number }> {
+  const world = aWorld({ repos: [REPO, OTHER] });
+  const stuck = await aDispatchedRun(world, { repo: OTHER });
+  world.agent.endTurn(stuck.threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
+  await observe(world.afk, OTHER, INSTALLATION, null);
+  const running = await aDispatchedRun(world, { title: "Gadgets should hum" });
+  world.restart();
+  return { world, working: running.issue, escalated: stuck.issue };
+}
+
+describe("startUp", () => {
+  it("rebuilds the run index from the issues carrying afk's in-progress and human labels, and learns each installation", async () => {
+    const { world, working, escalated } = await aWorldAfterACrash();
+    await startUp(world.afk);
+    expect([...world.afk.installations]).toEqual([
+      [REPO, INSTALLATION],
+      [OTHER, INSTALLATION],
+    ]);
+    expect(world.record(working)).toMatchObject({ phase: "dispatched", threadId: world.threadId(working) });
+    expect(world.record(escalated, OTHER)?.phase).toBe("escalated");
+    expect(world.afk.titles.get(REPO, working)).toBe("Gadgets should hum");
+  });
+
+  it("dispatches no second agent for a run it found at start", async () => {
+    const { world, working } = await aWorldAfterACrash();
+    await startUp(world.afk);
+    expect(world.agent.snapshot().threads).toHaveLength(2);
+    expect(world.record(working)?.phase).toBe("dispatched");
+  });
+
+  it("dispatches, at the end of start-up, an issue labelled while afk was down", async () => {
+    const world = aWorld();
+    world.restart();
+    const issue = world.readyIssue();
+    await startUp(world.afk);
+    expect(world.record(issue)?.phase).toBe("dispatched");
+  });
+
+  it("asks GitHub to redeliver the deliveries that failed within the window", async () => {
+    const world = aWorld();
+    const issue = world.github.addIssue(REPO);
+    world.github.act.label(REPO, issue, READY, MAINTAINER);
+    expect(world.github.dropWebhooks()).toBe(1);
+    world.restart();
+    await startUp(world.afk);
+    expect(world.github.knobs.calls.find((call) => call.method === "listFailedDeliveries")?.args).toEqual([
+      world.clock.now() - REDELIVER_WINDOW_MS,
+    ]);
+    expect(world.github.knobs.count("redeliver")).toBe(1);
+    expect(
+      world.github.pendingWebhooks.map((webhook) => `${webhook.name}.${String(webhook.payload.action)}`),
+    ).toContain("issues.labeled");
+  });
+
+  it.each(["listFailedDeliveries", "redeliver"] as const)(
+    "goes on with the rest of start-up when %s fails, and logs it",
+    async (method) => {
+      const world = aWorld();
+      const issue = world.github.addIssue(REPO);
+      world.github.act.label(REPO, issue, READY, MAINTAINER);
+      world.github.dropWebhooks();
+      world.restart();
+      world.github.knobs.fail(method, "transient");
+      await startUp(world.afk);
+      expect(world.record(issue)?.phase).toBe("dispatched");
+      expect(world.logs.filter((line) => line.level === "warn")).toEqual([
+        expect.objectContaining({ msg: expect.stringContaining("the sweep covers what") }),
+      ]);
+    },
+  );
+
+  it.each([
+    [
+      "afk is not installed there",
+      (world: World) => world.github.addRepo(ELSEWHERE, { installationId: null }),
+      "afk is not installed",
+    ],
+    [
+      "its installation cannot be looked up",
+      (world: World) => {
+        world.github.addRepo(ELSEWHERE, { installationId: INSTALLATION });
+        world.github.knobs.fail("findInstallation", "transient", { when: ([repo]) => repo === ELSEWHERE });
+      },
+      "cannot find afk's installation",
+    ],
+  ])("skips an enrolled repo where %s, logs it, and starts the others", async (_case, arrange, logged) => {
+    const world = aWorld({ config: { allowlist: [REPO, ELSEWHERE] } });
+    arrange(world);
+    world.restart();
+    const issue = world.readyIssue();
+    await startUp(world.afk);
+    expect([...world.afk.installations.keys()]).toEqual([REPO]);
+    expect(world.record(issue)?.phase).toBe("dispatched");
+    expect(world.logs.find((line) => line.msg.includes(logged))?.fields).toMatchObject({ repo: ELSEWHERE });
+  });
+
+  it("a failing reconcile at start is logged and does not stop start-up", async () => {
+    const world = aWorld();
+    world.restart();
+    world.readyIssue();
+    world.agent.knobs.fail("readOverview", "transient");
+    await startUp(world.afk);
+    expect(world.logs.find((line) => line.level === "error")?.msg).toBe("reconcile at start failed; the sweep retries");
+  });
+
+  it("does nothing at all while disarmed", async () => {
+    const world = aWorld({ config: { killSwitch: true } });
+    world.readyIssue();
+    await startUp(world.afk);
+    expect(world.github.knobs.calls).toEqual([]);
+  });
+});
