@@ -6,6 +6,7 @@ import type { Budgets } from "../config/config-types.js";
 import { encodeRecord } from "../run/record-codec.js";
 import { renderChecklist } from "./render-checklist.js";
 import { escapeMarkdown } from "./render-markdown.js";
+import { renderIncidents } from "./render-incidents.js";
 import { renderStateBlock } from "./render-state.js";
 import { toDuration, toIsoTime } from "./render-time.js";
 import type { RenderContext } from "./render-context.js";
@@ -88,6 +89,7 @@ export function renderProgressComment(record: RunRecord, now: number, ctx: Rende
     `### afk · run for #${record.issue} (attempt ${record.attempt})`,
     renderStateBlock(record, ctx),
     renderChecklist(record, ctx),
+    renderIncidents(record),
     renderBudget(record, now),
     renderResumptions(record),
     renderHistory(record),

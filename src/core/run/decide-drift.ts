@@ -20,13 +20,16 @@ export interface DriftInput {
   readonly issue: IssueView;
   /** The issue's events, oldest first. */
   readonly events: readonly IssueEventFact[];
-  /** afk's own bot; null while unknown (then nothing is read as afk's own act). */
+  /** afk's own bot; null while unknown (then any app's bot may be afk, never a person). */
   readonly self: BotIdentity | null;
   readonly labels: { readonly ready: string; readonly human: string };
 }
 
+/** afk's own act; while afk does not know its bot yet, any app's bot might be it, and is no person. */
 function isSelf(event: IssueEventFact, self: BotIdentity | null): boolean {
-  return self !== null && event.actor?.type === "Bot" && isSameText(event.actor.login, self.login);
+  const actor = event.actor;
+  if (actor?.type !== "Bot") return false;
+  return self === null ? actor.login.toLowerCase().endsWith("[bot]") : isSameText(actor.login, self.login);
 }
 
 /** The latest `labeled`/`unlabeled` event of `label`. */

@@ -8,6 +8,7 @@ import {
   isLiveThread,
   toLastAssistantText,
   toTurnFact,
+  toTurnFactAt,
   type LatestTurnFact,
   type MessageFact,
   type ProjectFact,
@@ -286,5 +287,16 @@ describe("toLastAssistantText", () => {
   ])("%s", (_rule, messages, named, expected) => {
     const latestTurn = named === null ? null : aLatestTurn({ assistantMessageId: named });
     expect(toLastAssistantText({ messages, latestTurn })).toBe(expected);
+  });
+});
+
+describe("toTurnFactAt: no turn is judged by facts older than it", () => {
+  const gone = null;
+  it("says working when the facts were read before the turn started (a sweep that read T3, then dispatched)", () => {
+    expect(toTurnFactAt(gone, 2_000_000, 1_999_999)).toEqual({ kind: "working" });
+  });
+
+  it("judges the turn by facts read after it started", () => {
+    expect(toTurnFactAt(gone, 2_000_000, 2_000_000)).toEqual({ kind: "missing", why: "absent" });
   });
 });

@@ -359,6 +359,31 @@ const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
     aContext(),
     T0 + 20 * MIN,
   ],
+  [
+    "incidents",
+    {
+      phase: "escalated",
+      escalation: {
+        cause: "agent",
+        reason: "The agent asked a question.",
+        agentSaid: "Which colour?",
+        at: T0 + 10 * MIN,
+        resumeTo: "ci",
+      },
+      doorbellFailure: {
+        reason: "Slack rejected (400 not_in_channel): <invite> the bot",
+        attempts: 3,
+        at: T0 + 14 * MIN,
+      },
+      closedByCommit: "3f1c2d4e5b6a7980aabbccddeeff001122334455",
+      problems: [
+        { what: "rollout", message: "Kubernetes unauthorized (403 forbidden): @everyone", since: T0, told: true },
+        { what: "ci", message: "not yet said: a short blip", since: T0 + 15 * MIN, told: false },
+      ],
+    },
+    aContext({ slack: SLACK }),
+    T0 + 20 * MIN,
+  ],
 ];
 
 describe("renderProgressComment golden files", () => {

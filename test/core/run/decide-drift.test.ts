@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import type { Actor, IssueEventFact } from "../../../src/core/common/github-types.js";
+import { decideDrift, type DriftInput, type IssueView } from "../../../src/core/run/decide-drift.js";
+import type { RunRecord } from "../../../src/core/run/run-types.js";
+import { aRecord, T0 } from "../builders.js";
+import { anEscalatedRecord } from "../transition-fixtures.js";
+
+const READY = "ready-for-agent";
+const HUMAN = "ready-for-human";
+const LOCK = "afk:in-progress";
+const alice: Actor = { login: "alice", id: 1, type: "User" };
+const afk: Actor = { login: "afk-test[bot]", id: 2, type: "Bot" };
+const SHA = "c".repeat(40);
+
+const event = (
+  kind: IssueEventFact["kind"],
+  actor: Actor | null,
+  extra: Partial<IssueEventFact> = {},
+): IssueEventFact => ({
+  kind,
+  actor,
+  label: null,
+  commitId: null,
+  at: T0,
+  ...extra,
+});
+const unlabeled = (label: string, actor: Actor | null) => event("unlabeled", actor, { label });
+const labeled = (label: string, actor: Actor | null) => event("labeled", actor, { label });
+
+function drift(record: RunRecord, issue: IssueView, events: IssueEventFact[]) {
+  const input: DriftInput = {
+    record,
+    issue,
+    events,
+    self: { login: afk.login },
+    labels: { ready: READY, human: HUMAN },
+  };
+  return decideDrift(input);
+}
+
+describe("decideDrift: an active run", () => {
+  const active = aRecord({ phase: "ci" });
+  it.each<[string, IssueView, IssueEventFact[], unknown]>([
+    [
+      "a person removed the ready label: cancelled by them",
+      { state: "open", labels: [LOCK] },
+      [labeled(READY, alice), unlabeled(READY, alice)],
+      { kind: "Cancelled", by: "alice", why: "label-removed" },
+    ],
+    [
+      "a person closed the issue: cancelled by them",
+      { state: "closed", labels: [READY, LOCK] },
+      [event("closed", alice)],
+      { kind: "Cancelled", by: "alice", why: "issue-closed" },
+    ],
+    [
+      "the agent's commit closed it: followed to production",
+      { state: "closed", labels: [READY, LOCK] },
+      [event("closed", alice, { commitId: SHA })],
+      { kind: "IssueClosedByCommit", sha: SHA },
+    ],
+    [
+      "afk itself removed the label (a crash mid-transition): nothing of a person's",
+      { state: "open", labels: [LOCK] },
+      [unlabeled(READY, afk)],
+      null,
+    ],
+    ["the labels are as they should be", { state: "open", labels: [READY, LOCK] }, [], null],
+    [
+      "closed with no event to say by whom: cancelled, by nobody known",
+      { state: "closed", labels: [] },
+      [],
+      { kind: "Cancelled", by: null, why: "issue-closed" },
+    ],
+  ])("%s", (_case, issue, events, expected) => {
+    expect(drift(active, issue, events)).toEqual(expected);
+  });
+
+  it("reads the same commit's close once", () => {
+    const followed = { ...active, closedByCommit: SHA };
+    expect(drift(followed, { state: "closed", labels: [] }, [event("closed", alice, { commitId: SHA })])).toBeNull();
+  });
+
+  it("ignores a close afk made itself", () => {
+    expect(drift(active, { state: "closed", labels: [] }, [event("closed", afk)])).toBeNull();
+  });
+});
+
+describe("decideDrift: an escalated run", () => {
+  const escalated = anEscalatedRecord();
+  it.each<[string, IssueView, IssueEventFact[], unknown]>([
+    [
+      "a person removed the human label: taken over by them",
+      { state: "open", labels: [] },
+      [unlabeled(HUMAN, alice)],
+      { kind: "TakenOver", by: "alice" },
+    ],
+    [
+      "a person closed it: cancelled",
+      { state: "closed", labels: [HUMAN] },
+      [event("closed", alice)],
+      { kind: "Cancelled", by: "alice", why: "issue-closed" },
+    ],
+    [
+      "afk removed the human label itself (a resume that died half-way)",
+      { state: "open", labels: [] },
+      [unlabeled(HUMAN, afk)],
+      null,
+    ],
+    ["the human label is on", { state: "open", labels: [HUMAN] }, [], null],
+    [
+      "a commit closed it after the run escalated: a person's push, a cancellation",
+      { state: "closed", labels: [HUMAN] },
+      [event("closed", alice, { commitId: SHA })],
+      { kind: "Cancelled", by: "alice", why: "issue-closed" },
+    ],
+  ])("%s", (_case, issue, events, expected) => {
+    expect(drift(escalated, issue, events)).toEqual(expected);
+  });
+
+  it("names someone when GitHub names no one who took it over", () => {
+    expect(drift(escalated, { state: "open", labels: [] }, [unlabeled(HUMAN, null)])).toEqual({
+      kind: "TakenOver",
+      by: "someone",
+    });
+  });
+});
+
+describe("decideDrift: other runs", () => {
+  it("a queued run whose ready label a person removed is cancelled", () => {
+    expect(drift(aRecord({ phase: "queued" }), { state: "open", labels: [] }, [unlabeled(READY, alice)])).toEqual({
+      kind: "Cancelled",
+      by: "alice",
+      why: "label-removed",
+    });
+  });
+
+  it.each(["shipped", "cancelled", "taken-over"] as const)("a %s run has nothing left to drift", (phase) => {
+    expect(drift(aRecord({ phase }), { state: "closed", labels: [] }, [event("closed", alice)])).toBeNull();
+  });
+
+  it("without knowing who afk is, never reads an app's bot as a person, but still reads people", () => {
+    const base = {
+      record: aRecord(),
+      issue: { state: "open" as const, labels: [LOCK] },
+      self: null,
+      labels: { ready: READY, human: HUMAN },
+    };
+    expect(decideDrift({ ...base, events: [unlabeled(READY, afk)] })).toBeNull();
+    expect(decideDrift({ ...base, events: [unlabeled(READY, alice)] })).toMatchObject({
+      kind: "Cancelled",
+      by: "alice",
+    });
+  });
+});
