@@ -29,6 +29,7 @@ function readyIssues(count: number): ReadyIssue[] {
     }),
     labeler: { login: "maintainer", id: 1, type: "User" as const },
     labeledAt: null,
+    blockersNotRead: 0,
     trust: trusted,
     blockers: i % 7 === 0 ? [{ repo: `acme/repo-${i % 50}`, number: 99_999, state: "open" as const }] : [],
   }));

@@ -71,6 +71,10 @@ export class AfkService {
   readonly labelsEnsured = new Set<string>();
   /** afk's own bot on GitHub, once known: its acts are never read as a person's. */
   self: BotIdentity | null = null;
+  /** Why afk refuses to arm although configured to (T3 too old), or null. */
+  refusal: string | null = null;
+  /** Whether T3's version was read and found supported (it is read again until it is). */
+  agentVersionChecked = false;
   #onReconcileRequested: (repo: string) => void = () => undefined;
 
   constructor(deps: ShellDeps) {
@@ -88,14 +92,14 @@ export class AfkService {
     return this.deps.log;
   }
 
-  /** afk acts at all (DESIGN 1.5). */
+  /** afk acts at all (DESIGN 1.5), and has found nothing that makes it refuse to. */
   get armed(): boolean {
-    return isArmed(this.deps.config);
+    return this.refusal === null && isArmed(this.deps.config);
   }
 
   /** afk acts on this repo: armed AND enrolled. */
   isArmedFor(repo: string): boolean {
-    return isArmedFor(this.deps.config, repo);
+    return this.refusal === null && isArmedFor(this.deps.config, repo);
   }
 
   rememberInstallation(repo: string, installationId: number): void {

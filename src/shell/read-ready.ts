@@ -7,7 +7,7 @@ import { toRetryTrust } from "../core/dispatch/decide-retry-trust.js";
 import { decideTrust, needsRoleLookup } from "../core/dispatch/decide-trust.js";
 import type { ReadyIssue, RepoOwner, TrustDecision } from "../core/dispatch/dispatch-types.js";
 import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
-import { toBlockers, toBodyBlockerRefs, toRefKey } from "../core/dispatch/to-blockers.js";
+import { BLOCKERS_READ_MAX, toBlockers, toBodyBlockerRefs, toRefKey } from "../core/dispatch/to-blockers.js";
 import { toLostAttempt, toUsedAttempts } from "../core/dispatch/attempts.js";
 import type { ThreadFact } from "../core/observe/agent-threads.js";
 import { escalateLost } from "../core/run/run-escalate.js";
@@ -126,31 +126,53 @@ export async function toReadyIssue(
 ): Promise<ReadyIssue> {
   const { labeler, labeledAt, trust } = await readTrust(afk, issue, record, owner, issues, hint);
   // Nothing more is read for an issue whose labeler afk does not obey.
-  const blockers = trust.trusted ? await readBlockers(issue, issues, blockerStates) : [];
-  return { issue, labeler, labeledAt, trust, blockers };
+  const read = trust.trusted ? await readBlockers(afk, issue, issues, blockerStates) : { blockers: [], notRead: 0 };
+  return { issue, labeler, labeledAt, trust, blockers: read.blockers, blockersNotRead: read.notRead };
 }
 
-/** Native blockers and the body's clauses; each blocker's state is read once per reconcile. */
+/** GitHub's native blockers; none where the endpoint is missing (a GitHub Enterprise Server without it). */
+async function readNativeBlockers(afk: AfkService, issue: Issue, issues: IssueTracker): Promise<readonly Blocker[]> {
+  const native = await issues.listNativeBlockers(issue.repo, issue.number);
+  if (native.ok) return native.value;
+  if (native.error.category !== "not-found") return orThrow(native, "listing native blockers");
+  afk.log.debug({ repo: issue.repo, issue: issue.number }, "no native blocked-by dependencies here; body clauses only");
+  return [];
+}
+
+/**
+ * Native blockers and the body's clauses, at most BLOCKERS_READ_MAX per issue (a body
+ * naming more cannot make afk read without end; the rest counts as open and is said so).
+ * Each blocker's state is read once per reconcile.
+ */
 async function readBlockers(
+  afk: AfkService,
   issue: Issue,
   issues: IssueTracker,
   states: Map<string, Blocker["state"]>,
-): Promise<Blocker[]> {
-  const native = orThrow(await issues.listNativeBlockers(issue.repo, issue.number), "listing native blockers");
+): Promise<{ readonly blockers: Blocker[]; readonly notRead: number }> {
+  const native = await readNativeBlockers(afk, issue, issues);
   for (const blocker of native) states.set(toRefKey(blocker), blocker.state);
-  const bodyRefs = toBodyBlockerRefs(issue);
-  for (const ref of bodyRefs) {
+  const nativeKeys = new Set(native.map(toRefKey));
+  const bodyRefs = toBodyBlockerRefs(issue).filter((ref) => !nativeKeys.has(toRefKey(ref)));
+  const room = Math.max(0, BLOCKERS_READ_MAX - native.length);
+  const read = bodyRefs.slice(0, room);
+  for (const ref of read) {
     const key = toRefKey(ref);
     if (states.has(key)) continue;
-    const read = await issues.getIssue(ref.repo, ref.number);
+    const found = await issues.getIssue(ref.repo, ref.number);
     // A blocker afk cannot read (deleted, private elsewhere) stays unknown: the issue waits and says so.
-    states.set(key, read.ok ? read.value.state : "unknown");
+    states.set(key, found.ok ? found.value.state : "unknown");
   }
-  return toBlockers(native, bodyRefs, states);
+  return { blockers: toBlockers(native, read, states), notRead: bodyRefs.length - read.length };
 }
 
 /** Remembers which repos wait on a blocker in another repo, so its close reconciles them at once. */
 export function watchBlockers(afk: AfkService, repo: string, ready: readonly ReadyIssue[]): void {
+  // What this repo waited on before is forgotten first: the watch holds only what waits now.
+  for (const [key, repos] of afk.blockerWatch) {
+    repos.delete(repo);
+    if (repos.size === 0) afk.blockerWatch.delete(key);
+  }
   for (const { blockers } of ready) {
     for (const blocker of blockers) {
       if (blocker.state === "closed" || blocker.repo === repo) continue;

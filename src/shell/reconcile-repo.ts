@@ -18,6 +18,7 @@ import { checkRepoRuns } from "./check-runs.js";
 import { dispatch, resumeFromGitHub, tellHeld } from "./dispatch-run.js";
 import type { AgentRead } from "./observe-runs.js";
 import { readRecord, readRepoFacts, toReadyIssue, watchBlockers, type LabelHint } from "./read-ready.js";
+import { forgetUnready } from "./prune.js";
 import { orThrow, StepError } from "./step-error.js";
 
 /** The key of the queue that serializes admission to the global cap. */
@@ -66,6 +67,7 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
   const ready = orThrow(await issues.listOpenIssuesWithLabel(repo, labels.ready), "listing ready issues");
   const human = orThrow(await issues.listOpenIssuesWithLabel(repo, labels.human), "listing issues waiting for a human");
   for (const issue of [...ready, ...human]) afk.titles.remember(issue.repo, issue.number, issue.title);
+  forgetUnready(afk, repo, new Set(ready.map((issue) => issue.number)));
   const agent = r.agent === undefined || r.agent === null || !("facts" in r.agent) ? null : r.agent.facts;
   const failed = await checkRepoRuns(afk, repo, issues, { ready, human }, agent);
   const threads = toThreadReader(afk);

@@ -56,6 +56,14 @@ export class RunIndex {
     return [...this.#runs.values()].flatMap((run) => (run.record === null ? [] : [run.record]));
   }
 
+  /** The issue numbers held for a repo. */
+  keysOf(repo: string): number[] {
+    const prefix = `${repo.toLowerCase()}#`;
+    return [...this.#runs.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => Number(key.slice(prefix.length)));
+  }
+
   /** Every issue held, with what is known of it. */
   entries(): [string, IndexedRun][] {
     return [...this.#runs.entries()];

@@ -8,6 +8,7 @@ import { HOUR_MS } from "../core/common/time.js";
 import { describeError } from "../ports/result.js";
 import type { IssueTracker } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
+import { checkAgentVersion } from "./agent-version.js";
 import { errorFields } from "./log.js";
 import { loadRun } from "./load-run.js";
 import { reconcile } from "./reconcile-repo.js";
@@ -16,6 +17,7 @@ import { reconcile } from "./reconcile-repo.js";
 export const REDELIVER_WINDOW_MS = 6 * HOUR_MS;
 
 export async function startUp(afk: AfkService): Promise<void> {
+  await checkAgentVersion(afk);
   if (!afk.armed) return;
   const app = await afk.deps.app();
   for (const repo of afk.config.allowlist) {

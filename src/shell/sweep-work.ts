@@ -5,8 +5,10 @@
 
 import { describeError } from "../ports/result.js";
 import type { AfkService } from "./afk-service.js";
+import { checkAgentVersion } from "./agent-version.js";
 import { errorFields } from "./log.js";
 import { observe, readAgentFacts } from "./observe-runs.js";
+import { pruneState } from "./prune.js";
 import { reconcile } from "./reconcile-repo.js";
 import type { SweepOutcome } from "./sweep.js";
 
@@ -31,6 +33,7 @@ export async function sweepOnce(afk: AfkService): Promise<SweepOutcome> {
   const failures: string[] = [];
   let reposReconciled = 0;
   let runsObserved = 0;
+  await checkAgentVersion(afk);
   const agent = await readAgentFacts(afk);
   if (agent !== null && "failure" in agent) failures.push(agent.failure);
   for (const repo of afk.config.allowlist) {
@@ -49,6 +52,7 @@ export async function sweepOnce(afk: AfkService): Promise<SweepOutcome> {
       failures.push(`${repo}: ${(error as Error).message}`);
     }
   }
+  pruneState(afk, afk.deps.clock());
   for (const failure of failures)
     afk.log.warn({ failure }, "sweep: part of the world could not be brought up to date; the next sweep retries");
   return { failures, reposReconciled, runsObserved };

@@ -104,6 +104,8 @@ export const arbQueuedReason: fc.Arbitrary<QueuedReason> = fc.oneof(
   fc.record({
     kind: fc.constant("blocked" as const),
     by: fc.array(fc.record({ repo: arbRepo, number: arbPositive }), { maxLength: Math.min(BLOCKERS_MAX, 5) }),
+    unreadable: fc.array(fc.record({ repo: arbRepo, number: arbPositive }), { maxLength: 2 }),
+    notRead: fc.nat({ max: 30 }),
   }),
   fc.record({ kind: fc.constant("repo-busy" as const), with: arbPositive }),
   fc.record({ kind: fc.constant("cap-reached" as const), cap: fc.integer({ min: 1, max: 100 }) }),

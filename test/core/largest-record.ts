@@ -64,6 +64,8 @@ export function aLargestRecord(fill = "x"): RunRecord {
     queuedReason: {
       kind: "blocked",
       by: Array.from({ length: BLOCKERS_MAX }, (_, i) => ({ repo, number: 1_000_000 + i })),
+      unreadable: [],
+      notRead: 0,
     },
     endedAt: T0,
     turn: { number: 99, kind: "fix-forward", state: "ended", startedAt: T0, sha: id, relayText: null },

@@ -50,7 +50,7 @@ describe("blocked issues wait for their blockers", () => {
     expect(t3Commands(harness)).toEqual([]);
     expect(progressRecord(harness, 11)).toMatchObject({
       phase: "queued",
-      queuedReason: { kind: "blocked", by: [{ repo: REPO, number: 10 }] },
+      queuedReason: { kind: "blocked", by: [{ repo: REPO, number: 10 }], unreadable: [], notRead: 0 },
     });
     expect(harness.github.appComments(REPO, 11)[0]?.body).toMatch(/#10/);
     expect(harness.github.issue(REPO, 11).labels).not.toContain(IN_PROGRESS);
@@ -86,7 +86,7 @@ describe("a cross-repo blocker", () => {
     await harness.settle();
     expect(progressRecord(harness, 2, other)).toMatchObject({
       phase: "queued",
-      queuedReason: { kind: "blocked", by: [{ repo: REPO, number: 10 }] },
+      queuedReason: { kind: "blocked", by: [{ repo: REPO, number: 10 }], unreadable: [], notRead: 0 },
     });
 
     expect(await closeIssue(harness, 10)).toBe(200);

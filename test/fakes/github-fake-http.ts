@@ -136,6 +136,8 @@ export class GitHubWire {
   readonly unexpected: RecordedRequest[] = [];
   /** Requests that break GitHub's REST description (they are still answered). */
   readonly violations: string[] = [];
+  /** Log downloads that asked for their tail only (a suffix byte range). */
+  rangedLogDownloads = 0;
   /** Paths (with query) fetched from the log blob host. */
   readonly logDownloads: string[] = [];
   readonly #usage = new Map<string, Usage & { windowStart: number }>();
@@ -278,8 +280,19 @@ export class GitHubWire {
     const url = new URL(req.url ?? "/", this.#blobUrl);
     this.logDownloads.push(`${url.pathname}${url.search}`);
     const [status, body, headers = {}] = this.#model.blob(url);
+    const text = typeof body === "string" ? body : JSON.stringify(body);
+    // Blob storage answers a suffix range (`bytes=-N`) with the last N bytes, as Azure's does.
+    const suffix = /^bytes=-(\d+)$/.exec(String(req.headers.range ?? ""));
+    if (status === 200 && suffix !== null) {
+      const bytes = Buffer.from(text, "utf8");
+      const start = Math.max(0, bytes.length - Number(suffix[1]));
+      this.rangedLogDownloads += 1;
+      res.writeHead(206, { ...headers, "content-range": `bytes ${start}-${bytes.length - 1}/${bytes.length}` });
+      res.end(bytes.subarray(start));
+      return;
+    }
     res.writeHead(status, headers);
-    res.end(typeof body === "string" ? body : JSON.stringify(body));
+    res.end(text);
   }
 
   #authenticate(

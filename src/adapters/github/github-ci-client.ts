@@ -48,6 +48,9 @@ interface Page<T> {
   readonly etag: string | null;
 }
 
+/** The bytes of a job log's end afk reads: far more than the tail the prompt keeps. */
+export const LOG_TAIL_FETCH_BYTES = 64 * 1024;
+
 export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOptions = {}): CiReader {
   const clock = options.clock ?? Date.now;
   const etags = options.etags ?? createEtagCache();
@@ -152,13 +155,19 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
       }),
 
     // GitHub answers 302 to a short-lived blob URL; fetch follows it (and drops the token on the way).
+    // The log is read as a tail: a suffix byte range, which the blob host behind GitHub's
+    // redirect honours (206); a log of gigabytes never comes into memory whole.
     readJobLogTail: async (repo, jobId) => {
       const result = await attempt(async () => {
-        const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
+        const { data, headers } = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
           ...toOwnerAndName(repo),
           job_id: jobId,
+          headers: { range: `bytes=-${LOG_TAIL_FETCH_BYTES}` },
         });
-        return toLogTail(toLogWithoutTimestamps(toLogText(data)), maxLines, maxChars);
+        const text = toLogText(data);
+        // A ranged answer starts mid-line: that first, cut line is dropped.
+        const whole = headers["content-range"] === undefined ? text : text.slice(text.indexOf("\n") + 1);
+        return toLogTail(toLogWithoutTimestamps(whole), maxLines, maxChars);
       });
       // 404 or 410: the log has expired (or never existed); the prompt simply goes without it.
       if (!result.ok && result.error.category === "not-found") return { ok: true, value: null };

@@ -52,7 +52,13 @@ function decideEligibility(
   const open = ready.blockers.filter(
     (blocker) => blocker.state !== "closed" && !isSameIssue(blocker, { repo: issue.repo, number: issue.number }),
   );
-  if (open.length > 0) return { kind: "blocked", by: open.map(({ repo, number }) => ({ repo, number })) };
+  if (open.length > 0 || ready.blockersNotRead > 0) {
+    const by = open.map(({ repo, number }) => ({ repo, number }));
+    const unreadable = open
+      .filter((blocker) => blocker.state === "unknown")
+      .map(({ repo, number }) => ({ repo, number }));
+    return { kind: "blocked", by, unreadable, notRead: ready.blockersNotRead };
+  }
   return null;
 }
 

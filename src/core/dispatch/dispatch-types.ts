@@ -25,6 +25,8 @@ export interface ReadyIssue {
   readonly trust: TrustDecision;
   /** Read only for a trusted labeler: nothing is read for an issue afk would not dispatch. */
   readonly blockers: readonly Blocker[];
+  /** Body references beyond the ones afk reads per issue (BLOCKERS_READ_MAX): they count as open. */
+  readonly blockersNotRead: number;
 }
 
 /**

@@ -5,6 +5,9 @@
 import type { Blocker, Issue, IssueRef } from "../common/github-types.js";
 import { parseBlockers } from "./parse-blockers.js";
 
+/** Blockers afk reads per issue, native and body together; a body naming more is said so. */
+export const BLOCKERS_READ_MAX = 20;
+
 export function toRefKey(ref: IssueRef): string {
   return `${ref.repo.toLowerCase()}#${ref.number}`;
 }

@@ -8,6 +8,7 @@ import { escapeMarkdown, toCode, toQuote } from "./render-markdown.js";
 import { toShortSha } from "../common/text.js";
 import type { RenderContext } from "./render-context.js";
 import { toBounded } from "../run/limits.js";
+import { BLOCKERS_READ_MAX } from "../dispatch/to-blockers.js";
 
 /** Blockers named one by one before the rest are counted. */
 const BLOCKERS_SHOWN = 5;
@@ -43,6 +44,27 @@ function toRefList(
  * Repo names go through `escape`: markdown for the issue, none for plain-text views
  * (the status page escapes for HTML itself).
  */
+function renderBlocked(
+  reason: Extract<QueuedReason, { kind: "blocked" }>,
+  repo: RepoName | null,
+  escape: (text: string) => string,
+): string {
+  const parts = [
+    reason.by.length === 0
+      ? "waiting: blocked by another issue"
+      : `waiting: blocked by ${toRefList(reason.by, repo, escape)}`,
+  ];
+  if (reason.unreadable.length > 0)
+    parts.push(
+      `afk cannot read ${toRefList(reason.unreadable, repo, escape)} (deleted, or no access), so it counts as open`,
+    );
+  if (reason.notRead > 0)
+    parts.push(
+      `${reason.notRead} more ${reason.notRead === 1 ? "reference" : "references"} in the body left unread: afk reads the first ${BLOCKERS_READ_MAX} blockers of an issue and counts the rest as open`,
+    );
+  return parts.join("; ");
+}
+
 export function renderQueuedReason(
   reason: QueuedReason,
   repo: RepoName | null = null,
@@ -50,9 +72,7 @@ export function renderQueuedReason(
 ): string {
   switch (reason.kind) {
     case "blocked":
-      return reason.by.length === 0
-        ? "waiting: blocked by another issue"
-        : `waiting: blocked by ${toRefList(reason.by, repo, escape)}`;
+      return renderBlocked(reason, repo, escape);
     case "repo-busy":
       return `waiting: ${repo === null ? "the repo" : escape(repo)} is busy with #${reason.with} (one agent per repo)`;
     case "cap-reached":

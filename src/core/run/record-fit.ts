@@ -50,7 +50,11 @@ const SHEDDING_STEPS: readonly ((record: RunRecord) => RunRecord)[] = [
     ...r,
     queuedReason:
       r.queuedReason?.kind === "blocked"
-        ? { kind: "blocked", by: r.queuedReason.by.slice(0, KEPT_WHEN_SHEDDING) }
+        ? {
+            ...r.queuedReason,
+            by: r.queuedReason.by.slice(0, KEPT_WHEN_SHEDDING),
+            unreadable: r.queuedReason.unreadable.slice(0, KEPT_WHEN_SHEDDING),
+          }
         : r.queuedReason,
   }),
   (r) => ({ ...r, history: [] }),

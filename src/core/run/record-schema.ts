@@ -65,7 +65,12 @@ const repoConfigSchema = z.strictObject({
 const issueRefSchema = z.strictObject({ repo: text(REPO_MAX_CHARS), number: positive });
 
 const queuedReasonSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("blocked"), by: list(issueRefSchema, BLOCKERS_MAX) }),
+  z.strictObject({
+    kind: z.literal("blocked"),
+    by: list(issueRefSchema, BLOCKERS_MAX),
+    unreadable: list(issueRefSchema, BLOCKERS_MAX),
+    notRead: count,
+  }),
   z.strictObject({ kind: z.literal("repo-busy"), with: positive }),
   z.strictObject({ kind: z.literal("cap-reached"), cap: count }),
 ]);

@@ -124,7 +124,9 @@ export function isStorableId(id: string): boolean {
 
 /** A queued reason within the record's bounds (a very long blocker list is cut). */
 export function toBoundedReason(reason: QueuedReason): QueuedReason {
-  return reason.kind === "blocked" ? { kind: "blocked", by: reason.by.slice(0, BLOCKERS_MAX) } : reason;
+  return reason.kind === "blocked"
+    ? { ...reason, by: reason.by.slice(0, BLOCKERS_MAX), unreadable: reason.unreadable.slice(0, BLOCKERS_MAX) }
+    : reason;
 }
 
 export function toSha7(sha: string | null): string {

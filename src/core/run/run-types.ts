@@ -42,7 +42,15 @@ export type HoldReason =
   | { readonly kind: "repo-not-allowlisted"; readonly repo: RepoName }
   | { readonly kind: "not-ready" }
   | { readonly kind: "labeler-untrusted"; readonly labeler: string | null; readonly why: string }
-  | { readonly kind: "blocked"; readonly by: readonly IssueRef[] }
+  | {
+      readonly kind: "blocked";
+      /** Every blocker not known to be closed. */
+      readonly by: readonly IssueRef[];
+      /** Those among them afk could not read (deleted, no access): unknown counts as open. */
+      readonly unreadable: readonly IssueRef[];
+      /** References in the body beyond the ones afk reads per issue, left unread. */
+      readonly notRead: number;
+    }
   | { readonly kind: "repo-busy"; readonly with: number }
   | { readonly kind: "cap-reached"; readonly cap: number };
 

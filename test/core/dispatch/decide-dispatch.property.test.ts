@@ -56,6 +56,7 @@ const arbReady: fc.Arbitrary<ReadyIssue> = fc
     },
     labeler: g.labeler === null ? null : { login: g.labeler, id: 1, type: "User" },
     labeledAt: null,
+    blockersNotRead: 0,
     trust: { trusted: g.trusted, why: g.trusted ? "role write" : "role read" },
     blockers: g.blockers,
   }));

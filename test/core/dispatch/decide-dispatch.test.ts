@@ -22,6 +22,7 @@ function aReady(issue: Partial<Issue> = {}, rest: Partial<Omit<ReadyIssue, "issu
     issue: anIssue(issue),
     labeler: { login: "alice", id: 1001, type: "User" },
     labeledAt: null,
+    blockersNotRead: 0,
     trust: { trusted: true, why: "alice has role write, which is trusted" },
     blockers: [],
     ...rest,
@@ -109,7 +110,14 @@ describe("decideDispatch: one issue, one reason", () => {
           { repo: "acme/widgets", number: 9 },
           { repo: "acme/gadgets", number: 2 },
         ],
+        unreadable: [{ repo: "acme/widgets", number: 9 }],
+        notRead: 0,
       },
+    ],
+    [
+      "references beyond the ones afk reads hold the issue, said as unread",
+      { ready: [aReady({}, { blockersNotRead: 4 })] },
+      { kind: "blocked", by: [], unreadable: [], notRead: 4 },
     ],
     [
       "closed blockers do not hold the issue",
@@ -124,7 +132,7 @@ describe("decideDispatch: one issue, one reason", () => {
     [
       "the same number in another repo is a real blocker",
       { ready: [aReady({ number: 42 }, { blockers: [aBlocker({ repo: "acme/gadgets", number: 42 })] })] },
-      { kind: "blocked", by: [{ repo: "acme/gadgets", number: 42 }] },
+      { kind: "blocked", by: [{ repo: "acme/gadgets", number: 42 }], unreadable: [], notRead: 0 },
     ],
     [
       "an active run of another issue keeps the repo",
@@ -419,8 +427,8 @@ describe("decideDispatch: the global cap", () => {
 describe("toQueuedReason", () => {
   it.each<[HoldReason, QueuedReason | null]>([
     [
-      { kind: "blocked", by: [{ repo: "acme/widgets", number: 1 }] },
-      { kind: "blocked", by: [{ repo: "acme/widgets", number: 1 }] },
+      { kind: "blocked", by: [{ repo: "acme/widgets", number: 1 }], unreadable: [], notRead: 0 },
+      { kind: "blocked", by: [{ repo: "acme/widgets", number: 1 }], unreadable: [], notRead: 0 },
     ],
     [
       { kind: "repo-busy", with: 3 },

@@ -396,6 +396,8 @@ describe("toFittedRecord", () => {
       queuedReason: {
         kind: "blocked",
         by: Array.from({ length: 8 }, (_, i) => ({ repo: "acme/widgets", number: i + 1 })),
+        unreadable: [],
+        notRead: 0,
       },
       ...ci({ logTail: "log", summary: "s", url: "https://x" }, 3),
       history: [{ at: T0, phase: "ci", note: "n" }],
@@ -408,6 +410,8 @@ describe("toFittedRecord", () => {
     expect(shed.queuedReason).toEqual({
       kind: "blocked",
       by: record.queuedReason?.kind === "blocked" ? record.queuedReason.by.slice(0, 3) : [],
+      unreadable: [],
+      notRead: 0,
     });
     expect(
       toFittedRecord(aRecord({ queuedReason: { kind: "cap-reached", cap: 3 } }), () => false).queuedReason,

@@ -93,7 +93,12 @@ describe("terminal phases absorb every event", () => {
 });
 
 describe("Held", () => {
-  const blocked: QueuedReason = { kind: "blocked", by: [{ repo: "acme/widgets", number: 3 }] };
+  const blocked: QueuedReason = {
+    kind: "blocked",
+    by: [{ repo: "acme/widgets", number: 3 }],
+    unreadable: [],
+    notRead: 0,
+  };
 
   it("stores a new reason on a queued run and shows it", () => {
     const result = step(queued(), { kind: "Held", reason: blocked });
@@ -104,7 +109,12 @@ describe("Held", () => {
 
   it("writes nothing when the reason is deep-equal to the stored one", () => {
     const record = { ...queued(), queuedReason: blocked };
-    const same: QueuedReason = { kind: "blocked", by: [{ number: 3, repo: "acme/widgets" }] };
+    const same: QueuedReason = {
+      kind: "blocked",
+      by: [{ number: 3, repo: "acme/widgets" }],
+      unreadable: [],
+      notRead: 0,
+    };
     const result = step(record, { kind: "Held", reason: same });
     expect(result.record).toBe(record);
     expect(result.effects).toEqual([]);
@@ -121,8 +131,13 @@ describe("Held", () => {
 
   it("cuts a blocker list longer than the record holds", () => {
     const by = Array.from({ length: 30 }, (_, i) => ({ repo: "acme/widgets", number: i + 1 }));
-    const result = step(queued(), { kind: "Held", reason: { kind: "blocked", by } });
-    expect(result.record.queuedReason).toEqual({ kind: "blocked", by: by.slice(0, BLOCKERS_MAX) });
+    const result = step(queued(), { kind: "Held", reason: { kind: "blocked", by, unreadable: [], notRead: 0 } });
+    expect(result.record.queuedReason).toEqual({
+      kind: "blocked",
+      by: by.slice(0, BLOCKERS_MAX),
+      unreadable: [],
+      notRead: 0,
+    });
   });
 
   it.each<Phase>(["dispatched", "ci", "escalated"])("is ignored in %s", (phase) => {

@@ -155,7 +155,9 @@ describe("toStatusView rows", () => {
     ["a queued run says why it waits", aQueuedRecord(), "waiting: acme/widgets is busy with #4 (one agent per repo)"],
     [
       "blockers are named plainly, without markdown escapes",
-      aQueuedRecord({ queuedReason: { kind: "blocked", by: [{ repo: "acme/api-v2", number: 3 }] } }),
+      aQueuedRecord({
+        queuedReason: { kind: "blocked", by: [{ repo: "acme/api-v2", number: 3 }], unreadable: [], notRead: 0 },
+      }),
       "waiting: blocked by acme/api-v2#3",
     ],
     [
