@@ -4,6 +4,7 @@
 // in the README's Performance section. `--quick` (npm run bench:quick) runs every scenario
 // small, for development, and writes bench/results/quick.json only. `--only=a,b` picks
 // scenarios (ingest, dispatch, economy, memory, recovery); the README is then left alone.
+// `--report` rewrites the README table from results/latest.json without measuring.
 //
 // Needs `npm run build` first (npm run bench does it): afk runs from dist/ as in the image.
 
@@ -37,8 +38,17 @@ export async function runBench(plan: BenchPlan, only: readonly Scenario[], log: 
   return { ingest, dispatch, economy, recovery, memory, durationS: (Date.now() - started) / 1000 };
 }
 
+/** `--report`: the README table again from bench/results/latest.json, without measuring. */
+function report(): void {
+  const results = JSON.parse(readFileSync(join(ROOT, "bench", "results", "latest.json"), "utf8")) as BenchResults;
+  const readme = join(ROOT, "README.md");
+  writeFileSync(readme, withTable(readFileSync(readme, "utf8"), renderTable(results)));
+  console.log(`updated: ${readme}`);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes("--report")) return report();
   const quick = args.includes("--quick");
   const onlyArg = args.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
   const only = (onlyArg?.split(",") ?? [...SCENARIOS]) as Scenario[];
