@@ -56,6 +56,15 @@ export interface RecordedRequest {
   readonly installationId: number | null;
   /** The status answered (304 for a conditional read that found nothing changed); null when none was. */
   status: number | null;
+  /** When the request reached the fake (epoch ms, sub-millisecond: `preciseNow`), for critical paths in benchmarks. */
+  readonly startedAt: number;
+  /** When the answer was sent; null while held or when the connection was reset. */
+  endedAt: number | null;
+}
+
+/** Epoch milliseconds with sub-millisecond resolution (one clock for every fake in a process). */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 /** A scripted failure: a status (GitHub's error body), or a way the connection fails. */
@@ -238,6 +247,7 @@ export class GitHubWire {
   }
 
   async #serveApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = preciseNow();
     const text = await readBody(req);
     const url = new URL(req.url ?? "/", this.#apiUrl);
     const rawPath = url.pathname.startsWith(`${GHE_PREFIX}/`) ? url.pathname.slice(GHE_PREFIX.length) : url.pathname;
@@ -251,7 +261,7 @@ export class GitHubWire {
       .map(safeDecode);
     const auth = this.#authenticate(headers.authorization, segments);
     const installationId = auth.ok && auth.caller.kind === "installation" ? auth.caller.installationId : null;
-    const recorded: RecordedRequest = { method, path, body, installationId, status: null };
+    const recorded: RecordedRequest = { method, path, body, installationId, status: null, startedAt, endedAt: null };
     this.requests.push(recorded);
     const check = checkGitHubRequest({ method, path, body: text === "" ? undefined : body });
     if (!check.ok) this.violations.push(`${method} ${path}: ${check.problem}`);
@@ -441,6 +451,7 @@ export class GitHubWire {
     }
     if (caller !== null) Object.assign(headers, this.#count(caller, recorded.method, answer));
     recorded.status = answer;
+    recorded.endedAt = preciseNow();
     if (answer === 304 || !hasBody) {
       res.writeHead(answer, headers);
       res.end();

@@ -34,6 +34,12 @@ export interface FakeRequest {
   /** Null while held ("timeout") or when the connection was reset. */
   status: number | null;
   commandType: string | null;
+  /** The thread a dispatched command names (null for project.create and reads). */
+  threadId: string | null;
+  /** When the request reached the fake (epoch ms, sub-millisecond), for critical paths in benchmarks. */
+  readonly startedAt: number;
+  /** When the answer was sent; null while held or when the connection was reset. */
+  endedAt: number | null;
 }
 
 export interface FakeT3Options {
@@ -334,8 +340,17 @@ class FakeState {
   // --- HTTP -----------------------------------------------------------------
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = performance.timeOrigin + performance.now();
     const url = new URL(req.url ?? "/", "http://fake.invalid");
-    const entry: FakeRequest = { method: req.method ?? "GET", path: url.pathname, status: null, commandType: null };
+    const entry: FakeRequest = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      status: null,
+      commandType: null,
+      threadId: null,
+      startedAt,
+      endedAt: null,
+    };
     this.requests.push(entry);
     const exchange: Exchange = { req, res, entry };
     const route = toRoute(entry.method, url.pathname);
@@ -394,6 +409,7 @@ class FakeState {
       return this.send(exchange, 400, { _tag: "HttpApiSchemaError", message: decoded.message, traceId: traceId() });
     const { command, raw } = decoded;
     exchange.entry.commandType = command.type;
+    exchange.entry.threadId = command.type === "project.create" ? null : command.threadId;
     if (this.fail(exchange, command.type)) return;
     if (command.type === "project.create" && !command.workspaceRoot.startsWith("/")) {
       return this.send(exchange, 400, {
@@ -453,6 +469,7 @@ class FakeState {
 
   private send(exchange: Exchange, status: number, body: unknown): void {
     exchange.entry.status = status;
+    exchange.entry.endedAt = performance.timeOrigin + performance.now();
     const text = typeof body === "string" ? body : JSON.stringify(body);
     const type = typeof body === "string" ? "text/html" : "application/json";
     exchange.res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(text) });

@@ -445,13 +445,22 @@ describe("fake T3: authentication and scopes", () => {
     expect((await call(fake, "DELETE", "/api/orchestration/dispatch")).status).toBe(404);
   });
 
-  it("records every request with its method, path and status", async () => {
+  it("records every request with its method, path, status, command, and when it arrived and was answered", async () => {
     await call(fake, "GET", "/api/orchestration/snapshot", { token: null });
     await dispatch(fake, projectCreate());
+    const times = { startedAt: expect.any(Number), endedAt: expect.any(Number) };
     expect(fake.requests).toEqual([
-      { method: "GET", path: "/api/orchestration/snapshot", status: 401, commandType: null },
-      { method: "POST", path: "/api/orchestration/dispatch", status: 200, commandType: "project.create" },
+      { method: "GET", path: "/api/orchestration/snapshot", status: 401, commandType: null, threadId: null, ...times },
+      {
+        method: "POST",
+        path: "/api/orchestration/dispatch",
+        status: 200,
+        commandType: "project.create",
+        threadId: null,
+        ...times,
+      },
     ]);
+    for (const request of fake.requests) expect(request.endedAt).toBeGreaterThanOrEqual(request.startedAt);
   });
 });
 
