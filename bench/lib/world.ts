@@ -10,7 +10,7 @@ import { toThreadId } from "../../src/core/run/ids.js";
 import type { RunRecord } from "../../src/core/run/run-types.js";
 import { defaultRepoConfig, type OperatorConfig } from "../../src/core/config/config-types.js";
 import { loadConfig } from "../../src/shell/load-config.js";
-import { toLabelSpecs } from "../../src/shell/afk-service.js";
+import { toLabelSpecs } from "../../src/shell/labels.js";
 import { FAKE_APP_BOT, GitHubFake, toUser, type RecordedRequest } from "../../test/fakes/github-fake.js";
 import { preciseNow } from "../../test/fakes/github-fake-http.js";
 import { FAKE_T3_TOKEN, startFakeT3, type FakeRequest, type FakeT3 } from "../../test/fakes/t3-server.js";
@@ -189,7 +189,7 @@ export function aRunWaitingOnCi(
     dispatchedAt,
     legStartedAt: dispatchedAt,
     endedAt: null,
-    turn: { number: 1, kind: "opening", state: "ended", startedAt: dispatchedAt, sha: null },
+    turn: { number: 1, kind: "opening", state: "ended", startedAt: dispatchedAt, sha: null, relayText: null },
     turns: 1,
     agentStatus: { kind: "pushed", sha },
     sha,
@@ -211,6 +211,9 @@ export function aRunWaitingOnCi(
     fixForwardsTotal: 0,
     escalation: null,
     doorbell: null,
+    doorbellFailure: null,
+    closedByCommit: null,
+    problems: [],
     resumptions: [],
     history: [
       { at: dispatchedAt, phase: "dispatched", note: "dispatched" },

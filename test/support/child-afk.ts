@@ -1,6 +1,6 @@
 // afk (or any Probot app) as a child process, started the way the Docker image starts it:
-// `node node_modules/probot/bin/probot.js run <app>` with the image's ENV (NODE_ENV=production,
-// LOG_FORMAT=json) and Probot's default logging, on 127.0.0.1. Benchmarks drive it from
+// `node dist/main.js` (another app: `node node_modules/probot/bin/probot.js run <app>`) with
+// the image's ENV (NODE_ENV=production, LOG_FORMAT=json), on 127.0.0.1. Benchmarks drive it from
 // outside through its HTTP server and the fakes; crash and chaos tests reuse it to stop,
 // SIGKILL and restart afk against the same fakes (the port is kept, so a fake connected to
 // the webhook URL keeps delivering to the new process).
@@ -26,7 +26,7 @@ const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 export interface ChildAfkOptions {
-  /** The app file `probot run` loads; afk's dist/main.js when absent. */
+  /** Another Probot app for `probot run` to load; afk itself (`node dist/main.js`) when absent. */
   readonly app?: string;
   /** The environment (Probot's and afk's variables); PATH, HOST, PORT and the image's ENV are added. */
   readonly env: Readonly<Record<string, string>>;
@@ -171,7 +171,10 @@ export class ChildAfk {
   async #spawn(): Promise<void> {
     this.#output = "";
     this.#startedAt = Date.now();
-    const child = spawn(process.execPath, [PROBOT, "run", this.#app], {
+    // afk's entry runs Probot itself (`node dist/main.js`, as `npm start` and the image do);
+    // any other app is loaded by `probot run`.
+    const args = this.#app === AFK_MAIN ? [this.#app] : [PROBOT, "run", this.#app];
+    const child = spawn(process.execPath, args, {
       cwd: this.#cwd,
       env: { PATH: process.env.PATH ?? "", ...IMAGE_ENV, ...this.#env, HOST: "127.0.0.1", PORT: String(this.port) },
       stdio: ["ignore", "pipe", "pipe"],
