@@ -33,7 +33,7 @@ describe("sweepOnce", () => {
     ]);
     expect(world.record(issue)?.phase).toBe("escalated");
     expect(world.logs.filter((line) => line.level === "warn").at(-1)).toMatchObject({
-      msg: "sweep: a repo could not be brought up to date; the next sweep retries",
+      msg: "sweep: part of the world could not be brought up to date; the next sweep retries",
       fields: { failure: outcome.failures[0] },
     });
   });
@@ -43,7 +43,7 @@ describe("sweepOnce", () => {
     world.agent.knobs.fail("readOverview", "transient");
     const outcome = await sweepOnce(world.afk);
     expect(outcome).toEqual({
-      failures: [expect.stringMatching(/^reading T3: /)],
+      failures: [expect.stringMatching(/^reading T3's threads: T3 transient/)],
       reposReconciled: 2,
       runsObserved: 0,
     });
