@@ -180,7 +180,7 @@ describe("advanceRun", () => {
     expect(world.afk.index.get(REPO, issue)?.commentId).toBe(botComments(world, issue)[0]?.id);
   });
 
-  it("a failing follow-up names what failed but keeps the record its own effects wrote", async () => {
+  it("a failing follow-up names what failed; the index keeps the doorbell it rang, marked for a check that writes it down", async () => {
     const world = aWorld({ slack: true });
     const record = await aRunningRecord(world);
     // The escalation edits the progress comment once; the DoorbellRung follow-up edits it again.
@@ -189,7 +189,12 @@ describe("advanceRun", () => {
       ok: false,
       failed: "UpsertProgressComment",
     });
-    expect(world.record(record.issue)).toMatchObject({ phase: "escalated", doorbell: null });
+    const [rung] = world.doorbell.messages(CHANNEL);
+    expect(world.recordOnGitHub(record.issue)).toMatchObject({ phase: "escalated", doorbell: null });
+    expect(world.afk.index.get(REPO, record.issue)).toMatchObject({
+      record: { phase: "escalated", doorbell: { channel: CHANNEL, ts: rung?.ts } },
+      needsCheck: true,
+    });
     expect(world.doorbell.messages(CHANNEL)).toHaveLength(1);
   });
 

@@ -160,6 +160,24 @@ describe("applyEffects: what each effect does to the world", () => {
     expect(scene.world.github.knobs.count("createComment")).toBe(1);
   });
 
+  it("PostNotice finds its notice among afk's own comments before posting: a post whose answer was lost is not posted again", async () => {
+    const scene = aScene();
+    scene.world.github.knobs.failAfterApply("createComment", "timeout");
+    expect(await apply(scene, [aNotice("afk needs a human")])).toMatchObject({ ok: false, failed: "PostNotice" });
+    expect(await apply(scene, [aNotice("afk needs a human")])).toMatchObject({ ok: true });
+    expect(botComments(scene.world, scene.issue)).toHaveLength(1);
+    expect(scene.world.afk.index.get(REPO, scene.issue)?.notices).toEqual(new Set([MARKER]));
+  });
+
+  it("PostNotice is not stopped by a person's comment that carries the marker: only afk's own comments count", async () => {
+    const scene = aScene();
+    scene.world.github.act.comment(REPO, scene.issue, "mallory", `not afk\n\n${MARKER}`);
+    await apply(scene, [aNotice("afk needs a human")]);
+    expect(botComments(scene.world, scene.issue).map((comment) => comment.body)).toEqual([
+      `afk needs a human\n\n${MARKER}`,
+    ]);
+  });
+
   it.each(["completed", "not_planned"] as const)("CloseIssue closes the issue as %s", async (reason) => {
     const scene = aScene();
     await apply(scene, [{ kind: "CloseIssue", reason }]);
