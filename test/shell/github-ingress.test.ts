@@ -161,6 +161,23 @@ describe("handleNudge: ci", () => {
     expect(world.record(issue)?.phase).toBe("shipped");
   });
 
+  it("a CI nudge about another commit looks at no run following its own sha; a push looks at them all (issue 8)", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    const sha = pushFix(world, issue);
+    world.agent.endTurn(threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    expect(world.record(issue)).toMatchObject({ phase: "pushed", sha });
+    world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
+    const ci = { kind: "ci", repo: REPO, installationId: INSTALLATION, branch: "main", pipeline: null } as const;
+    const reads = world.github.knobs.count("listCheckRuns");
+    await handleNudge(world.afk, { ...ci, sha: "e".repeat(40), push: false });
+    expect(world.github.knobs.count("listCheckRuns")).toBe(reads);
+    expect(world.record(issue)?.phase).toBe("pushed");
+    await handleNudge(world.afk, { ...ci, sha: "e".repeat(40), push: true });
+    expect(world.record(issue)?.phase).toBe("shipped");
+  });
+
   it("reads nothing for a repo without a run in flight", async () => {
     const world = aWorld();
     await handleNudge(world.afk, {

@@ -13,6 +13,7 @@ import {
   IN_PROGRESS,
   INSTALLATION,
   MAINTAINER,
+  MINUTE,
   READY,
   REPO,
   type World,
@@ -347,6 +348,7 @@ describe("reconcile: the ready label on an escalated issue", () => {
     world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
     await observe(world.afk, REPO, INSTALLATION, { sweep: true });
     expect(world.record(issue)?.phase).toBe("escalated");
+    world.clock.advance(MINUTE);
     world.github.act.label(REPO, issue, READY, MAINTAINER);
     await world.reconcile();
     expect(world.record(issue)).toMatchObject({
