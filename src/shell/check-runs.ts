@@ -7,6 +7,7 @@ import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
 import type { Issue } from "../core/common/github-types.js";
 import type { ThreadFact } from "../core/observe/agent-threads.js";
 import { toConvergence } from "../core/run/converge.js";
+import type { Effect } from "../core/run/effect.js";
 import { decideDrift, type IssueView } from "../core/run/decide-drift.js";
 import { isActive, isTerminal } from "../core/run/run-record.js";
 import type { RunRecord } from "../core/run/run-types.js";
@@ -36,6 +37,9 @@ function toListedView(record: RunRecord, listed: ListedIssues): IssueView | null
   return found === undefined ? null : { state: "open", labels: found.labels };
 }
 
+/** The run after a check, and whether the check acted on it (then the issue as listed before is stale). */
+export type CheckResult = AdvanceResult & { readonly acted: boolean };
+
 /** Checks one run; a fresh read of its issue when `view` is null. */
 export async function checkRun(
   afk: AfkService,
@@ -43,7 +47,7 @@ export async function checkRun(
   record: RunRecord,
   view: IssueView | null,
   facts: AgentFacts | null,
-): Promise<AdvanceResult> {
+): Promise<CheckResult> {
   const deps = toRunDeps(afk, issues, record);
   let issue = view;
   let readyLabeledAt: number | null = null;
@@ -53,11 +57,13 @@ export async function checkRun(
     issue = { state: read.state, labels: read.labels };
     const { ready, human } = afk.config.labels;
     const drift = decideDrift({ record, issue, events, self: afk.self, labels: { ready, human } });
-    if (drift !== null) return advanceRun(record, drift, deps);
+    if (drift !== null) return { ...(await advanceRun(record, drift, deps)), acted: true };
     readyLabeledAt = findLatestLabeling(events, ready)?.at ?? null;
   }
   const known = afk.index.get(record.repo, record.issue);
-  const effects = toConvergence({
+  // A run marked for a check may hold what its comment does not yet (advance-run.ts): written first.
+  const unwritten: Effect[] = known?.needsCheck === true ? [{ kind: "UpsertProgressComment", record }] : [];
+  const converging = toConvergence({
     record,
     issue,
     readyLabeledAt,
@@ -66,11 +72,12 @@ export async function checkRun(
     now: afk.deps.clock(),
     config: afk.config,
   });
-  if (effects.length > 0)
+  const effects = [...unwritten, ...converging];
+  if (converging.length > 0)
     deps.log.info({ effects: effects.map((effect) => effect.kind) }, "finishing what the run left undone");
+  // Applied whole, the effects clear the mark: the index then holds what the issue shows.
   const applied = await applyTransition(record, record, effects, deps);
-  if (applied.ok && known?.needsCheck === true) afk.index.setRecord(applied.record, known.commentId);
-  return applied;
+  return { ...applied, acted: effects.length > 0 };
 }
 
 /** Whether the run needs its issue read afresh, or can be checked against the lists. */
@@ -80,25 +87,41 @@ function isWatched(record: RunRecord, needsCheck: boolean): boolean {
   return !(isActive(record.phase) && record.closedByCommit !== null && !needsCheck);
 }
 
-/** Checks every run of the repo afk holds. Returns what failed, if anything. */
+/** What checking a repo's runs came to. */
+export interface RepoCheck {
+  /** What failed, if anything. */
+  readonly failed: string[];
+  /**
+   * The issues of ended runs the check acted on, or may have (a ship's close, a cancel's
+   * labels): the lists read before it show them as they were, ready label included.
+   */
+  readonly finished: ReadonlySet<number>;
+}
+
+/** Checks every run of the repo afk holds. */
 export async function checkRepoRuns(
   afk: AfkService,
   repo: string,
   issues: IssueTracker,
   listed: ListedIssues,
   facts: AgentFacts | null,
-): Promise<string[]> {
+): Promise<RepoCheck> {
   const failed: string[] = [];
+  const finished = new Set<number>();
   for (const [, entry] of afk.index.entries()) {
     const record = entry.record;
     if (record === null || record.repo !== repo || !isWatched(record, entry.needsCheck)) continue;
     const view = entry.needsCheck ? null : toListedView(record, listed);
+    let acted = true;
     try {
       const checked = await checkRun(afk, issues, record, view, facts);
+      acted = checked.acted;
       if (!checked.ok) failed.push(`checking #${record.issue}`);
     } catch (error) {
       failed.push(`checking #${record.issue}: ${(error as Error).message}`);
     }
+    const now = afk.index.get(repo, record.issue)?.record ?? record;
+    if (acted && isTerminal(now.phase)) finished.add(record.issue);
   }
-  return failed;
+  return { failed, finished };
 }

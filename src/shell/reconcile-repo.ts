@@ -64,12 +64,16 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
   const { afk, repo, issues } = r;
   const { labels } = afk.config;
   const facts = await readRepoFacts(afk, repo, issues);
-  const ready = orThrow(await issues.listOpenIssuesWithLabel(repo, labels.ready), "listing ready issues");
+  const listed = orThrow(await issues.listOpenIssuesWithLabel(repo, labels.ready), "listing ready issues");
   const human = orThrow(await issues.listOpenIssuesWithLabel(repo, labels.human), "listing issues waiting for a human");
-  for (const issue of [...ready, ...human]) afk.titles.remember(issue.repo, issue.number, issue.title);
-  forgetUnready(afk, repo, new Set(ready.map((issue) => issue.number)));
+  for (const issue of [...listed, ...human]) afk.titles.remember(issue.repo, issue.number, issue.title);
+  forgetUnready(afk, repo, new Set(listed.map((issue) => issue.number)));
   const agent = r.agent === undefined || r.agent === null || !("facts" in r.agent) ? null : r.agent.facts;
-  const failed = await checkRepoRuns(afk, repo, issues, { ready, human }, agent);
+  const { failed, finished } = await checkRepoRuns(afk, repo, issues, { ready: listed, human }, agent);
+  // An issue whose ended run was just finished (a ship closed, its labels taken off) is not
+  // ready as listed a moment ago: dispatching it would start a second attempt of a run that
+  // ended. The next reconcile reads it afresh.
+  const ready = listed.filter((issue) => !finished.has(issue.number));
   const threads = toThreadReader(afk);
   const withRecords: ReadyWithRecord[] = [];
   for (const issue of ready) {

@@ -5,6 +5,7 @@
 // while it was away, so that redelivered work sees every run.
 
 import { HOUR_MS } from "../core/common/time.js";
+import { isTerminal } from "../core/run/run-record.js";
 import { describeError } from "../ports/result.js";
 import type { IssueTracker } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
@@ -90,8 +91,11 @@ async function rebuild(afk: AfkService, repo: string, issues: IssueTracker): Pro
       const loaded = await loadRun(issues, repo, issue.number, afk.deps.appId);
       if (!loaded.ok || loaded.value.kind !== "found") continue;
       const { record, commentId, notices } = loaded.value;
-      // A closed issue is out of the open lists the sweep reads: it is looked at once, afresh.
-      afk.index.load(repo, issue.number, { record, commentId, notices }, finishing);
+      // A closed issue is out of the open lists the sweep reads, and the lock label is afk's
+      // alone: an ended run whose issue still carries it was not finished (afk died between
+      // writing a ship's record and closing the issue). Each is looked at once, afresh.
+      const unfinished = finishing || (label === inProgress && isTerminal(record.phase));
+      afk.index.load(repo, issue.number, { record, commentId, notices }, unfinished);
     }
   }
 }

@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Nudge } from "../../src/core/ingress/nudge.js";
 import { handleNudge } from "../../src/shell/github-ingress.js";
+import { observe } from "../../src/shell/observe-runs.js";
 import { StepError } from "../../src/shell/step-error.js";
 import {
   aDispatchedRun,
   aWorld,
   botComments,
+  HUMAN,
   IN_PROGRESS,
   INSTALLATION,
   MAINTAINER,
+  MINUTE,
   pushFix,
   READY,
   REPO,
@@ -94,12 +97,36 @@ describe("handleNudge: stopped", () => {
     await expect(handleNudge(world.afk, stopped(world, issue, "label-removed"))).rejects.toBeInstanceOf(StepError);
   });
 
-  it("throws a StepError when the cancel's effects fail, leaving the run as it was", async () => {
+  it("throws a StepError when the cancel's effects fail; the cancelled record stands (written first) and the next look takes the lock off (issue 8)", async () => {
+    const world = aWorld();
+    const { issue } = await aDispatchedRun(world);
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    world.github.knobs.fail("removeLabel", "transient");
+    await expect(handleNudge(world.afk, stopped(world, issue, "label-removed"))).rejects.toThrow(
+      `looking at ${REPO}#${issue} failed`,
+    );
+    expect(world.recordOnGitHub(issue)?.phase).toBe("cancelled");
+    expect(world.issue(issue).labels).toEqual([IN_PROGRESS]);
+    await world.reconcile();
+    expect(world.issue(issue).labels).toEqual([]);
+    expect(world.afk.index.get(REPO, issue)).toMatchObject({ record: { phase: "cancelled" }, needsCheck: false });
+  });
+
+  it("reads the issue afresh: a stopped nudge whose issue still carries the ready label cancels nothing", async () => {
     const world = aWorld();
     const { issue, record } = await aDispatchedRun(world);
-    world.github.knobs.fail("removeLabel", "transient");
-    await expect(handleNudge(world.afk, stopped(world, issue, "label-removed"))).rejects.toThrow(/cancelling/);
+    await handleNudge(world.afk, stopped(world, issue, "label-removed"));
     expect(world.record(issue)).toEqual(record);
+    expect(world.issue(issue).labels).toEqual([IN_PROGRESS, READY]);
+  });
+
+  it("an issue closed by the agent's own commit is no cancellation (issue 8): the run goes on to production", async () => {
+    const world = aWorld();
+    const { issue } = await aDispatchedRun(world);
+    const [sha] = world.github.act.push(REPO, [{ message: `Spin\n\nFixes #${issue}` }], { by: "afk-agent" });
+    await handleNudge(world.afk, stopped(world, issue, "issue-closed"));
+    expect(world.record(issue)).toMatchObject({ phase: "dispatched", closedByCommit: sha });
+    expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [IN_PROGRESS, READY] });
   });
 
   it("a closed blocker reconciles the repos whose issues wait on it", async () => {
@@ -128,8 +155,26 @@ describe("handleNudge: ci", () => {
       installationId: INSTALLATION,
       sha,
       branch: "main",
+      push: false,
       pipeline: null,
     });
+    expect(world.record(issue)?.phase).toBe("shipped");
+  });
+
+  it("a CI nudge about another commit looks at no run following its own sha; a push looks at them all (issue 8)", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    const sha = pushFix(world, issue);
+    world.agent.endTurn(threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    expect(world.record(issue)).toMatchObject({ phase: "pushed", sha });
+    world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
+    const ci = { kind: "ci", repo: REPO, installationId: INSTALLATION, branch: "main", pipeline: null } as const;
+    const reads = world.github.knobs.count("listCheckRuns");
+    await handleNudge(world.afk, { ...ci, sha: "e".repeat(40), push: false });
+    expect(world.github.knobs.count("listCheckRuns")).toBe(reads);
+    expect(world.record(issue)?.phase).toBe("pushed");
+    await handleNudge(world.afk, { ...ci, sha: "e".repeat(40), push: true });
     expect(world.record(issue)?.phase).toBe("shipped");
   });
 
@@ -141,6 +186,7 @@ describe("handleNudge: ci", () => {
       installationId: INSTALLATION,
       sha: null,
       branch: null,
+      push: false,
       pipeline: null,
     });
     expect(world.github.knobs.calls).toEqual([]);
@@ -159,13 +205,6 @@ describe("handleNudge: installation and the nudges that need nothing", () => {
     { kind: "ignore", why: "not afk's business" },
     { kind: "needs-identity", repo: REPO },
     {
-      kind: "human-label-removed",
-      repo: REPO,
-      installationId: INSTALLATION,
-      issue: 1,
-      sender: { login: "x", id: 1, type: "User" },
-    },
-    {
       kind: "issue-edited",
       repo: REPO,
       installationId: INSTALLATION,
@@ -177,5 +216,40 @@ describe("handleNudge: installation and the nudges that need nothing", () => {
     world.readyIssue();
     await handleNudge(world.afk, nudge);
     expect(world.github.knobs.calls).toEqual([]);
+  });
+});
+
+describe("handleNudge: human-label-removed", () => {
+  const humanRemoved = (world: World, issue: number): Nudge => ({
+    kind: "human-label-removed",
+    repo: REPO,
+    installationId: INSTALLATION,
+    issue,
+    sender: world.github.user(MAINTAINER),
+  });
+
+  it("a person who takes over on GitHub ends the run taken over and frees the repo for the next issue (issue 8)", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    const waiting = world.readyIssue();
+    world.clock.advance(MINUTE);
+    world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    await world.reconcile();
+    expect(world.record(waiting)).toMatchObject({ phase: "queued", queuedReason: { kind: "repo-busy", with: issue } });
+    world.github.act.unlabel(REPO, issue, HUMAN, MAINTAINER);
+    await handleNudge(world.afk, humanRemoved(world, issue));
+    expect(world.record(issue)).toMatchObject({ phase: "taken-over" });
+    expect(world.recordOnGitHub(issue)?.phase).toBe("taken-over");
+    expect(world.issue(issue)).toMatchObject({ state: "open", labels: [] });
+    expect(world.record(waiting)?.phase).toBe("dispatched");
+  });
+
+  it("writes nothing for an issue that never had a run", async () => {
+    const world = aWorld();
+    const issue = world.github.addIssue(REPO);
+    await handleNudge(world.afk, humanRemoved(world, issue));
+    expect(world.github.knobs.writes()).toEqual([]);
+    expect(world.agent.commands).toEqual([]);
   });
 });

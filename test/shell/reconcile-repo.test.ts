@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { toCommandId, toMessageId, toProjectId } from "../../src/core/run/ids.js";
 import { RECORD_MARKER_PREFIX } from "../../src/core/run/record-codec.js";
 import { observe } from "../../src/shell/observe-runs.js";
-import { AFK_CONFIG_PATH, reconcile } from "../../src/shell/reconcile-repo.js";
+import { AFK_CONFIG_PATH } from "../../src/shell/dispatch-run.js";
+import { reconcile } from "../../src/shell/reconcile-repo.js";
 import { StepError } from "../../src/shell/step-error.js";
 import {
   aDispatchedRun,
@@ -12,6 +13,7 @@ import {
   IN_PROGRESS,
   INSTALLATION,
   MAINTAINER,
+  MINUTE,
   READY,
   REPO,
   type World,
@@ -298,7 +300,7 @@ describe("reconcile: a failing read", () => {
     const world = aWorld();
     world.readyIssue();
     world.agent.knobs.fail("readOverview", "timeout");
-    await expect(world.reconcile()).rejects.toThrow(/reading T3's live threads/);
+    await expect(world.reconcile()).rejects.toThrow(/reading T3's threads/);
     expect(writesOf(world)).toEqual({ github: 0, t3: 0 });
   });
 
@@ -344,8 +346,9 @@ describe("reconcile: the ready label on an escalated issue", () => {
     await world.reconcile();
     const threadId = world.threadId(issue);
     world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
-    await observe(world.afk, REPO, INSTALLATION, null);
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
     expect(world.record(issue)?.phase).toBe("escalated");
+    world.clock.advance(MINUTE);
     world.github.act.label(REPO, issue, READY, MAINTAINER);
     await world.reconcile();
     expect(world.record(issue)).toMatchObject({
@@ -362,7 +365,7 @@ describe("reconcile: the ready label on an escalated issue, from someone afk doe
     const world = aWorld();
     const { issue, threadId } = await aDispatchedRun(world);
     world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
-    await observe(world.afk, REPO, INSTALLATION, null);
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
     world.github.act.label(REPO, issue, READY, "drive-by");
     await world.reconcile();
     expect(world.record(issue)?.phase).toBe("escalated");
