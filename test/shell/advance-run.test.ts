@@ -54,6 +54,7 @@ function dispatchApproved(world: World, issue: number): RunEvent {
     cloneUrl: `https://github.com/${REPO}.git`,
     repoConfig: defaultRepoConfig(world.config),
     startedAt: null,
+    approval: null,
   };
 }
 
@@ -73,7 +74,7 @@ describe("advanceRun", () => {
     const queued = aQueuedRun(world, issue);
     const after = await advanceRun(
       queued,
-      { kind: "Held", reason: { kind: "repo-busy", with: 9 } },
+      { kind: "Held", reason: { kind: "repo-busy", with: 9 }, approval: null },
       world.runDeps(queued),
     );
     expect(after).toMatchObject({
@@ -135,7 +136,11 @@ describe("advanceRun", () => {
     const world = aWorld();
     const issue = world.readyIssue();
     const queued = aQueuedRun(world, issue);
-    await advanceRun(queued, { kind: "Held", reason: { kind: "repo-busy", with: 9 } }, world.runDeps(queued));
+    await advanceRun(
+      queued,
+      { kind: "Held", reason: { kind: "repo-busy", with: 9 }, approval: null },
+      world.runDeps(queued),
+    );
     const before = world.afk.index.get(REPO, issue);
     const held = before?.record ?? queued;
     world.agent.knobs.fail("createThread", "transient");
@@ -170,7 +175,7 @@ describe("advanceRun", () => {
     const issue = world.readyIssue();
     const queued = aRecord({ repo: REPO, issue, installationId: INSTALLATION, phase: "queued", turn: null });
     world.github.knobs.fail("createComment", "transient");
-    const event: RunEvent = { kind: "Held", reason: { kind: "cap-reached", cap: 1 } };
+    const event: RunEvent = { kind: "Held", reason: { kind: "cap-reached", cap: 1 }, approval: null };
     expect(await advanceRun(queued, event, world.runDeps(queued))).toMatchObject({
       ok: false,
       failed: "UpsertProgressComment",

@@ -68,6 +68,7 @@ function dispatchEffects(scene: Scene): readonly Effect[] {
     cloneUrl: `https://github.com/${REPO}.git`,
     repoConfig: defaultRepoConfig(world.config),
     startedAt: null,
+    approval: null,
   } as const;
   return transition(queued, event, now, { config: world.config }).effects;
 }
