@@ -21,6 +21,7 @@ import type { RolloutReader, VersionReader } from "../ports/rollout-reader.js";
 import { DeliveryLog } from "./delivery-log.js";
 import { IssueTitles } from "./issue-titles.js";
 import { KeyedQueue } from "./keyed-queue.js";
+import { NonDoorbellThreads } from "./non-doorbell-threads.js";
 import type { Log } from "./log.js";
 import { RunIndex } from "./run-index.js";
 import { TtlCache } from "./ttl-cache.js";
@@ -67,6 +68,8 @@ export class AfkService {
   readonly blockerWatch = new Map<string, Set<string>>();
   /** Consecutive version URL matches per run and sha; lost on restart (it recounts). */
   readonly versionMatches = new Map<string, VersionMatches>();
+  /** Slack threads afk read and found are not a doorbell's: one read each, not one per message. */
+  readonly nonDoorbellThreads = new NonDoorbellThreads();
   /** Repos whose labels afk created (or found) since it started. */
   readonly labelsEnsured = new Set<string>();
   /** afk's own bot on GitHub, once known: its acts are never read as a person's. */

@@ -1,21 +1,20 @@
 // What afk does with Slack (DESIGN section 8): an allowed person's reply in a doorbell
 // thread is relayed to the agent; the doorbell's buttons take a run over or retry it from
-// scratch. Who may do what is the core's decision (core/slack/decide-slack.ts).
+// scratch. Who may do what, and whether afk acts on the run's repo now, is the core's
+// decision (core/slack/decide-slack.ts, core/slack/decide-doorbell-gate.ts); outside a
+// doorbell's thread afk says nothing to anyone.
 
-import { NOT_ALLOWED_NOTICE, NOT_ALLOWED_PRESS_NOTICE, RELAYED_REACTION } from "../core/render/slack-notices.js";
+import { assertNever } from "../core/common/assert-never.js";
+import { RELAYED_REACTION, type SlackAct } from "../core/render/slack-notices.js";
 import type { RunEvent } from "../core/run/run-event.js";
-import {
-  decideDoorbellPress,
-  decideSlackMessage,
-  parseDoorbellMetadata,
-  type SlackMessageEvent,
-} from "../core/slack/decide-slack.js";
+import { decideDoorbellAct } from "../core/slack/decide-doorbell-gate.js";
+import { decideDoorbellPress, decideSlackMessage, type SlackMessageEvent } from "../core/slack/decide-slack.js";
 import type { Doorbell } from "../ports/doorbell.js";
 import { describeError } from "../ports/result.js";
 import { advanceRun } from "./advance-run.js";
 import type { AfkService } from "./afk-service.js";
+import { findDoorbell, loadDoorbellRun, type FoundDoorbell } from "./find-doorbell.js";
 import { errorFields } from "./log.js";
-import { loadRun } from "./load-run.js";
 import { toRunDeps } from "./run-deps.js";
 import { StepError } from "./step-error.js";
 
@@ -27,27 +26,31 @@ export interface DoorbellPress {
   readonly messageTs: string;
 }
 
-interface DoorbellRun {
-  readonly repo: string;
-  readonly issue: number;
-  readonly installationId: number;
+/** Where a person acted: the doorbell's thread (a reply) or the doorbell itself (a press). */
+interface SlackPlace {
+  readonly channel: string;
+  /** The doorbell's ts: the thread a reply is in, or the message whose button was pressed. */
+  readonly doorbellTs: string;
+  readonly user: string;
+  readonly allowed: boolean;
+  readonly act: SlackAct;
 }
 
 /** A message in Slack: an allowed person's reply in a doorbell thread is relayed to the agent. */
 export async function onSlackMessage(afk: AfkService, event: SlackMessageEvent): Promise<void> {
   const slack = afk.config.slack;
   const doorbell = afk.deps.doorbell;
-  if (slack === null || doorbell === null || !afk.armed) return;
+  // The kill switch: no outbound request at all, not even a Slack read (DESIGN 1.5).
+  if (slack === null || doorbell === null || afk.config.killSwitch) return;
   const decision = decideSlackMessage(event, slack.allowedUsers, slack.channel);
   if (decision.kind === "ignore") return void afk.log.debug({ why: decision.why }, "Slack message ignored");
-  if (decision.kind === "not-allowed") {
-    afk.log.info({ user: decision.user }, "Slack reply from a user who may not steer agents: not relayed");
-    const { channel, user, threadTs } = decision;
-    return tell(afk, doorbell, { channel, user, threadTs, text: NOT_ALLOWED_NOTICE });
-  }
+  const { channel, threadTs, user } = decision;
+  const place: SlackPlace = { channel, doorbellTs: threadTs, user, allowed: decision.kind === "relay", act: "reply" };
+  const found = await toActionableDoorbell(afk, doorbell, place);
+  if (found === null || decision.kind !== "relay") return;
   const resumed: RunEvent = { kind: "HumanResumed", by: decision.user, via: "slack", text: decision.text };
-  await onDoorbell(afk, decision.channel, decision.threadTs, resumed, async () => {
-    const reacted = await doorbell.addReaction({ channel: decision.channel, ts: decision.ts, name: RELAYED_REACTION });
+  await onDoorbell(afk, found, resumed, async () => {
+    const reacted = await doorbell.addReaction({ channel, ts: decision.ts, name: RELAYED_REACTION });
     if (!reacted.ok)
       afk.log.warn(
         errorFields(reacted.error),
@@ -60,51 +63,73 @@ export async function onSlackMessage(afk: AfkService, event: SlackMessageEvent):
 export async function onDoorbellPress(afk: AfkService, press: DoorbellPress): Promise<void> {
   const slack = afk.config.slack;
   const doorbell = afk.deps.doorbell;
-  if (slack === null || doorbell === null || !afk.armed) return;
+  if (slack === null || doorbell === null || afk.config.killSwitch) return;
   const decision = decideDoorbellPress(press.actionId, press.user.id, slack.allowedUsers);
   if (decision.kind === "ignore") return;
-  const { action } = decision;
-  if (decision.kind === "not-allowed") {
-    afk.log.info(
-      { user: press.user.id, action },
-      "doorbell button pressed by a user who may not steer agents: ignored",
-    );
-    return tell(afk, doorbell, {
-      channel: press.channel,
-      user: press.user.id,
-      threadTs: null,
-      text: NOT_ALLOWED_PRESS_NOTICE,
-    });
-  }
+  const allowed = decision.kind === "steer";
+  const place: SlackPlace = {
+    channel: press.channel,
+    doorbellTs: press.messageTs,
+    user: press.user.id,
+    allowed,
+    act: "press",
+  };
+  const found = await toActionableDoorbell(afk, doorbell, place);
+  if (found === null || !allowed) return;
   const by = press.user.name;
-  const event: RunEvent = action === "take-over" ? { kind: "TakenOver", by } : { kind: "RetryRequested", by };
-  await onDoorbell(afk, press.channel, press.messageTs, event, async () => {});
+  const event: RunEvent = decision.action === "take-over" ? { kind: "TakenOver", by } : { kind: "RetryRequested", by };
+  await onDoorbell(afk, found, event, async () => {});
 }
 
-async function tell(
+/**
+ * Finds the doorbell, and the core decides: the run found when afk may act on it; null
+ * when afk does nothing, or tells the person (once, only them) why it does not.
+ */
+async function toActionableDoorbell(
   afk: AfkService,
   doorbell: Doorbell,
-  notice: { readonly channel: string; readonly user: string; readonly threadTs: string | null; readonly text: string },
-): Promise<void> {
-  const told = await doorbell.postEphemeral(notice);
+  place: SlackPlace,
+): Promise<FoundDoorbell | null> {
+  const found = await findDoorbell(afk, doorbell, place.channel, place.doorbellTs);
+  const arming = { killSwitch: afk.config.killSwitch, allowlist: afk.config.allowlist, refusal: afk.refusal };
+  const verdict = decideDoorbellAct({ allowed: place.allowed, act: place.act, finding: found, arming });
+  const fields = { channel: place.channel, ts: place.doorbellTs, user: place.user, act: place.act };
+  switch (verdict.kind) {
+    case "nothing":
+      afk.log.debug({ ...fields, why: verdict.why }, "no run rings this doorbell; nothing done");
+      return null;
+    case "tell":
+      afk.log.info({ ...fields, why: verdict.why }, "not passed on to the run; telling the person why");
+      await tell(afk, doorbell, place, verdict.text);
+      return null;
+    case "act":
+      return found.kind === "doorbell" ? found : null;
+    default:
+      return assertNever(verdict);
+  }
+}
+
+async function tell(afk: AfkService, doorbell: Doorbell, place: SlackPlace, text: string): Promise<void> {
+  // A reply's notice goes in its thread; a press's beside the doorbell it pressed.
+  const threadTs = place.act === "reply" ? place.doorbellTs : null;
+  const told = await doorbell.postEphemeral({ channel: place.channel, user: place.user, threadTs, text });
   if (!told.ok)
     afk.log.warn(
-      { user: notice.user, ...errorFields(told.error) },
+      { user: place.user, ...errorFields(told.error) },
       `could not tell the user (${describeError(told.error)}); nothing else to do`,
     );
 }
 
-/** Finds the run a doorbell belongs to (the index, else the message's metadata) and applies the event in its repo's queue. */
+/** Applies the event to the doorbell's run in its repo's queue. */
 async function onDoorbell(
   afk: AfkService,
-  channel: string,
-  ts: string,
+  found: FoundDoorbell,
   event: RunEvent,
   after: () => Promise<void>,
 ): Promise<void> {
-  const found = await findDoorbellRun(afk, channel, ts);
-  if (found === null) return void afk.log.warn({ channel, ts }, "no run rings this doorbell; nothing done");
   const { repo, issue, installationId } = found;
+  if (!(await loadDoorbellRun(afk, found)))
+    return void afk.log.warn({ repo, issue }, "no run rings this doorbell; nothing done");
   await afk.queue.run(repo, async () => {
     const record = afk.index.get(repo, issue)?.record ?? null;
     if (record === null) return;
@@ -112,20 +137,4 @@ async function onDoorbell(
     if (!advanced.ok) throw new StepError(`${event.kind} for ${repo}#${issue} failed; press or answer again`);
     if (advanced.record !== record) await after();
   });
-}
-
-async function findDoorbellRun(afk: AfkService, channel: string, ts: string): Promise<DoorbellRun | null> {
-  const known = afk.index.records().find((record) => record.doorbell?.channel === channel && record.doorbell.ts === ts);
-  if (known !== undefined) return { repo: known.repo, issue: known.issue, installationId: known.installationId };
-  // After a restart before the index knows the run: the doorbell's own metadata names it.
-  const parent = await afk.deps.doorbell?.readThreadParent({ channel, threadTs: ts });
-  const ref = parent?.ok === true ? parseDoorbellMetadata(parent.value) : null;
-  if (ref === null) return null;
-  const issues = await afk.deps.issues(ref.installationId);
-  const loaded = await loadRun(issues, ref.repo, ref.issue, afk.deps.appId);
-  if (!loaded.ok || loaded.value.kind !== "found") return null;
-  const { record, commentId, notices } = loaded.value;
-  afk.index.load(ref.repo, ref.issue, { record, commentId, notices });
-  afk.rememberInstallation(ref.repo, ref.installationId);
-  return { repo: ref.repo, issue: ref.issue, installationId: ref.installationId };
 }

@@ -9,7 +9,6 @@ import { NOT_ALLOWED_NOTICE, NOT_ALLOWED_PRESS_NOTICE, RELAYED_REACTION } from "
 import { RETRY_ACTION_ID, TAKE_OVER_ACTION_ID } from "../../src/core/render/render-doorbell.js";
 import {
   eventually,
-  FakeClock,
   harnessPerTest,
   IN_PROGRESS,
   pressDoorbell,
@@ -25,40 +24,16 @@ import {
   type Harness,
   type HarnessOptions,
 } from "./harness.js";
-import { agentEnds, dispatched, MINUTE_MS, threadOf, turnTexts, type World } from "./ship-world.js";
+import { MINUTE_MS, threadOf, turnTexts, type World } from "./ship-world.js";
+import { afkThreadReplies, escalated, slackWorld as startSlackWorld, turnStarts } from "./slack-world.js";
 
 const started = harnessPerTest();
 const HUMAN = "ready-for-human";
 const RELAY_ACK = "Relayed to the agent; the run resumed.";
 const ALICE = { id: ALLOWED, name: "alice" };
 
-async function slackWorld(extra: HarnessOptions = {}): Promise<World> {
-  const clock = extra.clock ?? new FakeClock();
-  const h = await started({ clock, kube: false, slack: { allowedUsers: [ALLOWED] }, ...extra });
-  return { h, clock, woodpeckerRepoId: null };
-}
-
-/** Dispatched, then the agent asks a question: escalated, and the doorbell rung. */
-async function escalated(world: World, issue = 4): Promise<{ thread: string; doorbell: FakeSlackMessage }> {
-  const thread = await dispatched(world, issue);
-  world.clock.advance(5 * MINUTE_MS);
-  agentEnds(world, thread, "Two databases are configured.\n\nAFK-STATUS: blocked: which db?");
-  await world.h.sweepOnce();
-  const ts = recordOf(world.h, issue).doorbell?.ts;
-  const doorbell = ts === undefined ? undefined : world.h.slack?.message(FAKE_SLACK_CHANNEL, ts);
-  if (doorbell === undefined) throw new Error(`#${issue} rang no doorbell`);
-  return { thread, doorbell };
-}
-
-function turnStarts(h: Harness): Record<string, unknown>[] {
-  return h.t3.commands.filter((command) => command.type === "thread.turn.start");
-}
-
-/** afk's own replies in the doorbell's thread. */
-function afkThreadReplies(h: Harness, doorbellTs: string): string[] {
-  return (h.slack?.messages(FAKE_SLACK_CHANNEL) ?? [])
-    .filter((m) => m.threadTs === doorbellTs && m.botId !== null)
-    .map((m) => m.text);
+function slackWorld(extra: HarnessOptions = {}): Promise<World> {
+  return startSlackWorld(started, extra);
 }
 
 /** Sends an event afk should ignore and waits until its log says it did. */
