@@ -1,7 +1,9 @@
-// Issue 8, items 16 and 17: bounded memory and bounded work. Finished runs leave the
-// index (and the status page) after a week; the blocker watch holds only what waits now;
-// a job log is fetched as its tail (a suffix byte range). At most 20 blockers are read
-// per issue, the rest said on the issue; nothing is read for an untrusted labeler.
+// Issue 8, items 11, 16 and 17: bounded concurrency, memory and work. Admission to the
+// global cap is one serialized step: two repos labeled at once never both take its last
+// slot. Finished runs leave the index (and the status page) after a week; the blocker
+// watch holds only what waits now; a job log is fetched as its tail (a suffix byte range).
+// At most 20 blockers are read per issue, the rest said on the issue; nothing is read for
+// an untrusted labeler.
 
 import { describe, expect, it } from "vitest";
 import { DAY_MS } from "../../src/core/common/time.js";
@@ -13,6 +15,7 @@ import {
   closeIssue,
   FakeClock,
   harnessPerTest,
+  IN_PROGRESS,
   READY,
   recordOf,
   removeReady,
@@ -28,6 +31,7 @@ import {
   dispatched,
   MINUTE_MS,
   startWorld,
+  threadOf,
   turnTexts,
 } from "./ship-world.js";
 import { issueSeen, t3Sent } from "./reliability-support.js";
@@ -154,5 +158,45 @@ describe("item 17: the work afk does for one issue is bounded whatever its body 
     expect(issueSeen(h, 4)).toEqual({ state: "open", labels: [READY], notices: [] });
     expect(h.github.appComments(REPO, 4)).toEqual([]);
     expect(t3Sent(h)).toEqual([]);
+  });
+});
+
+const OTHER = "acme/widgets";
+const WRITER = "writer-wes";
+
+/** Two enrolled repos under one installation, each with issue #1; the cap is one run. */
+async function twoRepos(): Promise<Harness> {
+  const github = aGitHubFake();
+  github.addRepo({ fullName: OTHER, ownerType: "Organization", installationId: DEFAULT_INSTALLATION_ID });
+  const h = await started({ github, config: { allowlist: [REPO, OTHER], maxConcurrentRuns: 1 } });
+  h.github.addCollaborator(OTHER, WRITER, "write");
+  h.github.addIssue(REPO, { number: 1 });
+  h.github.addIssue(OTHER, { number: 1 });
+  return h;
+}
+
+describe("item 11: the global cap holds under concurrent deliveries for different repos", () => {
+  it("today two repos labeled at once with a cap of 1 both dispatch; exactly one does, the other waits for the cap", async () => {
+    const h = await twoRepos();
+    // Both labels are on; GitHub delivers both webhooks at the same moment.
+    h.github.label(REPO, 1, READY, "Codertocat");
+    h.github.label(OTHER, 1, READY, WRITER);
+    const labeled = (repo: string, by: string): Promise<number> =>
+      h.deliver(
+        "issues",
+        h.github.issuesPayload(repo, 1, by, { action: "labeled", label: h.github.labelJson(repo, READY) }),
+      );
+
+    expect(await Promise.all([labeled(REPO, "Codertocat"), labeled(OTHER, WRITER)])).toEqual([200, 200]);
+    await h.settle();
+
+    const creates = h.t3.commands.filter((command) => command.type === "thread.create");
+    expect(creates).toHaveLength(1);
+    const [winner, waiting] = creates[0]?.threadId === threadOf(1) ? [REPO, OTHER] : [OTHER, REPO];
+    expect(recordOf(h, 1, winner)).toMatchObject({ phase: "dispatched" });
+    expect(recordOf(h, 1, waiting)).toMatchObject({ phase: "queued", queuedReason: { kind: "cap-reached", cap: 1 } });
+    expect(issueSeen(h, 1, winner).labels).toEqual([IN_PROGRESS, READY].sort());
+    expect(issueSeen(h, 1, waiting).labels).toEqual([READY]);
+    expect(t3Sent(h).filter((sent) => sent.startsWith("thread.turn.start"))).toHaveLength(1);
   });
 });

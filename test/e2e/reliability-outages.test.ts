@@ -16,13 +16,20 @@ import {
   threadOf,
   type World,
 } from "./ship-world.js";
-import { commentEditsSince, HUMAN, issueSeen, slackMethodCalls, T3_500, t3Sent } from "./reliability-support.js";
+import {
+  commentEditsSince,
+  DISPATCH_4,
+  HUMAN,
+  issueSeen,
+  slackMethodCalls,
+  T3_500,
+  t3Sent,
+} from "./reliability-support.js";
 
 const started = harnessPerTest();
 /** The first lines of afk's notices: the ship, and the escalation (which mentions the approver). */
 const SHIPPED = expect.stringMatching(/^Shipped [0-9a-f]{40}: \[CI green\]/);
 const NEEDS_HUMAN = "@Codertocat afk needs a human to carry on with this issue.";
-const DISPATCH_4 = ["project.create", `thread.create ${threadOf(4)}`, `thread.turn.start ${threadOf(4)}`];
 
 /** #4 dispatched, the agent's push seen (its turn ended), CI for it running; no deploy or rollout stage. */
 async function inCi(world: World): Promise<number> {
@@ -126,45 +133,45 @@ describe("item 5: T3 unreachable never stops CI following or the budgets", () =>
 });
 
 describe("item 8: a doorbell that cannot ring does not repeat the escalation", () => {
+  // Sweeps at these minutes after the escalation; the tries are due 1, then 2 minutes after a failure.
+  const SWEEPS_AT_MIN = [0.5, 1.1, 2, 3.2];
   it.each([
-    // WebClient retries a 5xx twice within one ring; Slack's own error codes it does not.
-    ["the bot was never invited (not_in_channel)", "not_in_channel", 1],
-    ["Slack is down (HTTP 503)", { status: 503 }, 3],
+    // The bot is not in the channel for two tries (then invited); postMessage calls after each sweep.
+    ["the bot was never invited (not_in_channel)", "not_in_channel", 1, 2, [1, 2, 2, 3]],
+    // Slack down for the first try: WebClient retries a 5xx twice within it (Slack's own codes it does not).
+    ["Slack is down (HTTP 503)", { status: 503 }, 3, 1, [3, 4, 4, 4]],
   ] as const)(
-    "%s: today every sweep posts another 'needs a human' notice; one notice, the comment says once why, the doorbell retried after 1 then 2 minutes",
-    async (_what, failure, callsPerRing) => {
+    "%s: today every sweep posts another 'needs a human' notice; one notice, the comment says once why, the doorbell is tried again with backoff",
+    async (_what, failure, callsPerTry, failingTries, callsAfterSweeps) => {
       const world = await startWorld(started, { woodpecker: false, kube: false, slack: {} });
       const { h, clock } = world;
       const slack = h.slack;
       if (slack === null) throw new Error("no Slack");
-      const ringFails = (): void => slack.failNext("chat.postMessage", failure, callsPerRing);
+      const tryFails = (): void => slack.failNext("chat.postMessage", failure, callsPerTry);
       const calls = (): number => slackMethodCalls(slack, "chat.postMessage").length;
       const thread = await dispatched(world, 4);
       clock.advance(5 * MINUTE_MS);
       agentEnds(world, thread, "Two databases are configured.\n\nAFK-STATUS: blocked: which db?");
-      ringFails();
+      tryFails();
       await h.sweepOnce();
 
       expect(recordOf(h, 4)).toMatchObject({ phase: "escalated", doorbell: null });
       expect(h.github.appComments(REPO, 4).find((c) => c.body.includes("afk:run"))?.body).toMatch(
         /The Slack doorbell could not ring: .*(not\\?_in\\?_channel|503)/,
       );
-      expect(calls()).toBe(callsPerRing);
+      expect(calls()).toBe(callsPerTry);
       const from = h.github.requests.length;
 
-      const sweepsAt = [0.5, 1.1, 2, 3.2];
-      for (const [n, minutes] of sweepsAt.entries()) {
-        clock.advance(minutes * MINUTE_MS - (n === 0 ? 0 : sweepsAt[n - 1]! * MINUTE_MS));
-        // The second try (at 1 minute) fails again; the third (2 minutes later) rings.
-        if (n === 1) ringFails();
+      for (const [n, minutes] of SWEEPS_AT_MIN.entries()) {
+        clock.advance((minutes - (SWEEPS_AT_MIN[n - 1] ?? 0)) * MINUTE_MS);
+        if (n === 1 && failingTries === 2) tryFails();
         await h.sweepOnce();
-        expect(calls()).toBe([1, 2, 2, 2][n]! * callsPerRing + (n === 3 ? 1 : 0));
+        expect(calls()).toBe(callsAfterSweeps[n]);
       }
 
-      const record = recordOf(h, 4);
-      expect(record).toMatchObject({ phase: "escalated", doorbell: { channel: FAKE_SLACK_CHANNEL } });
+      expect(recordOf(h, 4)).toMatchObject({ phase: "escalated", doorbell: { channel: FAKE_SLACK_CHANNEL } });
       expect(issueSeen(h, 4)).toEqual({ state: "open", labels: [HUMAN], notices: [NEEDS_HUMAN] });
-      // One edit: the doorbell rang and the heads-up went away; the second failure said nothing.
+      // One edit: the doorbell rang and the heads-up went away; a second failure said nothing.
       const edits = commentEditsSince(h, from);
       expect(edits).toHaveLength(1);
       expect(edits[0]).not.toMatch(/could not ring/);

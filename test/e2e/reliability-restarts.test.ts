@@ -1,10 +1,12 @@
-// Issue 8, items 9, 10 and 12: what afk finds when it starts again. A dispatch healed
+// Issue 8, items 9, 10, 12 and 13: what afk finds when it starts (again). A dispatch healed
 // after a crash keeps its original time, so what the agent did meanwhile counts; a record
 // afk cannot read is escalated as the highest attempt T3 knows, so a retry never reuses
 // an attempt's ids; an installation afk could not look up at start is looked up by the
-// sweep; the index is rebuilt before failed deliveries are redelivered.
+// sweep; the index is rebuilt before failed deliveries are redelivered; and afk refuses
+// to arm against a T3 older than 0.0.29 (no thread list or detail route), saying why.
 
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { startFakeT3 } from "../fakes/t3-server.js";
 import { RETRY_ACTION_ID } from "../../src/core/render/render-doorbell.js";
 import { DEFAULT_INSTALLATION_ID } from "../support/webhook-fixtures.js";
 import {
@@ -23,10 +25,9 @@ import {
   SLACK_ALLOWED_USER as ALLOWED,
 } from "./harness.js";
 import { agentCommits, deliverOk, dispatched, MINUTE_MS, startWorld, threadOf } from "./ship-world.js";
-import { HUMAN, issueSeen, t3Sent } from "./reliability-support.js";
+import { DISPATCH_4, HUMAN, issueSeen, t3Sent } from "./reliability-support.js";
 
 const started = harnessPerTest();
-const DISPATCH_4 = ["project.create", `thread.create ${threadOf(4)}`, `thread.turn.start ${threadOf(4)}`];
 
 describe("item 9: a dispatch healed after a crash keeps its dispatch time", () => {
   it("today the turn that ended and the commit pushed while afk was down are ignored and the run stalls; after the restart both count", async () => {
@@ -155,5 +156,33 @@ describe("item 12: start-up", () => {
       labels: [],
       notices: [expect.stringMatching(new RegExp(`^Shipped ${commit.sha}: `))],
     });
+  });
+});
+
+describe("item 13: T3 below 0.0.29", () => {
+  it("today afk arms and dispatches runs it can never follow; it refuses to arm with a clear log line and dispatches nothing", async () => {
+    const clock = new FakeClock();
+    const t3 = await startFakeT3({ serverVersion: "0.0.28", now: clock.now });
+    onTestFinished(() => t3.close());
+    const h = await started({ clock, t3 });
+    h.github.addIssue(REPO, { number: 4 });
+    const writesBefore = h.github.requests.filter((request) => request.method !== "GET").length;
+
+    expect(await applyReady(h, 4)).toBe(200);
+    await h.settle();
+    await h.sweepOnce();
+
+    const refusals = logsWith(h.logs, "afk refuses to arm");
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]?.msg).toMatch(/T3 is version 0\.0\.28; afk needs 0\.0\.29 or later/);
+    expect(refusals[0]?.level).toBeGreaterThanOrEqual(50);
+    expect(h.service.armed).toBe(false);
+    expect(t3Sent(h)).toEqual([]);
+    expect(h.t3.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      "GET /.well-known/t3/environment",
+    ]);
+    expect(issueSeen(h, 4)).toEqual({ state: "open", labels: [READY], notices: [] });
+    expect(h.github.appComments(REPO, 4)).toEqual([]);
+    expect(h.github.requests.filter((request) => request.method !== "GET")).toHaveLength(writesBefore);
   });
 });

@@ -4,10 +4,11 @@
 import { expect } from "vitest";
 import type { FakeSlackApi } from "../fakes/slack-api.js";
 import { noticesOf, REPO, type Harness } from "./harness.js";
+import { threadOf } from "./ship-world.js";
 
 export const HUMAN = "ready-for-human";
-/** What one dispatch sends T3 (the project is created once per repo). */
-export const DISPATCH = ["project.create", "thread.create", "thread.turn.start"] as const;
+/** What #4's dispatch sends T3, each command with its thread. */
+export const DISPATCH_4 = ["project.create", `thread.create ${threadOf(4)}`, `thread.turn.start ${threadOf(4)}`];
 export const T3_500 = {
   status: 500,
   body: { _tag: "EnvironmentInternalError", code: "internal_error", traceId: "trace-e2e" },

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { applyReady, closeIssue, FakeClock, harnessPerTest, IN_PROGRESS, READY, recordOf, REPO } from "./harness.js";
 import type { Harness } from "./harness.js";
 import { agentEnds, dispatched, MINUTE_MS, threadOf, type World } from "./ship-world.js";
-import { HUMAN, issueSeen, T3_500, t3Sent } from "./reliability-support.js";
+import { DISPATCH_4, HUMAN, issueSeen, T3_500, t3Sent } from "./reliability-support.js";
 
 const started = harnessPerTest();
 
@@ -27,7 +27,6 @@ async function runAndQueued(world: World): Promise<string> {
   return thread;
 }
 
-const DISPATCH_4 = ["project.create", `thread.create ${threadOf(4)}`, `thread.turn.start ${threadOf(4)}`];
 const DISPATCH_5 = [`thread.create ${threadOf(5)}`, `thread.turn.start ${threadOf(5)}`];
 
 describe("item 2: a run the sweep dispatches is judged only by facts read after its dispatch", () => {

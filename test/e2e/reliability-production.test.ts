@@ -1,30 +1,110 @@
-// Issue 8, items 14 and 15: following the deploy and the rollout. The Woodpecker search
-// starts at the commit's own time, so a pipeline created long before afk saw the push is
-// found; a version URL's N consecutive matches are at least one sweep interval apart, and
-// CI nudges (for other commits, other branches, or the followed one) read no version URL.
+// Issue 8, items 6, 14 and 15: following a run to production. An issue closed by the
+// agent's own `Fixes #N` commit (its `closed` event carries the commit) is no
+// cancellation: the run is followed and shipped, or the issue reopened when a human is
+// needed; only a close by a person, with no commit, cancels (reliability-sweep, item 3).
+// The Woodpecker search starts at the commit's own time, so a pipeline created long
+// before afk saw the push is found; a version URL's N consecutive matches are at least one
+// sweep interval apart, and CI nudges (other commits, other branches, the followed one)
+// read no version URL.
 
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { aSha } from "../fakes/github-fake.js";
-import { harnessPerTest, recordOf, REPO } from "./harness.js";
+import { harnessPerTest, IN_PROGRESS, READY, recordOf, REPO } from "./harness.js";
 import {
   agentCommits,
   agentEnds,
   ciRuns,
   deliverOk,
+  DEPLOYMENT,
   dispatched,
+  keelDeploys,
   MINUTE_MS,
+  NAMESPACE,
   pipelineEnds,
   pipelineFor,
   startWorld,
-  threadOf,
   type World,
 } from "./ship-world.js";
-import { issueSeen, t3Sent } from "./reliability-support.js";
+import { DISPATCH_4, HUMAN, issueSeen, t3Sent } from "./reliability-support.js";
 
 const started = harnessPerTest();
-const DISPATCH_4 = ["project.create", `thread.create ${threadOf(4)}`, `thread.turn.start ${threadOf(4)}`];
+/** The agent pushes as the repo's owner would (T3's git identity): a person's login, not afk's bot. */
+const AGENT_GIT_USER = "Codertocat";
+
+/** Dispatched; the agent pushes a commit saying `Fixes #4` and GitHub closes the issue (push, then issues.closed). */
+async function closedByAgentCommit(world: World): Promise<string> {
+  const { h, clock } = world;
+  const thread = await dispatched(world, 4);
+  clock.advance(10 * MINUTE_MS);
+  const { commit, sent } = await h.github
+    .as(AGENT_GIT_USER)
+    .push(REPO, { message: "Make issue 4 happen\n\nFixes #4\n\nAFK-Issue: 4" });
+  expect(sent.map((delivery) => `${delivery?.event}.${delivery?.action ?? ""} ${delivery?.status}`)).toEqual([
+    "push. 200",
+    "issues.closed 200",
+  ]);
+  agentEnds(world, thread, `AFK-STATUS: pushed ${commit.sha}`);
+  await h.settle();
+  return commit.sha;
+}
+
+describe("item 6: an issue closed by the agent's own commit", () => {
+  it("today reads as a person's close and cancels the run; it is followed through CI, deploy and rollout, and shipped", async () => {
+    const world = await startWorld(started);
+    const { h, clock } = world;
+    const sha = await closedByAgentCommit(world);
+
+    expect(recordOf(h, 4)).toMatchObject({ phase: "pushed", sha, closedByCommit: sha });
+    expect(issueSeen(h, 4)).toEqual({ state: "closed", labels: [IN_PROGRESS, READY].sort(), notices: [] });
+    expect(h.github.appComments(REPO, 4)[0]?.body).toMatch(/The issue was closed by commit `[0-9a-f]{7}`/);
+
+    await ciRuns(world, sha, "success");
+    expect(recordOf(h, 4).phase).toBe("deploying");
+    pipelineEnds(world, pipelineFor(world, sha), "success");
+    clock.advance(MINUTE_MS);
+    await h.sweepOnce();
+    expect(recordOf(h, 4).phase).toBe("rolling-out");
+    keelDeploys(world, sha);
+    h.kube?.rollOut(NAMESPACE, DEPLOYMENT);
+    clock.advance(MINUTE_MS);
+    await h.sweepOnce();
+
+    expect(recordOf(h, 4)).toMatchObject({ phase: "shipped", sha, closedByCommit: sha });
+    expect(issueSeen(h, 4)).toEqual({
+      state: "closed",
+      labels: [],
+      notices: [expect.stringMatching(new RegExp(`^Shipped ${sha}: `))],
+    });
+    // Closed all along: afk's ship closes it as completed (idempotent), never reopens it.
+    expect(h.github.calls("PATCH", /\/issues\/4$/).map((request) => request.body)).toEqual([
+      { state: "closed", state_reason: "completed" },
+    ]);
+    expect(t3Sent(h)).toEqual(DISPATCH_4);
+  });
+
+  it("when the run has to call a human (red CI, no fix-forward budget), the issue is reopened and escalated", async () => {
+    const world = await startWorld(started, { budgets: { fix_forward_turns: 0 } });
+    const { h } = world;
+    const sha = await closedByAgentCommit(world);
+    expect(recordOf(h, 4)).toMatchObject({ phase: "pushed", closedByCommit: sha });
+
+    await ciRuns(world, sha, "failure", { test: { conclusion: "failure", log: ["FAIL one test"] } });
+
+    expect(recordOf(h, 4)).toMatchObject({ phase: "escalated", escalation: { cause: "red-budget-spent" } });
+    expect(issueSeen(h, 4)).toEqual({
+      state: "open",
+      labels: [HUMAN],
+      notices: ["@Codertocat afk needs a human to carry on with this issue."],
+    });
+    expect(h.github.calls("PATCH", /\/issues\/4$/).map((request) => request.body)).toEqual([
+      expect.objectContaining({ state: "open" }),
+    ]);
+    expect(t3Sent(h)).toEqual(DISPATCH_4);
+  });
+});
+
 const SWEEP_MS = 60_000;
 
 describe("item 14: a pipeline created before afk saw the push", () => {
