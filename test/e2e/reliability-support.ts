@@ -1,7 +1,6 @@
 // Shared by the reliability suites (issue 8): the assertions that say "and nothing else
 // happened" — exactly these T3 commands, exactly these labels, exactly these notices.
 
-import { expect } from "vitest";
 import type { FakeSlackApi } from "../fakes/slack-api.js";
 import { noticesOf, REPO, type Harness } from "./harness.js";
 import { threadOf } from "./ship-world.js";
@@ -33,11 +32,6 @@ export function issueSeen(
     labels: [...found.labels].sort(),
     notices: noticesOf(h, issue, repo).map((body) => body.split("\n")[0] ?? ""),
   };
-}
-
-/** afk's comments on the issue: the progress comment and the notices, nothing else. */
-export function expectComments(h: Harness, issue: number, count: number, repo: string = REPO): void {
-  expect(h.github.appComments(repo, issue)).toHaveLength(count);
 }
 
 /** The Slack calls of one method, in order. */
