@@ -5,7 +5,7 @@
 
 import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
 import type { Issue } from "../core/common/github-types.js";
-import type { ThreadFact } from "../core/observe/agent-threads.js";
+import { isReadAfter, type ThreadFact } from "../core/observe/agent-threads.js";
 import { toConvergence } from "../core/run/converge.js";
 import type { Effect } from "../core/run/effect.js";
 import { decideDrift, type IssueView } from "../core/run/decide-drift.js";
@@ -24,9 +24,10 @@ export interface ListedIssues {
   readonly human: readonly Issue[];
 }
 
-/** The thread of the run as T3 showed it, when the facts are not older than the run's turn. */
+/** The thread of the run as T3 showed it, when the facts were read after the run's turn started. */
 function toThread(record: RunRecord, facts: AgentFacts | null): ThreadFact | null | undefined {
-  if (facts === null || facts.readAt < (record.turn?.startedAt ?? record.dispatchedAt ?? 0)) return undefined;
+  if (facts === null || !isReadAfter(facts.readAt, record.turn?.startedAt ?? record.dispatchedAt ?? 0))
+    return undefined;
   return facts.overview.threads.find((thread) => thread.id === record.threadId) ?? null;
 }
 

@@ -500,6 +500,11 @@ export class GitHubFake {
     return this.webhooks.deliveries;
   }
 
+  /** Log downloads that asked for their tail only (a suffix byte range, answered 206). */
+  get rangedLogDownloads(): number {
+    return this.#wire.rangedLogDownloads;
+  }
+
   /** Delivery ids afk asked GitHub to redeliver. */
   get redelivered(): number[] {
     return this.webhooks.redelivered;

@@ -10,6 +10,9 @@
 // duplicate thread id, a command id reused for another aggregate, a command id that
 // was rejected before). A repeated accepted command id gets its original `{sequence}`.
 //
+// A `serverVersion` below 0.0.29 has no shell and no thread detail route (404), as the
+// real server had none.
+//
 // Tests script the agent's side (`startTurn`, `completeTurn`, `failTurnStart`, pending
 // input) and failures (`failNext`). After `thread.turn.start`, `latestTurn` stays as it
 // was until the test starts the turn, as on the real server.
@@ -353,7 +356,7 @@ class FakeState {
     };
     this.requests.push(entry);
     const exchange: Exchange = { req, res, entry };
-    const route = toRoute(entry.method, url.pathname);
+    const route = toRoute(entry.method, url.pathname, this.serverVersion);
     if (route === null)
       return this.send(exchange, 404, {
         _tag: "RouteNotFound",
@@ -749,11 +752,18 @@ class FakeState {
 
 const THREAD_PREFIX = "/api/orchestration/threads/";
 
-function toRoute(method: string, path: string): FakeRoute | null {
+/** Whether a server of `version` has the shell and thread detail routes (contracts/t3.md: from v0.0.29). */
+function hasThreadRoutes(version: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split(".").map(Number);
+  return major > 0 || minor > 0 || patch >= 29;
+}
+
+function toRoute(method: string, path: string, version: string): FakeRoute | null {
   if (method === "POST") return path === "/api/orchestration/dispatch" ? "dispatch" : null;
   if (method !== "GET") return null;
   if (path === "/.well-known/t3/environment") return "environment";
   if (path === "/api/orchestration/snapshot") return "snapshot";
+  if (!hasThreadRoutes(version)) return null;
   if (path === "/api/orchestration/shell") return "shell";
   return path.startsWith(THREAD_PREFIX) &&
     path.length > THREAD_PREFIX.length &&

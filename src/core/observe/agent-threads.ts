@@ -119,12 +119,22 @@ export function toLastAssistantText(thread: ThreadDetail): string | null {
 }
 
 /**
+ * Whether T3's facts read at `readAt` can say anything about a turn started at
+ * `turnStartedAt`. Both are stamped before their request is sent, so on the same clock
+ * tick the read may have gone first (a sweep that read T3, then dispatched, within one
+ * millisecond or under a clock that did not move): only a later read counts.
+ */
+export function isReadAfter(readAt: number, turnStartedAt: number): boolean {
+  return readAt > turnStartedAt;
+}
+
+/**
  * The turn afk started at `turnStartedAt`, as T3's facts read at `readAt` show it. Facts
- * read before the turn started say nothing about it (a sweep that read T3, then
- * dispatched): the turn counts as working until fresher facts are read. T3 stamps
- * `requestedAt` with its own clock: the margin allows for skew against afk's.
+ * not read after the turn started say nothing about it: the turn counts as working until
+ * fresher facts are read. T3 stamps `requestedAt` with its own clock: the margin allows
+ * for skew against afk's.
  */
 export function toTurnFactAt(thread: ThreadFact | null, turnStartedAt: number, readAt: number): TurnFact {
-  if (readAt < turnStartedAt) return { kind: "working" };
+  if (!isReadAfter(readAt, turnStartedAt)) return { kind: "working" };
   return toTurnFact(thread, turnStartedAt - CLOCK_SKEW_MARGIN_MS);
 }

@@ -296,7 +296,11 @@ describe("toTurnFactAt: no turn is judged by facts older than it", () => {
     expect(toTurnFactAt(gone, 2_000_000, 1_999_999)).toEqual({ kind: "working" });
   });
 
+  it("says working when the facts were read on the tick the turn started (the read may have gone first)", () => {
+    expect(toTurnFactAt(gone, 2_000_000, 2_000_000)).toEqual({ kind: "working" });
+  });
+
   it("judges the turn by facts read after it started", () => {
-    expect(toTurnFactAt(gone, 2_000_000, 2_000_000)).toEqual({ kind: "missing", why: "absent" });
+    expect(toTurnFactAt(gone, 2_000_000, 2_000_001)).toEqual({ kind: "missing", why: "absent" });
   });
 });
