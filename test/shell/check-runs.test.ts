@@ -26,7 +26,11 @@ import {
   type WorldOptions,
 } from "./world.js";
 
-const observeRepo = (world: World): Promise<number> => observe(world.afk, REPO, INSTALLATION, { sweep: true });
+const observeRepo = (world: World): Promise<number> => {
+  // A T3 read on the dispatch's own clock tick says nothing of its turn: the pass comes a moment later.
+  world.clock.advance(1);
+  return observe(world.afk, REPO, INSTALLATION, { sweep: true });
+};
 
 /** A run whose agent asked a question ten minutes into its turn, escalated by a sweep. */
 async function anEscalatedRun(world: World) {

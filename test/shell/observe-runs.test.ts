@@ -25,7 +25,11 @@ const DEPLOY_REPO = "acme/deploy";
 const VERSION_URL = "https://widgets.test/version";
 
 /** One pass of the observe loop over REPO, as a sweep makes it (T3 read by the pass itself). */
-const observeRepo = (world: World): Promise<number> => observe(world.afk, REPO, INSTALLATION, { sweep: true });
+const observeRepo = (world: World): Promise<number> => {
+  // A T3 read on the dispatch's own clock tick says nothing of its turn: the pass comes a moment later.
+  world.clock.advance(1);
+  return observe(world.afk, REPO, INSTALLATION, { sweep: true });
+};
 
 /** A world whose `.github/afk.yml` says `file`, with one run dispatched under it. */
 async function aRunUnder(file: string | null, options: WorldOptions = {}) {

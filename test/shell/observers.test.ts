@@ -84,8 +84,9 @@ async function startThread(world: World, record: RunRecord): Promise<void> {
   });
 }
 
-/** T3's threads, read now (as the sweep reads them before it looks at the runs). */
+/** T3's threads, read a moment after the turn began (a read on its own tick says nothing of it). */
 async function factsOf(world: World): Promise<AgentFacts> {
+  world.clock.advance(1);
   const readAt = world.clock.now();
   const read = await world.agent.readOverview();
   if (!read.ok) throw new Error("no overview");

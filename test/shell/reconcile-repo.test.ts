@@ -389,6 +389,7 @@ describe("reconcile: the ready label on an escalated issue", () => {
     await world.reconcile();
     const threadId = world.threadId(issue);
     world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
+    world.clock.advance(1);
     await observe(world.afk, REPO, INSTALLATION, { sweep: true });
     expect(world.record(issue)?.phase).toBe("escalated");
     world.clock.advance(MINUTE);
@@ -408,6 +409,7 @@ describe("reconcile: the ready label on an escalated issue, from someone afk doe
     const world = aWorld();
     const { issue, threadId } = await aDispatchedRun(world);
     world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
+    world.clock.advance(1);
     await observe(world.afk, REPO, INSTALLATION, { sweep: true });
     world.github.act.label(REPO, issue, READY, "drive-by");
     await world.reconcile();

@@ -25,6 +25,7 @@ async function aWorldAfterACrash(): Promise<{ world: World; working: number; esc
   const world = aWorld({ repos: [REPO, OTHER] });
   const stuck = await aDispatchedRun(world, { repo: OTHER });
   world.agent.endTurn(stuck.threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
+  world.clock.advance(1);
   await observe(world.afk, OTHER, INSTALLATION, { sweep: true });
   const running = await aDispatchedRun(world, { title: "Gadgets should hum" });
   world.restart();

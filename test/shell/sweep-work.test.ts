@@ -50,6 +50,7 @@ describe("sweepOnce", () => {
       times: Infinity,
       when: ([repo]) => repo === BROKEN,
     });
+    world.clock.advance(1);
     const outcome = await sweepOnce(world.afk);
     expect(outcome).toMatchObject({ reposReconciled: 1, runsObserved: 1 });
     expect(outcome.failures).toEqual([
