@@ -4,7 +4,7 @@
 //
 // | category           | meaning                                          | the shell                                  |
 // |--------------------|--------------------------------------------------|--------------------------------------------|
-// | `rate-limited`     | the system asked afk to slow down               | waits `retryAfterMs`, then the next sweep |
+// | `rate-limited`     | the system asked afk to slow down               | says `retryAfterMs`; the next sweep tries |
 // | `not-found`        | the thing is not there (the port says which     | per call: absence is often a fact (a      |
 // |                    | absences are facts and answers them as values)  | missing label, file or thread)            |
 // | `transient`        | network, 5xx, timeout: the same call may pass   | retries at the next nudge or sweep; a     |
@@ -84,10 +84,18 @@ const SYSTEM_NAMES: Readonly<Record<System, string>> = {
   slack: "Slack",
 };
 
-/** `GitHub transient (502): Bad Gateway`, `T3 rejected (500 EnvironmentInternalError, trace abc): …` */
+/**
+ * `GitHub transient (502): Bad Gateway`, `T3 rejected (500 EnvironmentInternalError, trace abc): …`,
+ * `Woodpecker rate-limited (429, retry after 30 s): …`: a log line says when the system
+ * allows the next try (the next sweep comes no sooner than its interval anyway).
+ */
 export function describeError(error: PortError): string {
-  const extras = [error.status === null ? null : String(error.status), error.detail].filter((part) => part !== null);
-  const trace = error.traceId === null ? "" : `, trace ${error.traceId}`;
-  const within = extras.length === 0 && trace === "" ? "" : ` (${extras.join(" ")}${trace})`;
+  const code = [error.status === null ? null : String(error.status), error.detail].filter((part) => part !== null);
+  const parts = [
+    code.length === 0 ? null : code.join(" "),
+    error.traceId === null ? null : `trace ${error.traceId}`,
+    error.retryAfterMs === null ? null : `retry after ${Math.ceil(error.retryAfterMs / 1000)} s`,
+  ].filter((part) => part !== null);
+  const within = parts.length === 0 ? "" : ` (${parts.join(", ")})`;
   return `${SYSTEM_NAMES[error.system]} ${error.category}${within}: ${error.message}`;
 }

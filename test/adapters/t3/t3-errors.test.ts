@@ -80,6 +80,9 @@ describe("toT3Failure", () => {
 
   it("reads how long to wait from a 429's retry-after", () => {
     expect(errorOf(toT3Failure("GET /x", answer(429, "", { "retry-after": "7" }))).retryAfterMs).toBe(7_000);
+    expect(describeError(errorOf(toT3Failure("GET /x", answer(429, "", { "retry-after": "7" }))))).toMatch(
+      /^T3 rate-limited \(429(?: [a-z_]+)?, retry after 7 s\): /,
+    );
   });
 
   it.each([
