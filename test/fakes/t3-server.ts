@@ -238,6 +238,12 @@ export interface FakeT3 {
   readonly requests: readonly FakeRequest[];
   /** Fail the next `times` requests to a route, or dispatches of a command type (checked after decoding). */
   failNext(target: FakeCommandType | FakeRoute, failure: FakeFailure, times?: number): void;
+  /**
+   * The next `times` commands of this type break one of T3's invariants: each is refused
+   * (500 `orchestration_dispatch_failed`) and its command id stays refused, as on the real
+   * server, so a retry with the same id is refused again.
+   */
+  rejectNext(type: FakeCommandType, times?: number): void;
   /** The agent picks up the requested turn: `latestTurn` running, session running. Returns the turn id. */
   startTurn(threadId: string): string;
   /** The requested turn never starts: `latestTurn` unchanged, session `error` with `lastError`. */
@@ -276,6 +282,7 @@ export async function startFakeT3(options: FakeT3Options = {}): Promise<FakeT3> 
       return state.requests;
     },
     failNext: (target, failure, times = 1) => state.failNext(target, failure, times),
+    rejectNext: (type, times = 1) => state.rejectNext(type, times),
     startTurn: (threadId) => state.startTurn(threadId),
     failTurnStart: (threadId, lastError) => state.failTurnStart(threadId, lastError),
     completeTurn: (threadId, input) => state.completeTurn(threadId, input),
@@ -328,6 +335,7 @@ class FakeState {
   private readonly threadExtras = new Map<string, ThreadExtras>();
   private readonly receipts = new Map<string, Receipt>();
   private readonly failures = new ScriptedFailures<string, FakeFailure>();
+  private readonly rejections = new ScriptedFailures<FakeCommandType, "rejected">();
   private readonly held = new Set<ServerResponse>();
   private readonly now: () => number;
   private readonly serverVersion: string;
@@ -414,6 +422,9 @@ class FakeState {
     exchange.entry.commandType = command.type;
     exchange.entry.threadId = command.type === "project.create" ? null : command.threadId;
     if (this.fail(exchange, command.type)) return;
+    // A scripted invariant failure is remembered like a real one: the id is refused for good.
+    if (this.rejections.take(command.type) !== undefined && !this.receipts.has(command.commandId))
+      this.receipts.set(command.commandId, { kind: "rejected" });
     if (command.type === "project.create" && !command.workspaceRoot.startsWith("/")) {
       return this.send(exchange, 400, {
         _tag: "EnvironmentRequestInvalidError",
@@ -463,6 +474,10 @@ class FakeState {
 
   failNext(target: string, failure: FakeFailure, times: number): void {
     this.failures.add(target, failure, times);
+  }
+
+  rejectNext(type: FakeCommandType, times: number): void {
+    this.rejections.add(type, "rejected", times);
   }
 
   releaseHeld(): void {
