@@ -177,7 +177,7 @@ export const arbTurn: fc.Arbitrary<Turn> = fc.record(
 );
 
 export const arbEscalation: fc.Arbitrary<Escalation> = fc.record({
-  cause: fc.constantFrom("agent", "red-budget-spent", "time-budget", "lost"),
+  cause: fc.constantFrom("agent", "red-budget-spent", "time-budget", "lost", "dispatch-rejected"),
   reason: arbText(REASON_MAX_CHARS, 80),
   agentSaid: nullable(arbText(AGENT_SAID_MAX_CHARS, 120)),
   at: arbTime,

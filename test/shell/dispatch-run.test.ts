@@ -31,7 +31,10 @@ describe("dispatch: T3 refuses the thread", () => {
     await world.reconcile();
     expect(world.record(issue)).toMatchObject({
       phase: "escalated",
-      escalation: { cause: "lost", reason: expect.stringContaining("T3 refused to start the agent's thread") },
+      escalation: {
+        cause: "dispatch-rejected",
+        reason: expect.stringContaining("T3 refused to start the agent's thread"),
+      },
     });
     expect(world.recordOnGitHub(issue)?.phase).toBe("escalated");
     expect(world.issue(issue).labels).toEqual([HUMAN]);
@@ -41,6 +44,17 @@ describe("dispatch: T3 refuses the thread", () => {
     await world.reconcile();
     expect(world.agent.knobs.count("createThread")).toBe(tries);
     expect(noticesOf(world, issue)).toHaveLength(1);
+  });
+
+  it("the run T3 refused holds no repo: the repo's next ready issue is dispatched", async () => {
+    const world = aWorld();
+    const refused = world.readyIssue();
+    world.agent.knobs.fail("createThread", "rejected");
+    await world.reconcile();
+    expect(world.record(refused)?.phase).toBe("escalated");
+    const next = world.readyIssue();
+    await world.reconcile();
+    expect(world.record(next)).toMatchObject({ phase: "dispatched", threadId: world.threadId(next) });
   });
 
   it("a transient refusal is no verdict: the next reconcile dispatches with the same ids", async () => {

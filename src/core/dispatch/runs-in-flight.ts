@@ -46,7 +46,7 @@ export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
   const runs: RunInFlight[] = [];
   for (const record of input.records) {
     if (isActive(record.phase)) runs.push({ repo: record.repo, issue: record.issue, state: "active" });
-    else if (record.phase === "escalated") runs.push({ repo: record.repo, issue: record.issue, state: "escalated" });
+    else if (isHolding(record)) runs.push({ repo: record.repo, issue: record.issue, state: "escalated" });
   }
   const held = new Set(runs.map((run) => `${run.repo}#${run.issue}`));
   for (const { issue, record } of input.ready) {
@@ -54,6 +54,15 @@ export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
     if (isMidDispatch(issue, record, input)) runs.push({ repo: issue.repo, issue: issue.number, state: "dispatching" });
   }
   return runs;
+}
+
+/**
+ * An escalated run keeps its repo while it waits (its agent's checkout is the repo's), except
+ * one T3 refused to start: no agent ever had the checkout, and holding the repo for it
+ * would stall every other issue there until a human looks.
+ */
+function isHolding(record: RunRecord): boolean {
+  return record.phase === "escalated" && record.escalation?.cause !== "dispatch-rejected";
 }
 
 function isMidDispatch(issue: Issue, record: RunRecord | null, input: RunsInFlightInput): boolean {

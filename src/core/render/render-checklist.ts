@@ -55,7 +55,10 @@ function toPhaseRank(record: RunRecord): number {
     case "queued":
       return -1;
     case "escalated":
-      return record.escalation === null ? toEvidenceRank(record) : rankOf(record.escalation.resumeTo);
+      // Escalated before its dispatch (T3 refused the thread): nothing was reached.
+      return record.escalation === null || record.dispatchedAt === null
+        ? toEvidenceRank(record)
+        : rankOf(record.escalation.resumeTo);
     case "cancelled":
     case "taken-over": {
       // The record keeps no "phase left"; the latest checklist phase in history is it.

@@ -88,6 +88,8 @@ function toCauseWords(cause: EscalationCause): string {
       return "Out of time";
     case "lost":
       return "afk lost track of the run";
+    case "dispatch-rejected":
+      return "T3 refused to start the agent";
     default:
       return assertNever(cause);
   }
@@ -124,7 +126,8 @@ function renderQuote(said: string): string {
 
 function renderLinks(record: RunRecord, ctx: DoorbellContext): string | null {
   const links: string[] = [];
-  if (ctx.t3BaseUrl !== null)
+  // A thread T3 refused to start has nothing to show.
+  if (ctx.t3BaseUrl !== null && record.escalation?.cause !== "dispatch-rejected")
     links.push(toSlackLink("T3 thread", `${ctx.t3BaseUrl}/${encodeURIComponent(record.threadId)}`));
   if (record.sha !== null) {
     const sha = escapeSlack(toShortSha(record.sha));

@@ -9,6 +9,7 @@ import { toShortSha } from "../common/text.js";
 import type { RenderContext } from "./render-context.js";
 import { renderRefusal } from "./render-refusal.js";
 import { toBounded } from "../run/limits.js";
+import { isFreshOnResume } from "../run/run-record.js";
 import { BLOCKERS_READ_MAX } from "../dispatch/to-blockers.js";
 
 /** Blockers named one by one before the rest are counted. */
@@ -124,13 +125,14 @@ const CAUSE_WORDS: Record<EscalationCause, string> = {
   "red-budget-spent": "red, and the fix-forward budget is spent",
   "time-budget": "a time budget ran out",
   lost: "afk lost track of the run",
+  "dispatch-rejected": "T3 refused to start the agent",
 };
 
 function toHumanOptions(record: RunRecord, ctx: RenderContext): string[] {
   const ready = toCode(ctx.config.labels.ready);
   const human = toCode(ctx.config.labels.human);
-  const lost = record.escalation?.cause === "lost";
-  const carryOn = lost ? "afk starts a fresh attempt" : "the same agent reads it and carries on";
+  const fresh = record.escalation !== null && isFreshOnResume(record.escalation.cause);
+  const carryOn = fresh ? "afk starts a fresh attempt" : "the same agent reads it and carries on";
   const slack =
     ctx.config.slack === null
       ? "- No Slack doorbell is configured for afk, so the answer goes here on GitHub."

@@ -143,7 +143,7 @@ const problemSchema = z.strictObject({
 });
 
 const escalationSchema = z.strictObject({
-  cause: z.enum(["agent", "red-budget-spent", "time-budget", "lost"]),
+  cause: z.enum(["agent", "red-budget-spent", "time-budget", "lost", "dispatch-rejected"]),
   reason: text(REASON_MAX_CHARS),
   agentSaid: text(AGENT_SAID_MAX_CHARS).nullable(),
   at: time,

@@ -10,6 +10,7 @@ import { toInterrupted } from "./run-escalate.js";
 import { UNDISPATCHED } from "./run-start.js";
 import {
   isDeepEqual,
+  isFreshOnResume,
   isStorableId,
   toBoundedApproval,
   toCurrentStage,
@@ -48,8 +49,8 @@ export function transitionResumed(
 ): Transition {
   const { escalation } = record;
   if (record.phase !== "escalated" || escalation === null) return unchanged(record);
-  // The thread is gone: nothing can carry on in it, so start over.
-  if (escalation.cause === "lost") return transitionRetried(record, event.by, now, config);
+  // The thread is gone, or T3 never took it: nothing can carry on in it, so start over.
+  if (isFreshOnResume(escalation.cause)) return transitionRetried(record, event.by, now, config);
   const by = toLogin(event.by);
   const number = record.turns + 1;
   const text = event.text?.trim() ?? "";

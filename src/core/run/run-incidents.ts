@@ -57,7 +57,10 @@ export function transitionObservationRecovered(record: RunRecord, event: Of<"Obs
   return known.told ? toShown(next) : { record: next, effects: [] };
 }
 
-/** T3 refused the thread for these ids and will refuse them again: a human must look (E4). */
+/**
+ * T3 refused the thread for these ids and will refuse them again (contracts/t3.md): a human
+ * must look (E4), and retrying the same ids would only be refused forever.
+ */
 export function transitionDispatchRejected(
   record: RunRecord,
   event: Of<"DispatchRejected">,
@@ -66,5 +69,5 @@ export function transitionDispatchRejected(
 ): Transition {
   if (record.phase !== "queued") return unchanged(record);
   const reason = `T3 refused to start the agent's thread: ${event.message}`;
-  return escalate(record, { cause: "lost", reason, agentSaid: null }, now, config);
+  return escalate(record, { cause: "dispatch-rejected", reason, agentSaid: null }, now, config);
 }

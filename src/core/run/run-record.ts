@@ -22,6 +22,7 @@ import {
   type ActivePhase,
   type Approval,
   type CheckFailure,
+  type EscalationCause,
   type Phase,
   type QueuedReason,
   type RunRecord,
@@ -37,6 +38,14 @@ export function isTerminal(phase: Phase): boolean {
 
 export function isActive(phase: Phase): phase is ActivePhase {
   return (ACTIVE_PHASES as readonly Phase[]).includes(phase);
+}
+
+/**
+ * A run escalated for this cause has no thread to carry on in (lost, or T3 never took it):
+ * a human's answer starts a new attempt instead of a turn.
+ */
+export function isFreshOnResume(cause: EscalationCause): boolean {
+  return cause === "lost" || cause === "dispatch-rejected";
 }
 
 export function toKey(record: RunRecord): RunKey {

@@ -93,7 +93,12 @@ export type EscalationCause =
   /** E3: a time budget ran out. */
   | "time-budget"
   /** E4: afk lost track of the thread or the record. */
-  | "lost";
+  | "lost"
+  /**
+   * E4: T3 refused to start the agent's thread, and refuses the same ids again. No agent
+   * ever had the checkout, so the run does not keep its repo; a resume starts a new attempt.
+   */
+  | "dispatch-rejected";
 
 export interface Escalation {
   readonly cause: EscalationCause;

@@ -44,6 +44,7 @@ const CAUSE_WORDS: Record<EscalationCause, string> = {
   "red-budget-spent": "red, fix-forward budget spent",
   "time-budget": "a time budget ran out",
   lost: "afk lost track of the run",
+  "dispatch-rejected": "T3 refused to start the agent",
 };
 
 export function isHttpUrl(url: string): boolean {

@@ -49,6 +49,19 @@ describe("toRunsInFlight", () => {
     expect(runs).toEqual(state === null ? [] : [{ repo: "acme/widgets", issue: 42, state }]);
   });
 
+  it.each([
+    ["the agent stopped", "agent", true],
+    ["afk lost track of it (an agent may still be in the checkout)", "lost", true],
+    ["T3 refused to start its thread (no agent ever had the checkout)", "dispatch-rejected", false],
+  ] as const)("an escalated run whose cause is that %s holds its repo: %s", (_why, cause, holds) => {
+    const record = aRecord({
+      phase: "escalated",
+      escalation: { cause, reason: "why", agentSaid: null, at: 0, resumeTo: "dispatched" },
+    });
+    const runs = toRunsInFlight(anInput({ records: [record] }));
+    expect(runs).toEqual(holds ? [{ repo: "acme/widgets", issue: 42, state: "escalated" }] : []);
+  });
+
   it("reads a ready issue carrying the in-progress label without an active record as mid-dispatch", () => {
     const issue = anIssue({ number: 5, labels: ["ready-for-agent", "AFK:In-Progress"] });
     expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }] }))).toEqual([

@@ -93,6 +93,16 @@ describe("renderDoorbell golden files", () => {
       aContext({ t3BaseUrl: null, issueTitle: null }),
     ],
     [
+      "dispatch-rejected",
+      anEscalated(
+        "dispatch-rejected",
+        "T3 refused to start the agent's thread: POST /api/orchestration/dispatch answered 500 EnvironmentInternalError/internal_error/orchestration_dispatch_failed",
+        null,
+        { turn: null, turns: 0, dispatchedAt: null, legStartedAt: null },
+      ),
+      aContext(),
+    ],
+    [
       "taken-over",
       {
         ...anEscalated("agent", "The agent asked a question.", "Which way?"),

@@ -96,6 +96,30 @@ const ESCALATIONS: [string, Partial<RunRecord>][] = [
   ],
   ["escalated-time-budget", escalated("time-budget", "CI for 3f1c2d4 was still pending after 1 h 00 min.", null)],
   ["escalated-lost", escalated("lost", "The T3 thread is gone: not found.", null)],
+  [
+    "escalated-dispatch-rejected",
+    {
+      phase: "escalated",
+      dispatchedAt: null,
+      legStartedAt: null,
+      turn: null,
+      turns: 0,
+      stages: { ci: null, deploy: null, rollout: null },
+      escalation: {
+        cause: "dispatch-rejected",
+        reason:
+          "T3 refused to start the agent's thread: POST /api/orchestration/dispatch answered 500 EnvironmentInternalError/internal_error/orchestration_dispatch_failed",
+        agentSaid: null,
+        at: T0 + MIN,
+        resumeTo: "dispatched",
+      },
+      doorbell: { channel: "C0AFK", ts: "1700003000.000100" },
+      history: [
+        { at: T0, phase: "queued", note: "queued" },
+        { at: T0 + MIN, phase: "escalated", note: "T3 refused to start the agent's thread" },
+      ],
+    },
+  ],
 ];
 
 const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [

@@ -86,7 +86,7 @@ describe("DispatchRejected", () => {
       { kind: "DispatchRejected", message: "duplicate id" },
       T0,
     );
-    expect(result.record).toMatchObject({ phase: "escalated", escalation: { cause: "lost" } });
+    expect(result.record).toMatchObject({ phase: "escalated", escalation: { cause: "dispatch-rejected" } });
     expect(result.record.escalation?.reason).toContain("T3 refused to start the agent's thread: duplicate id");
     const active = aRecord();
     expect(step(active, { kind: "DispatchRejected", message: "x" }).record).toBe(active);

@@ -144,11 +144,14 @@ describe("HumanResumed", () => {
     expect(result.record.stages).toEqual(early.stages);
   });
 
-  it("a lost thread cannot carry on: the resumption starts a new attempt", () => {
-    const lost = anEscalatedRecord({ escalation: escalation({ cause: "lost" }) });
-    const result = step(lost, ev.resumed({ by: "alice" }), NOW);
-    expect(result.record).toMatchObject({ phase: "queued", attempt: 2, labeler: "alice" });
-  });
+  it.each(["lost", "dispatch-rejected"] as const)(
+    "a run escalated as %s has no thread to carry on in: the resumption starts a new attempt",
+    (cause) => {
+      const lost = anEscalatedRecord({ escalation: escalation({ cause }) });
+      const result = step(lost, ev.resumed({ by: "alice" }), NOW);
+      expect(result.record).toMatchObject({ phase: "queued", attempt: 2, labeler: "alice" });
+    },
+  );
 
   it.each<[string, RunRecord]>([
     ["an active run", aPushedRecord({ phase: "ci" })],
