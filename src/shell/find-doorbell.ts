@@ -17,6 +17,8 @@ export interface FoundDoorbell {
   readonly installationId: number;
   /** Known to the run index; otherwise named only by the doorbell's metadata. */
   readonly indexed: boolean;
+  /** The attempt the metadata names; null when the index matched the doorbell to its run. */
+  readonly attempt: number | null;
 }
 
 export type DoorbellLookup = FoundDoorbell | { readonly kind: "not-a-doorbell" } | { readonly kind: "unreadable" };
@@ -35,6 +37,7 @@ export async function findDoorbell(
       issue: known.issue,
       installationId: known.installationId,
       indexed: true,
+      attempt: null,
     };
   if (afk.nonDoorbellThreads.has(channel, ts)) return { kind: "not-a-doorbell" };
   const parent = await doorbell.readThreadParent({ channel, threadTs: ts });
@@ -50,7 +53,8 @@ export async function findDoorbell(
     afk.nonDoorbellThreads.remember(channel, ts);
     return { kind: "not-a-doorbell" };
   }
-  return { kind: "doorbell", repo: ref.repo, issue: ref.issue, installationId: ref.installationId, indexed: false };
+  const { repo, issue, installationId, attempt } = ref;
+  return { kind: "doorbell", repo, issue, installationId, indexed: false, attempt };
 }
 
 /** Puts a run found through its doorbell's metadata into the index; false when GitHub holds no such run. */

@@ -8,6 +8,7 @@ import { assertNever } from "../core/common/assert-never.js";
 import { RELAYED_REACTION, type SlackAct } from "../core/render/slack-notices.js";
 import type { RunEvent } from "../core/run/run-event.js";
 import { decideDoorbellAct } from "../core/slack/decide-doorbell-gate.js";
+import { decideDoorbellRun } from "../core/slack/decide-doorbell-run.js";
 import { decideDoorbellPress, decideSlackMessage, type SlackMessageEvent } from "../core/slack/decide-slack.js";
 import type { Doorbell } from "../ports/doorbell.js";
 import { describeError } from "../ports/result.js";
@@ -49,7 +50,7 @@ export async function onSlackMessage(afk: AfkService, event: SlackMessageEvent):
   const found = await toActionableDoorbell(afk, doorbell, place);
   if (found === null || decision.kind !== "relay") return;
   const resumed: RunEvent = { kind: "HumanResumed", by: decision.user, via: "slack", text: decision.text };
-  await onDoorbell(afk, found, resumed, async () => {
+  await onDoorbell(afk, { found, place, doorbell }, resumed, async () => {
     const reacted = await doorbell.addReaction({ channel, ts: decision.ts, name: RELAYED_REACTION });
     if (!reacted.ok)
       afk.log.warn(
@@ -78,7 +79,7 @@ export async function onDoorbellPress(afk: AfkService, press: DoorbellPress): Pr
   if (found === null || !allowed) return;
   const by = press.user.name;
   const event: RunEvent = decision.action === "take-over" ? { kind: "TakenOver", by } : { kind: "RetryRequested", by };
-  await onDoorbell(afk, found, event, async () => {});
+  await onDoorbell(afk, { found, place, doorbell }, event, async () => {});
 }
 
 /**
@@ -120,10 +121,17 @@ async function tell(afk: AfkService, doorbell: Doorbell, place: SlackPlace, text
     );
 }
 
-/** Applies the event to the doorbell's run in its repo's queue. */
+/** The doorbell a person acted on, where, and the run it names. */
+interface DoorbellAct {
+  readonly found: FoundDoorbell;
+  readonly place: SlackPlace;
+  readonly doorbell: Doorbell;
+}
+
+/** Applies the event to the doorbell's run in its repo's queue, if the doorbell is that run's. */
 async function onDoorbell(
   afk: AfkService,
-  found: FoundDoorbell,
+  { found, place, doorbell }: DoorbellAct,
   event: RunEvent,
   after: () => Promise<void>,
 ): Promise<void> {
@@ -133,6 +141,12 @@ async function onDoorbell(
   await afk.queue.run(repo, async () => {
     const record = afk.index.get(repo, issue)?.record ?? null;
     if (record === null) return;
+    const { channel, doorbellTs: ts, act } = place;
+    const verdict = decideDoorbellRun({ attempt: found.attempt, channel, ts, act, record });
+    if (verdict.kind === "tell") {
+      afk.log.info({ repo, issue, channel, ts, why: verdict.why }, "not passed on to the run; telling the person why");
+      return tell(afk, doorbell, place, verdict.text);
+    }
     const advanced = await advanceRun(record, event, toRunDeps(afk, await afk.deps.issues(installationId), record));
     if (!advanced.ok) throw new StepError(`${event.kind} for ${repo}#${issue} failed; press or answer again`);
     if (advanced.record !== record) await after();

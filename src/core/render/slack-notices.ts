@@ -36,8 +36,17 @@ function toWhyText(why: NotActingWhy): string {
   }
 }
 
+function toOutcome(act: SlackAct): string {
+  return act === "reply" ? "your reply was not passed on" : "your button press was ignored";
+}
+
+/** Ephemeral, to an allowed person who replied or pressed on the doorbell of an attempt that is over. */
+export function renderEarlierAttemptNotice(repo: string, issue: number, attempt: number, act: SlackAct): string {
+  const run = `${escapeSlack(repo, 200)}#${issue}`;
+  return `This doorbell rang for attempt ${attempt} of ${run}, which is over: afk works on a later attempt now, and ${toOutcome(act)}.`;
+}
+
 /** Ephemeral, to an allowed person who replied or pressed on the doorbell of a repo afk does not act on now. */
 export function renderNotActingNotice(repo: string, why: NotActingWhy, act: SlackAct): string {
-  const outcome = act === "reply" ? "your reply was not passed on" : "your button press was ignored";
-  return `afk is not acting on ${escapeSlack(repo, 200)} now: ${toWhyText(why)}; ${outcome}.`;
+  return `afk is not acting on ${escapeSlack(repo, 200)} now: ${toWhyText(why)}; ${toOutcome(act)}.`;
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { renderNotActingNotice } from "../../../src/core/render/slack-notices.js";
+import { renderEarlierAttemptNotice, renderNotActingNotice } from "../../../src/core/render/slack-notices.js";
 
 const REPO = "acme/widgets";
 const TOO_OLD = "T3 is version 0.0.20; afk needs 0.0.29 or later";
@@ -30,5 +30,20 @@ describe("renderNotActingNotice", () => {
     const notice = renderNotActingNotice("acme/widgets", { kind: "refused", reason: "<!channel> & <@U1>" }, "reply");
     expect(notice).toContain("(&lt;!channel&gt; &amp; &lt;@U1&gt;)");
     expect(notice).not.toContain("<!channel>");
+  });
+});
+
+describe("renderEarlierAttemptNotice", () => {
+  it.each([
+    [
+      "reply",
+      "This doorbell rang for attempt 1 of acme/widgets#42, which is over: afk works on a later attempt now, and your reply was not passed on.",
+    ],
+    [
+      "press",
+      "This doorbell rang for attempt 1 of acme/widgets#42, which is over: afk works on a later attempt now, and your button press was ignored.",
+    ],
+  ] as const)("says the doorbell's attempt is over and that the %s was not acted on", (act, expected) => {
+    expect(renderEarlierAttemptNotice(REPO, 42, 1, act)).toBe(expected);
   });
 });
