@@ -166,7 +166,7 @@ describe("item 8: blockers over the limit, and blockers afk cannot read", () => 
       },
     });
     const comment = h.github.appComments(REPO, 4)[0]?.body ?? "";
-    expect(comment).toContain("afk cannot read #999 and acme/secret#3 (deleted, or no access), so it counts as open");
+    expect(comment).toContain("afk cannot read #999 and acme/secret#3 (deleted, or no access), so they count as open");
     expect(comment).toContain(
       "5 more references in the body left unread: afk reads the first 20 blockers of an issue and counts the rest as open",
     );

@@ -58,7 +58,7 @@ function renderBlocked(
   ];
   if (reason.unreadable.length > 0)
     parts.push(
-      `afk cannot read ${toRefList(reason.unreadable, repo, escape)} (deleted, or no access), so it counts as open`,
+      `afk cannot read ${toRefList(reason.unreadable, repo, escape)} (deleted, or no access), so ${reason.unreadable.length === 1 ? "it counts" : "they count"} as open`,
     );
   if (reason.notRead > 0)
     parts.push(

@@ -146,6 +146,30 @@ const GOLDEN: [string, Partial<RunRecord>, RenderContext, number][] = [
     T0,
   ],
   [
+    "queued-blocked-unreadable",
+    {
+      phase: "queued",
+      dispatchedAt: null,
+      legStartedAt: null,
+      turn: null,
+      turns: 0,
+      queuedReason: {
+        kind: "blocked",
+        by: [
+          { repo: "acme/widgets", number: 999 },
+          { repo: "acme/secret", number: 3 },
+        ],
+        unreadable: [
+          { repo: "acme/widgets", number: 999 },
+          { repo: "acme/secret", number: 3 },
+        ],
+        notRead: 5,
+      },
+    },
+    aContext(),
+    T0,
+  ],
+  [
     "queued-repo-busy",
     {
       phase: "queued",
