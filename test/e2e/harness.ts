@@ -26,6 +26,8 @@ import type { OperatorConfig } from "../../src/core/config/config-types.js";
 import type { AfkService } from "../../src/shell/afk-service.js";
 import type { Sweep, SweepOutcome } from "../../src/shell/sweep.js";
 import type { AfkRuntime } from "../../src/shell/runtime.js";
+import { AfkMetrics } from "../../src/shell/metrics/afk-metrics.js";
+import type { OutboundObserver } from "../../src/ports/outbound.js";
 import { createRedactingLogger } from "../../src/shell/logging/afk-logger.js";
 import { createSecretScrubber, type SecretScrubber } from "../../src/shell/logging/secret-scrubber.js";
 import { anOperatorConfig } from "../core/builders.js";
@@ -196,7 +198,7 @@ interface Stages {
 const STAGE_DEADLINE_MS = 2_000;
 
 /** The deploy and rollout fakes a test asked for, afk's clients for them and the config naming them. */
-async function startStages(options: HarnessOptions): Promise<Stages> {
+async function startStages(options: HarnessOptions, observe: OutboundObserver): Promise<Stages> {
   const now = options.clock?.now;
   const woodpecker =
     options.woodpecker === undefined
@@ -215,11 +217,24 @@ async function startStages(options: HarnessOptions): Promise<Stages> {
   const woodpeckerClient =
     woodpecker === null
       ? null
-      : createWoodpeckerClient({ url: woodpecker.url, token: FAKE_WOODPECKER_TOKEN, timeouts, retry: { retries: 0 } });
+      : createWoodpeckerClient({
+          url: woodpecker.url,
+          token: FAKE_WOODPECKER_TOKEN,
+          timeouts,
+          retry: { retries: 0 },
+          observe,
+        });
   const kubeClient =
     kube === null
       ? null
-      : createKubeClient({ apiUrl: kube.url, tokenFile, caFile: KUBE_FIXTURE_CA, timeouts, retry: { retries: 0 } });
+      : createKubeClient({
+          apiUrl: kube.url,
+          tokenFile,
+          caFile: KUBE_FIXTURE_CA,
+          timeouts,
+          retry: { retries: 0 },
+          observe,
+        });
   const config: Partial<OperatorConfig> = {
     ...(woodpecker === null ? {} : { woodpecker: { url: woodpecker.url, token: FAKE_WOODPECKER_TOKEN } }),
     ...(kube === null ? {} : { kube: { apiUrl: kube.url, tokenFile, caFile: KUBE_FIXTURE_CA } }),
@@ -243,7 +258,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const github = options.github ?? aGitHubFake(options.clock);
   await github.start();
   const t3 = options.t3 ?? (await startFakeT3(options.clock === undefined ? {} : { now: options.clock.now }));
-  const stages = await startStages(options);
+  // afk's metrics, shared with the clients the harness builds, as compose.ts would.
+  const metrics = new AfkMetrics();
+  const observe = metrics.recordRequest.bind(metrics);
+  const stages = await startStages(options, observe);
   const slack = options.slack === undefined ? null : (options.slack.api ?? (await startFakeSlackApi()));
   const slackConfig: Partial<OperatorConfig> =
     slack === null
@@ -272,6 +290,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tokenFile: null,
     timeouts: { connectMs: deadlineMs, headersMs: deadlineMs, bodyMs: deadlineMs, deadlineMs },
     retry: { retries: 0 },
+    observe,
   });
   const logs: LogLine[] = [];
   const captured: CapturedLogs = { written: [], unscrubbed: [] };
@@ -312,6 +331,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ports: { agent: t3Client, deploy: stages.woodpeckerClient, rollout: stages.kubeClient },
     ...(options.clock === undefined ? {} : { clock: options.clock.now }),
     sweep: false,
+    metrics,
     onRuntime: (created) => (runtime = created),
   });
   await server.load(app);
