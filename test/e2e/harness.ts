@@ -47,6 +47,7 @@ import {
 } from "../fakes/woodpecker-server.js";
 import { toFreePort } from "../support/free-port.js";
 import { assertNoOpenApiViolations } from "../support/github-openapi.js";
+import { findLeaks } from "../support/leaks.js";
 import { WEBHOOK_PATH } from "../support/sign-delivery.js";
 import { DEFAULT_REPO } from "../support/webhook-fixtures.js";
 
@@ -420,6 +421,15 @@ export function assertGitHubClean(github: GitHubFake): void {
     throw new Error(`unexpected GitHub requests:\n${github.unexpected.map((r) => `${r.method} ${r.path}`).join("\n")}`);
 }
 
+/** Fails with every configured secret found in a log line, as written or before the scrubber ran. */
+export function assertNoLeaks(h: Harness): void {
+  const leaks = [...findLeaks(h.captured.written, h.secrets), ...findLeaks(h.captured.unscrubbed, h.secrets)];
+  if (leaks.length > 0)
+    throw new Error(
+      `secrets in afk's log lines:\n${leaks.map((leak) => `#${leak.secret} ${leak.form}: ${leak.excerpt}`).join("\n")}`,
+    );
+}
+
 /** Log lines whose message contains `text`. */
 export function logsWith(logs: readonly LogLine[], text: string): LogLine[] {
   return logs.filter((line) => typeof line.msg === "string" && line.msg.includes(text));
@@ -506,6 +516,8 @@ export function harnessPerTest(): (options?: HarnessOptions) => Promise<Harness>
     // Newest first: a restarted instance shares the fakes its predecessor owns.
     for (const harness of [...closing].reverse()) await harness.close();
     for (const harness of closing) assertGitHubClean(harness.github);
+    // Every end-to-end test is also a log leak test (issue 11): no configured secret in any line.
+    for (const harness of closing) assertNoLeaks(harness);
   });
   return async (options) => {
     const harness = await startHarness(options);

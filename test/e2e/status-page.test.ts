@@ -16,6 +16,7 @@ import {
   aGitHubFake,
   applyReady,
   assertGitHubClean,
+  assertNoLeaks,
   recordOf,
   REPO,
   startHarness,
@@ -139,6 +140,7 @@ async function closeAll(): Promise<void> {
   const closing = open.splice(0, open.length);
   for (const h of [...closing].reverse()) await h.close();
   for (const h of closing) assertGitHubClean(h.github);
+  for (const h of closing) assertNoLeaks(h);
 }
 
 afterAll(async () => {
