@@ -16,6 +16,10 @@ import { describeError } from "./ports/result.js";
 import type { AfkService } from "./shell/afk-service.js";
 import { DeliveryDedup } from "./shell/delivery-dedup.js";
 import { createStatusRoutes } from "./shell/http/status-routes.js";
+import { wireOps } from "./shell/http/wire-ops.js";
+import { AfkMetrics } from "./shell/metrics/afk-metrics.js";
+import { watchOctokit } from "./shell/metrics/watch-octokit.js";
+import { watchPorts } from "./shell/metrics/watch-ports.js";
 import { createOwnActs, type OwnActs } from "./shell/own-acts.js";
 import { createRuntime, type AfkRuntime } from "./shell/runtime.js";
 
@@ -32,6 +36,8 @@ export interface AfkOptions {
   readonly sweep?: boolean;
   /** Called with the runtime once it exists (tests drive it). */
   readonly onRuntime?: (runtime: AfkRuntime) => void;
+  /** This afk's metrics (/metrics); a fresh registry when absent. Tests share it with the clients they build. */
+  readonly metrics?: AfkMetrics;
 }
 
 /** Whether afk acts on what the nudge is about (DESIGN 1.5): nothing goes out otherwise. */
@@ -56,15 +62,20 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     if (arming.armed) app.log.info(arming.message);
     else app.log.warn(arming.message);
     const clock = options.clock ?? Date.now;
-    const deps = composeShellDeps({
+    const metrics = options.metrics ?? new AfkMetrics();
+    const observe = metrics.recordRequest.bind(metrics);
+    const github = { observe, rateLimit: metrics.recordRateLimit.bind(metrics) };
+    const composed = composeShellDeps({
       config,
       appId: options.appId,
       githubUrl: options.githubUrl ?? "https://github.com",
-      auth: async (installationId) => (await app.auth(installationId)) as Octokit,
+      auth: async (id) => watchOctokit((await app.auth(id)) as Octokit, id ?? null, github),
       clock,
       log: app.log,
+      observe,
       ...(options.ports === undefined ? {} : { overrides: options.ports }),
     });
+    const deps = watchPorts(composed, metrics.recordFailure.bind(metrics));
     const runtime = createRuntime(deps);
     const { service } = runtime;
     options.onRuntime?.(runtime);
@@ -75,11 +86,22 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     );
     const dedup = new DeliveryDedup(service.deliveries);
 
+    // /healthz, /readyz and /metrics, always (they make no request while afk is disarmed).
+    addHandler(wireOps(runtime, metrics));
     // The status page: off (not mounted, so 404) unless AFK_STATUS_TOKEN is set.
     if (config.statusToken !== null)
       addHandler(createStatusRoutes({ token: config.statusToken, read: () => service.statusInput(), clock }));
 
     app.onAny(async (context) => {
+      const started = performance.now();
+      try {
+        await onDelivery(context);
+      } finally {
+        metrics.recordWebhook(context.name, (performance.now() - started) / 1_000);
+      }
+    });
+
+    async function onDelivery(context: { readonly id: string; readonly name: string; readonly payload: unknown }) {
       const delivery = { delivery: context.id, event: context.name };
       // The arming check comes first: a disarmed afk makes no request at all.
       const first = toNudge(context.name, context.payload, {
@@ -99,7 +121,7 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
       if (outcome === "already-handled") app.log.info(delivery, "delivery already handled; ignoring the redelivery");
       if (outcome === "shared")
         app.log.info(delivery, "redelivery arrived while the first is running; sharing its outcome");
-    });
+    }
 
     // The doorbell's replies and buttons arrive on afk's own server (no second port).
     // Mounted only when armed: reading the bot's identity is a request to Slack.

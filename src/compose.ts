@@ -16,6 +16,7 @@ import type { OperatorConfig } from "./core/config/config-types.js";
 import type { AgentRunner } from "./ports/agent-runner.js";
 import type { DeployReader } from "./ports/deploy-reader.js";
 import type { Doorbell } from "./ports/doorbell.js";
+import type { OutboundObserver } from "./ports/outbound.js";
 import type { RolloutReader, VersionReader } from "./ports/rollout-reader.js";
 import type { ShellDeps } from "./shell/afk-service.js";
 import type { Log } from "./shell/log.js";
@@ -38,6 +39,8 @@ export interface CompositionInput {
   readonly clock: () => number;
   readonly log: Log;
   readonly overrides?: PortOverrides;
+  /** Told of every request the undici and Slack clients send (metrics). */
+  readonly observe?: OutboundObserver;
 }
 
 function pick<T>(override: T | null | undefined, build: () => T | null): T | null {
@@ -50,6 +53,7 @@ export function composeShellDeps(input: CompositionInput): ShellDeps {
   // One ETag cache for the whole process: conditional reads across sweeps cost no rate limit.
   const etags = createEtagCache();
   const { t3, woodpecker, kube, slack } = config;
+  const { observe } = input;
   return {
     config,
     appId: input.appId,
@@ -60,15 +64,17 @@ export function composeShellDeps(input: CompositionInput): ShellDeps {
     agent: pick(overrides.agent, () =>
       t3.baseUrl === null
         ? null
-        : createT3AgentRunner({ baseUrl: t3.baseUrl, token: t3.token, tokenFile: t3.tokenFile }),
+        : createT3AgentRunner({ baseUrl: t3.baseUrl, token: t3.token, tokenFile: t3.tokenFile, observe }),
     ),
-    deploy: pick(overrides.deploy, () => (woodpecker === null ? null : createWoodpeckerClient(woodpecker))),
+    deploy: pick(overrides.deploy, () =>
+      woodpecker === null ? null : createWoodpeckerClient({ ...woodpecker, observe }),
+    ),
     rollout: pick(overrides.rollout, () =>
-      kube.apiUrl === null ? null : createKubeClient({ ...kube, apiUrl: kube.apiUrl }),
+      kube.apiUrl === null ? null : createKubeClient({ ...kube, apiUrl: kube.apiUrl, observe }),
     ),
-    versions: pick(overrides.versions, () => createVersionUrlClient()),
+    versions: pick(overrides.versions, () => createVersionUrlClient({ observe })),
     doorbell: pick(overrides.doorbell, () =>
-      slack === null ? null : createSlackClient({ token: slack.botToken, apiUrl: slack.apiUrl }),
+      slack === null ? null : createSlackClient({ token: slack.botToken, apiUrl: slack.apiUrl, observe }),
     ),
     clock,
     log: input.log,

@@ -18,8 +18,17 @@ function toKey(repo: string, issue: number): string {
   return `${repo.toLowerCase()}#${issue}`;
 }
 
+/** Told of a record a transition wrote, with the one it replaced (metrics). */
+export type RecordListener = (before: RunRecord | null, after: RunRecord) => void;
+
 export class RunIndex {
   readonly #runs = new Map<string, IndexedRun>();
+  #onRecord: RecordListener | null = null;
+
+  /** One listener for every `setRecord` (records read back with `load` are not changes). */
+  onRecordChanged(listener: RecordListener): void {
+    this.#onRecord = listener;
+  }
 
   get(repo: string, issue: number): IndexedRun | undefined {
     return this.#runs.get(toKey(repo, issue));
@@ -39,6 +48,7 @@ export class RunIndex {
       notices: known?.notices ?? new Set(),
       needsCheck,
     });
+    this.#onRecord?.(known?.record ?? null, record);
   }
 
   addNotice(repo: string, issue: number, marker: string): void {

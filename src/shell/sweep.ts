@@ -40,6 +40,7 @@ export class Sweep {
   readonly #options: SweepOptions;
   readonly #clock: () => number;
   readonly #random: () => number;
+  #onFinished: ((status: SweepStatus) => void) | null = null;
 
   constructor(options: SweepOptions) {
     this.#options = options;
@@ -49,6 +50,11 @@ export class Sweep {
 
   get status(): SweepStatus {
     return this.#status;
+  }
+
+  /** One listener, told after each sweep with its status (metrics). */
+  onFinished(listener: (status: SweepStatus) => void): void {
+    this.#onFinished = listener;
   }
 
   /** The delay before the next run: the interval ± jitter. */
@@ -107,5 +113,6 @@ export class Sweep {
       outcome,
       runs: this.#status.runs + 1,
     };
+    this.#onFinished?.(this.#status);
   }
 }

@@ -97,6 +97,14 @@ describe("the final image, played without Docker", () => {
       if (answer === null) await new Promise((done) => setTimeout(done, 100));
     }
     expect({ answer, exitCode: child.exitCode }, output).toEqual({ answer: "PONG", exitCode: null });
+    // What the HEALTHCHECK and the chart's probes ask: alive, and (disarmed) ready without outside checks.
+    const probe = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      return { status: response.status, body: await response.text() };
+    };
+    expect(await probe("/healthz")).toEqual({ status: 200, body: "ok\n" });
+    expect(await probe("/readyz")).toMatchObject({ status: 200, body: expect.stringMatching(/^ready \(disarmed/) });
+    expect(await probe("/metrics")).toMatchObject({ status: 200, body: expect.stringContaining("afk_runs{") });
     // JSON logs, as LOG_FORMAT=json asks.
     const firstLine = output.split("\n").find((line) => line.trim() !== "") ?? "";
     expect(() => JSON.parse(firstLine) as unknown, output).not.toThrow();

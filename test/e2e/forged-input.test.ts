@@ -18,7 +18,15 @@ import {
   aStatusEvent,
   aWorkflowRunEvent,
 } from "../support/webhook-fixtures.js";
-import { assertGitHubClean, eventually, recordOf, REPO, SLACK_ALLOWED_USER, SLACK_SIGNING_SECRET } from "./harness.js";
+import {
+  assertGitHubClean,
+  assertNoLeaks,
+  eventually,
+  recordOf,
+  REPO,
+  SLACK_ALLOWED_USER,
+  SLACK_SIGNING_SECRET,
+} from "./harness.js";
 import {
   deliveryHeaders,
   footprint,
@@ -84,6 +92,7 @@ afterAll(async () => {
   trap.release();
   await world.h.close();
   assertGitHubClean(world.h.github);
+  assertNoLeaks(world.h);
 });
 
 describe("forged GitHub deliveries", () => {

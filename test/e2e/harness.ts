@@ -26,6 +26,8 @@ import type { OperatorConfig } from "../../src/core/config/config-types.js";
 import type { AfkService } from "../../src/shell/afk-service.js";
 import type { Sweep, SweepOutcome } from "../../src/shell/sweep.js";
 import type { AfkRuntime } from "../../src/shell/runtime.js";
+import { AfkMetrics } from "../../src/shell/metrics/afk-metrics.js";
+import type { OutboundObserver } from "../../src/ports/outbound.js";
 import { createRedactingLogger } from "../../src/shell/logging/afk-logger.js";
 import { createSecretScrubber, type SecretScrubber } from "../../src/shell/logging/secret-scrubber.js";
 import { anOperatorConfig } from "../core/builders.js";
@@ -45,6 +47,7 @@ import {
 } from "../fakes/woodpecker-server.js";
 import { toFreePort } from "../support/free-port.js";
 import { assertNoOpenApiViolations } from "../support/github-openapi.js";
+import { findLeaks } from "../support/leaks.js";
 import { WEBHOOK_PATH } from "../support/sign-delivery.js";
 import { DEFAULT_REPO } from "../support/webhook-fixtures.js";
 
@@ -196,7 +199,7 @@ interface Stages {
 const STAGE_DEADLINE_MS = 2_000;
 
 /** The deploy and rollout fakes a test asked for, afk's clients for them and the config naming them. */
-async function startStages(options: HarnessOptions): Promise<Stages> {
+async function startStages(options: HarnessOptions, observe: OutboundObserver): Promise<Stages> {
   const now = options.clock?.now;
   const woodpecker =
     options.woodpecker === undefined
@@ -215,11 +218,24 @@ async function startStages(options: HarnessOptions): Promise<Stages> {
   const woodpeckerClient =
     woodpecker === null
       ? null
-      : createWoodpeckerClient({ url: woodpecker.url, token: FAKE_WOODPECKER_TOKEN, timeouts, retry: { retries: 0 } });
+      : createWoodpeckerClient({
+          url: woodpecker.url,
+          token: FAKE_WOODPECKER_TOKEN,
+          timeouts,
+          retry: { retries: 0 },
+          observe,
+        });
   const kubeClient =
     kube === null
       ? null
-      : createKubeClient({ apiUrl: kube.url, tokenFile, caFile: KUBE_FIXTURE_CA, timeouts, retry: { retries: 0 } });
+      : createKubeClient({
+          apiUrl: kube.url,
+          tokenFile,
+          caFile: KUBE_FIXTURE_CA,
+          timeouts,
+          retry: { retries: 0 },
+          observe,
+        });
   const config: Partial<OperatorConfig> = {
     ...(woodpecker === null ? {} : { woodpecker: { url: woodpecker.url, token: FAKE_WOODPECKER_TOKEN } }),
     ...(kube === null ? {} : { kube: { apiUrl: kube.url, tokenFile, caFile: KUBE_FIXTURE_CA } }),
@@ -243,7 +259,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const github = options.github ?? aGitHubFake(options.clock);
   await github.start();
   const t3 = options.t3 ?? (await startFakeT3(options.clock === undefined ? {} : { now: options.clock.now }));
-  const stages = await startStages(options);
+  // afk's metrics, shared with the clients the harness builds, as compose.ts would.
+  const metrics = new AfkMetrics();
+  const observe = metrics.recordRequest.bind(metrics);
+  const stages = await startStages(options, observe);
   const slack = options.slack === undefined ? null : (options.slack.api ?? (await startFakeSlackApi()));
   const slackConfig: Partial<OperatorConfig> =
     slack === null
@@ -272,6 +291,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tokenFile: null,
     timeouts: { connectMs: deadlineMs, headersMs: deadlineMs, bodyMs: deadlineMs, deadlineMs },
     retry: { retries: 0 },
+    observe,
   });
   const logs: LogLine[] = [];
   const captured: CapturedLogs = { written: [], unscrubbed: [] };
@@ -312,6 +332,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ports: { agent: t3Client, deploy: stages.woodpeckerClient, rollout: stages.kubeClient },
     ...(options.clock === undefined ? {} : { clock: options.clock.now }),
     sweep: false,
+    metrics,
     onRuntime: (created) => (runtime = created),
   });
   await server.load(app);
@@ -400,6 +421,15 @@ export function assertGitHubClean(github: GitHubFake): void {
     throw new Error(`unexpected GitHub requests:\n${github.unexpected.map((r) => `${r.method} ${r.path}`).join("\n")}`);
 }
 
+/** Fails with every configured secret found in a log line, as written or before the scrubber ran. */
+export function assertNoLeaks(h: Harness): void {
+  const leaks = [...findLeaks(h.captured.written, h.secrets), ...findLeaks(h.captured.unscrubbed, h.secrets)];
+  if (leaks.length > 0)
+    throw new Error(
+      `secrets in afk's log lines:\n${leaks.map((leak) => `#${leak.secret} ${leak.form}: ${leak.excerpt}`).join("\n")}`,
+    );
+}
+
 /** Log lines whose message contains `text`. */
 export function logsWith(logs: readonly LogLine[], text: string): LogLine[] {
   return logs.filter((line) => typeof line.msg === "string" && line.msg.includes(text));
@@ -486,6 +516,8 @@ export function harnessPerTest(): (options?: HarnessOptions) => Promise<Harness>
     // Newest first: a restarted instance shares the fakes its predecessor owns.
     for (const harness of [...closing].reverse()) await harness.close();
     for (const harness of closing) assertGitHubClean(harness.github);
+    // Every end-to-end test is also a log leak test (issue 11): no configured secret in any line.
+    for (const harness of closing) assertNoLeaks(harness);
   });
   return async (options) => {
     const harness = await startHarness(options);

@@ -29,7 +29,7 @@ import {
   aStatusEvent,
   aWorkflowRunEvent,
 } from "../support/webhook-fixtures.js";
-import { assertGitHubClean, READY } from "./harness.js";
+import { assertGitHubClean, assertNoLeaks, READY } from "./harness.js";
 import { footprint, ISSUE, postSigned, startInputWorld, type InputWorld } from "./input-world.js";
 
 /** Seeded, so a failure replays; bounded, so the suite stays fast on two cores. */
@@ -150,6 +150,7 @@ afterAll(async () => {
   trap.release();
   await world.h.close();
   assertGitHubClean(world.h.github);
+  assertNoLeaks(world.h);
 });
 
 /** Posts the body correctly signed; fails unless afk answered 2xx/4xx and nothing changed. */

@@ -21,7 +21,13 @@ import {
 } from "../support/malformed.js";
 import { trapProcessErrors, type ProcessErrorTrap } from "../support/process-errors.js";
 import { signSlackBody, toBlockActionsBody, toEventEnvelope } from "../support/sign-slack.js";
-import { assertGitHubClean, SLACK_ALLOWED_USER, SLACK_SIGNING_SECRET, SLACK_STRANGER } from "./harness.js";
+import {
+  assertGitHubClean,
+  assertNoLeaks,
+  SLACK_ALLOWED_USER,
+  SLACK_SIGNING_SECRET,
+  SLACK_STRANGER,
+} from "./harness.js";
 import { footprint, postSlackRaw, startInputWorld, type InputWorld } from "./input-world.js";
 
 const SEED = 20_260_812;
@@ -119,6 +125,7 @@ afterAll(async () => {
   trap.release();
   await world.h.close();
   assertGitHubClean(world.h.github);
+  assertNoLeaks(world.h);
 });
 
 /** Bolt answers before its listeners run: wait long enough for a listener to act, then compare. */

@@ -2,9 +2,10 @@
 // /status from afk's real server while the fakes hold runs in several phases — shipped,
 // escalated (with a hostile title), deploying, queued. It logs in through the form (the
 // cookie), reads status.json with a bearer header, is refused with a wrong token, and
-// saves screenshots to reports/status.png and reports/status-phone.png.
+// saves screenshots to reports/status.png and reports/status-phone.png (with
+// UPDATE_README=1, also docs/status.png, the README's picture).
 
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toSessionValue, STATUS_COOKIE } from "../../src/shell/http/status-routes.js";
@@ -16,6 +17,7 @@ import {
   aGitHubFake,
   applyReady,
   assertGitHubClean,
+  assertNoLeaks,
   recordOf,
   REPO,
   startHarness,
@@ -139,6 +141,7 @@ async function closeAll(): Promise<void> {
   const closing = open.splice(0, open.length);
   for (const h of [...closing].reverse()) await h.close();
   for (const h of closing) assertGitHubClean(h.github);
+  for (const h of closing) assertNoLeaks(h);
 }
 
 afterAll(async () => {
@@ -237,6 +240,8 @@ describe("the status page in a real browser", () => {
   it("saves a screenshot of the page", async () => {
     mkdirSync("reports", { recursive: true });
     await page.screenshot({ path: "reports/status.png", fullPage: true });
+    // The README's picture (reports/ is not committed): UPDATE_README=1 refreshes it.
+    if (process.env.UPDATE_README === "1") copyFileSync("reports/status.png", "docs/status.png");
   });
 
   it("reads well on a phone: the tables become cards that fit the screen", async () => {

@@ -15,6 +15,7 @@
 
 import { request, type Dispatcher } from "undici";
 import type { z } from "zod";
+import type { OutboundObserver } from "../../ports/outbound.js";
 import { failure, type Result, type System } from "../../ports/result.js";
 import {
   decodeJson,
@@ -67,6 +68,8 @@ export interface HttpSetup {
   readonly maxRedirects?: number;
   /** The body is cut at this size while streaming; whole when absent. */
   readonly maxBodyBytes?: number;
+  /** Told of every attempt's outcome (metrics); nobody when absent. */
+  readonly observe?: OutboundObserver;
 }
 
 export interface HttpRequest<T> {
@@ -105,11 +108,14 @@ export async function httpCall<T>(setup: HttpSetup, call: HttpRequest<T>): Promi
 
 async function attempt<T>(setup: HttpSetup, call: HttpRequest<T>, deadline: Deadline): Promise<Attempt<T>> {
   let answer: HttpAnswer;
+  const told = { system: setup.system, method: call.method, route: new URL(call.url).pathname };
   try {
     answer = await exchange(setup, call, deadline);
   } catch (error) {
+    setup.observe?.({ ...told, status: null });
     return toTransportFailure(setup.system, call.what, error, deadline);
   }
+  setup.observe?.({ ...told, status: answer.status });
   if (answer.status < 200 || answer.status >= 300)
     return { result: setup.toHttpFailure(call.what, answer), retryable: setup.retryStatuses.has(answer.status) };
   const decoded = call.decode(answer.text);

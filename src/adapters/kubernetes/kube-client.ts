@@ -13,6 +13,7 @@
 import { readFile as readFileFromDisk } from "node:fs/promises";
 import type { Agent } from "undici";
 import type { DeploymentFact } from "../../core/observe/observe-types.js";
+import type { OutboundObserver } from "../../ports/outbound.js";
 import type { Result } from "../../ports/result.js";
 import type { RolloutReader } from "../../ports/rollout-reader.js";
 import type { HttpTimeouts, RetryPolicy } from "../http/http-common.js";
@@ -42,6 +43,8 @@ export interface KubeClientOptions {
   readonly now?: () => number;
   readonly timeouts?: Partial<HttpTimeouts>;
   readonly retry?: Partial<RetryPolicy>;
+  /** Told of every request sent (metrics). */
+  readonly observe?: OutboundObserver;
 }
 
 interface Call<T> {
@@ -95,6 +98,7 @@ export function createKubeClient(options: KubeClientOptions): RolloutReader {
       retry,
       retryStatuses: KUBE_RETRY_STATUSES,
       toHttpFailure: toKubeFailure,
+      observe: options.observe,
     };
     const send = (token: string): Promise<Result<T>> =>
       httpCall(setup, {

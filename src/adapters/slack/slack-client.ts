@@ -5,6 +5,7 @@
 
 import { LogLevel, webApi, type Logger } from "@slack/bolt";
 import type { Doorbell, DoorbellPost, MessageRef, SlackIdentity } from "../../ports/doorbell.js";
+import type { OutboundObserver } from "../../ports/outbound.js";
 import { failure, type Result } from "../../ports/result.js";
 import { toSlackFailure } from "./slack-errors.js";
 
@@ -19,6 +20,8 @@ export interface SlackClientOptions {
   readonly retries?: number;
   /** Where WebClient's own warnings go; silent but errors when absent. */
   readonly logger?: Logger;
+  /** Told of every Web API call (metrics): once per call, WebClient's own retries inside it. */
+  readonly observe?: OutboundObserver;
 }
 
 type Args = Record<string, unknown>;
@@ -41,8 +44,11 @@ export function createSlackClient(options: SlackClientOptions): Doorbell {
       const result: object = await web.apiCall(method, args);
       answer = Object.fromEntries(Object.entries(result));
     } catch (error) {
-      return toSlackFailure(method, error);
+      const failed = toSlackFailure(method, error);
+      options.observe?.({ system: "slack", method: "POST", route: method, status: toStatus(failed) });
+      return failed;
     }
+    options.observe?.({ system: "slack", method: "POST", route: method, status: 200 });
     const value = read(answer);
     if (isUnreadable(value)) return failure("slack", "invalid-response", `${method} answered ok ${value.unreadable}`);
     return { ok: true, value };
@@ -93,6 +99,18 @@ export function createSlackClient(options: SlackClientOptions): Doorbell {
         toParentMetadata,
       ),
   };
+}
+
+/**
+ * The HTTP status behind a failed call: Slack answers its own errors (`ok: false`) with
+ * 200, a rate limit with 429; a network error has none.
+ */
+function toStatus(failed: Result<never>): number | null {
+  if (failed.ok) return 200;
+  const { status, category, detail } = failed.error;
+  if (status !== null) return status;
+  if (category === "rate-limited") return 429;
+  return detail === null ? null : 200;
 }
 
 function isUnreadable(value: unknown): value is { readonly unreadable: string } {

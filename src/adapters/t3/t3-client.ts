@@ -11,6 +11,7 @@
 import { readFile as readFileFromDisk } from "node:fs/promises";
 import { Agent, type Dispatcher } from "undici";
 import type { z } from "zod";
+import type { OutboundObserver } from "../../ports/outbound.js";
 import { failure, type Result } from "../../ports/result.js";
 import { errorCode, toBearerProblem, type HttpTimeouts, type RetryPolicy } from "../http/http-common.js";
 import { asJson, httpCall, type HttpSetup } from "../http/http-call.js";
@@ -46,6 +47,8 @@ export interface T3ClientOptions {
   readonly dispatcher?: Dispatcher;
   readonly timeouts?: Partial<HttpTimeouts>;
   readonly retry?: Partial<RetryPolicy>;
+  /** Told of every request sent (metrics). */
+  readonly observe?: OutboundObserver;
 }
 
 export interface T3Client {
@@ -79,6 +82,7 @@ export function createT3Client(options: T3ClientOptions): T3Client {
     retry: { ...DEFAULT_T3_RETRY, ...options.retry },
     retryStatuses: T3_RETRY_STATUSES,
     toHttpFailure: toT3Failure,
+    observe: options.observe,
   };
   const readFile = options.readFile ?? ((path: string) => readFileFromDisk(path, "utf8"));
   const baseUrl = options.baseUrl.replace(/\/+$/, "");

@@ -12,6 +12,7 @@
 // - Messages name the URL without credentials or query, which may carry a secret.
 
 import { Agent } from "undici";
+import type { OutboundObserver } from "../../ports/outbound.js";
 import { failure, type ErrorCategory, type Result } from "../../ports/result.js";
 import type { VersionReader } from "../../ports/rollout-reader.js";
 import { toRetryAfterMs, type HttpTimeouts } from "../http/http-common.js";
@@ -29,6 +30,8 @@ export const DEFAULT_VERSION_URL_TIMEOUTS: HttpTimeouts = {
 
 export interface VersionUrlClientOptions {
   readonly timeouts?: Partial<HttpTimeouts>;
+  /** Told of every request sent (metrics). */
+  readonly observe?: OutboundObserver;
 }
 
 /**
@@ -70,6 +73,7 @@ export function createVersionUrlClient(options: VersionUrlClientOptions = {}): V
     toHttpFailure: toVersionUrlFailure,
     maxRedirects: VERSION_REDIRECTS_MAX,
     maxBodyBytes: VERSION_BODY_MAX_BYTES,
+    observe: options.observe,
   };
 
   async function read(url: string): Promise<Result<string>> {

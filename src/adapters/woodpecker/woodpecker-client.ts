@@ -12,6 +12,7 @@ import { Agent, type Dispatcher } from "undici";
 import type { z } from "zod";
 import type { PipelineFact } from "../../core/observe/observe-types.js";
 import type { DeployReader, FindPipelinesQuery } from "../../ports/deploy-reader.js";
+import type { OutboundObserver } from "../../ports/outbound.js";
 import { failure, type Result } from "../../ports/result.js";
 import { toBearerProblem, type HttpTimeouts, type RetryPolicy } from "../http/http-common.js";
 import { asJson, httpCall, startDeadline, type Deadline, type HttpSetup } from "../http/http-call.js";
@@ -45,6 +46,8 @@ export interface WoodpeckerClientOptions {
   readonly dispatcher?: Dispatcher;
   readonly timeouts?: Partial<HttpTimeouts>;
   readonly retry?: Partial<RetryPolicy>;
+  /** Told of every request sent (metrics). */
+  readonly observe?: OutboundObserver;
 }
 
 interface Call<T> {
@@ -71,6 +74,7 @@ export function createWoodpeckerClient(options: WoodpeckerClientOptions): Deploy
     retry: { ...DEFAULT_WOODPECKER_RETRY, ...options.retry },
     retryStatuses: WOODPECKER_RETRY_STATUSES,
     toHttpFailure: toWoodpeckerFailure,
+    observe: options.observe,
   };
   const baseUrl = options.url.replace(/\/+$/, "");
   const token = options.token.trim();

@@ -17,6 +17,7 @@ import {
   type HttpSetup,
 } from "../../../src/adapters/http/http-call.js";
 import { failure, type PortError, type Result } from "../../../src/ports/result.js";
+import { toFreePort } from "../../support/free-port.js";
 
 const WHAT = "GET /x";
 const LIVE = startDeadline(60_000);
@@ -188,6 +189,20 @@ describe("httpCall", () => {
       message: "GET /busy answered 503",
     });
     expect(seen).toHaveLength(3);
+  });
+
+  it("tells the observer of every attempt with its status (none for a network error), without the query", async () => {
+    const told: unknown[] = [];
+    const observe = (sample: unknown): void => void told.push(sample);
+    routes["/busy?page=2"] = [send(503), send(200, '{"ok":true}')];
+    expect((await httpCall(aSetup({ observe }), aCall("/busy?page=2"))).ok).toBe(true);
+    const nobody = `http://127.0.0.1:${await toFreePort()}/gone`;
+    await httpCall(aSetup({ observe, retry: { retries: 0, backoffMs: 1 } }), { ...aCall("/gone"), url: nobody });
+    expect(told).toEqual([
+      { system: "t3", method: "GET", route: "/busy", status: 503 },
+      { system: "t3", method: "GET", route: "/busy", status: 200 },
+      { system: "t3", method: "GET", route: "/gone", status: null },
+    ]);
   });
 
   it("never repeats a POST unless it is marked idempotent; sends its body as JSON", async () => {

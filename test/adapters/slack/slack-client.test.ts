@@ -375,3 +375,20 @@ describe("Slack's failures come back as values", () => {
 function postDoorbellRaw() {
   return slack.postDoorbell({ channel: FAKE_SLACK_CHANNEL, ...doorbell });
 }
+
+describe("what the Slack client tells its observer", () => {
+  it("one sample per call: the method, and 200 for Slack's own errors, the status of an HTTP error", async () => {
+    const samples: unknown[] = [];
+    const observed = aClient({ observe: (sample) => samples.push(sample) });
+    fake.failNext("chat.postMessage", "channel_not_found");
+    fake.failNext("reactions.add", { status: 503 });
+    valueOf(await observed.readIdentity());
+    errorOf(await observed.postMessage({ channel: FAKE_SLACK_CHANNEL, text: "hi" }));
+    errorOf(await observed.addReaction({ channel: FAKE_SLACK_CHANNEL, ts: "1.2", name: "white_check_mark" }));
+    expect(samples).toEqual([
+      { system: "slack", method: "POST", route: "auth.test", status: 200 },
+      { system: "slack", method: "POST", route: "chat.postMessage", status: 200 },
+      { system: "slack", method: "POST", route: "reactions.add", status: 503 },
+    ]);
+  });
+});
