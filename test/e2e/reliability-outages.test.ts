@@ -86,7 +86,7 @@ describe("item 5: a failing reconcile never stops the repo's runs being followed
   );
 });
 
-describe("item 5: T3 unreachable never stops CI, deploy and rollout following, or the budgets", () => {
+describe("item 5: an observer that fails alone (T3, Woodpecker) never stops the others, nor the budgets", () => {
   it.each([
     ["CI goes green: the run ships", true, "shipped", [SHIPPED]],
     ["CI stays pending past ci_minutes: the budget escalates the run", false, "escalated", [NEEDS_HUMAN]],
