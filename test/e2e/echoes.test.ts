@@ -76,7 +76,10 @@ describe("an escalation's own removal of the ready label, echoed", () => {
     const { h } = world;
     const { thread, doorbell } = await escalated(world);
 
-    expect(echoes(h)).toContain("issues.unlabeled");
+    // Every write of the escalation came back: the labels' swap, the progress comment's edit, the notice.
+    expect(echoes(h)).toEqual(
+      expect.arrayContaining(["issues.unlabeled", "issues.labeled", "issue_comment.edited", "issue_comment.created"]),
+    );
     expect(recordOf(h, 4).phase).toBe("escalated");
     expect(h.github.issue(REPO, 4).labels).toEqual([HUMAN]);
     expect(JSON.stringify(slackCalls(h, "chat.update").map((call) => call.args))).not.toMatch(/Cancelled/);

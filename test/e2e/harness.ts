@@ -50,6 +50,7 @@ import { assertNoOpenApiViolations } from "../support/github-openapi.js";
 import { findLeaks } from "../support/leaks.js";
 import { WEBHOOK_PATH } from "../support/sign-delivery.js";
 import { DEFAULT_REPO } from "../support/webhook-fixtures.js";
+import { assertEveryWriteEchoed } from "./echo-invariant.js";
 
 export const WEBHOOK_SECRET = "e2e-webhook-secret";
 /** afk lower-cases repo names; the fixtures' default repo is `Codertocat/Hello-World`. */
@@ -419,6 +420,7 @@ export function assertGitHubClean(github: GitHubFake): void {
     throw new Error(`GitHub requests that break GitHub's REST description:\n- ${violations.join("\n- ")}`);
   if (github.unexpected.length > 0)
     throw new Error(`unexpected GitHub requests:\n${github.unexpected.map((r) => `${r.method} ${r.path}`).join("\n")}`);
+  assertEveryWriteEchoed(github);
 }
 
 /** Fails with every configured secret found in a log line, as written or before the scrubber ran. */

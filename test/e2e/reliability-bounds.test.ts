@@ -141,7 +141,7 @@ describe("item 17: the work afk does for one issue is bounded whatever its body 
     expect(t3Sent(h)).toEqual([]);
   });
 
-  it("today the body decides what afk reads; for a ready label someone afk does not trust applied, no blocker, file or other issue is read, and the refusal is said once", async () => {
+  it("today the body decides what afk reads; for a ready label someone afk does not trust applied, no blocker, file or other issue is read, only the refusal is said", async () => {
     const h = await started();
     h.github.addCollaborator(REPO, "reader-rita", "read");
     for (const number of blockers) h.github.addIssue(REPO, { number });
@@ -153,9 +153,11 @@ describe("item 17: the work afk does for one issue is bounded whatever its body 
 
     const reads = h.github.requests.slice(from).map((request) => `${request.method} ${request.path}`);
     expect(reads.filter((read) => /blocked_by|\/contents\/|\/issues\/1\d\d$/.test(read))).toEqual([]);
+    // The one write: the refusal, said once on the issue (who applied the label, whom afk obeys).
     expect(reads.filter((read) => !read.startsWith("GET "))).toEqual([`POST /repos/${REPO}/issues/4/comments`]);
     expect(blockerReads(h, from)).toEqual([]);
     expect(issueSeen(h, 4)).toEqual({ state: "open", labels: [READY], notices: [] });
+    expect(recordOf(h, 4)).toMatchObject({ phase: "queued", queuedReason: { kind: "labeler-untrusted" } });
     expect(h.github.appComments(REPO, 4).map((comment) => comment.body)).toEqual([
       expect.stringMatching(/applied by @\u200dreader\\-rita \(read\)/),
     ]);

@@ -10,10 +10,16 @@ import {
   agentCommits,
   agentEnds,
   deliverOk,
+  DEPLOYMENT,
   dispatched,
+  keelDeploys,
   MINUTE_MS,
+  NAMESPACE,
+  pipelineEnds,
+  pipelineFor,
   startWorld,
   threadOf,
+  toDeploying,
   type World,
 } from "./ship-world.js";
 import {
@@ -80,7 +86,7 @@ describe("item 5: a failing reconcile never stops the repo's runs being followed
   );
 });
 
-describe("item 5: T3 unreachable never stops CI following or the budgets", () => {
+describe("item 5: an observer that fails alone (T3, Woodpecker) never stops the others, nor the budgets", () => {
   it.each([
     ["CI goes green: the run ships", true, "shipped", [SHIPPED]],
     ["CI stays pending past ci_minutes: the budget escalates the run", false, "escalated", [NEEDS_HUMAN]],
@@ -97,6 +103,44 @@ describe("item 5: T3 unreachable never stops CI following or the budgets", () =>
     expect(outcome.failures).toEqual([expect.stringMatching(/T3/), expect.stringMatching(/T3/)]);
     expect(recordOf(h, 4).phase).toBe(phase);
     expect(issueSeen(h, 4).notices).toEqual(notices);
+    expect(t3Sent(h)).toEqual(DISPATCH_4);
+  });
+
+  it("the deploy pipeline and the rollout go green: both are followed and the run ships while every read of T3 fails", async () => {
+    const world = await startWorld(started);
+    const { h, clock } = world;
+    const { sha } = await toDeploying(world, 4);
+    h.t3.failNext("shell", T3_500, 50);
+    pipelineEnds(world, pipelineFor(world, sha), "success");
+    keelDeploys(world, sha);
+    h.kube?.rollOut(NAMESPACE, DEPLOYMENT);
+    clock.advance(MINUTE_MS);
+
+    const outcome = await h.sweepOnce();
+
+    expect(outcome.failures).toEqual([expect.stringMatching(/T3/), expect.stringMatching(/T3/)]);
+    expect(recordOf(h, 4)).toMatchObject({
+      phase: "shipped",
+      stages: { deploy: { verdict: "green" }, rollout: { verdict: "green" } },
+    });
+    expect(issueSeen(h, 4)).toEqual({ state: "closed", labels: [], notices: [SHIPPED] });
+    expect(t3Sent(h)).toEqual(DISPATCH_4);
+  });
+
+  it("Woodpecker unreachable while deploying never stops the budgets: deploy_minutes runs out and the run is escalated", async () => {
+    const world = await startWorld(started, { kube: false, budgets: { deploy_minutes: 20 } });
+    const { h, clock } = world;
+    const { sha } = await toDeploying(world, 4);
+    pipelineFor(world, sha, "running");
+    h.woodpecker?.failNext("lookup", 502, 50);
+    h.woodpecker?.failNext("pipelines", 502, 50);
+    clock.advance(25 * MINUTE_MS);
+
+    const outcome = await h.sweepOnce();
+
+    expect(outcome.failures).toEqual([expect.stringMatching(/Woodpecker/)]);
+    expect(recordOf(h, 4)).toMatchObject({ phase: "escalated", escalation: { cause: "time-budget" } });
+    expect(issueSeen(h, 4)).toEqual({ state: "open", labels: [HUMAN], notices: [NEEDS_HUMAN] });
     expect(t3Sent(h)).toEqual(DISPATCH_4);
   });
 

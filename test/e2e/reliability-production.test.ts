@@ -164,7 +164,7 @@ async function rollingOut(world: World, url: string): Promise<string> {
 }
 
 describe("item 15: the version URL", () => {
-  it("today three sweeps in a row prove a rollout; counted matches are at least one sweep interval apart", async () => {
+  it("today three sweeps in a row prove a rollout; counted matches are at least one sweep interval apart, and the count goes when the run ships", async () => {
     const version = await aVersionUrl();
     const world = await startWorld(started, { woodpecker: false, kube: false, config: { sweepIntervalMs: SWEEP_MS } });
     const { h, clock } = world;
@@ -189,6 +189,8 @@ describe("item 15: the version URL", () => {
     expect(recordOf(h, 4)).toMatchObject({ phase: "shipped", stages: { rollout: { verdict: "green" } } });
     expect(issueSeen(h, 4)).toEqual({ state: "closed", labels: [], notices: [expect.stringMatching(/^Shipped /)] });
     expect(version.reads()).toBe(5);
+    // Item 16: the count of a run that no longer follows a rollout is dropped.
+    expect(h.service.versionMatches.size).toBe(0);
   });
 
   it("today every CI nudge reads it; nudges for other commits, other branches and the followed commit read nothing, a sweep reads it once", async () => {

@@ -4,7 +4,19 @@
 // person taking over by removing `ready-for-human` frees the repo at once.
 
 import { describe, expect, it } from "vitest";
-import { applyReady, closeIssue, FakeClock, harnessPerTest, IN_PROGRESS, READY, recordOf, REPO } from "./harness.js";
+import { toThreadId } from "../../src/core/run/ids.js";
+import { DEFAULT_INSTALLATION_ID } from "../support/webhook-fixtures.js";
+import {
+  aGitHubFake,
+  applyReady,
+  closeIssue,
+  FakeClock,
+  harnessPerTest,
+  IN_PROGRESS,
+  READY,
+  recordOf,
+  REPO,
+} from "./harness.js";
 import type { Harness } from "./harness.js";
 import { agentEnds, dispatched, MINUTE_MS, threadOf, type World } from "./ship-world.js";
 import { DISPATCH_4, HUMAN, issueSeen, T3_500, t3Sent } from "./reliability-support.js";
@@ -27,6 +39,8 @@ async function runAndQueued(world: World): Promise<string> {
   return thread;
 }
 
+const OTHER = "acme/widgets";
+const WRITER = "writer-wes";
 const DISPATCH_5 = [`thread.create ${threadOf(5)}`, `thread.turn.start ${threadOf(5)}`];
 
 describe("item 2: a run the sweep dispatches is judged only by facts read after its dispatch", () => {
@@ -53,6 +67,47 @@ describe("item 2: a run the sweep dispatches is judged only by facts read after 
     await h.sweepOnce();
     expect(recordOf(h, 4)).toMatchObject({ phase: "dispatched", escalation: null });
     expect(t3Sent(h)).toEqual(DISPATCH_4);
+  });
+});
+
+describe("item 2: a run the sweep dispatches when the cap frees a slot in another repo", () => {
+  it("is judged only by T3 facts read after its dispatch: the sweep that frees the slot and dispatches it leaves it dispatched", async () => {
+    const clock = new FakeClock();
+    const github = aGitHubFake(clock);
+    github.addRepo({ fullName: OTHER, ownerType: "Organization", installationId: DEFAULT_INSTALLATION_ID });
+    const h = await started({ clock, github, config: { allowlist: [REPO, OTHER], maxConcurrentRuns: 1 } });
+    h.github.addCollaborator(OTHER, WRITER, "write");
+    const world: World = { h, clock, woodpeckerRepoId: null };
+    await dispatched(world, 4);
+    h.github.addIssue(OTHER, { number: 1 });
+    expect(await applyReady(h, 1, { repo: OTHER, by: { login: WRITER } })).toBe(200);
+    await h.settle();
+    expect(recordOf(h, 1, OTHER)).toMatchObject({ phase: "queued", queuedReason: { kind: "cap-reached", cap: 1 } });
+    // #4's stop never reaches afk: only the sweep frees the cap, after it read T3.
+    h.github.webhooks.dropNext(1, { match: ({ event }) => event === "issues", as: "lost" });
+    await h.github.as("Codertocat").unlabel(REPO, 4, READY);
+    await h.settle();
+
+    clock.advance(MINUTE_MS);
+    await h.sweepOnce();
+
+    const other = toThreadId({ installationId: DEFAULT_INSTALLATION_ID, repo: OTHER, issue: 1, attempt: 1 });
+    expect(recordOf(h, 4).phase).toBe("cancelled");
+    expect(recordOf(h, 1, OTHER)).toMatchObject({ phase: "dispatched", threadId: other, escalation: null });
+    expect(issueSeen(h, 1, OTHER)).toEqual({ state: "open", labels: [IN_PROGRESS, READY].sort(), notices: [] });
+    expect(t3Sent(h).filter((sent) => sent.endsWith(other))).toEqual([
+      `thread.create ${other}`,
+      `thread.turn.start ${other}`,
+    ]);
+
+    // The next sweep reads T3 afresh: the turn is running, and nothing changes.
+    h.t3.startTurn(other);
+    clock.advance(MINUTE_MS);
+    await h.sweepOnce();
+    expect(recordOf(h, 1, OTHER)).toMatchObject({ phase: "dispatched", escalation: null });
+    expect(t3Sent(h).filter((sent) => sent.startsWith("thread.turn.interrupt"))).toEqual([
+      `thread.turn.interrupt ${threadOf(4)}`,
+    ]);
   });
 });
 

@@ -107,7 +107,7 @@ function aNotice(doorbellTs: string, act: SlackAct, why: NotActingWhy = NOT_ENRO
 async function restarted(world: World, config: Partial<OperatorConfig>, extra: HarnessOptions = {}): Promise<World> {
   await world.h.stopAfk();
   world.clock.advance(MINUTE_MS);
-  return slackWorld(started, {
+  const again = await slackWorld(started, {
     clock: world.clock,
     github: world.h.github,
     t3: world.h.t3,
@@ -115,6 +115,10 @@ async function restarted(world: World, config: Partial<OperatorConfig>, extra: H
     config,
     ...extra,
   });
+  // afk learns its own bot (GET /app) beside its start-up: done before a test counts requests.
+  if (again.h.service.armed || again.h.service.refusal !== null)
+    await eventually(again.h, () => again.h.service.self !== null, "afk to learn its own bot");
+  return again;
 }
 
 /** The enrolled repos the running afk reads (its configuration object) are now these. */

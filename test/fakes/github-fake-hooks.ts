@@ -73,6 +73,8 @@ export class FakeWebhooks {
   readonly deliveries: HookDelivery[] = [];
   /** Everything sent or dropped, oldest first, with its payload. */
   readonly sent: SentWebhook[] = [];
+  /** Echoes of the app's writes caused while no app was connected: GitHub would have tried to deliver them. */
+  readonly unsent: WebhookInput[] = [];
   /** Delivery ids the app asked GitHub to redeliver. */
   readonly redelivered: number[] = [];
   /** Real milliseconds each queued delivery waits before it goes out. */
@@ -112,7 +114,10 @@ export class FakeWebhooks {
   /** Queued behind the others (and subject to the knobs); resolves once the app answered, or it was dropped. */
   enqueue(input: WebhookInput): Promise<SentWebhook> {
     return new Promise((resolve) => {
-      if (this.#target === null) return resolve(this.#record(toQueued(input, false), null, "not connected", 0, false));
+      if (this.#target === null) {
+        if (input.echo === true) this.unsent.push(input);
+        return resolve(this.#record(toQueued(input, false), null, "not connected", 0, false));
+      }
       this.#queue.push(toQueued(input, false, resolve));
       void this.#pump();
     });

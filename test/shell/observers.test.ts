@@ -12,7 +12,7 @@ import {
   type ObserveDeps,
 } from "../../src/shell/observers.js";
 import { aRecord, aStage } from "../core/builders.js";
-import { aWorld, INSTALLATION, MINUTE, pushFix, REPO, T0, WOODPECKER_URL, type World } from "./world.js";
+import { aWorld, INSTALLATION, MINUTE, pushFix, REPO, SECOND, T0, WOODPECKER_URL, type World } from "./world.js";
 
 const ISSUE = 1;
 const DEPLOY_REPO = "acme/deploy";
@@ -84,9 +84,12 @@ async function startThread(world: World, record: RunRecord): Promise<void> {
   });
 }
 
-/** T3's threads, read a moment after the turn began (a read on its own tick says nothing of it). */
+/**
+ * T3's threads, read a moment from now (as the sweep reads them before it looks at the
+ * runs): a read on the turn's own clock tick says nothing of it (agent-threads.ts, isReadAfter).
+ */
 async function factsOf(world: World): Promise<AgentFacts> {
-  world.clock.advance(1);
+  world.clock.advance(SECOND);
   const readAt = world.clock.now();
   const read = await world.agent.readOverview();
   if (!read.ok) throw new Error("no overview");

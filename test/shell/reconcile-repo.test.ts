@@ -388,6 +388,8 @@ describe("reconcile: the ready label on an escalated issue", () => {
     const issue = world.readyIssue();
     await world.reconcile();
     const threadId = world.threadId(issue);
+    // The agent works a while: a read of T3 on the dispatch's own clock tick says nothing of its turn.
+    world.clock.advance(MINUTE);
     world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
     world.clock.advance(1);
     await observe(world.afk, REPO, INSTALLATION, { sweep: true });

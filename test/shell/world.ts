@@ -34,6 +34,8 @@ export const CHANNEL = "C0AFK";
 /** The Slack user allowed to steer agents. */
 export const ALICE = "U0ALICE";
 export const MINUTE = 60_000;
+/** A moment: how long afk takes between two of its own steps. */
+export const SECOND = 1_000;
 
 export const WOODPECKER_URL = "https://ci.test";
 
@@ -237,6 +239,9 @@ export async function aDispatchedRun(
   await world.reconcile(input.repo);
   const record = world.record(issue, input.repo);
   if (record === null || record.phase !== "dispatched") throw new Error(`#${issue} was not dispatched`);
+  // Time moves on after the dispatch, as it does for real: a read of T3 on the dispatch's
+  // own clock tick says nothing of its turn (core/observe/agent-threads.ts, isReadAfter).
+  world.clock.advance(SECOND);
   return { issue, record, threadId: record.threadId };
 }
 

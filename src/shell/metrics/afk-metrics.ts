@@ -29,6 +29,7 @@ const CAUSES: Readonly<Record<EscalationCause, true>> = {
   "red-budget-spent": true,
   "time-budget": true,
   lost: true,
+  "dispatch-rejected": true,
 };
 
 const MINUTE_S = 60;
