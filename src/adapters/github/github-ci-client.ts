@@ -14,7 +14,6 @@ import {
   toCheckRunFact,
   toCommitFact,
   toJobFact,
-  toLogText,
   toLogWithoutTimestamps,
   toStatusFacts,
   toWorkflowRunFact,
@@ -23,6 +22,7 @@ import {
 import { createEtagCache, type EtagCache } from "./etag-cache.js";
 import { attemptGitHub } from "./github-error.js";
 import { toOwnerAndName } from "./github-mapping.js";
+import { readByteTail, toTailText } from "./log-tail-stream.js";
 import type { Octokit } from "./octokit.js";
 
 export interface GitHubCiClientOptions {
@@ -30,6 +30,8 @@ export interface GitHubCiClientOptions {
   readonly etags?: EtagCache;
   /** How much of a failing job's log the fix-forward prompt carries. */
   readonly logTail?: { readonly maxLines: number; readonly maxChars: number };
+  /** Test seam: how many bytes of a job log the client holds, after each chunk it reads. */
+  readonly onLogBytesHeld?: (bytes: number) => void;
 }
 
 const PER_PAGE = 100;
@@ -156,18 +158,23 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
 
     // GitHub answers 302 to a short-lived blob URL; fetch follows it (and drops the token on the way).
     // The log is read as a tail: a suffix byte range, which the blob host behind GitHub's
-    // redirect honours (206); a log of gigabytes never comes into memory whole.
+    // redirect honours (206). The body is read as a stream all the same and only its last
+    // LOG_TAIL_FETCH_BYTES are kept, so a host that ignores Range and sends the whole log
+    // (200, gigabytes) never brings it into memory whole (log-tail-stream.ts).
     readJobLogTail: async (repo, jobId) => {
       const result = await attempt(async () => {
-        const { data, headers } = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
-          ...toOwnerAndName(repo),
-          job_id: jobId,
-          headers: { range: `bytes=-${LOG_TAIL_FETCH_BYTES}` },
-        });
-        const text = toLogText(data);
-        // A ranged answer starts mid-line: that first, cut line is dropped.
-        const whole = headers["content-range"] === undefined ? text : text.slice(text.indexOf("\n") + 1);
-        return toLogTail(toLogWithoutTimestamps(whole), maxLines, maxChars);
+        const { data, headers, status } = await octokit.request(
+          "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs",
+          {
+            ...toOwnerAndName(repo),
+            job_id: jobId,
+            headers: { range: `bytes=-${LOG_TAIL_FETCH_BYTES}` },
+            request: { parseSuccessResponseBody: false },
+          },
+        );
+        const tail = await readByteTail(data, LOG_TAIL_FETCH_BYTES, options.onLogBytesHeld);
+        const ranged = (status as number) === 206 || headers["content-range"] !== undefined;
+        return toLogTail(toLogWithoutTimestamps(toTailText(tail, ranged)), maxLines, maxChars);
       });
       // 404 or 410: the log has expired (or never existed); the prompt simply goes without it.
       if (!result.ok && result.error.category === "not-found") return { ok: true, value: null };

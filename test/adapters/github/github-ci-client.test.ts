@@ -471,12 +471,12 @@ describe("job logs", () => {
     });
   });
 
-  it("reads a log body that is neither text nor bytes as an empty tail", async () => {
+  it("reads the body's bytes as the log whatever content type the host names", async () => {
     nock(API)
       .get(LOG_PATH)
       .reply(302, "", { location: `${BLOB}${BLOB_PATH}` });
     nock(BLOB).get(BLOB_PATH).reply(200, { unexpected: true });
-    expect(await aClient().readJobLogTail(REPO, 70)).toEqual({ ok: true, value: "" });
+    expect(await aClient().readJobLogTail(REPO, 70)).toEqual({ ok: true, value: '{"unexpected":true}' });
   });
 
   it.each([404, 410])("reads an expired log (%i) as null", async (status) => {
