@@ -1,7 +1,8 @@
 // Issue 8, items 11, 16 and 17: bounded concurrency, memory and work. Admission to the
 // global cap is one serialized step: two repos labeled at once never both take its last
 // slot. Finished runs leave the index (and the status page) after a week; the blocker
-// watch holds only what waits now; a job log is fetched as its tail (a suffix byte range).
+// watch holds only what waits now; a job log is fetched as its tail (a suffix byte range),
+// and only its tail is kept when the log host ignores the range.
 // At most 20 blockers are read per issue, the rest said on the issue; nothing is read for
 // an untrusted labeler.
 
@@ -108,6 +109,29 @@ describe("item 16: memory stays flat as runs and deliveries accumulate", () => {
 
     expect(h.github.logDownloads).toHaveLength(1);
     expect(h.github.rangedLogDownloads).toBe(1);
+    const fixForward = turnTexts(world)[1] ?? "";
+    expect(fixForward).toContain("AssertionError: expected 5 to be 4");
+    expect(fixForward).not.toContain("preamble line 1:");
+    expect(recordOf(h, 4)).toMatchObject({ phase: "ci", fixForwards: 1 });
+  });
+
+  it("a log host that ignores Range sends the whole log (200); afk keeps only its tail, and the tail reaches the agent", async () => {
+    const world = await startWorld(started, { woodpecker: false, kube: false });
+    const { h, clock } = world;
+    h.github.logHostIgnoresRange = true;
+    const thread = await dispatched(world, 4);
+    clock.advance(10 * MINUTE_MS);
+    const { commit, payload } = agentCommits(world, 4);
+    agentEnds(world, thread, `AFK-STATUS: pushed ${commit.sha}`);
+    await deliverOk(world, "push", payload);
+
+    await ciRuns(world, commit.sha, "failure", {
+      lint: { conclusion: "success" },
+      test: { conclusion: "failure", log: aFailingLog(2_000) },
+    });
+
+    expect(h.github.logDownloads).toHaveLength(1);
+    expect(h.github.rangedLogDownloads).toBe(0);
     const fixForward = turnTexts(world)[1] ?? "";
     expect(fixForward).toContain("AssertionError: expected 5 to be 4");
     expect(fixForward).not.toContain("preamble line 1:");

@@ -149,6 +149,8 @@ export class GitHubWire {
   rangedLogDownloads = 0;
   /** Paths (with query) fetched from the log blob host. */
   readonly logDownloads: string[] = [];
+  /** The log blob host ignores Range and answers 200 with the whole log, as a host may. */
+  logHostIgnoresRange = false;
   readonly #usage = new Map<string, Usage & { windowStart: number }>();
   readonly #rules: Rule[] = [];
   readonly #held = new Set<ServerResponse>();
@@ -293,7 +295,7 @@ export class GitHubWire {
     const text = typeof body === "string" ? body : JSON.stringify(body);
     // Blob storage answers a suffix range (`bytes=-N`) with the last N bytes, as Azure's does.
     const suffix = /^bytes=-(\d+)$/.exec(String(req.headers.range ?? ""));
-    if (status === 200 && suffix !== null) {
+    if (status === 200 && suffix !== null && !this.logHostIgnoresRange) {
       const bytes = Buffer.from(text, "utf8");
       const start = Math.max(0, bytes.length - Number(suffix[1]));
       this.rangedLogDownloads += 1;

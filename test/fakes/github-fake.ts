@@ -519,6 +519,11 @@ export class GitHubFake {
     this.#wire.resetUsage();
   }
 
+  /** The log blob host ignores Range and answers 200 with the whole log (it honours it by default). */
+  set logHostIgnoresRange(ignores: boolean) {
+    this.#wire.logHostIgnoresRange = ignores;
+  }
+
   /** Each installation's hourly request budget (5,000 by default). */
   set rateLimitPerHour(limit: number) {
     this.#wire.rateLimitPerHour = limit;
