@@ -36,6 +36,9 @@ function toListedView(record: RunRecord, listed: ListedIssues): IssueView | null
   return found === undefined ? null : { state: "open", labels: found.labels };
 }
 
+/** The check's outcome, and whether it acted on the issue (what was listed of it is stale then). */
+export type CheckResult = AdvanceResult & { readonly acted: boolean };
+
 /** Checks one run; a fresh read of its issue when `view` is null. */
 export async function checkRun(
   afk: AfkService,
@@ -43,7 +46,7 @@ export async function checkRun(
   record: RunRecord,
   view: IssueView | null,
   facts: AgentFacts | null,
-): Promise<AdvanceResult> {
+): Promise<CheckResult> {
   const deps = toRunDeps(afk, issues, record);
   let issue = view;
   let readyLabeledAt: number | null = null;
@@ -53,7 +56,7 @@ export async function checkRun(
     issue = { state: read.state, labels: read.labels };
     const { ready, human } = afk.config.labels;
     const drift = decideDrift({ record, issue, events, self: afk.self, labels: { ready, human } });
-    if (drift !== null) return advanceRun(record, drift, deps);
+    if (drift !== null) return { ...(await advanceRun(record, drift, deps)), acted: true };
     readyLabeledAt = findLatestLabeling(events, ready)?.at ?? null;
   }
   const known = afk.index.get(record.repo, record.issue);
@@ -70,7 +73,7 @@ export async function checkRun(
     deps.log.info({ effects: effects.map((effect) => effect.kind) }, "finishing what the run left undone");
   const applied = await applyTransition(record, record, effects, deps);
   if (applied.ok && known?.needsCheck === true) afk.index.setRecord(applied.record, known.commentId);
-  return applied;
+  return { ...applied, acted: effects.length > 0 };
 }
 
 /** Whether the run needs its issue read afresh, or can be checked against the lists. */
@@ -80,25 +83,27 @@ function isWatched(record: RunRecord, needsCheck: boolean): boolean {
   return !(isActive(record.phase) && record.closedByCommit !== null && !needsCheck);
 }
 
-/** Checks every run of the repo afk holds. Returns what failed, if anything. */
+/** Checks every run of the repo afk holds: what failed, and the issues a check acted on. */
 export async function checkRepoRuns(
   afk: AfkService,
   repo: string,
   issues: IssueTracker,
   listed: ListedIssues,
   facts: AgentFacts | null,
-): Promise<string[]> {
+): Promise<{ readonly failed: string[]; readonly acted: ReadonlySet<number> }> {
   const failed: string[] = [];
+  const acted = new Set<number>();
   for (const [, entry] of afk.index.entries()) {
     const record = entry.record;
     if (record === null || record.repo !== repo || !isWatched(record, entry.needsCheck)) continue;
     const view = entry.needsCheck ? null : toListedView(record, listed);
     try {
       const checked = await checkRun(afk, issues, record, view, facts);
+      if (checked.acted) acted.add(record.issue);
       if (!checked.ok) failed.push(`checking #${record.issue}`);
     } catch (error) {
       failed.push(`checking #${record.issue}: ${(error as Error).message}`);
     }
   }
-  return failed;
+  return { failed, acted };
 }

@@ -69,10 +69,12 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
   for (const issue of [...ready, ...human]) afk.titles.remember(issue.repo, issue.number, issue.title);
   forgetUnready(afk, repo, new Set(ready.map((issue) => issue.number)));
   const agent = r.agent === undefined || r.agent === null || !("facts" in r.agent) ? null : r.agent.facts;
-  const failed = await checkRepoRuns(afk, repo, issues, { ready, human }, agent);
+  const { failed, acted } = await checkRepoRuns(afk, repo, issues, { ready, human }, agent);
   const threads = toThreadReader(afk);
   const withRecords: ReadyWithRecord[] = [];
-  for (const issue of ready) {
+  // What was listed of an issue a check just acted on is stale (a shipped issue it closed
+  // still shows its labels): it is looked at again at the next reconcile.
+  for (const issue of ready.filter((listed) => !acted.has(listed.number))) {
     const record = await readRecord(afk, issue, r.installationId, issues, threads);
     if (record !== "escalated") withRecords.push({ issue, record });
   }

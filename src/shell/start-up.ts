@@ -5,6 +5,7 @@
 // while it was away, so that redelivered work sees every run.
 
 import { HOUR_MS } from "../core/common/time.js";
+import { isTerminal } from "../core/run/run-record.js";
 import { describeError } from "../ports/result.js";
 import type { IssueTracker } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
@@ -90,8 +91,10 @@ async function rebuild(afk: AfkService, repo: string, issues: IssueTracker): Pro
       const loaded = await loadRun(issues, repo, issue.number, afk.deps.appId);
       if (!loaded.ok || loaded.value.kind !== "found") continue;
       const { record, commentId, notices } = loaded.value;
-      // A closed issue is out of the open lists the sweep reads: it is looked at once, afresh.
-      afk.index.load(repo, issue.number, { record, commentId, notices }, finishing);
+      // A closed issue is out of the open lists the sweep reads, and a run that ended while
+      // its issue still carries afk's label stopped half-way through its ending: each is
+      // looked at once, afresh, and finished from its record.
+      afk.index.load(repo, issue.number, { record, commentId, notices }, finishing || isTerminal(record.phase));
     }
   }
 }
