@@ -124,7 +124,9 @@ function toDoorbellEffects(input: ConvergeInput): Effect[] {
   const { record, config, now } = input;
   if (record.phase !== "escalated" || config.slack === null || record.doorbell !== null) return [];
   const failure = record.doorbellFailure;
-  return failure === null || now >= toDoorbellRetryAt(failure) ? [{ kind: "RingDoorbell", record }] : [];
+  return failure === null || now >= toDoorbellRetryAt(failure)
+    ? [{ kind: "RingDoorbell", record, mayHaveRung: true }]
+    : [];
 }
 
 /** The effects that bring the run's world in line with its record; none when it already is. */

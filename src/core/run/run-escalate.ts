@@ -56,7 +56,7 @@ export function escalate(record: RunRecord, input: EscalationInput, now: number,
   ];
   if (record.closedByCommit !== null) effects.push({ kind: "ReopenIssue" });
   effects.push({ kind: "PostNotice", marker, body: `${renderEscalationNotice(escalated, reason)}\n\n${marker}` });
-  if (config.slack !== null) effects.push({ kind: "RingDoorbell", record: escalated });
+  if (config.slack !== null) effects.push({ kind: "RingDoorbell", record: escalated, mayHaveRung: false });
   return { record: escalated, effects };
 }
 
