@@ -60,19 +60,26 @@ export async function checkRun(
     readyLabeledAt = findLatestLabeling(events, ready)?.at ?? null;
   }
   const known = afk.index.get(record.repo, record.issue);
+  const thread = toThread(record, facts);
   const effects = toConvergence({
     record,
     issue,
     readyLabeledAt,
     notices: known?.notices ?? null,
-    thread: toThread(record, facts),
+    thread,
     now: afk.deps.clock(),
     config: afk.config,
   });
   if (effects.length > 0)
     deps.log.info({ effects: effects.map((effect) => effect.kind) }, "finishing what the run left undone");
   const applied = await applyTransition(record, record, effects, deps);
-  if (applied.ok && known?.needsCheck === true) afk.index.setRecord(applied.record, known.commentId);
+  // Finished only once T3 was seen too: a stopped run's agent may still be at work, and
+  // only facts as fresh as its turn say so (until then the run keeps its repo).
+  const sawAgent = thread !== undefined || afk.deps.agent === null || record.turn === null;
+  if (applied.ok && known?.needsCheck === true) {
+    const commentId = afk.index.get(record.repo, record.issue)?.commentId ?? known.commentId;
+    afk.index.setRecord(applied.record, commentId, !sawAgent);
+  }
   return { ...applied, acted: effects.length > 0 };
 }
 

@@ -11,7 +11,7 @@ import { decideDispatch } from "../core/dispatch/decide-dispatch.js";
 import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
 import type { DispatchDecision, ReadyIssue } from "../core/dispatch/dispatch-types.js";
 import { isDispatchCandidate, toRunsInFlight, type ReadyWithRecord } from "../core/dispatch/runs-in-flight.js";
-import { isLiveThread, type ThreadFact } from "../core/observe/agent-threads.js";
+import { isLiveThread, isThreadBusy, type ThreadFact } from "../core/observe/agent-threads.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
 import { checkRepoRuns } from "./check-runs.js";
@@ -107,13 +107,16 @@ async function admit(
 ): Promise<string[]> {
   const { afk } = r;
   return afk.queue.run(ADMISSION, async () => {
-    const liveThreadIds = afk.deps.agent === null ? null : new Set(threads.filter(isLiveThread).map((t) => t.id));
+    const known = afk.deps.agent !== null;
+    const liveThreadIds = known ? new Set(threads.filter(isLiveThread).map((t) => t.id)) : null;
+    const busyThreadIds = known ? new Set(threads.filter(isThreadBusy).map((t) => t.id)) : null;
     const runs = toRunsInFlight({
       records: afk.index.records(),
       ready: withRecords,
       installationId: r.installationId,
       inProgressLabel: afk.config.labels.inProgress,
       liveThreadIds,
+      busyThreadIds,
     });
     const decision: DispatchDecision = decideDispatch({ config: afk.config, ready: readyIssues, runs });
     const failed: string[] = [];

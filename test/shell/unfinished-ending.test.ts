@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { observe } from "../../src/shell/observe-runs.js";
 import { startUp } from "../../src/shell/start-up.js";
+import { sweepOnce } from "../../src/shell/sweep-work.js";
 import {
   aDispatchedRun,
   aWorld,
@@ -62,5 +63,30 @@ describe("start-up finishes an ending afk left half-done", () => {
     await startUp(world.afk);
     expect(world.issue(issue).labels).toEqual([]);
     expect(world.agent.snapshot().threads).toHaveLength(1);
+  });
+});
+
+describe("an ended run whose agent still works keeps its repo", () => {
+  it("a cancel whose interrupt did not reach T3: no other issue of the repo is dispatched until the agent stopped", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.pickUpTurn(threadId);
+    const next = world.readyIssue();
+    await world.reconcile();
+    expect(world.record(next)?.phase).toBe("queued");
+    world.agent.knobs.fail("interruptTurn", "transient");
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    await world.reconcile().catch(() => undefined);
+    expect(world.recordOnGitHub(issue)?.phase).toBe("cancelled");
+    expect(world.agent.thread(threadId)?.session?.status).toBe("running");
+    // A restart, and a reconcile that reads no agent facts: the repo stays held.
+    world.restart();
+    await startUp(world.afk);
+    expect(world.record(next)?.phase).toBe("queued");
+    expect(world.agent.snapshot().threads).toHaveLength(1);
+    // The sweep sees the agent at work and stops it; the repo is free for the next one then.
+    await sweepOnce(world.afk);
+    expect(world.agent.thread(threadId)?.session?.status).toBe("interrupted");
+    expect(world.agent.snapshot().threads.map((thread) => thread.id)).toEqual([threadId, world.threadId(next)]);
   });
 });

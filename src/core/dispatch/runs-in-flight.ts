@@ -40,12 +40,17 @@ export interface RunsInFlightInput {
   readonly inProgressLabel: string;
   /** Ids of live (not deleted, not archived) T3 threads, or null when T3 was not read. */
   readonly liveThreadIds: ReadonlySet<string> | null;
+  /** Ids of T3 threads whose agent is at work (`isThreadBusy`), or null when T3 was not read. */
+  readonly busyThreadIds: ReadonlySet<string> | null;
 }
 
 export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
   const runs: RunInFlight[] = [];
   for (const record of input.records) {
-    if (isActive(record.phase)) runs.push({ repo: record.repo, issue: record.issue, state: "active" });
+    // A run that ended while its agent still works (the interrupt never reached T3) holds
+    // its repo and a slot until the agent stopped: one agent per repo, whatever the record says.
+    const working = input.busyThreadIds?.has(record.threadId) === true;
+    if (isActive(record.phase) || working) runs.push({ repo: record.repo, issue: record.issue, state: "active" });
     else if (record.phase === "escalated") runs.push({ repo: record.repo, issue: record.issue, state: "escalated" });
   }
   const held = new Set(runs.map((run) => `${run.repo}#${run.issue}`));

@@ -86,6 +86,12 @@ export function toTurnFact(thread: ThreadFact | null, requestedSince: number): T
   return { kind: "ended", outcome: turn.state, error: turn.state === "error" ? (session?.lastError ?? null) : null };
 }
 
+/** The thread's agent is at work: a turn starting or running, or waiting on a person in the middle of one. */
+export function isThreadBusy(thread: ThreadFact): boolean {
+  const status = thread.session?.status;
+  return isLiveThread(thread) && (status === "starting" || status === "running" || thread.hasPendingUserInput);
+}
+
 /**
  * The live project whose checkout is `root`. T3 refuses a second live project with the
  * same `workspaceRoot`, so afk looks here before `project.create`. A trailing slash does

@@ -107,9 +107,10 @@ export function transitionRetried(
 }
 
 /**
- * Effects of a run leaving its agent: the record first, labels added before others come
- * off (dying in between leaves an issue a restart finds by a label of afk's), the agent
- * stopped, the doorbell told, then the repo freed.
+ * Effects of a run leaving its agent: the record first, labels added, the agent stopped
+ * before afk's labels come off (dying before either leaves an issue a restart finds by a
+ * label of afk's, with an agent that may still work: the restart stops it first), the
+ * doorbell told, then the repo freed.
  */
 function toEnded(
   record: RunRecord,
@@ -120,7 +121,7 @@ function toEnded(
 ): Transition {
   const effects: Effect[] = [toUpsert(record)];
   if (add.length > 0) effects.push({ kind: "AddLabels", labels: add });
-  effects.push({ kind: "RemoveLabels", labels: remove }, ...stop);
+  effects.push(...stop, { kind: "RemoveLabels", labels: remove });
   if (record.doorbell !== null) effects.push({ kind: "UpdateDoorbell", record, note });
   effects.push({ kind: "ReconcileRepo", repo: record.repo });
   return { record, effects };

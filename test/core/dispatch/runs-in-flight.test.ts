@@ -16,6 +16,7 @@ function anInput(overrides: Partial<RunsInFlightInput> = {}): RunsInFlightInput 
     installationId: 7,
     inProgressLabel: "afk:in-progress",
     liveThreadIds: null,
+    busyThreadIds: null,
     ...overrides,
   };
 }
@@ -82,6 +83,19 @@ describe("toRunsInFlight", () => {
     const issue = anIssue({ number: 5, labels: ["ready-for-agent"] });
     expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }], liveThreadIds: new Set() }))).toEqual([]);
   });
+});
+
+describe("toRunsInFlight: an ended run whose agent still works", () => {
+  it.each<Phase>(["shipped", "cancelled", "taken-over", "queued"])(
+    "a %s record whose thread T3 shows at work holds its repo as active until the agent stopped",
+    (phase) => {
+      const record = aRecord({ phase });
+      expect(toRunsInFlight(anInput({ records: [record], busyThreadIds: new Set([record.threadId]) }))).toEqual([
+        { repo: record.repo, issue: record.issue, state: "active" },
+      ]);
+      expect(toRunsInFlight(anInput({ records: [record], busyThreadIds: new Set() }))).toEqual([]);
+    },
+  );
 });
 
 describe("isDispatchCandidate", () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   findProjectByWorkspaceRoot,
   isLiveThread,
+  isThreadBusy,
   toLastAssistantText,
   toTurnFact,
   toTurnFactAt,
@@ -224,6 +225,24 @@ describe("isLiveThread", () => {
     ["an archived thread is not", aThread({ archivedAt: REQUESTED }), false],
   ])("%s", (_rule, row, live) => {
     expect(isLiveThread(row)).toBe(live);
+  });
+});
+
+describe("isThreadBusy: the agent is at work in the checkout", () => {
+  it.each([
+    ["a session starting", aThread({ session: aSession({ status: "starting" }) }), true],
+    ["a session running", aThread({ session: aSession({ status: "running" }) }), true],
+    ["a question pending in the middle of a turn", aThread({ hasPendingUserInput: true }), true],
+    ["a session ready (the turn ended)", aThread(), false],
+    ["a session interrupted", aThread({ session: aSession({ status: "interrupted" }) }), false],
+    ["no session yet", aThread({ session: null }), false],
+    [
+      "a deleted thread, whatever its session says",
+      aThread({ deletedAt: REQUESTED, session: aSession({ status: "running" }) }),
+      false,
+    ],
+  ])("%s: %s", (_case, row, busy) => {
+    expect(isThreadBusy(row)).toBe(busy);
   });
 });
 

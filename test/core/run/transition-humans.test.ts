@@ -220,8 +220,8 @@ describe("RetryRequested", () => {
     expect(kinds(stale.effects)).toEqual([
       "UpsertProgressComment",
       "AddLabels",
-      "RemoveLabels",
       "InterruptTurn",
+      "RemoveLabels",
       "ReconcileRepo",
     ]);
     expect(effectOf(stale.effects, "InterruptTurn")).toEqual({
@@ -255,7 +255,7 @@ describe("Cancelled", () => {
     [
       "an active run with a working turn",
       aRecord(),
-      ["UpsertProgressComment", "RemoveLabels", "InterruptTurn", "ReconcileRepo"],
+      ["UpsertProgressComment", "InterruptTurn", "RemoveLabels", "ReconcileRepo"],
     ],
     [
       "an active run with a doorbell",
@@ -299,7 +299,7 @@ describe("TakenOver", () => {
     [
       "an active run with a working turn",
       aRecord({ doorbell: DOORBELL }),
-      ["UpsertProgressComment", "RemoveLabels", "InterruptTurn", "UpdateDoorbell", "ReconcileRepo"],
+      ["UpsertProgressComment", "InterruptTurn", "RemoveLabels", "UpdateDoorbell", "ReconcileRepo"],
     ],
     [
       "an escalated run",
