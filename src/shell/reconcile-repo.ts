@@ -109,14 +109,14 @@ async function admit(
   return afk.queue.run(ADMISSION, async () => {
     const known = afk.deps.agent !== null;
     const liveThreadIds = known ? new Set(threads.filter(isLiveThread).map((t) => t.id)) : null;
-    const busyThreadIds = known ? new Set(threads.filter(isThreadBusy).map((t) => t.id)) : null;
+    const busyThreads = known ? threads.filter(isThreadBusy) : null;
     const runs = toRunsInFlight({
       records: afk.index.records(),
       ready: withRecords,
       installationId: r.installationId,
       inProgressLabel: afk.config.labels.inProgress,
       liveThreadIds,
-      busyThreadIds,
+      busyThreads,
     });
     const decision: DispatchDecision = decideDispatch({ config: afk.config, ready: readyIssues, runs });
     const failed: string[] = [];

@@ -6,6 +6,7 @@
 
 import type { RunInFlight } from "./dispatch-types.js";
 import { toThreadId } from "../run/ids.js";
+import { parseThreadTitle } from "../run/thread-title.js";
 import { isActive, isTerminal } from "../run/run-record.js";
 import type { Issue } from "../common/github-types.js";
 import type { RunRecord } from "../run/run-types.js";
@@ -40,16 +41,17 @@ export interface RunsInFlightInput {
   readonly inProgressLabel: string;
   /** Ids of live (not deleted, not archived) T3 threads, or null when T3 was not read. */
   readonly liveThreadIds: ReadonlySet<string> | null;
-  /** Ids of T3 threads whose agent is at work (`isThreadBusy`), or null when T3 was not read. */
-  readonly busyThreadIds: ReadonlySet<string> | null;
+  /** T3 threads whose agent is at work (`isThreadBusy`), or null when T3 was not read. */
+  readonly busyThreads: readonly { readonly id: string; readonly title: string }[] | null;
 }
 
 export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
   const runs: RunInFlight[] = [];
+  const busy = new Set((input.busyThreads ?? []).map((thread) => thread.id));
   for (const record of input.records) {
     // A run that ended while its agent still works (the interrupt never reached T3) holds
     // its repo and a slot until the agent stopped: one agent per repo, whatever the record says.
-    const working = input.busyThreadIds?.has(record.threadId) === true;
+    const working = busy.has(record.threadId);
     if (isActive(record.phase) || working) runs.push({ repo: record.repo, issue: record.issue, state: "active" });
     else if (record.phase === "escalated") runs.push({ repo: record.repo, issue: record.issue, state: "escalated" });
   }
@@ -57,6 +59,14 @@ export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
   for (const { issue, record } of input.ready) {
     if (held.has(`${issue.repo}#${issue.number}`)) continue;
     if (isMidDispatch(issue, record, input)) runs.push({ repo: issue.repo, issue: issue.number, state: "dispatching" });
+  }
+  // An agent of afk's at work that nothing above names: a dispatch in another repo cut
+  // short before its label and record. It holds that repo and a slot of the cap.
+  for (const thread of input.busyThreads ?? []) {
+    const named = parseThreadTitle(thread.title);
+    const key = named === null ? null : `${named.repo}#${named.issue}`;
+    if (named === null || key === null || runs.some((run) => `${run.repo}#${run.issue}` === key)) continue;
+    runs.push({ repo: named.repo, issue: named.issue, state: "active" });
   }
   return runs;
 }

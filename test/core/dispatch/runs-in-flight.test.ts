@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toThreadId } from "../../../src/core/run/ids.js";
+import { toThreadTitle } from "../../../src/core/run/thread-title.js";
 import {
   isDispatchCandidate,
   toNextAttempt,
@@ -16,7 +17,7 @@ function anInput(overrides: Partial<RunsInFlightInput> = {}): RunsInFlightInput 
     installationId: 7,
     inProgressLabel: "afk:in-progress",
     liveThreadIds: null,
-    busyThreadIds: null,
+    busyThreads: null,
     ...overrides,
   };
 }
@@ -90,12 +91,34 @@ describe("toRunsInFlight: an ended run whose agent still works", () => {
     "a %s record whose thread T3 shows at work holds its repo as active until the agent stopped",
     (phase) => {
       const record = aRecord({ phase });
-      expect(toRunsInFlight(anInput({ records: [record], busyThreadIds: new Set([record.threadId]) }))).toEqual([
+      const busy = [{ id: record.threadId, title: toThreadTitle(record.repo, record.issue, "Spin") }];
+      expect(toRunsInFlight(anInput({ records: [record], busyThreads: busy }))).toEqual([
         { repo: record.repo, issue: record.issue, state: "active" },
       ]);
-      expect(toRunsInFlight(anInput({ records: [record], busyThreadIds: new Set() }))).toEqual([]);
+      expect(toRunsInFlight(anInput({ records: [record], busyThreads: [] }))).toEqual([]);
     },
   );
+});
+
+describe("toRunsInFlight: an agent at work that no record names", () => {
+  const thread = { id: "thread-of-a-cut-short-dispatch", title: toThreadTitle("acme/gadgets", 9, "Hum") };
+
+  it("afk's thread (its title names the issue) holds that repo and a slot: a dispatch cut short before its label and record", () => {
+    expect(toRunsInFlight(anInput({ busyThreads: [thread] }))).toEqual([
+      { repo: "acme/gadgets", issue: 9, state: "active" },
+    ]);
+  });
+
+  it("is the healing dispatch itself when its issue is the one being reconciled", () => {
+    const issue = anIssue({ repo: "acme/gadgets", number: 9, labels: ["ready-for-agent", "afk:in-progress"] });
+    expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }], busyThreads: [thread] }))).toEqual([
+      { repo: "acme/gadgets", issue: 9, state: "dispatching" },
+    ]);
+  });
+
+  it("a thread that is not afk's (another title) is none of afk's business", () => {
+    expect(toRunsInFlight(anInput({ busyThreads: [{ id: "t", title: "Refactor the parser" }] }))).toEqual([]);
+  });
 });
 
 describe("isDispatchCandidate", () => {
