@@ -93,9 +93,10 @@ function compareCandidates(a: Candidate, b: Candidate): number {
   );
 }
 
-// Escalated runs keep their repo but use no agent, so they do not count against the cap.
+// Escalated runs use no agent now, but keep their slot as they keep their repo: a human's
+// answer sets the agent to work again at once, and that must not take afk over the cap.
 function countAgentRuns(runs: readonly RunInFlight[]): number {
-  return runs.filter((run) => run.state === "active" || run.state === "dispatching").length;
+  return runs.length;
 }
 
 /** Rules g and h over the candidates in dispatch order; fills `reasons` for the held ones. */

@@ -381,7 +381,12 @@ describe("decideDispatch: the global cap", () => {
   it.each<[string, number, RunInFlight["state"][], number]>([
     ["active runs count", 3, ["active", "active"], 1],
     ["dispatching runs count", 3, ["dispatching", "active"], 1],
-    ["escalated runs use no agent and do not count", 3, ["escalated", "escalated"], 3],
+    [
+      "escalated runs keep their slot (a human's answer carries on at once, within the cap)",
+      3,
+      ["escalated", "escalated"],
+      1,
+    ],
     ["a full cap dispatches nothing", 2, ["active", "dispatching", "escalated"], 0],
     ["an over-full cap dispatches nothing", 1, ["active", "active"], 0],
     ["no runs: up to the cap", 2, [], 2],
