@@ -58,7 +58,15 @@ export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
   const held = new Set(runs.map((run) => `${run.repo}#${run.issue}`));
   for (const { issue, record } of input.ready) {
     if (held.has(`${issue.repo}#${issue.number}`)) continue;
-    if (isMidDispatch(issue, record, input)) runs.push({ repo: issue.repo, issue: issue.number, state: "dispatching" });
+    if (isMidDispatch(issue, record, input)) {
+      const next = toThreadId({
+        installationId: input.installationId,
+        repo: issue.repo,
+        issue: issue.number,
+        attempt: toNextAttempt(record),
+      });
+      runs.push({ repo: issue.repo, issue: issue.number, state: "dispatching", working: busy.has(next) });
+    }
   }
   // An agent of afk's at work that nothing above names: a dispatch in another repo cut
   // short before its label and record. It holds that repo and a slot of the cap.

@@ -54,7 +54,7 @@ describe("toRunsInFlight", () => {
   it("reads a ready issue carrying the in-progress label without an active record as mid-dispatch", () => {
     const issue = anIssue({ number: 5, labels: ["ready-for-agent", "AFK:In-Progress"] });
     expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }] }))).toEqual([
-      { repo: "acme/widgets", issue: 5, state: "dispatching" },
+      { repo: "acme/widgets", issue: 5, state: "dispatching", working: false },
     ]);
   });
 
@@ -65,7 +65,17 @@ describe("toRunsInFlight", () => {
     const oldThread = toThreadId({ installationId: 7, repo: "acme/widgets", issue: 5, attempt: 1 });
     expect(
       toRunsInFlight(anInput({ ready: [{ issue, record: previous }], liveThreadIds: new Set([nextThread]) })),
-    ).toEqual([{ repo: "acme/widgets", issue: 5, state: "dispatching" }]);
+    ).toEqual([{ repo: "acme/widgets", issue: 5, state: "dispatching", working: false }]);
+    // T3 shows that attempt's agent at work already: the healing takes a slot whatever the cap.
+    expect(
+      toRunsInFlight(
+        anInput({
+          ready: [{ issue, record: previous }],
+          liveThreadIds: new Set([nextThread]),
+          busyThreads: [{ id: nextThread, title: "afk acme/widgets#5: Spin" }],
+        }),
+      ),
+    ).toEqual([{ repo: "acme/widgets", issue: 5, state: "dispatching", working: true }]);
     // The finished attempt's thread is still live in T3, but it holds nothing.
     expect(
       toRunsInFlight(anInput({ ready: [{ issue, record: previous }], liveThreadIds: new Set([oldThread]) })),
@@ -112,7 +122,7 @@ describe("toRunsInFlight: an agent at work that no record names", () => {
   it("is the healing dispatch itself when its issue is the one being reconciled", () => {
     const issue = anIssue({ repo: "acme/gadgets", number: 9, labels: ["ready-for-agent", "afk:in-progress"] });
     expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }], busyThreads: [thread] }))).toEqual([
-      { repo: "acme/gadgets", issue: 9, state: "dispatching" },
+      { repo: "acme/gadgets", issue: 9, state: "dispatching", working: false },
     ]);
   });
 
