@@ -139,10 +139,15 @@ export function transitionCancelled(
 ): Transition {
   const what = event.why === "label-removed" ? `the ${config.labels.ready} label was removed` : "the issue was closed";
   const note = `Cancelled: ${what}${event.by === null ? "" : ` by ${toLogin(event.by)}`}`;
-  // A queued run holds no agent and no lock: only the comment has something to say.
-  if (record.phase === "queued") return toShown(toFinal(record, "cancelled", note, now));
-  const stopped = toInterrupted(record);
   const { labels } = config;
+  // A queued run holds no agent and no lock: only the comment has something to say, and,
+  // for a retry's run, the human label afk may not have taken off yet (it died half-way).
+  if (record.phase === "queued") {
+    const final = toFinal(record, "cancelled", note, now);
+    if (record.approval?.via !== "retry") return toShown(final);
+    return { record: final, effects: [toUpsert(final), { kind: "RemoveLabels", labels: [labels.human] }] };
+  }
+  const stopped = toInterrupted(record);
   return toEnded(
     toFinal(stopped.record, "cancelled", note, now),
     stopped.effects,

@@ -251,6 +251,14 @@ describe("Cancelled", () => {
     expect(kinds(result.effects)).toEqual(["UpsertProgressComment"]);
   });
 
+  it("a run queued by a retry from scratch takes the human label off too (the retry's relabelling may be unfinished)", () => {
+    const approval = { by: "alice", role: "slack" as const, via: "retry" as const, at: T0, fingerprint: null };
+    const result = step(aRecord({ phase: "queued", turn: null, approval }), cancel("issue-closed"), NOW);
+    expect(result.record).toMatchObject({ phase: "cancelled" });
+    expect(kinds(result.effects)).toEqual(["UpsertProgressComment", "RemoveLabels"]);
+    expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["ready-for-human"]);
+  });
+
   it.each<[string, RunRecord, string[]]>([
     [
       "an active run with a working turn",
