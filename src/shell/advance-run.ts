@@ -1,9 +1,11 @@
 // One event for one run: the core's transition, then its effects in order. The index
-// keeps the new record once the progress comment holds it: when a later effect fails,
-// the run is marked for a check, and the next look finishes it from the record
-// (core/run/converge.ts); when the record was not written, the next reconcile redoes the
-// transition with the same ids. Events the effects produced (the doorbell's channel and
-// ts, or why it could not ring) are applied right after.
+// keeps the new record once the progress comment holds it. When an effect fails, the run
+// is marked for a check: a failed write may have landed all the same (the answer timed
+// out), so the next look reads the progress comment back from GitHub and finishes the
+// run from the record it holds (check-runs.ts, core/run/converge.ts); when the record was
+// not written, the next reconcile redoes the transition with the same ids. Events the
+// effects produced (the doorbell's channel and ts, or why it could not ring) are applied
+// right after.
 
 import type { Effect } from "../core/run/effect.js";
 import { transition } from "../core/run/transition.js";
@@ -43,7 +45,7 @@ export async function applyTransition(
   const applied = await applyEffects(effects, { repo: record.repo, issue: record.issue }, commentId, deps);
   if (!applied.ok) {
     const written = effects.slice(0, applied.applied).some((effect) => effect.kind === "UpsertProgressComment");
-    if (written) deps.index.setRecord(next, applied.commentId, true);
+    deps.index.setRecord(written ? next : record, applied.commentId, true);
     return { ok: false, failed: applied.failed, error: applied.error };
   }
   deps.index.setRecord(next, applied.commentId);

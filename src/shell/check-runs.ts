@@ -15,6 +15,7 @@ import { advanceRun, applyTransition, type AdvanceResult } from "./advance-run.j
 import type { AfkService } from "./afk-service.js";
 import type { AgentFacts } from "./observers.js";
 import { toRunDeps } from "./run-deps.js";
+import { loadRun } from "./load-run.js";
 import { orThrow } from "./step-error.js";
 
 /** What the reconcile listed of a repo's open issues, by afk's labels. */
@@ -39,14 +40,31 @@ function toListedView(record: RunRecord, listed: ListedIssues): IssueView | null
 /** The check's outcome, and whether it acted on the issue (what was listed of it is stale then). */
 export type CheckResult = AdvanceResult & { readonly acted: boolean };
 
+/**
+ * The run as its progress comment holds it, when a write of afk's failed since the last
+ * look: it may have landed all the same, and the comment, not memory, is the record.
+ */
+async function toRecordOnGitHub(afk: AfkService, issues: IssueTracker, record: RunRecord): Promise<RunRecord> {
+  if (afk.index.get(record.repo, record.issue)?.needsCheck !== true) return record;
+  const loaded = orThrow(
+    await loadRun(issues, record.repo, record.issue, afk.deps.appId),
+    "reading the progress comment",
+  );
+  if (loaded.kind !== "found") return record;
+  const { commentId, notices } = loaded;
+  afk.index.load(record.repo, record.issue, { record: loaded.record, commentId, notices }, true);
+  return loaded.record;
+}
+
 /** Checks one run; a fresh read of its issue when `view` is null. */
 export async function checkRun(
   afk: AfkService,
   issues: IssueTracker,
-  record: RunRecord,
+  held: RunRecord,
   view: IssueView | null,
   facts: AgentFacts | null,
 ): Promise<CheckResult> {
+  const record = await toRecordOnGitHub(afk, issues, held);
   const deps = toRunDeps(afk, issues, record);
   let issue = view;
   let readyLabeledAt: number | null = null;
