@@ -102,7 +102,9 @@ export function isTurnMissing(record: RunRecord, thread: ThreadFact, now: number
   if (turn === null || turn.state !== "working" || now - turn.startedAt < TURN_MISSING_AFTER_MS) return false;
   if (isSessionBusy(thread) || thread.hasPendingApprovals || thread.hasPendingUserInput) return false;
   const latest = thread.latestTurn;
-  return latest === null || latest.requestedAt < turn.startedAt - CLOCK_SKEW_MARGIN_MS;
+  if (latest === null || latest.requestedAt < turn.startedAt - CLOCK_SKEW_MARGIN_MS) return true;
+  // The latest turn T3 shows is one afk judged already: the record's turn never came.
+  return record.turnSeenAt !== null && latest.requestedAt <= record.turnSeenAt;
 }
 
 function toAgentEffects(record: RunRecord, thread: ThreadFact | null): Effect[] {

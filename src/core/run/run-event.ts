@@ -35,9 +35,11 @@ export type RunEvent =
       readonly status: AgentStatus | null;
       readonly lastMessage: string | null;
       readonly error: string | null;
+      /** T3's own time of what it showed (`toTurnSeenAt`), when the fact came from T3. */
+      readonly seenAt?: number;
     }
   /** The agent waits on a question (T3 `hasPendingUserInput`). */
-  | { readonly kind: "QuestionAsked"; readonly question: string | null }
+  | { readonly kind: "QuestionAsked"; readonly question: string | null; readonly seenAt?: number }
   /** A commit on the default branch referencing the issue, authored after dispatch. */
   | { readonly kind: "CommitPushed"; readonly sha: string; readonly url: string | null }
   | {

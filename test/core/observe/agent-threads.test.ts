@@ -10,6 +10,7 @@ import {
   toLastAssistantText,
   toTurnFact,
   toTurnFactAt,
+  toTurnSeenAt,
   type LatestTurnFact,
   type MessageFact,
   type ProjectFact,
@@ -317,5 +318,40 @@ describe("toTurnFactAt: no turn is judged by facts older than it", () => {
 
   it("judges the turn by facts read after it started", () => {
     expect(toTurnFactAt(gone, 2_000_000, 2_000_000)).toEqual({ kind: "missing", why: "absent" });
+  });
+});
+
+describe("toTurnFactAt: a turn afk judged is never taken for the next one", () => {
+  // The agent asked a question; afk judged that turn, and relayed an answer 30 s later,
+  // within the skew margin of the old turn's request. T3 shows the old turn until the
+  // agent picks up the new one.
+  const old = aThread({
+    latestTurn: aLatestTurn({ requestedAt: REQUESTED, state: "completed" }),
+    session: aSession({ updatedAt: REQUESTED + 10_000 }),
+  });
+  const relayedAt = REQUESTED + 40_000;
+
+  it("without what afk judged, the old turn passes for the new one (the skew margin)", () => {
+    expect(toTurnFactAt(old, relayedAt, relayedAt + 5_000)).toEqual(COMPLETED);
+  });
+
+  it("with T3's time of the judged turn, the new one is still to come", () => {
+    expect(toTurnFactAt(old, relayedAt, relayedAt + 5_000, toTurnSeenAt(old))).toEqual({ kind: "working" });
+  });
+
+  it("the new turn, once T3 shows it, is judged", () => {
+    const next = aThread({ latestTurn: aLatestTurn({ turnId: "turn-2", requestedAt: relayedAt - 2_000 }) });
+    expect(toTurnFactAt(next, relayedAt, relayedAt + 5_000, toTurnSeenAt(old))).toEqual(COMPLETED);
+  });
+});
+
+describe("toTurnSeenAt", () => {
+  it.each([
+    ["the later of the turn's request and the session's last change", aThread(), REQUESTED + 60_000],
+    ["the turn alone", aThread({ session: null }), REQUESTED + 1_000],
+    ["nothing shown", aThread({ session: null, latestTurn: null }), null],
+    ["no thread", null, null],
+  ])("%s", (_case, thread, at) => {
+    expect(toTurnSeenAt(thread)).toBe(at);
   });
 });

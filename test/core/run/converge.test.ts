@@ -208,6 +208,18 @@ describe("toConvergence: the agent", () => {
     expect(toConvergence(input(working, { thread: aThread(thread), now: NOW }))).toEqual([]);
   });
 
+  it("sends again a turn T3 never received even when the turn T3 shows was asked for within the skew margin, when afk judged that one already", () => {
+    const asked = startedAt - 20_000;
+    const thread = aThread({
+      latestTurn: { turnId: "t1", state: "completed", requestedAt: asked, assistantMessageId: null },
+      session: { status: "ready", lastError: null, updatedAt: asked + 5_000 },
+    });
+    const now = startedAt + TURN_MISSING_AFTER_MS;
+    expect(toConvergence(input(working, { thread, now }))).toEqual([]);
+    const [turn] = toConvergence(input({ ...working, turnSeenAt: asked + 5_000 }, { thread, now }));
+    expect(turn).toMatchObject({ kind: "SendTurn", commandId: toCommandId(KEY, "turn:2") });
+  });
+
   it("leaves the agent alone when T3 was not read", () => {
     expect(toConvergence(input(working, { now: NOW }))).toEqual([]);
   });

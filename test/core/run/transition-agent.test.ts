@@ -155,6 +155,23 @@ describe("QuestionAsked", () => {
     expect(result.record.turn?.state).toBe("ended");
   });
 
+  it.each<[string, RunEvent]>([
+    ["a question", { kind: "QuestionAsked", question: "Which colour?", seenAt: 4_242 }],
+    [
+      "an ended turn",
+      {
+        kind: "TurnEnded",
+        outcome: "completed",
+        status: { kind: "blocked", question: "?" },
+        lastMessage: null,
+        error: null,
+        seenAt: 4_242,
+      },
+    ],
+  ])("keeps T3's time of the turn it judged from %s, so that it never passes for the next turn", (_case, event) => {
+    expect(step(aRecord({ turn: working() }), event).record.turnSeenAt).toBe(4_242);
+  });
+
   it("without a question, stores no agentSaid", () => {
     expect(step(aRecord(), { kind: "QuestionAsked", question: "  " }).record.escalation?.agentSaid).toBeNull();
   });
