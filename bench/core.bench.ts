@@ -17,7 +17,7 @@ const config = anOperatorConfig({
   allowlist: Array.from({ length: 50 }, (_, i) => `acme/repo-${i}`),
   maxConcurrentRuns: 20,
 });
-const trusted = { trusted: true as const, why: "write" };
+const trusted = { trusted: true as const, why: "write", standing: "write" as const };
 
 function readyIssues(count: number): ReadyIssue[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -31,6 +31,8 @@ function readyIssues(count: number): ReadyIssue[] {
     labeledAt: null,
     blockersNotRead: 0,
     trust: trusted,
+    approval: null,
+    refusal: null,
     blockers: i % 7 === 0 ? [{ repo: `acme/repo-${i % 50}`, number: 99_999, state: "open" as const }] : [],
   }));
 }

@@ -25,6 +25,8 @@ export interface Comment {
   readonly author: Actor | null;
   /** The GitHub App that wrote it (`performed_via_github_app`): afk trusts only its own. */
   readonly appId: number | null;
+  /** Epoch ms. */
+  readonly createdAt: number;
 }
 
 export interface IssueTracker {

@@ -5,7 +5,8 @@
 // run from the record it holds (check-runs.ts, core/run/converge.ts); when the record was
 // not written, the next reconcile redoes the transition with the same ids. Events the
 // effects produced (the doorbell's channel and ts, or why it could not ring) are applied
-// right after.
+// right after; one that could not be written down is kept in the index for the next
+// check to write.
 
 import type { Effect } from "../core/run/effect.js";
 import { transition } from "../core/run/transition.js";
@@ -61,8 +62,22 @@ export async function applyFollowUps(
   let current = record;
   for (const followUp of followUps) {
     const after = await advanceRun(current, followUp, deps);
-    if (!after.ok) return after;
+    if (!after.ok) {
+      keepUnwritten(current, followUp, deps);
+      return after;
+    }
     current = after.record;
   }
   return { ok: true, record: current };
+}
+
+/**
+ * A follow-up is a fact only afk knows (Slack has no lookup for the doorbell it posted):
+ * when it could not be written down, the index keeps it, marked for a check, which writes
+ * the record, rather than lose it and ring the doorbell a second time.
+ */
+function keepUnwritten(record: RunRecord, followUp: RunEvent, deps: AdvanceDeps): void {
+  const next = transition(record, followUp, deps.clock(), { config: deps.config }).record;
+  const commentId = deps.index.get(record.repo, record.issue)?.commentId ?? null;
+  if (next !== record) deps.index.setRecord(next, commentId, true, true);
 }

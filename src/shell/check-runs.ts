@@ -7,7 +7,9 @@ import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
 import type { Issue } from "../core/common/github-types.js";
 import type { ThreadFact } from "../core/observe/agent-threads.js";
 import { toConvergence } from "../core/run/converge.js";
+import type { Effect } from "../core/run/effect.js";
 import { decideDrift, type IssueView } from "../core/run/decide-drift.js";
+import { toPeopleAfterEnd, type PeopleAfterEnd } from "../core/run/people-after-end.js";
 import { isActive, isTerminal } from "../core/run/run-record.js";
 import type { RunRecord } from "../core/run/run-types.js";
 import type { IssueTracker } from "../ports/issue-tracker.js";
@@ -37,15 +39,18 @@ function toListedView(record: RunRecord, listed: ListedIssues): IssueView | null
   return found === undefined ? null : { state: "open", labels: found.labels };
 }
 
-/** The check's outcome, and whether it acted on the issue (what was listed of it is stale then). */
+/** The run after a check, and whether the check acted on it (then the issue as listed before is stale). */
 export type CheckResult = AdvanceResult & { readonly acted: boolean };
 
 /**
  * The run as its progress comment holds it, when a write of afk's failed since the last
- * look: it may have landed all the same, and the comment, not memory, is the record.
+ * look: it may have landed all the same, and the comment, not memory, is the record. Not
+ * when the index holds what the comment never got (a follow-up only afk knows, such as
+ * the doorbell's ts; advance-run.ts): the check writes that instead.
  */
 async function toRecordOnGitHub(afk: AfkService, issues: IssueTracker, record: RunRecord): Promise<RunRecord> {
-  if (afk.index.get(record.repo, record.issue)?.needsCheck !== true) return record;
+  const known = afk.index.get(record.repo, record.issue);
+  if (known?.needsCheck !== true || known.unwritten) return record;
   const loaded = orThrow(
     await loadRun(issues, record.repo, record.issue, afk.deps.appId),
     "reading the progress comment",
@@ -68,6 +73,7 @@ export async function checkRun(
   const deps = toRunDeps(afk, issues, record);
   let issue = view;
   let readyLabeledAt: number | null = null;
+  let peopleAfterEnd: PeopleAfterEnd | null = null;
   if (issue === null) {
     const read = orThrow(await issues.getIssue(record.repo, record.issue), "reading the issue");
     const events = orThrow(await issues.listIssueEvents(record.repo, record.issue), "reading the issue's events");
@@ -76,20 +82,25 @@ export async function checkRun(
     const drift = decideDrift({ record, issue, events, self: afk.self, labels: { ready, human } });
     if (drift !== null) return { ...(await advanceRun(record, drift, deps)), acted: true };
     readyLabeledAt = findLatestLabeling(events, ready)?.at ?? null;
+    peopleAfterEnd = toPeopleAfterEnd(record, events, afk.self);
   }
   const known = afk.index.get(record.repo, record.issue);
   const thread = toThread(record, facts);
-  const effects = toConvergence({
+  const unwritten: Effect[] = known?.unwritten === true ? [{ kind: "UpsertProgressComment", record }] : [];
+  const converging = toConvergence({
     record,
     issue,
     readyLabeledAt,
+    peopleAfterEnd,
     notices: known?.notices ?? null,
     thread,
     now: afk.deps.clock(),
     config: afk.config,
   });
-  if (effects.length > 0)
+  const effects = [...unwritten, ...converging];
+  if (converging.length > 0)
     deps.log.info({ effects: effects.map((effect) => effect.kind) }, "finishing what the run left undone");
+  // Applied whole, the effects clear the mark: the index then holds what the issue shows.
   const applied = await applyTransition(record, record, effects, deps);
   // Finished only once T3 was seen too: a stopped run's agent may still be at work, and
   // only facts as fresh as its turn say so (until then the run keeps its repo).
@@ -108,27 +119,41 @@ function isWatched(record: RunRecord, needsCheck: boolean): boolean {
   return !(isActive(record.phase) && record.closedByCommit !== null && !needsCheck);
 }
 
-/** Checks every run of the repo afk holds: what failed, and the issues a check acted on. */
+/** What checking a repo's runs came to. */
+export interface RepoCheck {
+  /** What failed, if anything. */
+  readonly failed: string[];
+  /**
+   * The issues of ended runs the check acted on, or may have (a ship's close, a cancel's
+   * labels): the lists read before it show them as they were, ready label included.
+   */
+  readonly finished: ReadonlySet<number>;
+}
+
+/** Checks every run of the repo afk holds. */
 export async function checkRepoRuns(
   afk: AfkService,
   repo: string,
   issues: IssueTracker,
   listed: ListedIssues,
   facts: AgentFacts | null,
-): Promise<{ readonly failed: string[]; readonly acted: ReadonlySet<number> }> {
+): Promise<RepoCheck> {
   const failed: string[] = [];
-  const acted = new Set<number>();
+  const finished = new Set<number>();
   for (const [, entry] of afk.index.entries()) {
     const record = entry.record;
     if (record === null || record.repo !== repo || !isWatched(record, entry.needsCheck)) continue;
     const view = entry.needsCheck ? null : toListedView(record, listed);
+    let acted = true;
     try {
       const checked = await checkRun(afk, issues, record, view, facts);
-      if (checked.acted) acted.add(record.issue);
+      acted = checked.acted;
       if (!checked.ok) failed.push(`checking #${record.issue}`);
     } catch (error) {
       failed.push(`checking #${record.issue}: ${(error as Error).message}`);
     }
+    const now = afk.index.get(repo, record.issue)?.record ?? record;
+    if (acted && isTerminal(now.phase)) finished.add(record.issue);
   }
-  return { failed, acted };
+  return { failed, finished };
 }

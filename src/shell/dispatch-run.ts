@@ -4,8 +4,9 @@
 
 import { parse as parseYaml } from "yaml";
 import type { Issue } from "../core/common/github-types.js";
-import { parseRepoConfig } from "../core/config/repo-config.js";
 import type { RepoConfig } from "../core/config/config-types.js";
+import { readRepoConfigFile, type RepoConfigFile, type RepoConfigFileResult } from "../core/config/repo-config-file.js";
+import { toTaskFingerprint } from "../core/dispatch/decide-approval.js";
 import { toQueuedReason } from "../core/dispatch/decide-dispatch.js";
 import type { HoldReason } from "../core/run/run-types.js";
 import type { ReadyIssue, RepoOwner } from "../core/dispatch/dispatch-types.js";
@@ -17,7 +18,8 @@ import type { RunRecord } from "../core/run/run-types.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
 import { advanceRun, applyTransition } from "./advance-run.js";
 import type { AfkService } from "./afk-service.js";
-import { readTrust, type LabelHint } from "./read-ready.js";
+import { readCommenters } from "./read-commenters.js";
+import { readTrust, type IssueHint } from "./read-ready.js";
 import { toRunDeps } from "./run-deps.js";
 import { orThrow } from "./step-error.js";
 
@@ -38,7 +40,7 @@ export async function resumeFromGitHub(
   record: RunRecord,
   owner: RepoOwner,
   issues: IssueTracker,
-  hint: LabelHint | null,
+  hint: IssueHint | null,
 ): Promise<boolean> {
   const { labeler, labeledAt, trust } = await readTrust(afk, issue, null, owner, issues, hint);
   const deps = toRunDeps(afk, issues, record);
@@ -58,7 +60,22 @@ export async function resumeFromGitHub(
     );
     return true;
   }
-  return step(afk, record, { kind: "HumanResumed", by: labeler.login, via: "github", text: null }, issues);
+  // The resumer approves the issue as it reads now; the agent learns whose new comments it may obey.
+  const since = record.escalation?.at ?? 0;
+  const commenters = await readCommenters(afk, issue, since, owner, issues);
+  const approval = {
+    by: labeler.login,
+    role: trust.standing,
+    via: "label",
+    at: labeledAt ?? afk.deps.clock(),
+    fingerprint: toTaskFingerprint(issue),
+  } as const;
+  return step(
+    afk,
+    record,
+    { kind: "HumanResumed", by: labeler.login, via: "github", text: null, approval, commenters },
+    issues,
+  );
 }
 
 /** The queued record of the issue, or a new run of `attempt`. */
@@ -95,32 +112,27 @@ export async function tellHeld(
   const existing = afk.index.get(ready.issue.repo, ready.issue.number)?.record ?? null;
   const attempt = existing === null ? 1 : existing.phase === "queued" ? existing.attempt : existing.attempt + 1;
   const record = toRunFor(afk, ready.issue, ready.labeler?.login ?? null, installationId, attempt);
-  return step(afk, record, { kind: "Held", reason: queued }, issues);
+  return step(afk, record, { kind: "Held", reason: queued, approval: ready.approval }, issues);
 }
 
 /** The repo's `.github/afk.yml` from the default branch, or why it cannot be used. */
-async function readRepoConfig(
+export async function readRepoConfig(
   afk: AfkService,
-  issue: Issue,
+  repo: string,
   facts: RepoFacts,
   issues: IssueTracker,
-): Promise<{ readonly ok: true; readonly config: RepoConfig } | { readonly ok: false; readonly why: string }> {
-  const raw = orThrow(
-    await issues.readFile(issue.repo, AFK_CONFIG_PATH, facts.defaultBranch),
-    `reading ${AFK_CONFIG_PATH}`,
-  );
-  let parsed: unknown;
+): Promise<RepoConfigFileResult> {
+  const raw = orThrow(await issues.readFile(repo, AFK_CONFIG_PATH, facts.defaultBranch), `reading ${AFK_CONFIG_PATH}`);
+  return readRepoConfigFile(toRepoConfigFile(raw), afk.config);
+}
+
+function toRepoConfigFile(raw: string | null): RepoConfigFile {
+  if (raw === null) return { kind: "absent" };
   try {
-    parsed = raw === null ? null : parseYaml(raw);
+    return { kind: "parsed", value: parseYaml(raw) };
   } catch (error) {
-    return { ok: false, why: `not valid YAML (${(error as Error).message.split("\n")[0]})` };
+    return { kind: "not-yaml", message: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" };
   }
-  const repoConfig = parseRepoConfig(parsed, afk.config);
-  if (!repoConfig.ok) {
-    const problems = repoConfig.errors.map((error) => `${error.variable}: ${error.problem}`).join("; ");
-    return { ok: false, why: `invalid (${problems})` };
-  }
-  return { ok: true, config: repoConfig.config };
 }
 
 export interface DispatchContext {
@@ -128,9 +140,11 @@ export interface DispatchContext {
   readonly attempt: number;
   /** T3's threads: a thread this attempt already has (afk died mid-dispatch) keeps its start time. */
   readonly threads: readonly ThreadFact[];
+  /** `.github/afk.yml` as read for this reconcile: pinned into the run. */
+  readonly repoConfig: RepoConfig;
 }
 
-/** False when an effect of the dispatch failed; a repo file that cannot be used is logged and is no failure to retry. */
+/** False when an effect of the dispatch failed. */
 export async function dispatch(
   afk: AfkService,
   ready: ReadyIssue,
@@ -139,11 +153,6 @@ export async function dispatch(
   issues: IssueTracker,
 ): Promise<boolean> {
   const { issue } = ready;
-  const repoConfig = await readRepoConfig(afk, issue, facts, issues);
-  if (!repoConfig.ok) {
-    afk.log.warn({ repo: issue.repo, issue: issue.number }, `${AFK_CONFIG_PATH} is ${repoConfig.why}; not dispatching`);
-    return true;
-  }
   const record = toRunFor(afk, issue, ready.labeler?.login ?? null, context.installationId, context.attempt);
   const thread = context.threads.find(
     (candidate) => candidate.id === toThreadId({ ...record, attempt: record.attempt }),
@@ -154,8 +163,9 @@ export async function dispatch(
     labeler: ready.labeler?.login ?? null,
     defaultBranch: facts.defaultBranch,
     cloneUrl: facts.cloneUrl,
-    repoConfig: repoConfig.config,
+    repoConfig: context.repoConfig,
     startedAt: thread?.latestTurn?.requestedAt ?? null,
+    approval: ready.approval,
   };
   const deps = toRunDeps(afk, issues, record);
   const done = await advanceRun(record, event, deps);

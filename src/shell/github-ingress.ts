@@ -4,6 +4,7 @@
 // the core: a payload only says where to look.
 
 import { assertNever } from "../core/common/assert-never.js";
+import { toTaskFingerprint } from "../core/dispatch/decide-approval.js";
 import { toRefKey } from "../core/dispatch/to-blockers.js";
 import type { Nudge } from "../core/ingress/nudge.js";
 import type { AfkService } from "./afk-service.js";
@@ -18,7 +19,14 @@ export async function handleNudge(afk: AfkService, nudge: Nudge): Promise<void> 
   switch (nudge.kind) {
     case "ready-labeled":
       afk.rememberInstallation(nudge.repo, nudge.installationId);
-      return reconcile(afk, nudge.repo, nudge.installationId, { issue: nudge.issue, labeler: nudge.sender });
+      return reconcile(afk, nudge.repo, nudge.installationId, {
+        issue: nudge.issue,
+        labeler: nudge.sender,
+        at: nudge.at,
+        task: nudge.task === null ? null : toTaskFingerprint(nudge.task),
+      });
+    case "issue-edited":
+      return onIssueEdited(afk, nudge);
     case "stopped":
     case "human-label-removed":
       return onIssueChanged(afk, nudge.repo, nudge.installationId, nudge.issue, nudge.kind === "stopped");
@@ -36,12 +44,28 @@ export async function handleNudge(afk: AfkService, nudge: Nudge): Promise<void> 
       return;
     // app.ts learns afk's identity and maps the delivery again before it gets here.
     case "needs-identity":
-    case "issue-edited":
     case "ignore":
       return;
     default:
       return assertNever(nudge);
   }
+}
+
+/**
+ * A ready issue's title or body changed: a queued approval is checked against the new
+ * text now (a trusted editor's copy is pinned again; anyone else's edit is refused and
+ * said). An issue whose run is under way or ended has no approval left to change.
+ */
+async function onIssueEdited(afk: AfkService, nudge: Extract<Nudge, { kind: "issue-edited" }>): Promise<void> {
+  afk.rememberInstallation(nudge.repo, nudge.installationId);
+  const known = afk.index.get(nudge.repo, nudge.issue);
+  if (known?.record !== null && known?.record !== undefined && known.record.phase !== "queued") return;
+  await reconcile(afk, nudge.repo, nudge.installationId, {
+    issue: nudge.issue,
+    editor: nudge.sender,
+    at: nudge.at,
+    task: nudge.task === null ? null : toTaskFingerprint(nudge.task),
+  });
 }
 
 /** A person changed the issue (label off, closed): look at its run afresh, then reconcile the repo. */

@@ -4,6 +4,7 @@
 
 import type { Actor, Blocker, Issue, Role } from "../core/common/github-types.js";
 import { toRetryTrust } from "../core/dispatch/decide-retry-trust.js";
+import { decideApproval, type TrustedEdit } from "../core/dispatch/decide-approval.js";
 import { decideTrust, needsRoleLookup } from "../core/dispatch/decide-trust.js";
 import type { ReadyIssue, RepoOwner, TrustDecision } from "../core/dispatch/dispatch-types.js";
 import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
@@ -19,10 +20,31 @@ import { loadRun } from "./load-run.js";
 import { toRunDeps } from "./run-deps.js";
 import { orThrow } from "./step-error.js";
 
-/** What the webhook knows about the labeler, so the events lookup is skipped. */
+/**
+ * What a labeled delivery knows about the labeling, so the events lookup is skipped, and
+ * its own copy of the task, which is what the labeler saw and approved.
+ */
 export interface LabelHint {
   readonly issue: number;
   readonly labeler: Actor;
+  /** When the delivery says the label went on (`issue.updated_at`); null or absent: afk's clock. */
+  readonly at?: number | null;
+  /** The fingerprint of the title and body the delivery carried; null or absent when it had none. */
+  readonly task?: string | null;
+}
+
+/** An `issues.edited` delivery: a trusted editor's copy of the task is pinned again. */
+export interface EditHint {
+  readonly issue: number;
+  readonly editor: Actor;
+  readonly at: number | null;
+  readonly task: string | null;
+}
+
+export type IssueHint = LabelHint | EditHint;
+
+function toLabelHint(hint: IssueHint | null, issue: number): LabelHint | null {
+  return hint !== null && "labeler" in hint && hint.issue === issue ? hint : null;
 }
 
 export async function readRepoFacts(afk: AfkService, repo: string, issues: IssueTracker): Promise<RepoFacts> {
@@ -78,9 +100,10 @@ async function readLabeling(
   afk: AfkService,
   issue: Issue,
   issues: IssueTracker,
-  hint: LabelHint | null,
+  hint: IssueHint | null,
 ): Promise<{ readonly labeler: Actor | null; readonly at: number | null }> {
-  if (hint !== null && hint.issue === issue.number) return { labeler: hint.labeler, at: afk.deps.clock() };
+  const label = toLabelHint(hint, issue.number);
+  if (label !== null) return { labeler: label.labeler, at: label.at ?? afk.deps.clock() };
   const events = orThrow(await issues.listIssueEvents(issue.repo, issue.number), "finding who applied the ready label");
   const latest = findLatestLabeling(events, afk.config.labels.ready);
   return { labeler: latest?.actor ?? null, at: latest?.at ?? null };
@@ -93,16 +116,38 @@ export async function readTrust(
   record: RunRecord | null,
   owner: RepoOwner,
   issues: IssueTracker,
-  hint: LabelHint | null,
+  hint: IssueHint | null,
 ): Promise<{ readonly labeler: Actor | null; readonly labeledAt: number | null; readonly trust: TrustDecision }> {
   const { labeler, at: labeledAt } = await readLabeling(afk, issue, issues, hint);
   const retry = toRetryTrust(record, labeler);
   if (retry !== null) return { labeler, labeledAt, trust: retry };
+  return { labeler, labeledAt, trust: await readActorTrust(afk, issue.repo, labeler, owner, issues) };
+}
+
+/** Whether afk obeys `actor` in `repo` (their role read only when it can change the answer). */
+export async function readActorTrust(
+  afk: AfkService,
+  repo: string,
+  actor: Actor | null,
+  owner: RepoOwner,
+  issues: IssueTracker,
+): Promise<TrustDecision> {
   const role =
-    labeler !== null && needsRoleLookup(labeler, owner, afk.config)
-      ? await readRole(afk, issue.repo, labeler.login, issues)
-      : null;
-  return { labeler, labeledAt, trust: decideTrust({ labeler, role, repoOwner: owner, config: afk.config }) };
+    actor !== null && needsRoleLookup(actor, owner, afk.config) ? await readRole(afk, repo, actor.login, issues) : null;
+  return decideTrust({ labeler: actor, role, repoOwner: owner, config: afk.config });
+}
+
+/** A trusted or untrusted edit, from the edit delivery this reconcile follows; null without one. */
+async function readEdit(
+  afk: AfkService,
+  issue: Issue,
+  owner: RepoOwner,
+  issues: IssueTracker,
+  hint: IssueHint | null,
+): Promise<TrustedEdit | null> {
+  if (hint === null || !("editor" in hint) || hint.issue !== issue.number || hint.task === null) return null;
+  const trust = await readActorTrust(afk, issue.repo, hint.editor, owner, issues);
+  return { by: hint.editor.login, at: hint.at ?? afk.deps.clock(), trust, fingerprint: hint.task };
 }
 
 async function readRole(afk: AfkService, repo: string, login: string, issues: IssueTracker): Promise<Role> {
@@ -121,13 +166,35 @@ export async function toReadyIssue(
   record: RunRecord | null,
   owner: RepoOwner,
   issues: IssueTracker,
-  hint: LabelHint | null,
+  hint: IssueHint | null,
   blockerStates: Map<string, Blocker["state"]>,
 ): Promise<ReadyIssue> {
   const { labeler, labeledAt, trust } = await readTrust(afk, issue, record, owner, issues, hint);
-  // Nothing more is read for an issue whose labeler afk does not obey.
-  const read = trust.trusted ? await readBlockers(afk, issue, issues, blockerStates) : { blockers: [], notRead: 0 };
-  return { issue, labeler, labeledAt, trust, blockers: read.blockers, blockersNotRead: read.notRead };
+  const { approval, refusal } = decideApproval({
+    record,
+    issue,
+    labeler,
+    labeledAt,
+    trust,
+    labeledTask: toLabelHint(hint, issue.number)?.task ?? null,
+    edit: trust.trusted ? await readEdit(afk, issue, owner, issues, hint) : null,
+    now: afk.deps.clock(),
+  });
+  // Nothing more is read for an issue afk will not run.
+  const read =
+    trust.trusted && refusal === null
+      ? await readBlockers(afk, issue, issues, blockerStates)
+      : { blockers: [], notRead: 0 };
+  return {
+    issue,
+    labeler,
+    labeledAt,
+    trust,
+    approval,
+    refusal,
+    blockers: read.blockers,
+    blockersNotRead: read.notRead,
+  };
 }
 
 /** GitHub's native blockers; none where the endpoint is missing (a GitHub Enterprise Server without it). */

@@ -6,6 +6,8 @@
 // (the global cap is one step).
 
 import type { Blocker } from "../core/common/github-types.js";
+import type { RepoConfig } from "../core/config/config-types.js";
+import type { RepoConfigFileResult } from "../core/config/repo-config-file.js";
 import { toFreshAttempt, toUsedAttempts } from "../core/dispatch/attempts.js";
 import { decideDispatch } from "../core/dispatch/decide-dispatch.js";
 import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
@@ -15,9 +17,9 @@ import { isLiveThread, isThreadBusy, type ThreadFact } from "../core/observe/age
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
 import { checkRepoRuns } from "./check-runs.js";
-import { dispatch, resumeFromGitHub, tellHeld } from "./dispatch-run.js";
+import { AFK_CONFIG_PATH, dispatch, readRepoConfig, resumeFromGitHub, tellHeld } from "./dispatch-run.js";
 import type { AgentRead } from "./observe-runs.js";
-import { readRecord, readRepoFacts, toReadyIssue, watchBlockers, type LabelHint } from "./read-ready.js";
+import { readRecord, readRepoFacts, toReadyIssue, watchBlockers, type IssueHint } from "./read-ready.js";
 import { forgetUnready } from "./prune.js";
 import { orThrow, StepError } from "./step-error.js";
 
@@ -29,7 +31,7 @@ export async function reconcile(
   afk: AfkService,
   repo: string,
   installationId: number,
-  hint: LabelHint | null,
+  hint: IssueHint | null,
   agent?: AgentRead,
 ): Promise<void> {
   if (!afk.isArmedFor(repo)) return;
@@ -44,7 +46,7 @@ interface Reconciling {
   readonly repo: string;
   readonly installationId: number;
   readonly issues: IssueTracker;
-  readonly hint: LabelHint | null;
+  readonly hint: IssueHint | null;
   readonly agent: AgentRead | undefined;
 }
 
@@ -64,17 +66,19 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
   const { afk, repo, issues } = r;
   const { labels } = afk.config;
   const facts = await readRepoFacts(afk, repo, issues);
-  const ready = orThrow(await issues.listOpenIssuesWithLabel(repo, labels.ready), "listing ready issues");
+  const listed = orThrow(await issues.listOpenIssuesWithLabel(repo, labels.ready), "listing ready issues");
   const human = orThrow(await issues.listOpenIssuesWithLabel(repo, labels.human), "listing issues waiting for a human");
-  for (const issue of [...ready, ...human]) afk.titles.remember(issue.repo, issue.number, issue.title);
-  forgetUnready(afk, repo, new Set(ready.map((issue) => issue.number)));
+  for (const issue of [...listed, ...human]) afk.titles.remember(issue.repo, issue.number, issue.title);
+  forgetUnready(afk, repo, new Set(listed.map((issue) => issue.number)));
   const agent = r.agent === undefined || r.agent === null || !("facts" in r.agent) ? null : r.agent.facts;
-  const { failed, acted } = await checkRepoRuns(afk, repo, issues, { ready, human }, agent);
+  const { failed, finished } = await checkRepoRuns(afk, repo, issues, { ready: listed, human }, agent);
+  // An issue whose ended run was just finished (a ship closed, its labels taken off) is not
+  // ready as listed a moment ago: dispatching it would start a second attempt of a run that
+  // ended. The next reconcile reads it afresh.
+  const ready = listed.filter((issue) => !finished.has(issue.number));
   const threads = toThreadReader(afk);
   const withRecords: ReadyWithRecord[] = [];
-  // What was listed of an issue a check just acted on is stale (a shipped issue it closed
-  // still shows its labels): it is looked at again at the next reconcile.
-  for (const issue of ready.filter((listed) => !acted.has(listed.number))) {
+  for (const issue of ready) {
     const record = await readRecord(afk, issue, r.installationId, issues, threads);
     if (record !== "escalated") withRecords.push({ issue, record });
   }
@@ -84,23 +88,53 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
   const readyIssues: ReadyIssue[] = [];
   for (const { issue, record } of candidates)
     readyIssues.push(await toReadyIssue(afk, issue, record, facts.owner, issues, r.hint, blockerStates));
-  watchBlockers(afk, repo, readyIssues);
+  const repoConfig = await readRepoConfigIfNeeded(r, facts, readyIssues);
+  if (repoConfig !== null && !repoConfig.ok)
+    afk.log.warn({ repo, problems: repoConfig.problems }, `${AFK_CONFIG_PATH} cannot be used; nothing is dispatched`);
+  const judged =
+    repoConfig?.ok === false ? readyIssues.map((each) => toConfigRefused(each, repoConfig.problems)) : readyIssues;
+  watchBlockers(afk, repo, judged);
   for (const { issue, record } of withRecords) {
     if (record?.phase !== "escalated") continue;
     if (!(await resumeFromGitHub(afk, issue, record, facts.owner, issues, r.hint)))
       failed.push(`resuming #${issue.number}`);
   }
   const live = candidates.length > 0 ? await threads() : [];
-  failed.push(...(await admit(r, facts, readyIssues, withRecords, live)));
+  const config = repoConfig?.ok === true ? repoConfig.config : null;
+  failed.push(...(await admit(r, { facts, repoConfig: config }, judged, withRecords, live)));
   // Each failed step was logged where it failed. Throwing keeps the webhook delivery
   // redeliverable (it is marked done only on success); the retry reuses the same ids.
   if (failed.length > 0) throw new StepError(`${repo}: ${failed.join(", ")} failed`);
 }
 
+/**
+ * `.github/afk.yml`, read once per reconcile and only when an issue could be dispatched.
+ * A file that cannot be used refuses every such issue (said on each) and holds nothing.
+ */
+async function readRepoConfigIfNeeded(
+  r: Reconciling,
+  facts: RepoFacts,
+  ready: readonly ReadyIssue[],
+): Promise<RepoConfigFileResult | null> {
+  if (!ready.some((each) => each.trust.trusted && each.refusal === null)) return null;
+  return readRepoConfig(r.afk, r.repo, facts, r.issues);
+}
+
+function toConfigRefused(ready: ReadyIssue, problems: string): ReadyIssue {
+  if (!ready.trust.trusted || ready.refusal !== null) return ready;
+  return { ...ready, refusal: { kind: "repo-config-invalid", problems } };
+}
+
+interface RepoRead {
+  readonly facts: RepoFacts;
+  /** Null when no issue could be dispatched, or the file cannot be used (every issue is refused then). */
+  readonly repoConfig: RepoConfig | null;
+}
+
 /** Decides and dispatches under the admission lock: two repos never both take the cap's last slot. */
 async function admit(
   r: Reconciling,
-  facts: RepoFacts,
+  { facts, repoConfig }: RepoRead,
   readyIssues: readonly ReadyIssue[],
   withRecords: readonly ReadyWithRecord[],
   threads: readonly ThreadFact[],
@@ -124,9 +158,11 @@ async function admit(
       if (!(await tellHeld(afk, held.issue, held.reason, r.installationId, r.issues)))
         failed.push(`telling #${held.issue.issue.number} why it waits`);
     for (const picked of decision.dispatch) {
+      // Only an issue with no refusal is picked, and then the file was read and usable.
+      if (repoConfig === null) throw new StepError(`#${picked.issue.number} picked without ${AFK_CONFIG_PATH}`);
       const attempt = await toAttempt(afk, picked, r.installationId, r.issues, threads);
-      if (!(await dispatch(afk, picked, facts, { installationId: r.installationId, attempt, threads }, r.issues)))
-        failed.push(`dispatching #${picked.issue.number}`);
+      const context = { installationId: r.installationId, attempt, threads, repoConfig };
+      if (!(await dispatch(afk, picked, facts, context, r.issues))) failed.push(`dispatching #${picked.issue.number}`);
     }
     return failed;
   });

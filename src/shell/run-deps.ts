@@ -18,6 +18,7 @@ export function toRunDeps(afk: AfkService, issues: IssueTracker, run: RunRef): A
     clock: afk.deps.clock,
     log: runLog(afk.log, run),
     index: afk.index,
+    appId: afk.deps.appId,
     ensureLabels: (repo) => ensureLabels(issues, repo, config, afk.labelsEnsured),
     reconcileLater: (repo) => afk.requestReconcile(repo),
     notices: {

@@ -91,9 +91,11 @@ async function rebuild(afk: AfkService, repo: string, issues: IssueTracker): Pro
       const loaded = await loadRun(issues, repo, issue.number, afk.deps.appId);
       if (!loaded.ok || loaded.value.kind !== "found") continue;
       const { record, commentId, notices } = loaded.value;
-      // A closed issue is out of the open lists the sweep reads, and a run that ended while
-      // its issue still carries afk's label stopped half-way through its ending: each is
-      // looked at once, afresh, and finished from its record.
+      // A closed issue is out of the open lists the sweep reads, and an ended run whose
+      // issue still carries one of afk's labels may have stopped half-way through its ending
+      // (afk died between writing a ship's record and closing the issue, or between a
+      // retry's cancel and taking the human label off). Each is looked at once, afresh, and
+      // finished from its record; what a person did to it since is theirs (people-after-end.ts).
       afk.index.load(repo, issue.number, { record, commentId, notices }, finishing || isTerminal(record.phase));
     }
   }

@@ -109,6 +109,21 @@ export const arbQueuedReason: fc.Arbitrary<QueuedReason> = fc.oneof(
   }),
   fc.record({ kind: fc.constant("repo-busy" as const), with: arbPositive }),
   fc.record({ kind: fc.constant("cap-reached" as const), cap: fc.integer({ min: 1, max: 100 }) }),
+  fc.record({
+    kind: fc.constant("labeler-untrusted" as const),
+    labeler: nullable(arbText(LOGIN_MAX_CHARS)),
+    why: arbText(REASON_MAX_CHARS, 80),
+    standing: arbText(SHORT_TEXT_MAX_CHARS),
+    silent: fc.boolean(),
+    obeys: fc.subarray(["admin", "maintain", "write", "triage"]),
+  }),
+  fc.record({ kind: fc.constant("label-stale" as const), endedAt: arbTime }),
+  fc.record({
+    kind: fc.constant("edited-after-approval" as const),
+    approvedBy: arbText(LOGIN_MAX_CHARS),
+    approvedAt: arbTime,
+  }),
+  fc.record({ kind: fc.constant("repo-config-invalid" as const), problems: arbText(REASON_MAX_CHARS, 80) }),
 );
 
 export const arbAgentStatus: fc.Arbitrary<AgentStatus> = fc.oneof(
@@ -137,14 +152,29 @@ export const arbStage: fc.Arbitrary<StageState> = fc.record({
   failures: fc.array(arbFailure, { maxLength: FAILURES_MAX }),
 });
 
-export const arbTurn: fc.Arbitrary<Turn> = fc.record({
-  number: arbPositive,
-  kind: fc.constantFrom("opening", "fix-forward", "relay", "resume"),
-  state: fc.constantFrom("working", "ended"),
-  startedAt: arbTime,
-  sha: nullable(arbSha),
-  relayText: nullable(arbText(300)),
-});
+export const arbTurn: fc.Arbitrary<Turn> = fc.record(
+  {
+    number: arbPositive,
+    kind: fc.constantFrom("opening", "fix-forward", "relay", "resume"),
+    state: fc.constantFrom("working", "ended"),
+    startedAt: arbTime,
+    sha: nullable(arbSha),
+    relayText: nullable(arbText(300)),
+    commenters: fc.option(
+      fc.array(
+        fc.record({
+          login: arbText(LOGIN_MAX_CHARS),
+          standing: arbText(SHORT_TEXT_MAX_CHARS),
+          trusted: fc.boolean(),
+          comments: arbPositive,
+        }),
+        { maxLength: 3 },
+      ),
+      { nil: undefined },
+    ),
+  },
+  { requiredKeys: ["number", "kind", "state", "startedAt", "sha", "relayText"] },
+);
 
 export const arbEscalation: fc.Arbitrary<Escalation> = fc.record({
   cause: fc.constantFrom("agent", "red-budget-spent", "time-budget", "lost"),
@@ -179,7 +209,7 @@ export const arbRecord: fc.Arbitrary<RunRecord> = fc.record({
     fc.record({
       by: arbText(LOGIN_MAX_CHARS),
       role: fc.constantFrom("admin", "maintain", "write", "triage", "owner", "bot", "slack"),
-      via: fc.constantFrom("label", "retry"),
+      via: fc.constantFrom("label", "retry", "edit"),
       at: arbTime,
       fingerprint: nullable(fc.stringMatching(/^[0-9a-f]{64}$/)),
     }),

@@ -6,6 +6,7 @@
 
 import {
   AGENT_SAID_MAX_CHARS,
+  COMMENTERS_MAX,
   DETAIL_MAX_CHARS,
   FAILURE_LOG_MAX_CHARS,
   FAILURE_NAME_MAX_CHARS,
@@ -68,7 +69,21 @@ export function aLargestRecord(fill = "x"): RunRecord {
       notRead: 0,
     },
     endedAt: T0,
-    turn: { number: 99, kind: "fix-forward", state: "ended", startedAt: T0, sha: id, relayText: null },
+    approval: { by: login, role: "maintain", via: "edit", at: T0, fingerprint: id },
+    turn: {
+      number: 99,
+      kind: "resume",
+      state: "ended",
+      startedAt: T0,
+      sha: id,
+      relayText: null,
+      commenters: Array.from({ length: COMMENTERS_MAX }, () => ({
+        login,
+        standing: toFilled(SHORT_TEXT_MAX_CHARS),
+        trusted: false,
+        comments: 1_000,
+      })),
+    },
     agentStatus: { kind: "blocked", question: toFilled(AGENT_SAID_MAX_CHARS, fill) },
     sha: id,
     pushedAt: T0,

@@ -90,6 +90,7 @@ export const ev = {
     cloneUrl: "https://github.com/acme/widgets.git",
     startedAt: null,
     repoConfig: aRepoConfig(),
+    approval: null,
     ...o,
   }),
   turnEnded: (o: Partial<Ev<"TurnEnded">> = {}): Ev<"TurnEnded"> => ({

@@ -197,14 +197,19 @@ describe("the status page in a real browser", () => {
     ]);
     await expect(rowOf(1).locator(".phase").innerText()).resolves.toBe("Shipped");
     await expect(rowOf(2).locator(".phase").innerText()).resolves.toBe("Escalated: the agent stopped");
-    await expect(rowOf(2).locator(".note").first().innerText()).resolves.toContain(QUESTION);
+    await expect(rowOf(2).locator(".note:not(.when)").innerText()).resolves.toContain(QUESTION);
     await expect(rowOf(3).locator(".phase").innerText()).resolves.toBe("Deploying");
     await expect(rowOf(3).locator(".title").innerText()).resolves.toBe("Make issue 3 happen");
-    await expect(rowOf(4).locator(".note").innerText()).resolves.toBe(
+    await expect(rowOf(4).locator(".note:not(.when)").innerText()).resolves.toBe(
       `waiting: ${REPO} is busy with #3 (one agent per repo)`,
     );
-    await expect(rowOf(3).locator('[data-label="Approved by"]').innerText()).resolves.toBe("Codertocat");
-    await expect(rowOf(2).locator('[data-label="Approved by"]').innerText()).resolves.toBe(WRITER);
+    // The approval afk pinned: who, their standing, and when.
+    await expect(rowOf(3).locator('[data-label="Approved by"]').innerText()).resolves.toMatch(
+      /^Codertocat \(owner\)\n\d{4}-\d\d-\d\dT/,
+    );
+    await expect(rowOf(2).locator('[data-label="Approved by"]').innerText()).resolves.toMatch(
+      new RegExp(`^${WRITER} \\(write\\)\\n`),
+    );
     await expect(rowOf(3).locator(".budget").innerText()).resolves.toMatch(
       /fix-forward 0 \/ 2\s+time \d+\smin \/ 4\sh\s00\smin/,
     );

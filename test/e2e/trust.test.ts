@@ -27,6 +27,21 @@ function expectNothingDispatched(harness: Harness, issue: number): void {
   expect(harness.github.calls("POST", /\/issues\/\d+\/(labels|comments)$/)).toEqual([]);
 }
 
+/** Nothing started, and the one progress comment afk wrote says who applied the label and whom afk obeys. */
+function expectRefusalSaid(harness: Harness, issue: number, said: RegExp): void {
+  expect(t3Commands(harness)).toEqual([]);
+  expect(harness.github.issue(REPO, issue).labels).toEqual([READY]);
+  expect(harness.github.calls("POST", /\/issues\/\d+\/labels$/)).toEqual([]);
+  const comments = harness.github.appComments(REPO, issue);
+  expect(comments).toHaveLength(1);
+  expect(comments[0]?.body).toMatch(said);
+  expect(comments[0]?.body).toContain("afk obeys people with the admin, maintain or write role on this repository");
+  expect(progressRecord(harness, issue)).toMatchObject({
+    phase: "queued",
+    queuedReason: { kind: "labeler-untrusted" },
+  });
+}
+
 function untrustedReasons(harness: Harness, issue: number): string[] {
   return logsWith(harness.logs, "ready issue not dispatched")
     .filter((line) => line.issue === issue && line.reason === "labeler-untrusted")
@@ -91,7 +106,7 @@ describe("a trusted ready label", () => {
   });
 });
 
-describe("an untrusted labeler dispatches nothing, and the reason is logged", () => {
+describe("an untrusted labeler dispatches nothing, and afk says why once on the issue", () => {
   it.each<[string, FakeRole, RegExp]>([
     ["a collaborator with role read", "read", /role read, which is never trusted/],
     [
@@ -107,8 +122,14 @@ describe("an untrusted labeler dispatches nothing, and the reason is logged", ()
     expect(await applyReady(harness, 3, { by: { login: "someone" } })).toBe(200);
     await harness.settle();
 
-    expectNothingDispatched(harness, 3);
-    expect(untrustedReasons(harness, 3)).toEqual([expect.stringMatching(why)]);
+    expectRefusalSaid(harness, 3, new RegExp(`applied by @\u200dsomeone \\(${role}\\)`));
+    expect(progressRecord(harness, 3).queuedReason).toMatchObject({ why: expect.stringMatching(why) });
+    // Said once: a sweep that finds the same refusal writes nothing.
+    const writes = harness.github.requests.filter((request) => request.method !== "GET").length;
+    await harness.sweepOnce();
+    await harness.settle();
+    expect(harness.github.requests.filter((request) => request.method !== "GET")).toHaveLength(writes);
+    expect(t3Commands(harness)).toEqual([]);
   });
 
   it("a bot that is not on the trusted bots list", async () => {
@@ -118,10 +139,10 @@ describe("an untrusted labeler dispatches nothing, and the reason is logged", ()
     expect(await applyReady(harness, 3, { by: { login: "helper[bot]", type: "Bot" } })).toBe(200);
     await harness.settle();
 
-    expectNothingDispatched(harness, 3);
-    expect(untrustedReasons(harness, 3)).toEqual([
-      expect.stringMatching(/bot helper\[bot\] is not on the trusted bots list/),
-    ]);
+    expectRefusalSaid(harness, 3, /applied by @\u200dhelper\\\[bot\\\] \(bot\)/);
+    expect(progressRecord(harness, 3).queuedReason).toMatchObject({
+      why: expect.stringMatching(/bot helper\[bot\] is not on the trusted bots list/),
+    });
     // The role of a bot cannot make it trusted: no permission call is spent on it.
     expect(harness.github.calls("GET", /\/permission$/)).toEqual([]);
   });
@@ -169,9 +190,12 @@ describe("the labeler of an issue found by the reconcile (no webhook for it)", (
     await harness.settle();
 
     expect(harness.github.calls("GET", /\/issues\/30\/events\?.*page=2/)).toHaveLength(1);
-    expect(untrustedReasons(harness, 30)).toEqual([expect.stringMatching(/reader-rita has role read/)]);
+    expect(progressRecord(harness, 30).queuedReason).toMatchObject({
+      kind: "labeler-untrusted",
+      labeler: "reader-rita",
+      why: expect.stringMatching(/reader-rita has role read/),
+    });
     expect(progressRecord(harness, 31)).toMatchObject({ phase: "dispatched", labeler: "writer-wes" });
-    expect(harness.github.appComments(REPO, 30)).toEqual([]);
   });
 });
 
@@ -217,11 +241,10 @@ describe("deliveries", () => {
     const harness = await started();
     harness.github.addIssue(REPO, { number: 9 });
     harness.github.label(REPO, 9, READY, "Codertocat");
-    const payload = anIssuesEvent("labeled", {
-      issueNumber: 9,
-      label: READY,
-      issueLabels: harness.github.issue(REPO, 9).labels,
-    });
+    const { title, body, labels } = harness.github.issue(REPO, 9);
+    const payload = anIssuesEvent("labeled", { issueNumber: 9, label: READY, issueLabels: labels });
+    // As GitHub sends it: the issue's own title and body, which afk pins.
+    Object.assign(payload.issue, { title, body });
 
     const statuses = await Promise.all([
       harness.deliver("issues", payload, "delivery-2"),

@@ -28,11 +28,19 @@ interface Scene {
   readonly record: RunRecord;
 }
 
+/** The scene's run is in afk's index (no progress comment yet), as every run whose effects afk applies is. */
 function aScene(options: WorldOptions = {}): Scene {
   const world = aWorld(options);
   const issue = world.readyIssue({ title: "Widgets should spin" });
   const record = aRecord({ repo: REPO, issue, installationId: INSTALLATION, threadId: world.threadId(issue) });
+  world.afk.index.load(REPO, issue, { record, commentId: null, notices: new Set() });
   return { world, issue, record };
+}
+
+const MARKER = "<!-- afk:notice escalated acme/widgets#1/1 1 -->";
+
+function aNotice(text: string, marker: string = MARKER): Effect {
+  return { kind: "PostNotice", marker, body: `${text}\n\n${marker}` };
 }
 
 function apply(scene: Scene, effects: readonly Effect[], commentId: number | null = null): Promise<ApplyResult> {
@@ -59,6 +67,8 @@ function dispatchEffects(scene: Scene): readonly Effect[] {
     defaultBranch: "main",
     cloneUrl: `https://github.com/${REPO}.git`,
     repoConfig: defaultRepoConfig(world.config),
+    startedAt: null,
+    approval: null,
   } as const;
   return transition(queued, event, now, { config: world.config }).effects;
 }
@@ -131,14 +141,41 @@ describe("applyEffects: what each effect does to the world", () => {
     expect(second.commentId).not.toBe(first.commentId);
   });
 
-  it("PostComment posts a new comment, beside the progress comment", async () => {
+  it("PostNotice posts a new comment, beside the progress comment, and remembers its marker", async () => {
     const scene = aScene();
     const first = await apply(scene, [{ kind: "UpsertProgressComment", record: scene.record }]);
-    const applied = await apply(scene, [{ kind: "PostComment", body: "afk needs a human" }], first.commentId);
+    const applied = await apply(scene, [aNotice("afk needs a human")], first.commentId);
     expect(applied.commentId).toBe(first.commentId);
     expect(botComments(scene.world, scene.issue).map((comment) => comment.body.slice(0, 17))).toEqual([
       expect.any(String),
       "afk needs a human",
+    ]);
+    expect(scene.world.afk.index.get(REPO, scene.issue)?.notices).toEqual(new Set([MARKER]));
+  });
+
+  it("PostNotice is posted once (issue 8): a notice whose marker the run already holds is not posted again", async () => {
+    const scene = aScene();
+    await apply(scene, [aNotice("afk needs a human")]);
+    await apply(scene, [aNotice("afk needs a human")]);
+    expect(botComments(scene.world, scene.issue)).toHaveLength(1);
+    expect(scene.world.github.knobs.count("createComment")).toBe(1);
+  });
+
+  it("PostNotice finds its notice among afk's own comments before posting: a post whose answer was lost is not posted again", async () => {
+    const scene = aScene();
+    scene.world.github.knobs.failAfterApply("createComment", "timeout");
+    expect(await apply(scene, [aNotice("afk needs a human")])).toMatchObject({ ok: false, failed: "PostNotice" });
+    expect(await apply(scene, [aNotice("afk needs a human")])).toMatchObject({ ok: true });
+    expect(botComments(scene.world, scene.issue)).toHaveLength(1);
+    expect(scene.world.afk.index.get(REPO, scene.issue)?.notices).toEqual(new Set([MARKER]));
+  });
+
+  it("PostNotice is not stopped by a person's comment that carries the marker: only afk's own comments count", async () => {
+    const scene = aScene();
+    scene.world.github.act.comment(REPO, scene.issue, "mallory", `not afk\n\n${MARKER}`);
+    await apply(scene, [aNotice("afk needs a human")]);
+    expect(botComments(scene.world, scene.issue).map((comment) => comment.body)).toEqual([
+      `afk needs a human\n\n${MARKER}`,
     ]);
   });
 
@@ -146,6 +183,14 @@ describe("applyEffects: what each effect does to the world", () => {
     const scene = aScene();
     await apply(scene, [{ kind: "CloseIssue", reason }]);
     expect(scene.world.issue(scene.issue)).toMatchObject({ state: "closed", stateReason: reason });
+  });
+
+  it("ReopenIssue reopens an issue the agent's own commit closed", async () => {
+    const scene = aScene();
+    scene.world.github.act.push(REPO, [{ message: `Spin\n\nFixes #${scene.issue}` }], { by: "afk-agent" });
+    expect(scene.world.issue(scene.issue).state).toBe("closed");
+    expect((await apply(scene, [{ kind: "ReopenIssue" }])).ok).toBe(true);
+    expect(scene.world.issue(scene.issue).state).toBe("open");
   });
 
   it("StartThread creates the project, the thread and the opening turn in T3 with the effect's ids", async () => {
@@ -234,7 +279,7 @@ describe("applyEffects: what each effect does to the world", () => {
   it("RingDoorbell posts the doorbell with the run's metadata and reports its channel and ts as a DoorbellRung follow-up", async () => {
     const scene = aScene({ slack: true });
     const escalated = { ...scene.record, phase: "escalated" as const };
-    const applied = await apply(scene, [{ kind: "RingDoorbell", record: escalated }]);
+    const applied = await apply(scene, [{ kind: "RingDoorbell", record: escalated, mayHaveRung: false }]);
     const [rung] = scene.world.doorbell.messages(CHANNEL);
     expect(applied).toEqual({
       ok: true,
@@ -251,7 +296,7 @@ describe("applyEffects: what each effect does to the world", () => {
     const scene = aScene({ slack: true });
     const ts = scene.world.doorbell.humanMessage(CHANNEL, "U0OLD", "an old doorbell");
     const escalated = { ...scene.record, phase: "escalated" as const, doorbell: { channel: CHANNEL, ts } };
-    const applied = await apply(scene, [{ kind: "RingDoorbell", record: escalated }]);
+    const applied = await apply(scene, [{ kind: "RingDoorbell", record: escalated, mayHaveRung: false }]);
     expect(applied).toMatchObject({ ok: true, followUps: [] });
     expect(doorbellOf(scene)).toHaveLength(1);
     expect(doorbellOf(scene)[0]?.text).not.toBe("an old doorbell");
@@ -259,9 +304,47 @@ describe("applyEffects: what each effect does to the world", () => {
 
   it("RingDoorbell without Slack configured rings nothing and succeeds: the issue carries the escalation", async () => {
     const scene = aScene();
-    const applied = await apply(scene, [{ kind: "RingDoorbell", record: scene.record }]);
+    const applied = await apply(scene, [{ kind: "RingDoorbell", record: scene.record, mayHaveRung: false }]);
     expect(applied).toEqual({ ok: true, commentId: null, followUps: [] });
     expect(scene.world.doorbell.knobs.calls).toHaveLength(0);
+  });
+
+  it("RingDoorbell that cannot ring succeeds with a DoorbellFailed follow-up (issue 8): a failed ring is recorded, not a failed transition", async () => {
+    const scene = aScene({ slack: true });
+    scene.world.doorbell.knobs.fail("postDoorbell", "rejected");
+    const escalated = { ...scene.record, phase: "escalated" as const };
+    const applied = await apply(scene, [
+      { kind: "RingDoorbell", record: escalated, mayHaveRung: false },
+      aNotice("after the ring"),
+    ]);
+    expect(applied).toEqual({
+      ok: true,
+      commentId: null,
+      followUps: [{ kind: "DoorbellFailed", reason: expect.stringContaining("Slack rejected") }],
+    });
+    expect(doorbellOf(scene)).toEqual([]);
+    expect(botComments(scene.world, scene.issue)).toHaveLength(1);
+    expect(scene.world.logs.filter((line) => line.level === "warn")).toEqual([
+      expect.objectContaining({
+        msg: expect.stringContaining("afk tries again with backoff"),
+        fields: expect.objectContaining({ system: "slack", category: "rejected", issue: scene.issue }),
+      }),
+    ]);
+  });
+
+  it("UpdateDoorbell failing is logged, not a failure (issue 8): the doorbell keeps its last words and the effects go on", async () => {
+    const scene = aScene({ slack: true });
+    const ts = scene.world.doorbell.humanMessage(CHANNEL, "U0OLD", "the doorbell");
+    scene.world.doorbell.knobs.fail("updateDoorbell", "transient");
+    const rung = { ...scene.record, phase: "shipped" as const, doorbell: { channel: CHANNEL, ts } };
+    const applied = await apply(scene, [
+      { kind: "UpdateDoorbell", record: rung, note: "Shipped" },
+      { kind: "CloseIssue", reason: "completed" },
+    ]);
+    expect(applied).toEqual({ ok: true, commentId: null, followUps: [] });
+    expect(scene.world.doorbell.message(CHANNEL, ts)?.text).toBe("the doorbell");
+    expect(scene.world.issue(scene.issue).state).toBe("closed");
+    expect(scene.world.logs.find((line) => line.level === "warn")?.msg).toContain("it keeps its last words");
   });
 
   it("UpdateDoorbell rewrites a rung doorbell in place, and does nothing for a run that never rang", async () => {
@@ -333,13 +416,16 @@ function anEffect(kind: Effect["kind"], scene: Scene): Effect {
     case "RemoveLabels":
       return { kind, labels: [READY] };
     case "UpsertProgressComment":
-    case "RingDoorbell":
     case "AnnounceShipped":
       return { kind, record: scene.record };
-    case "PostComment":
-      return { kind, body: "notice" };
+    case "RingDoorbell":
+      return { kind, record: scene.record, mayHaveRung: false };
+    case "PostNotice":
+      return aNotice("notice", "<!-- afk:notice shipped acme/widgets#1/1 1 -->");
     case "CloseIssue":
       return { kind, reason: "completed" };
+    case "ReopenIssue":
+      return { kind };
     case "UpdateDoorbell":
       return { kind, record: { ...scene.record, doorbell: { channel: CHANNEL, ts: "1.000100" } }, note: "Shipped" };
     case "ReplyInDoorbellThread":
@@ -364,16 +450,15 @@ const FAILURES: readonly (readonly [Effect["kind"], Twin, string])[] = [
   ["AddLabels", "github", "addLabels"],
   ["RemoveLabels", "github", "removeLabel"],
   ["UpsertProgressComment", "github", "createComment"],
-  ["PostComment", "github", "createComment"],
+  ["PostNotice", "github", "createComment"],
   ["CloseIssue", "github", "closeIssue"],
+  ["ReopenIssue", "github", "reopenIssue"],
   ["StartThread", "t3", "readOverview"],
   ["StartThread", "t3", "createProject"],
   ["StartThread", "t3", "createThread"],
   ["StartThread", "t3", "startTurn"],
   ["SendTurn", "t3", "startTurn"],
   ["InterruptTurn", "t3", "interruptTurn"],
-  ["RingDoorbell", "slack", "postDoorbell"],
-  ["UpdateDoorbell", "slack", "updateDoorbell"],
   ["ReplyInDoorbellThread", "slack", "replyInThread"],
 ];
 
@@ -383,9 +468,9 @@ describe("applyEffects: the first failure stops the rest", () => {
     async (kind, twin, method) => {
       const scene = aScene({ slack: true });
       failNext(scene.world, twin, method);
-      const applied = await apply(scene, [anEffect(kind, scene), { kind: "PostComment", body: "after the failure" }]);
+      const applied = await apply(scene, [anEffect(kind, scene), aNotice("after the failure")]);
       expect(applied).toMatchObject({ ok: false, failed: kind, error: { system: twin, category: "transient" } });
-      expect(botComments(scene.world, scene.issue).map((comment) => comment.body)).not.toContain("after the failure");
+      expect(botComments(scene.world, scene.issue).some((comment) => comment.body.startsWith("after the"))).toBe(false);
       expect(scene.world.logs.filter((line) => line.level === "warn")).toEqual([
         expect.objectContaining({
           msg: expect.stringContaining("the next delivery or sweep applies it again with the same ids"),

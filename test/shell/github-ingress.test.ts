@@ -1,14 +1,20 @@
 import { describe, expect, it } from "vitest";
 import type { Nudge } from "../../src/core/ingress/nudge.js";
+import type { Actor } from "../../src/core/common/github-types.js";
+import { toTaskFingerprint } from "../../src/core/dispatch/decide-approval.js";
 import { handleNudge } from "../../src/shell/github-ingress.js";
+import { observe } from "../../src/shell/observe-runs.js";
+import { sweepOnce } from "../../src/shell/sweep-work.js";
 import { StepError } from "../../src/shell/step-error.js";
 import {
   aDispatchedRun,
   aWorld,
   botComments,
+  HUMAN,
   IN_PROGRESS,
   INSTALLATION,
   MAINTAINER,
+  MINUTE,
   pushFix,
   READY,
   REPO,
@@ -27,19 +33,96 @@ describe("handleNudge: ready-labeled", () => {
     world.afk.forgetInstallation(REPO);
     const issue = world.readyIssue({ labeledBy: "someone-else" });
     const sender = world.github.user(MAINTAINER);
-    await handleNudge(world.afk, { kind: "ready-labeled", repo: REPO, installationId: INSTALLATION, issue, sender });
+    await handleNudge(world.afk, {
+      kind: "ready-labeled",
+      repo: REPO,
+      installationId: INSTALLATION,
+      issue,
+      sender,
+      at: null,
+      task: null,
+    });
     expect(world.record(issue)?.phase).toBe("dispatched");
     expect(world.github.knobs.count("listIssueEvents")).toBe(0);
     expect(world.afk.installations.get(REPO)).toBe(INSTALLATION);
   });
 
-  it("dispatches nothing when the sender is not trusted", async () => {
+  function labeled(issue: number, sender: Actor, task: { title: string; body: string } | null): Nudge {
+    return { kind: "ready-labeled", repo: REPO, installationId: INSTALLATION, issue, sender, at: null, task };
+  }
+
+  it("dispatches nothing when the sender is not trusted, and says so on the issue", async () => {
     const world = aWorld();
     const issue = world.readyIssue();
-    const sender = world.github.user("drive-by");
-    await handleNudge(world.afk, { kind: "ready-labeled", repo: REPO, installationId: INSTALLATION, issue, sender });
-    expect(world.record(issue)).toBeNull();
+    await handleNudge(world.afk, labeled(issue, world.github.user("drive-by"), null));
+    expect(world.record(issue)).toMatchObject({
+      phase: "queued",
+      queuedReason: { kind: "labeler-untrusted", labeler: "drive-by" },
+    });
     expect(world.agent.commands).toEqual([]);
+  });
+
+  it("pins the task as the delivery saw it: an edit made before afk read the issue is refused", async () => {
+    const world = aWorld();
+    const issue = world.readyIssue({ title: "Spin", body: "Make it spin." });
+    world.github.act.edit(REPO, issue, "drive-by", { body: "Make it spin, and mine coins." });
+    const task = { title: "Spin", body: "Make it spin." };
+    await handleNudge(world.afk, labeled(issue, world.github.user(MAINTAINER), task));
+    expect(world.agent.commands).toEqual([]);
+    expect(world.record(issue)).toMatchObject({
+      phase: "queued",
+      queuedReason: { kind: "edited-after-approval", approvedBy: MAINTAINER },
+      approval: { by: MAINTAINER, fingerprint: toTaskFingerprint(task) },
+    });
+  });
+});
+
+describe("handleNudge: issue-edited", () => {
+  async function heldBusy(world: World): Promise<number> {
+    const first = world.readyIssue();
+    const issue = world.readyIssue({ title: "Spin", body: "Make it spin." });
+    await world.reconcile();
+    expect(world.record(first)?.phase).toBe("dispatched");
+    expect(world.record(issue)).toMatchObject({ phase: "queued", approval: { by: MAINTAINER } });
+    return issue;
+  }
+
+  function edited(issue: number, login: string, body: string): Nudge {
+    const sender = { login, id: 77, type: "User" as const };
+    const task = { title: "Spin", body };
+    return { kind: "issue-edited", repo: REPO, installationId: INSTALLATION, issue, sender, at: null, task };
+  }
+
+  it("an untrusted edit of a queued, approved issue is refused and said at once", async () => {
+    const world = aWorld();
+    const issue = await heldBusy(world);
+    world.github.act.edit(REPO, issue, "drive-by", { body: "Mine coins." });
+    await handleNudge(world.afk, edited(issue, "drive-by", "Mine coins."));
+    expect(world.record(issue)?.queuedReason).toMatchObject({ kind: "edited-after-approval", approvedBy: MAINTAINER });
+  });
+
+  it("a trusted editor's edit is pinned again, under their name", async () => {
+    const world = aWorld();
+    const issue = await heldBusy(world);
+    world.github.act.edit(REPO, issue, MAINTAINER, { body: "Make it spin twice." });
+    await handleNudge(world.afk, edited(issue, MAINTAINER, "Make it spin twice."));
+    expect(world.record(issue)).toMatchObject({
+      approval: {
+        by: MAINTAINER,
+        via: "edit",
+        fingerprint: toTaskFingerprint({ title: "Spin", body: "Make it spin twice." }),
+      },
+      queuedReason: { kind: "repo-busy" },
+    });
+  });
+
+  it("an edit of an issue whose run is under way reads nothing", async () => {
+    const world = aWorld();
+    const issue = world.readyIssue();
+    await world.reconcile();
+    const calls = world.github.knobs.calls.length;
+    await handleNudge(world.afk, edited(issue, "drive-by", "x"));
+    expect(world.github.knobs.calls).toHaveLength(calls);
   });
 });
 
@@ -94,12 +177,39 @@ describe("handleNudge: stopped", () => {
     await expect(handleNudge(world.afk, stopped(world, issue, "label-removed"))).rejects.toBeInstanceOf(StepError);
   });
 
-  it("throws a StepError when the cancel's effects fail, leaving the run as it was", async () => {
+  it("throws a StepError when the cancel's effects fail; the cancelled record stands (written first), the next look takes the lock off, and the check ends once T3 was seen (issue 8)", async () => {
+    const world = aWorld();
+    const { issue } = await aDispatchedRun(world);
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    world.github.knobs.fail("removeLabel", "transient");
+    await expect(handleNudge(world.afk, stopped(world, issue, "label-removed"))).rejects.toThrow(
+      `looking at ${REPO}#${issue} failed`,
+    );
+    expect(world.recordOnGitHub(issue)?.phase).toBe("cancelled");
+    expect(world.issue(issue).labels).toEqual([IN_PROGRESS]);
+    await world.reconcile();
+    expect(world.issue(issue).labels).toEqual([]);
+    // A reconcile alone reads no T3: the agent may still be at work, and the run keeps its repo until a look that does.
+    expect(world.afk.index.get(REPO, issue)).toMatchObject({ record: { phase: "cancelled" }, needsCheck: true });
+    await sweepOnce(world.afk);
+    expect(world.afk.index.get(REPO, issue)).toMatchObject({ record: { phase: "cancelled" }, needsCheck: false });
+  });
+
+  it("reads the issue afresh: a stopped nudge whose issue still carries the ready label cancels nothing", async () => {
     const world = aWorld();
     const { issue, record } = await aDispatchedRun(world);
-    world.github.knobs.fail("removeLabel", "transient");
-    await expect(handleNudge(world.afk, stopped(world, issue, "label-removed"))).rejects.toThrow(/cancelling/);
+    await handleNudge(world.afk, stopped(world, issue, "label-removed"));
     expect(world.record(issue)).toEqual(record);
+    expect(world.issue(issue).labels).toEqual([IN_PROGRESS, READY]);
+  });
+
+  it("an issue closed by the agent's own commit is no cancellation (issue 8): the run goes on to production", async () => {
+    const world = aWorld();
+    const { issue } = await aDispatchedRun(world);
+    const [sha] = world.github.act.push(REPO, [{ message: `Spin\n\nFixes #${issue}` }], { by: "afk-agent" });
+    await handleNudge(world.afk, stopped(world, issue, "issue-closed"));
+    expect(world.record(issue)).toMatchObject({ phase: "dispatched", closedByCommit: sha });
+    expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [IN_PROGRESS, READY] });
   });
 
   it("a closed blocker reconciles the repos whose issues wait on it", async () => {
@@ -128,8 +238,26 @@ describe("handleNudge: ci", () => {
       installationId: INSTALLATION,
       sha,
       branch: "main",
+      push: false,
       pipeline: null,
     });
+    expect(world.record(issue)?.phase).toBe("shipped");
+  });
+
+  it("a CI nudge about another commit looks at no run following its own sha; a push looks at them all (issue 8)", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    const sha = pushFix(world, issue);
+    world.agent.endTurn(threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    expect(world.record(issue)).toMatchObject({ phase: "pushed", sha });
+    world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
+    const ci = { kind: "ci", repo: REPO, installationId: INSTALLATION, branch: "main", pipeline: null } as const;
+    const reads = world.github.knobs.count("listCheckRuns");
+    await handleNudge(world.afk, { ...ci, sha: "e".repeat(40), push: false });
+    expect(world.github.knobs.count("listCheckRuns")).toBe(reads);
+    expect(world.record(issue)?.phase).toBe("pushed");
+    await handleNudge(world.afk, { ...ci, sha: "e".repeat(40), push: true });
     expect(world.record(issue)?.phase).toBe("shipped");
   });
 
@@ -141,6 +269,7 @@ describe("handleNudge: ci", () => {
       installationId: INSTALLATION,
       sha: null,
       branch: null,
+      push: false,
       pipeline: null,
     });
     expect(world.github.knobs.calls).toEqual([]);
@@ -158,24 +287,45 @@ describe("handleNudge: installation and the nudges that need nothing", () => {
   it.each<Nudge>([
     { kind: "ignore", why: "not afk's business" },
     { kind: "needs-identity", repo: REPO },
-    {
-      kind: "human-label-removed",
-      repo: REPO,
-      installationId: INSTALLATION,
-      issue: 1,
-      sender: { login: "x", id: 1, type: "User" },
-    },
-    {
-      kind: "issue-edited",
-      repo: REPO,
-      installationId: INSTALLATION,
-      issue: 1,
-      sender: { login: "x", id: 1, type: "User" },
-    },
   ])("does nothing for a $kind nudge", async (nudge) => {
     const world = aWorld();
     world.readyIssue();
     await handleNudge(world.afk, nudge);
     expect(world.github.knobs.calls).toEqual([]);
+  });
+});
+
+describe("handleNudge: human-label-removed", () => {
+  const humanRemoved = (world: World, issue: number): Nudge => ({
+    kind: "human-label-removed",
+    repo: REPO,
+    installationId: INSTALLATION,
+    issue,
+    sender: world.github.user(MAINTAINER),
+  });
+
+  it("a person who takes over on GitHub ends the run taken over and frees the repo for the next issue (issue 8)", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    const waiting = world.readyIssue();
+    world.clock.advance(MINUTE);
+    world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    await world.reconcile();
+    expect(world.record(waiting)).toMatchObject({ phase: "queued", queuedReason: { kind: "repo-busy", with: issue } });
+    world.github.act.unlabel(REPO, issue, HUMAN, MAINTAINER);
+    await handleNudge(world.afk, humanRemoved(world, issue));
+    expect(world.record(issue)).toMatchObject({ phase: "taken-over" });
+    expect(world.recordOnGitHub(issue)?.phase).toBe("taken-over");
+    expect(world.issue(issue)).toMatchObject({ state: "open", labels: [] });
+    expect(world.record(waiting)?.phase).toBe("dispatched");
+  });
+
+  it("writes nothing for an issue that never had a run", async () => {
+    const world = aWorld();
+    const issue = world.github.addIssue(REPO);
+    await handleNudge(world.afk, humanRemoved(world, issue));
+    expect(world.github.knobs.writes()).toEqual([]);
+    expect(world.agent.commands).toEqual([]);
   });
 });

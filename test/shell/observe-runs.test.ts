@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { toShortSha } from "../../src/core/common/text.js";
-import { observe, readOverview } from "../../src/shell/observe-runs.js";
-import { AFK_CONFIG_PATH } from "../../src/shell/reconcile-repo.js";
+import { PROBLEM_TOLD_AFTER_MS } from "../../src/core/run/run-incidents.js";
+import { AFK_CONFIG_PATH } from "../../src/shell/dispatch-run.js";
+import { observe, readAgentFacts } from "../../src/shell/observe-runs.js";
 import { StepError } from "../../src/shell/step-error.js";
 import {
   aDispatchedRun,
@@ -12,6 +13,7 @@ import {
   IN_PROGRESS,
   INSTALLATION,
   MINUTE,
+  noticesOf,
   pushFix,
   READY,
   REPO,
@@ -22,8 +24,8 @@ import {
 const DEPLOY_REPO = "acme/deploy";
 const VERSION_URL = "https://widgets.test/version";
 
-/** One pass of the observe loop over REPO, as a sweep makes it. */
-const observeRepo = (world: World): Promise<number> => observe(world.afk, REPO, INSTALLATION, null);
+/** One pass of the observe loop over REPO, as a sweep makes it (T3 read by the pass itself). */
+const observeRepo = (world: World): Promise<number> => observe(world.afk, REPO, INSTALLATION, { sweep: true });
 
 /** A world whose `.github/afk.yml` says `file`, with one run dispatched under it. */
 async function aRunUnder(file: string | null, options: WorldOptions = {}) {
@@ -180,11 +182,11 @@ describe("observe: CI, deploy and rollout", () => {
     const number = world.deploy.addPipeline(repoId, { commit: sha, status: "success", created: 1 });
     await observeRepo(world);
     expect(world.record(issue)?.phase).toBe("deploying");
-    await observe(world.afk, REPO, INSTALLATION, null, { repoId, number });
+    await observe(world.afk, REPO, INSTALLATION, { pipeline: { repoId, number } });
     expect(world.record(issue)?.phase).toBe("shipped");
   });
 
-  it("a version URL ships the run after N consecutive reads of the sha, one per pass", async () => {
+  it("a version URL ships the run after N consecutive reads of the sha, one per sweep", async () => {
     const file = `rollout: { version_url: { url: "${VERSION_URL}", consecutive: 2 } }\n`;
     const { world, issue, threadId } = await aRunUnder(file);
     const sha = agentPushes(world, issue, threadId);
@@ -192,7 +194,11 @@ describe("observe: CI, deploy and rollout", () => {
     world.versions.setBody(VERSION_URL, sha);
     await observeRepo(world);
     expect(world.record(issue)).toMatchObject({ phase: "rolling-out", stages: { rollout: { verdict: "pending" } } });
-    expect(world.afk.versionMatches.get(`${REPO}#${issue}/1/${sha}`)).toBe(1);
+    expect(world.afk.versionMatches.get(`${REPO}#${issue}/1/${sha}`)).toEqual({
+      matches: 1,
+      countedAt: world.clock.now(),
+    });
+    world.clock.advance(world.config.sweepIntervalMs);
     await observeRepo(world);
     expect(world.record(issue)?.phase).toBe("shipped");
   });
@@ -211,21 +217,48 @@ describe("observe: failures", () => {
     expect(world.record(issue)?.phase).toBe("shipped");
   });
 
-  it("an effect that fails stops that run's pass and leaves its record as it was", async () => {
-    const { world, issue, threadId, record } = await aRunUnder(null);
+  it("an effect that fails stops that run's pass; the record written first stands and the next reconcile finishes it (issue 8)", async () => {
+    const { world, issue, threadId } = await aRunUnder(null);
+    world.clock.advance(10 * MINUTE);
     world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
     world.github.knobs.fail("addLabels", "transient");
     await expect(observeRepo(world)).rejects.toThrow(/applying the agent's event failed/);
-    expect(world.record(issue)).toEqual(record);
-    await observeRepo(world);
     expect(world.record(issue)?.phase).toBe("escalated");
+    expect(world.recordOnGitHub(issue)?.phase).toBe("escalated");
+    expect(world.issue(issue).labels).toEqual([IN_PROGRESS, READY]);
+    expect(noticesOf(world, issue)).toEqual([]);
+    await world.reconcile();
+    expect(world.issue(issue).labels).toEqual([HUMAN]);
+    expect(noticesOf(world, issue)).toEqual([expect.stringContaining("afk needs a human")]);
+    expect(world.afk.index.get(REPO, issue)?.needsCheck).toBe(false);
   });
 
-  it("T3's overview failing fails the pass before anything is read for the runs", async () => {
-    const { world } = await aRunUnder(null);
+  it("T3 unreachable fails the agent's observer alone (issue 8): CI is still followed and the run ships", async () => {
+    const { world, issue, threadId } = await aRunUnder(null);
+    const sha = agentPushes(world, issue, threadId, "full");
+    greenCi(world, sha);
     world.agent.knobs.fail("readOverview", "unauthorized");
     await expect(observeRepo(world)).rejects.toThrow(/reading T3's threads: T3 unauthorized/);
-    expect(world.github.knobs.count("listCommitsSince")).toBe(0);
+    expect(world.record(issue)).toMatchObject({ phase: "shipped", sha });
+  });
+
+  it("an observer failing for long is said on the issue once, and once more when it heals (issue 8)", async () => {
+    const { world, issue } = await aRunUnder(null);
+    world.agent.knobs.fail("readOverview", "transient", { times: Infinity });
+    const edits = (): number => world.github.knobs.count("updateComment");
+    await expect(observeRepo(world)).rejects.toThrow(/reading T3's threads/);
+    expect(world.record(issue)?.problems).toMatchObject([{ what: "agent", told: false }]);
+    const quiet = edits();
+    world.clock.advance(PROBLEM_TOLD_AFTER_MS);
+    await expect(observeRepo(world)).rejects.toThrow(/reading T3's threads/);
+    expect(world.record(issue)?.problems).toMatchObject([{ what: "agent", told: true }]);
+    expect(edits()).toBe(quiet + 1);
+    await expect(observeRepo(world)).rejects.toThrow(/reading T3's threads/);
+    expect(edits()).toBe(quiet + 1);
+    world.agent.knobs.clear();
+    await observeRepo(world);
+    expect(world.record(issue)?.problems).toEqual([]);
+    expect(edits()).toBe(quiet + 2);
   });
 
   it("a repo without a run in flight is not read at all", async () => {
@@ -236,11 +269,12 @@ describe("observe: failures", () => {
   });
 
   it("a disarmed afk observes nothing", async () => {
-    const { world } = await aRunUnder(null);
-    const calls = world.github.knobs.calls.length;
+    const { record } = await aRunUnder(null);
     const disarmed = aWorld({ config: { killSwitch: true } });
-    expect(await observe(disarmed.afk, REPO, INSTALLATION, null)).toBe(0);
-    expect(await readOverview(disarmed.afk)).toBeNull();
-    expect(world.github.knobs.calls).toHaveLength(calls);
+    disarmed.afk.index.setRecord(record, null);
+    expect(await observe(disarmed.afk, REPO, INSTALLATION, { sweep: true })).toBe(0);
+    expect(await readAgentFacts(disarmed.afk)).toBeNull();
+    expect(disarmed.github.knobs.calls).toHaveLength(0);
+    expect(disarmed.agent.knobs.calls).toHaveLength(0);
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { AgentOverview } from "../../src/core/observe/agent-threads.js";
 import type { RepoConfig, RolloutTarget } from "../../src/core/config/config-types.js";
 import type { RunRecord } from "../../src/core/run/run-types.js";
 import {
@@ -9,6 +8,7 @@ import {
   observeCommits,
   observeDeploy,
   observeRollout,
+  type AgentFacts,
   type ObserveDeps,
 } from "../../src/shell/observers.js";
 import { aRecord, aStage } from "../core/builders.js";
@@ -17,6 +17,7 @@ import { aWorld, INSTALLATION, MINUTE, pushFix, REPO, T0, WOODPECKER_URL, type W
 const ISSUE = 1;
 const DEPLOY_REPO = "acme/deploy";
 const VERSION_URL = "https://widgets.test/version";
+const SWEEP_INTERVAL = MINUTE;
 const KUBE: RolloutTarget = { kind: "kubernetes", namespace: "prod", deployment: "widgets", container: "app" };
 
 function aWorldWithIssue(): World {
@@ -36,6 +37,9 @@ function depsOf(world: World, overrides: Partial<ObserveDeps> = {}): ObserveDeps
     versionMatches: new Map(),
     appId: world.github.identity.appId,
     defaultBranch: "main",
+    sweep: true,
+    spacingMs: SWEEP_INTERVAL,
+    now: world.clock.now(),
     ...overrides,
   };
 }
@@ -48,6 +52,10 @@ function aRun(world: World, overrides: Partial<RunRecord> = {}): RunRecord {
     threadId: world.threadId(ISSUE),
     ...overrides,
   });
+}
+
+function openingTurn(): NonNullable<RunRecord["turn"]> {
+  return { number: 1, kind: "opening", state: "working", startedAt: T0, sha: null, relayText: null };
 }
 
 function withRepoConfig(record: RunRecord, config: Partial<RepoConfig>): RunRecord {
@@ -76,19 +84,21 @@ async function startThread(world: World, record: RunRecord): Promise<void> {
   });
 }
 
-async function overviewOf(world: World): Promise<AgentOverview> {
+/** T3's threads, read now (as the sweep reads them before it looks at the runs). */
+async function factsOf(world: World): Promise<AgentFacts> {
+  const readAt = world.clock.now();
   const read = await world.agent.readOverview();
   if (!read.ok) throw new Error("no overview");
-  return read.value;
+  return { overview: read.value, readAt };
 }
 
 describe("observeAgent", () => {
-  it("reads the agent's last message when its turn ended: AFK-STATUS pushed <sha> is a TurnEnded with that status", async () => {
+  it("reads the agent's last message when its turn ended: AFK-STATUS pushed <sha> is a TurnEnded with that status, and T3's time of what it showed", async () => {
     const world = aWorldWithIssue();
     const record = aRun(world);
     await startThread(world, record);
     world.agent.endTurn(record.threadId, { state: "completed", text: "Done.\nAFK-STATUS: pushed 3f2a9c1" });
-    const seen = await observeAgent(record, await overviewOf(world), depsOf(world));
+    const seen = await observeAgent(record, await factsOf(world), depsOf(world));
     expect(seen).toEqual({
       event: {
         kind: "TurnEnded",
@@ -96,6 +106,7 @@ describe("observeAgent", () => {
         status: { kind: "pushed", sha: "3f2a9c1" },
         lastMessage: "Done.\nAFK-STATUS: pushed 3f2a9c1",
         error: null,
+        seenAt: world.clock.now(),
       },
       failure: null,
     });
@@ -106,8 +117,8 @@ describe("observeAgent", () => {
     const record = aRun(world);
     await startThread(world, record);
     world.agent.askQuestion(record.threadId);
-    const seen = await observeAgent(record, await overviewOf(world), depsOf(world));
-    expect(seen.event).toEqual({ kind: "QuestionAsked", question: null });
+    const seen = await observeAgent(record, await factsOf(world), depsOf(world));
+    expect(seen.event).toEqual({ kind: "QuestionAsked", question: null, seenAt: world.clock.now() });
   });
 
   it.each([
@@ -119,7 +130,7 @@ describe("observeAgent", () => {
     const record = aRun(world);
     await startThread(world, record);
     remove(world, record.threadId);
-    const seen = await observeAgent(record, await overviewOf(world), depsOf(world));
+    const seen = await observeAgent(record, await factsOf(world), depsOf(world));
     expect(seen.event).toEqual({ kind: "ThreadLost", why });
     expect(world.agent.knobs.count("readThread")).toBe(0);
   });
@@ -129,7 +140,7 @@ describe("observeAgent", () => {
     const record = aRun(world);
     await startThread(world, record);
     world.agent.pickUpTurn(record.threadId);
-    expect(await observeAgent(record, await overviewOf(world), depsOf(world))).toEqual({ event: null, failure: null });
+    expect(await observeAgent(record, await factsOf(world), depsOf(world))).toEqual({ event: null, failure: null });
     expect(world.agent.knobs.count("readThread")).toBe(0);
   });
 
@@ -139,8 +150,26 @@ describe("observeAgent", () => {
     await startThread(world, record);
     world.agent.endTurn(record.threadId, { state: "completed", text: "AFK-STATUS: tests-green" });
     const ended = { ...record, turn: record.turn === null ? null : { ...record.turn, state: "ended" as const } };
-    expect((await observeAgent(ended, await overviewOf(world), depsOf(world))).event).toBeNull();
+    expect((await observeAgent(ended, await factsOf(world), depsOf(world))).event).toBeNull();
     expect((await observeAgent(record, null, depsOf(world))).event).toBeNull();
+  });
+
+  it("facts read before the turn started say nothing about it (issue 8): no event, and nothing read", async () => {
+    const world = aWorldWithIssue();
+    // T3 was read (the thread did not exist yet), then afk dispatched a moment later.
+    const stale = await factsOf(world);
+    world.clock.advance(MINUTE);
+    const record = aRun(world, {
+      dispatchedAt: world.clock.now(),
+      turn: { ...openingTurn(), startedAt: world.clock.now() },
+    });
+    await startThread(world, record);
+    world.agent.endTurn(record.threadId, { state: "completed", text: "AFK-STATUS: tests-green" });
+    expect(await observeAgent(record, stale, depsOf(world))).toEqual({ event: null, failure: null });
+    expect(world.agent.knobs.count("readThread")).toBe(0);
+    expect((await observeAgent(record, await factsOf(world), depsOf(world))).event).toMatchObject({
+      kind: "TurnEnded",
+    });
   });
 
   it("reports a failing read of the last message and sees no event", async () => {
@@ -149,7 +178,7 @@ describe("observeAgent", () => {
     await startThread(world, record);
     world.agent.endTurn(record.threadId, { state: "completed", text: "AFK-STATUS: tests-green" });
     world.agent.knobs.fail("readThread", "transient");
-    const seen = await observeAgent(record, await overviewOf(world), depsOf(world));
+    const seen = await observeAgent(record, await factsOf(world), depsOf(world));
     expect(seen).toEqual({
       event: null,
       failure: expect.stringMatching(/^reading the agent's last message: T3 transient/),
@@ -297,7 +326,7 @@ describe("observeDeploy", () => {
     const world = aWorldWithIssue();
     const repoId = world.deploy.addRepo(DEPLOY_REPO);
     const number = world.deploy.addPipeline(repoId, { commit: SHA, status: "success" });
-    const seen = await observeDeploy(deployingRun(world), depsOf(world));
+    const seen = await observeDeploy(deployingRun(world), [], depsOf(world));
     expect(seen.event).toMatchObject({
       kind: "DeployObserved",
       sha: SHA,
@@ -310,7 +339,7 @@ describe("observeDeploy", () => {
     const world = aWorldWithIssue();
     const repoId = world.deploy.addRepo(DEPLOY_REPO);
     world.deploy.addPipeline(repoId, { commit: "e".repeat(40), status: "success" });
-    expect((await observeDeploy(deployingRun(world), depsOf(world))).event).toMatchObject({ verdict: "pending" });
+    expect((await observeDeploy(deployingRun(world), [], depsOf(world))).event).toMatchObject({ verdict: "pending" });
   });
 
   it("reads the pipeline a commit status names, even one the listing no longer shows", async () => {
@@ -321,21 +350,37 @@ describe("observeDeploy", () => {
       status: "success",
       created: Math.floor(T0 / 1000) - 3_600,
     });
-    expect((await observeDeploy(deployingRun(world), depsOf(world))).event).toMatchObject({ verdict: "pending" });
-    const seen = await observeDeploy(deployingRun(world), depsOf(world), { repoId, number });
+    expect((await observeDeploy(deployingRun(world), [], depsOf(world))).event).toMatchObject({ verdict: "pending" });
+    const seen = await observeDeploy(deployingRun(world), [], depsOf(world), { repoId, number });
     expect(seen.event).toMatchObject({ verdict: "green" });
+  });
+
+  it("searches from the commit's own time (issue 8): a pipeline made when the commit landed, long before afk saw it, is found", async () => {
+    const world = aWorldWithIssue();
+    const repoId = world.deploy.addRepo(DEPLOY_REPO);
+    const landed = T0 - 60 * MINUTE;
+    world.deploy.addPipeline(repoId, { commit: SHA, status: "success", created: Math.floor(landed / 1000) + 10 });
+    const commits = [{ sha: SHA, message: `Fix\n\nAFK-Issue: ${ISSUE}`, committedAt: landed, url: null }];
+    expect((await observeDeploy(deployingRun(world), [], depsOf(world))).event).toMatchObject({ verdict: "pending" });
+    expect((await observeDeploy(deployingRun(world), commits, depsOf(world))).event).toMatchObject({
+      verdict: "green",
+    });
+    expect(world.deploy.knobs.calls.filter((call) => call.method === "findPipelines").at(-1)?.args[1]).toEqual({
+      branch: "main",
+      after: Math.floor((landed - LOOKBACK_MS) / 1000),
+    });
   });
 
   it("reads nothing outside the deploying phase", async () => {
     const world = aWorldWithIssue();
-    const seen = await observeDeploy({ ...deployingRun(world), phase: "ci" }, depsOf(world));
+    const seen = await observeDeploy({ ...deployingRun(world), phase: "ci" }, [], depsOf(world));
     expect(seen).toEqual({ event: null, failure: null });
     expect(world.deploy.knobs.calls).toHaveLength(0);
   });
 
   it("reports a deploy stage afk cannot read without Woodpecker", async () => {
     const world = aWorldWithIssue();
-    const seen = await observeDeploy(deployingRun(world), depsOf(world, { deploy: null }));
+    const seen = await observeDeploy(deployingRun(world), [], depsOf(world, { deploy: null }));
     expect(seen).toEqual({ event: null, failure: "the deploy stage needs WOODPECKER_URL and WOODPECKER_TOKEN" });
   });
 
@@ -346,7 +391,7 @@ describe("observeDeploy", () => {
     const world = aWorldWithIssue();
     world.deploy.addRepo(DEPLOY_REPO);
     world.deploy.knobs.fail(method, "unauthorized");
-    const seen = await observeDeploy(deployingRun(world), depsOf(world));
+    const seen = await observeDeploy(deployingRun(world), [], depsOf(world));
     expect(seen.failure).toMatch(new RegExp(`^${what}: Woodpecker unauthorized`));
   });
 });
@@ -394,13 +439,19 @@ describe("observeRollout", () => {
     expect(missing.failure).toContain("needs the Kubernetes API");
   });
 
-  it("needs N consecutive version URL reads of the sha before the rollout is green", async () => {
+  /** One sweep's look at the rollout, `gap` after the previous one. */
+  async function sweepLook(world: World, record: RunRecord, matches: ObserveDeps["versionMatches"], gap = MINUTE) {
+    world.clock.advance(gap);
+    return observeRollout(record, [], depsOf(world, { versionMatches: matches }));
+  }
+
+  it("needs N consecutive version URL reads of the sha, a sweep interval apart, before the rollout is green", async () => {
     const world = aWorldWithIssue();
     world.versions.setBody(VERSION_URL, JSON.stringify({ sha: SHA }));
-    const deps = depsOf(world);
+    const matches: ObserveDeps["versionMatches"] = new Map();
     const record = rollingRun(world, versionTarget(3));
     const seen = [];
-    for (let read = 0; read < 3; read += 1) seen.push((await observeRollout(record, [], deps)).event);
+    for (let read = 0; read < 3; read += 1) seen.push((await sweepLook(world, record, matches)).event);
     expect(seen).toMatchObject([
       { verdict: "pending", url: VERSION_URL, detail: "1 of 3 consecutive reads serve 3f2a9c1" },
       { verdict: "pending", detail: "2 of 3 consecutive reads serve 3f2a9c1" },
@@ -408,34 +459,53 @@ describe("observeRollout", () => {
     ]);
   });
 
+  it("counts two reads less than a sweep interval apart as one match (issue 8)", async () => {
+    const world = aWorldWithIssue();
+    world.versions.setBody(VERSION_URL, SHA);
+    const matches: ObserveDeps["versionMatches"] = new Map();
+    const record = rollingRun(world, versionTarget(2));
+    await sweepLook(world, record, matches);
+    const soon = await sweepLook(world, record, matches, SWEEP_INTERVAL / 2);
+    expect(soon.event).toMatchObject({ verdict: "pending", detail: "1 of 2 consecutive reads serve 3f2a9c1" });
+    expect((await sweepLook(world, record, matches, SWEEP_INTERVAL / 2)).event).toMatchObject({ verdict: "green" });
+  });
+
+  it("reads no version URL outside a sweep (issue 8): a nudge about CI proves nothing of the rollout", async () => {
+    const world = aWorldWithIssue();
+    world.versions.setBody(VERSION_URL, SHA);
+    const seen = await observeRollout(rollingRun(world, versionTarget(1)), [], depsOf(world, { sweep: false }));
+    expect(seen).toEqual({ event: null, failure: null });
+    expect(world.versions.knobs.calls).toHaveLength(0);
+  });
+
   it.each([
     ["a read that serves another sha", (world: World) => world.versions.setBody(VERSION_URL, "0123456")],
     ["a read that fails", (world: World) => world.versions.setAnswer(VERSION_URL, { status: 503 })],
   ])("starts the version URL count over after %s", async (_case, spoil) => {
     const world = aWorldWithIssue();
-    const deps = depsOf(world);
+    const matches: ObserveDeps["versionMatches"] = new Map();
     const record = rollingRun(world, versionTarget(2));
     world.versions.setBody(VERSION_URL, SHA);
-    await observeRollout(record, [], deps);
+    await sweepLook(world, record, matches);
     spoil(world);
-    await observeRollout(record, [], deps);
+    await sweepLook(world, record, matches);
     world.versions.setBody(VERSION_URL, SHA);
-    const seen = await observeRollout(record, [], deps);
+    const seen = await sweepLook(world, record, matches);
     expect(seen.event).toMatchObject({ verdict: "pending", detail: "1 of 2 consecutive reads serve 3f2a9c1" });
-    expect([...deps.versionMatches.values()]).toEqual([1]);
+    expect([...matches.values()].map((counted) => counted.matches)).toEqual([1]);
   });
 
   it("counts per run attempt and sha, so a new attempt counts from zero", async () => {
     const world = aWorldWithIssue();
     world.versions.setBody(VERSION_URL, SHA);
-    const deps = depsOf(world);
-    await observeRollout(rollingRun(world, versionTarget(2)), [], deps);
-    const second = await observeRollout({ ...rollingRun(world, versionTarget(2)), attempt: 2 }, [], deps);
+    const matches: ObserveDeps["versionMatches"] = new Map();
+    await sweepLook(world, rollingRun(world, versionTarget(2)), matches);
+    const second = await sweepLook(world, { ...rollingRun(world, versionTarget(2)), attempt: 2 }, matches, 0);
     expect(second.event).toMatchObject({ verdict: "pending" });
-    expect(deps.versionMatches).toEqual(
+    expect(matches).toEqual(
       new Map([
-        [`${REPO}#${ISSUE}/1/${SHA}`, 1],
-        [`${REPO}#${ISSUE}/2/${SHA}`, 1],
+        [`${REPO}#${ISSUE}/1/${SHA}`, { matches: 1, countedAt: world.clock.now() }],
+        [`${REPO}#${ISSUE}/2/${SHA}`, { matches: 1, countedAt: world.clock.now() }],
       ]),
     );
   });

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { RETRY_ACTION_ID, TAKE_OVER_ACTION_ID } from "../../src/core/render/render-doorbell.js";
 import { NOT_ALLOWED_NOTICE, NOT_ALLOWED_PRESS_NOTICE, RELAYED_REACTION } from "../../src/core/render/slack-notices.js";
 import type { SlackMessageEvent } from "../../src/core/slack/decide-slack.js";
+import { TURN_MISSING_AFTER_MS } from "../../src/core/run/converge.js";
 import { observe } from "../../src/shell/observe-runs.js";
+import { sweepOnce } from "../../src/shell/sweep-work.js";
 import { onDoorbellPress, onSlackMessage, type DoorbellPress } from "../../src/shell/slack-ingress.js";
 import { StepError } from "../../src/shell/step-error.js";
 import {
@@ -13,6 +15,7 @@ import {
   HUMAN,
   IN_PROGRESS,
   INSTALLATION,
+  MINUTE,
   READY,
   REPO,
   type World,
@@ -25,8 +28,10 @@ const STRANGER = "U0STRANGER";
 async function anEscalatedRun(options: WorldOptions = {}) {
   const world = aWorld({ slack: true, ...options });
   const { issue, threadId } = await aDispatchedRun(world);
+  // The agent works a while before it asks.
+  world.clock.advance(10 * MINUTE);
   world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: Which colour should they spin?" });
-  await observe(world.afk, REPO, INSTALLATION, null);
+  await observe(world.afk, REPO, INSTALLATION, { sweep: true });
   const doorbell = world.record(issue)?.doorbell;
   if (doorbell === null || doorbell === undefined) throw new Error("the doorbell did not ring");
   return { world, issue, threadId, doorbellTs: doorbell.ts };
@@ -49,7 +54,7 @@ function press(actionId: string, user: string, messageTs: string): DoorbellPress
 }
 
 describe("onSlackMessage", () => {
-  it("relays an allowed person's reply to the same agent thread and says so in Slack and on the issue", async () => {
+  it("relays an allowed person's reply to the same agent thread, says so in Slack and puts afk's working labels back on the issue", async () => {
     const { world, issue, threadId, doorbellTs } = await anEscalatedRun();
     const replyTs = await reply(world, ALICE, "Blue, please", doorbellTs);
     expect(world.record(issue)).toMatchObject({
@@ -63,7 +68,7 @@ describe("onSlackMessage", () => {
     expect(world.doorbell.message(CHANNEL, replyTs)?.reactions.get(RELAYED_REACTION)).toEqual(["U0AFKBOT"]);
     const thread = world.doorbell.messages(CHANNEL).filter((message) => message.threadTs === doorbellTs);
     expect(thread.map((message) => message.user)).toEqual([ALICE, "U0AFKBOT"]);
-    expect(world.issue(issue).labels).toEqual([IN_PROGRESS]);
+    expect(world.issue(issue).labels).toEqual([IN_PROGRESS, READY]);
     expect(world.recordOnGitHub(issue)?.phase).toBe("dispatched");
   });
 
@@ -103,11 +108,25 @@ describe("onSlackMessage", () => {
     expect(world.logs.some((line) => line.msg === "no run rings this doorbell; nothing done")).toBe(true);
   });
 
-  it("throws a StepError when the relay cannot reach the agent, so the person can answer again", async () => {
-    const { world, issue, doorbellTs } = await anEscalatedRun();
+  it("throws a StepError when the relay cannot reach the agent; the resumed record stands (written first) and T3 gets the same turn 2 minutes later (issue 8)", async () => {
+    const { world, issue, threadId, doorbellTs } = await anEscalatedRun();
     world.agent.knobs.fail("startTurn", "transient");
     await expect(reply(world, ALICE, "Blue", doorbellTs)).rejects.toBeInstanceOf(StepError);
-    expect(world.record(issue)?.phase).toBe("escalated");
+    expect(world.recordOnGitHub(issue)).toMatchObject({
+      phase: "dispatched",
+      turn: { kind: "relay", relayText: "Blue" },
+    });
+    expect(world.issue(issue).labels).toEqual([IN_PROGRESS, READY]);
+    const failed = world.agent.knobs.calls.filter((call) => call.method === "startTurn").at(-1)?.args[0];
+    world.clock.advance(TURN_MISSING_AFTER_MS);
+    await sweepOnce(world.afk);
+    expect(world.agent.commands.at(-1)).toMatchObject({
+      type: "thread.turn.start",
+      threadId,
+      commandId: (failed as { commandId: string }).commandId,
+      text: expect.stringContaining("Blue"),
+    });
+    expect(world.agent.snapshot().threads[0]?.turnRequested).toBe(true);
   });
 
   it("does nothing without Slack configured", async () => {

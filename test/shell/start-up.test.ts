@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { observe } from "../../src/shell/observe-runs.js";
 import { REDELIVER_WINDOW_MS, startUp } from "../../src/shell/start-up.js";
-import { aDispatchedRun, aWorld, INSTALLATION, MAINTAINER, READY, REPO, type World } from "./world.js";
+import {
+  aDispatchedRun,
+  aWorld,
+  HUMAN,
+  IN_PROGRESS,
+  INSTALLATION,
+  MAINTAINER,
+  MINUTE,
+  noticesOf,
+  pushFix,
+  READY,
+  REPO,
+  type World,
+} from "./world.js";
 
 const ELSEWHERE = "acme/elsewhere";
 
@@ -12,7 +25,7 @@ async function aWorldAfterACrash(): Promise<{ world: World; working: number; esc
   const world = aWorld({ repos: [REPO, OTHER] });
   const stuck = await aDispatchedRun(world, { repo: OTHER });
   world.agent.endTurn(stuck.threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
-  await observe(world.afk, OTHER, INSTALLATION, null);
+  await observe(world.afk, OTHER, INSTALLATION, { sweep: true });
   const running = await aDispatchedRun(world, { title: "Gadgets should hum" });
   world.restart();
   return { world, working: running.issue, escalated: stuck.issue };
@@ -118,5 +131,65 @@ describe("startUp", () => {
     world.readyIssue();
     await startUp(world.afk);
     expect(world.github.knobs.calls).toEqual([]);
+  });
+
+  it("rebuilds the run index before it asks GitHub to redeliver failed deliveries (issue 8)", async () => {
+    const { world, working } = await aWorldAfterACrash();
+    const from = world.github.knobs.calls.length;
+    await startUp(world.afk);
+    const calls = world.github.knobs.calls.slice(from);
+    const asked = calls.findIndex((call) => call.method === "listFailedDeliveries");
+    const read = calls.findLastIndex((call) => call.method === "listComments" && call.args[1] === working);
+    expect(read).toBeGreaterThanOrEqual(0);
+    expect(asked).toBeGreaterThan(read);
+  });
+
+  it("finishes a ship afk died in the middle of (record shipped, issue still open and locked): closed, no second attempt", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    const sha = pushFix(world, issue);
+    world.agent.endTurn(threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
+    world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
+    world.github.knobs.fail("closeIssue", "transient");
+    await expect(observe(world.afk, REPO, INSTALLATION, { sweep: true })).rejects.toThrow();
+    expect(world.issue(issue)).toMatchObject({ state: "open", labels: [IN_PROGRESS, READY] });
+    world.clock.advance(MINUTE);
+    world.restart();
+    await startUp(world.afk);
+    expect(world.issue(issue)).toMatchObject({ state: "closed", stateReason: "completed", labels: [] });
+    expect(world.record(issue)).toMatchObject({ phase: "shipped", attempt: 1 });
+    expect(world.agent.snapshot().threads).toHaveLength(1);
+    expect(noticesOf(world, issue)).toHaveLength(1);
+  });
+
+  it("finishes a shipped issue afk closed but died before taking its lock label off", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    const sha = pushFix(world, issue);
+    world.agent.endTurn(threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
+    world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
+    world.github.knobs.fail("removeLabel", "transient", { when: ([, , label]) => label === IN_PROGRESS });
+    await expect(observe(world.afk, REPO, INSTALLATION, { sweep: true })).rejects.toThrow();
+    expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [IN_PROGRESS] });
+    world.restart();
+    await startUp(world.afk);
+    expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [] });
+    expect(world.agent.snapshot().threads).toHaveLength(1);
+  });
+
+  it("leaves a shipped issue a person reopened and handed to people as they made it", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    const sha = pushFix(world, issue);
+    world.agent.endTurn(threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
+    world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    world.clock.advance(MINUTE);
+    world.github.act.reopen(REPO, issue, MAINTAINER);
+    world.github.act.label(REPO, issue, HUMAN, MAINTAINER);
+    world.restart();
+    await startUp(world.afk);
+    expect(world.issue(issue)).toMatchObject({ state: "open", labels: [HUMAN] });
+    expect(world.record(issue)?.phase).toBe("shipped");
   });
 });

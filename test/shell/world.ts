@@ -10,6 +10,7 @@ import type { IssueSnapshot } from "../../src/adapters/memory/github-snapshot.js
 import { MemoryRolloutReader } from "../../src/adapters/memory/memory-rollout-reader.js";
 import { MemoryVersionReader } from "../../src/adapters/memory/memory-version-reader.js";
 import type { OperatorConfig, SlackConfig } from "../../src/core/config/config-types.js";
+import { toBotIdentity } from "../../src/core/ingress/is-own-act.js";
 import { toThreadId } from "../../src/core/run/ids.js";
 import { decodeRecord, isAfkComment } from "../../src/core/run/record-codec.js";
 import type { RunRecord } from "../../src/core/run/run-types.js";
@@ -167,6 +168,8 @@ export function aWorld(options: WorldOptions = {}): World {
   const start = (): AfkService => {
     const afk = new AfkService(deps);
     afk.onReconcileRequested((repo) => void reconcileRequests.push(repo));
+    // As app.ts does before the first delivery: afk knows its own bot, so its echoes are not a person's acts.
+    afk.self = toBotIdentity(github.identity.slug);
     return afk;
   };
   const afk = start();
@@ -216,6 +219,13 @@ export function aWorld(options: WorldOptions = {}): World {
 /** afk's own comments on the issue (its progress comment and its notices), oldest first. */
 export function botComments(world: World, issue: number, repo: string = REPO): IssueSnapshot["comments"] {
   return world.issue(issue, repo).comments.filter((comment) => comment.appId === world.github.identity.appId);
+}
+
+/** afk's notices on the issue (the comments that notify a person: escalated, shipped), oldest first. */
+export function noticesOf(world: World, issue: number, repo: string = REPO): string[] {
+  return botComments(world, issue, repo)
+    .map((comment) => comment.body)
+    .filter((body) => body.includes("<!-- afk:notice "));
 }
 
 /** A ready issue, dispatched by a reconcile: its run is in the index, its thread in T3. */

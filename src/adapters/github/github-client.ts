@@ -125,6 +125,7 @@ export function createGitHubClient(octokit: Octokit, clock: () => number = Date.
           body: comment.body ?? "",
           author: toActor(comment.user),
           appId: comment.performed_via_github_app?.id ?? null,
+          createdAt: Date.parse(comment.created_at),
         }));
       }),
 

@@ -157,7 +157,15 @@ export class MemoryIssueTracker implements IssueTracker {
       const comments = found.value.issue.commentIds.flatMap((id): Comment[] => {
         const comment = this.#world.comments.get(id);
         if (comment === undefined || comment.deleted) return [];
-        return [{ id: comment.id, body: comment.body, author: comment.author, appId: comment.appId }];
+        return [
+          {
+            id: comment.id,
+            body: comment.body,
+            author: comment.author,
+            appId: comment.appId,
+            createdAt: comment.createdAt,
+          },
+        ];
       });
       return ok(comments);
     });

@@ -2,6 +2,7 @@
 // each of the others waits. Pure: the shell gathers the ready issues (with their trust
 // and blockers already decided) and the runs that hold a repo, then applies the result.
 
+import { isSameText } from "../common/text.js";
 import type {
   DispatchConfig,
   DispatchDecision,
@@ -12,7 +13,7 @@ import type {
 } from "./dispatch-types.js";
 import { parsePriority } from "./parse-priority.js";
 import { assertNever } from "../common/assert-never.js";
-import type { Issue } from "../common/github-types.js";
+import type { Issue, Role } from "../common/github-types.js";
 import { type HoldReason, type QueuedReason } from "../run/run-types.js";
 import { hasText } from "../common/text.js";
 import { isSameIssue } from "./to-blockers.js";
@@ -41,6 +42,23 @@ function hasLabel(issue: Issue, label: string): boolean {
   return hasText(issue.labels, label);
 }
 
+/** A label applied when the issue was opened, by its author: an issue template. */
+export const TEMPLATE_LABEL_WINDOW_MS = 60_000;
+
+/**
+ * An issue template's ready label, applied as an author without access: refused without
+ * a word on the issue, to give spammers nothing.
+ */
+function isTemplateLabel(ready: ReadyIssue): boolean {
+  const { labeler, labeledAt, issue } = ready;
+  return (
+    labeler !== null &&
+    isSameText(labeler.login, issue.author) &&
+    labeledAt !== null &&
+    labeledAt - issue.createdAt <= TEMPLATE_LABEL_WINDOW_MS
+  );
+}
+
 /** Rules a–e: the ones that depend on the issue alone, not on other issues or runs. */
 function decideEligibility(
   ready: ReadyIssue,
@@ -51,7 +69,13 @@ function decideEligibility(
   if (config.killSwitch) return { kind: "kill-switch-on" };
   if (!allowlist.has(toRepoKey(issue.repo))) return { kind: "repo-not-allowlisted", repo: issue.repo };
   if (issue.state === "closed" || !hasLabel(issue, config.labels.ready)) return { kind: "not-ready" };
-  if (!trust.trusted) return { kind: "labeler-untrusted", labeler: ready.labeler?.login ?? null, why: trust.why };
+  if (!trust.trusted) {
+    const { why, standing } = trust;
+    const labeler = ready.labeler?.login ?? null;
+    const obeys = config.trustedRoles.filter((role: Role) => role !== "read");
+    return { kind: "labeler-untrusted", labeler, why, standing, silent: isTemplateLabel(ready), obeys };
+  }
+  if (ready.refusal !== null) return ready.refusal;
   // `unknown` counts as open: a blocker afk could not read is not known to be done.
   const open = ready.blockers.filter(
     (blocker) => blocker.state !== "closed" && !isSameIssue(blocker, { repo: issue.repo, number: issue.number }),
@@ -182,11 +206,15 @@ export function toQueuedReason(reason: HoldReason): QueuedReason | null {
     case "blocked":
     case "repo-busy":
     case "cap-reached":
+    case "label-stale":
+    case "edited-after-approval":
+    case "repo-config-invalid":
       return reason;
+    case "labeler-untrusted":
+      return reason.silent ? null : reason;
     case "kill-switch-on":
     case "repo-not-allowlisted":
     case "not-ready":
-    case "labeler-untrusted":
       return null;
     default:
       return assertNever(reason);

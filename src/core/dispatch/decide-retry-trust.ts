@@ -12,5 +12,5 @@ export function toRetryTrust(record: RunRecord | null, labeler: Actor | null): T
   if (labeler === null || labeler.type !== "Bot") return null;
   const approval = record.approval;
   if (approval === null || approval.via !== "retry") return null;
-  return { trusted: true, why: `a retry from scratch requested by ${approval.by}` };
+  return { trusted: true, why: `a retry from scratch requested by ${approval.by}`, standing: "slack" };
 }

@@ -6,6 +6,7 @@
 import type { RepoOwner, TrustConfig, TrustDecision } from "./dispatch-types.js";
 import { assertNever } from "../common/assert-never.js";
 import { type Actor, type Role } from "../common/github-types.js";
+import type { ApprovalRole } from "../run/run-types.js";
 import { isSameText } from "../common/text.js";
 
 /** Roles that no configuration can make trusted: they cannot push to the repo. */
@@ -19,12 +20,12 @@ export interface TrustInput {
   readonly config: TrustConfig;
 }
 
-function trusted(why: string): TrustDecision {
-  return { trusted: true, why };
+function trusted(why: string, standing: ApprovalRole): TrustDecision {
+  return { trusted: true, why, standing };
 }
 
-function untrusted(why: string): TrustDecision {
-  return { trusted: false, why };
+function untrusted(why: string, standing: string): TrustDecision {
+  return { trusted: false, why, standing };
 }
 
 // Both login and id must match: a login can be renamed and then claimed by someone else,
@@ -32,11 +33,14 @@ function untrusted(why: string): TrustDecision {
 function decideBot(bot: Actor, config: TrustConfig): TrustDecision {
   const byLogin = config.trustedBots.filter((entry) => isSameText(entry.login, bot.login));
   if (byLogin.some((entry) => entry.id === bot.id))
-    return trusted(`bot ${bot.login} (id ${bot.id}) is on the trusted bots list`);
+    return trusted(`bot ${bot.login} (id ${bot.id}) is on the trusted bots list`, "bot");
   if (byLogin.length > 0) {
-    return untrusted(`bot ${bot.login} matches a trusted bot by login, but its id ${bot.id} is not the allowlisted id`);
+    return untrusted(
+      `bot ${bot.login} matches a trusted bot by login, but its id ${bot.id} is not the allowlisted id`,
+      "bot",
+    );
   }
-  return untrusted(`bot ${bot.login} is not on the trusted bots list`);
+  return untrusted(`bot ${bot.login} is not on the trusted bots list`, "bot");
 }
 
 function trustableRoles(config: TrustConfig): readonly Role[] {
@@ -47,10 +51,10 @@ function trustableRoles(config: TrustConfig): readonly Role[] {
 // ever be trusted under this configuration.
 function decideUserWithoutRole(user: Actor, repoOwner: RepoOwner, config: TrustConfig): TrustDecision | null {
   if (repoOwner.type === "User" && isSameText(repoOwner.login, user.login)) {
-    return trusted(`${user.login} owns the user-owned repository`);
+    return trusted(`${user.login} owns the user-owned repository`, "owner");
   }
   if (trustableRoles(config).length === 0)
-    return untrusted(`no repository role is configured as trusted, so ${user.login} is not trusted`);
+    return untrusted(`no repository role is configured as trusted, so ${user.login} is not trusted`, "unknown");
   return null;
 }
 
@@ -60,9 +64,12 @@ function decideWithoutRole(labeler: Actor, repoOwner: RepoOwner, config: TrustCo
     case "Bot":
       return decideBot(labeler, config);
     case "Organization":
-      return untrusted(`${labeler.login} is an organization account, which is never trusted`);
+      return untrusted(`${labeler.login} is an organization account, which is never trusted`, "organization");
     case "Mannequin":
-      return untrusted(`${labeler.login} is a mannequin (a placeholder for an imported user), which is never trusted`);
+      return untrusted(
+        `${labeler.login} is a mannequin (a placeholder for an imported user), which is never trusted`,
+        "mannequin",
+      );
     case "User":
       return decideUserWithoutRole(labeler, repoOwner, config);
     default:
@@ -71,17 +78,20 @@ function decideWithoutRole(labeler: Actor, repoOwner: RepoOwner, config: TrustCo
 }
 
 function decideByRole(login: string, role: Role | null, config: TrustConfig): TrustDecision {
-  if (role === null) return untrusted(`the repository role of ${login} could not be read (fail closed)`);
-  if (NEVER_TRUSTED_ROLES.includes(role)) return untrusted(`${login} has role ${role}, which is never trusted`);
-  if (config.trustedRoles.includes(role)) return trusted(`${login} has role ${role}, which is trusted`);
+  if (role === null) return untrusted(`the repository role of ${login} could not be read (fail closed)`, "unknown");
+  if (NEVER_TRUSTED_ROLES.includes(role) || role === "none")
+    return untrusted(`${login} has role ${role}, which is never trusted`, role);
+  if (role !== "read" && config.trustedRoles.includes(role))
+    return trusted(`${login} has role ${role}, which is trusted`, role);
   return untrusted(
     `${login} has role ${role}, which is not among the trusted roles (${trustableRoles(config).join(", ")})`,
+    role,
   );
 }
 
 export function decideTrust(input: TrustInput): TrustDecision {
   const { labeler, role, repoOwner, config } = input;
-  if (labeler === null) return untrusted("no attributable labeler");
+  if (labeler === null) return untrusted("no attributable labeler", "unknown");
   return decideWithoutRole(labeler, repoOwner, config) ?? decideByRole(labeler.login, role, config);
 }
 

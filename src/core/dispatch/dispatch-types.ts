@@ -3,11 +3,16 @@
 
 import type { OperatorConfig } from "../config/config-types.js";
 import type { Actor, Blocker, Issue, RepoName } from "../common/github-types.js";
-import type { HoldReason } from "../run/run-types.js";
+import type { Approval, ApprovalRole, HoldReason } from "../run/run-types.js";
 
-/** `why` is one sentence for humans and logs, in both outcomes. */
+/**
+ * `why` is one sentence for humans and logs, in both outcomes. `standing` is what the
+ * decision rests on: the repository role, the repo's owner, an allowlisted bot, the
+ * Slack user behind a retry, or, refused, what kind of account it is.
+ */
 export type TrustDecision =
-  { readonly trusted: true; readonly why: string } | { readonly trusted: false; readonly why: string };
+  | { readonly trusted: true; readonly why: string; readonly standing: ApprovalRole }
+  | { readonly trusted: false; readonly why: string; readonly standing: string };
 
 export interface RepoOwner {
   readonly login: string;
@@ -27,6 +32,10 @@ export interface ReadyIssue {
   readonly blockers: readonly Blocker[];
   /** Body references beyond the ones afk reads per issue (BLOCKERS_READ_MAX): they count as open. */
   readonly blockersNotRead: number;
+  /** The trusted approval a dispatch runs under (decide-approval.ts); null when afk formed none. */
+  readonly approval: Approval | null;
+  /** Why afk will not run this approval (stale label, edited task, unusable repo file), or null. */
+  readonly refusal: HoldReason | null;
 }
 
 /**
@@ -43,7 +52,7 @@ export interface RunInFlight {
 
 export type DispatchConfig = Pick<
   OperatorConfig,
-  "killSwitch" | "allowlist" | "maxConcurrentRuns" | "defaultPriority" | "labels"
+  "killSwitch" | "allowlist" | "maxConcurrentRuns" | "defaultPriority" | "labels" | "trustedRoles"
 >;
 
 export interface DispatchInput {

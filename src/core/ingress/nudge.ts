@@ -17,15 +17,21 @@ interface IssueNudgeBase {
   readonly sender: Actor;
 }
 
+/** The issue as a delivery saw it: when it changed (`updated_at`) and its task, when the payload had them. */
+export interface IssueSeen {
+  readonly at: number | null;
+  readonly task: { readonly title: string; readonly body: string | null } | null;
+}
+
 export type Nudge =
   /** The ready label was applied: the sender is the labeler afk judges. */
-  | ({ readonly kind: "ready-labeled" } & IssueNudgeBase)
+  | ({ readonly kind: "ready-labeled" } & IssueNudgeBase & IssueSeen)
   /** The ready label was removed, or the issue closed (by a person, or by a commit: the events say which). */
   | ({ readonly kind: "stopped"; readonly why: "label-removed" | "issue-closed" } & IssueNudgeBase)
   /** The human label was removed: a person took the escalated run over on GitHub. */
   | ({ readonly kind: "human-label-removed" } & IssueNudgeBase)
   /** The title or body changed (an approval may need to be pinned again). */
-  | ({ readonly kind: "issue-edited" } & IssueNudgeBase)
+  | ({ readonly kind: "issue-edited" } & IssueNudgeBase & IssueSeen)
   /** A CI, deploy or push fact for a commit: observe the runs that follow it. */
   | {
       readonly kind: "ci";

@@ -10,7 +10,7 @@ import type { ActorType } from "../common/github-types.js";
 import { isSameText } from "../common/text.js";
 import { decideOwnAct, type BotIdentity } from "./is-own-act.js";
 import { toWoodpeckerNudge } from "../observe/decide-deploy.js";
-import { IGNORE, type Nudge } from "./nudge.js";
+import { IGNORE, type IssueSeen, type Nudge } from "./nudge.js";
 
 export interface IngressContext {
   readonly readyLabel: string;
@@ -31,7 +31,17 @@ const installationSchema = z.object({ id: z.number().int().positive() });
 
 const issuesSchema = z.object({
   action: z.string(),
-  issue: z.object({ number: z.number().int().positive() }),
+  issue: z.object({
+    number: z.number().int().positive(),
+    // The issue as the delivery saw it; a payload without them is still a nudge.
+    title: z.string().optional().catch(undefined),
+    body: z.string().nullish().catch(undefined),
+    updated_at: z.iso.datetime({ offset: true }).optional().catch(undefined),
+    labels: z
+      .array(z.object({ name: z.string() }))
+      .optional()
+      .catch(undefined),
+  }),
   label: z.object({ name: z.string() }).nullish(),
   sender: senderSchema,
   repository: repositorySchema,
@@ -48,12 +58,24 @@ function toIssuesNudge(payload: unknown, ctx: IngressContext): Nudge {
   if (own.kind === "unknown") return { kind: "needs-identity", repo };
   const base = { repo, installationId: installation.id, issue: issue.number, sender };
   const isLabel = (name: string): boolean => label !== null && label !== undefined && isSameText(label.name, name);
-  if (action === "labeled" && isLabel(ctx.readyLabel)) return { kind: "ready-labeled", ...base };
+  const seen = toIssueSeen(issue);
+  if (action === "labeled" && isLabel(ctx.readyLabel)) return { kind: "ready-labeled", ...base, ...seen };
   if (action === "unlabeled" && isLabel(ctx.readyLabel)) return { kind: "stopped", why: "label-removed", ...base };
   if (action === "unlabeled" && isLabel(ctx.humanLabel)) return { kind: "human-label-removed", ...base };
   if (action === "closed") return { kind: "stopped", why: "issue-closed", ...base };
-  if (action === "edited") return { kind: "issue-edited", ...base };
+  if (action === "edited") {
+    // Only a ready issue's task can have been approved.
+    const ready = issue.labels?.some((each) => isSameText(each.name, ctx.readyLabel)) ?? true;
+    return ready ? { kind: "issue-edited", ...base, ...seen } : IGNORE("issues.edited on an issue that is not ready");
+  }
   return IGNORE(`issues.${action} changes nothing afk follows`);
+}
+
+/** The task and the time of the change as the delivery carried them. */
+function toIssueSeen(issue: z.infer<typeof issuesSchema>["issue"]): IssueSeen {
+  const at = issue.updated_at === undefined ? null : Date.parse(issue.updated_at);
+  const task = issue.title === undefined ? null : { title: issue.title, body: issue.body ?? null };
+  return { at, task };
 }
 
 const ciBase = { repository: repositorySchema, installation: installationSchema };

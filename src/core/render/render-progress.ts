@@ -8,6 +8,7 @@ import { renderChecklist } from "./render-checklist.js";
 import { escapeMarkdown } from "./render-markdown.js";
 import { renderIncidents } from "./render-incidents.js";
 import { renderStateBlock } from "./render-state.js";
+import { renderApprovalLine } from "./render-refusal.js";
 import { toDuration, toIsoTime } from "./render-time.js";
 import type { RenderContext } from "./render-context.js";
 
@@ -88,6 +89,7 @@ export function renderProgressComment(record: RunRecord, now: number, ctx: Rende
   const sections = [
     `### afk · run for #${record.issue} (attempt ${record.attempt})`,
     renderStateBlock(record, ctx),
+    record.approval === null ? "" : renderApprovalLine(record.approval, escapeMarkdown),
     renderChecklist(record, ctx),
     renderIncidents(record),
     renderBudget(record, now),

@@ -7,6 +7,7 @@ import { assertNever } from "../common/assert-never.js";
 import { escapeMarkdown, toCode, toQuote } from "./render-markdown.js";
 import { toShortSha } from "../common/text.js";
 import type { RenderContext } from "./render-context.js";
+import { renderRefusal } from "./render-refusal.js";
 import { toBounded } from "../run/limits.js";
 import { BLOCKERS_READ_MAX } from "../dispatch/to-blockers.js";
 
@@ -77,6 +78,11 @@ export function renderQueuedReason(
       return `waiting: ${repo === null ? "the repo" : escape(repo)} is busy with #${reason.with} (one agent per repo)`;
     case "cap-reached":
       return `waiting: ${reason.cap} ${reason.cap === 1 ? "run is" : "runs are"} already in flight (the cap)`;
+    case "labeler-untrusted":
+    case "label-stale":
+    case "edited-after-approval":
+    case "repo-config-invalid":
+      return renderRefusal(reason, escape);
     default:
       return assertNever(reason);
   }

@@ -13,6 +13,7 @@ import { renderEscalationNotice, renderShippedNotice, toNoticeMarker } from "../
 import type { IssueView } from "./decide-drift.js";
 import type { Effect } from "./effect.js";
 import { toCommandId } from "./ids.js";
+import type { PeopleAfterEnd } from "./people-after-end.js";
 import { isActive, isTerminal, toKey } from "./run-record.js";
 import type { RunRecord } from "./run-types.js";
 import { toTurnEffect } from "./turn-text.js";
@@ -28,6 +29,8 @@ export interface ConvergeInput {
   readonly issue: IssueView | null;
   /** When the ready label was last applied, when known (an escalated run's leftover label is removed). */
   readonly readyLabeledAt: number | null;
+  /** What people did to an ended run's issue since it ended (theirs to keep); null when not known. */
+  readonly peopleAfterEnd?: PeopleAfterEnd | null;
   /** The notice markers among afk's comments; null when not known. */
   readonly notices: ReadonlySet<string> | null;
   /** The run's T3 thread: undefined when T3 was not read, null when T3 does not know it. */
@@ -59,8 +62,9 @@ function toLabelPlan(input: ConvergeInput): LabelPlan | null {
 function toLabelEffects(input: ConvergeInput, issue: IssueView): Effect[] {
   const plan = toLabelPlan(input);
   if (plan === null) return [];
+  const theirs = input.peopleAfterEnd?.labels ?? [];
   const add = plan.present.filter((label) => !hasText(issue.labels, label));
-  const remove = plan.absent.filter((label) => hasText(issue.labels, label));
+  const remove = plan.absent.filter((label) => hasText(issue.labels, label) && !hasText(theirs, label));
   const effects: Effect[] = [];
   // Added before removed: the issue keeps one of afk's labels throughout.
   if (add.length > 0) effects.push({ kind: "AddLabels", labels: add });
@@ -68,8 +72,9 @@ function toLabelEffects(input: ConvergeInput, issue: IssueView): Effect[] {
   return effects;
 }
 
-function toStateEffects(record: RunRecord, issue: IssueView): Effect[] {
-  if (record.phase === "shipped" && issue.state === "open") return [{ kind: "CloseIssue", reason: "completed" }];
+function toStateEffects(record: RunRecord, issue: IssueView, people: PeopleAfterEnd | null): Effect[] {
+  if (record.phase === "shipped" && issue.state === "open" && people?.reopened !== true)
+    return [{ kind: "CloseIssue", reason: "completed" }];
   if (record.phase === "escalated" && record.closedByCommit !== null && issue.state === "closed")
     return [{ kind: "ReopenIssue" }];
   return [];
@@ -135,7 +140,8 @@ function toDoorbellEffects(input: ConvergeInput): Effect[] {
 export function toConvergence(input: ConvergeInput): Effect[] {
   const { record, issue, notices, thread, now } = input;
   const effects: Effect[] = [];
-  if (issue !== null) effects.push(...toLabelEffects(input, issue), ...toStateEffects(record, issue));
+  if (issue !== null)
+    effects.push(...toLabelEffects(input, issue), ...toStateEffects(record, issue, input.peopleAfterEnd ?? null));
   if (notices !== null) effects.push(...toNoticeEffects(record, notices));
   if (thread !== undefined) {
     effects.push(...toAgentEffects(record, thread));

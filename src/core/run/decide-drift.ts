@@ -26,7 +26,7 @@ export interface DriftInput {
 }
 
 /** afk's own act; while afk does not know its bot yet, any app's bot might be it, and is no person. */
-function isSelf(event: IssueEventFact, self: BotIdentity | null): boolean {
+export function isSelf(event: IssueEventFact, self: BotIdentity | null): boolean {
   const actor = event.actor;
   if (actor?.type !== "Bot") return false;
   return self === null ? actor.login.toLowerCase().endsWith("[bot]") : isSameText(actor.login, self.login);

@@ -16,6 +16,8 @@ export const URL_MAX_CHARS = 2_000;
 export const LOGIN_MAX_CHARS = 100;
 /** A relayed answer is kept whole up to this, so that afk can send it again after a crash. */
 export const RELAY_TEXT_MAX_CHARS = 4_000;
+/** Authors of new comments named in a resume turn (one entry per author). */
+export const COMMENTERS_MAX = 20;
 /** One problem per observer at most. */
 export const PROBLEMS_MAX = 5;
 

@@ -6,6 +6,7 @@ import { z } from "zod";
 import {
   AGENT_SAID_MAX_CHARS,
   BLOCKERS_MAX,
+  COMMENTERS_MAX,
   DETAIL_MAX_CHARS,
   FAILURE_LOG_MAX_CHARS,
   FAILURE_NAME_MAX_CHARS,
@@ -72,6 +73,21 @@ const queuedReasonSchema = z.discriminatedUnion("kind", [
     notRead: count,
   }),
   z.strictObject({ kind: z.literal("repo-busy"), with: positive }),
+  z.strictObject({
+    kind: z.literal("labeler-untrusted"),
+    labeler: text(LOGIN_MAX_CHARS).nullable(),
+    why: text(REASON_MAX_CHARS),
+    standing: text(SHORT_TEXT_MAX_CHARS),
+    silent: z.boolean(),
+    obeys: list(text(SHORT_TEXT_MAX_CHARS), 8),
+  }),
+  z.strictObject({ kind: z.literal("label-stale"), endedAt: time }),
+  z.strictObject({
+    kind: z.literal("edited-after-approval"),
+    approvedBy: text(LOGIN_MAX_CHARS),
+    approvedAt: time,
+  }),
+  z.strictObject({ kind: z.literal("repo-config-invalid"), problems: text(REASON_MAX_CHARS) }),
   z.strictObject({ kind: z.literal("cap-reached"), cap: count }),
 ]);
 
@@ -108,6 +124,15 @@ const turnSchema = z.strictObject({
   startedAt: time,
   sha: text(ID_MAX_CHARS).nullable(),
   relayText: text(RELAY_TEXT_MAX_CHARS).nullable(),
+  commenters: list(
+    z.strictObject({
+      login: text(LOGIN_MAX_CHARS),
+      standing: text(SHORT_TEXT_MAX_CHARS),
+      trusted: z.boolean(),
+      comments: positive,
+    }),
+    COMMENTERS_MAX,
+  ).optional(),
 });
 
 const problemSchema = z.strictObject({
@@ -132,7 +157,7 @@ const historyEntrySchema = z.strictObject({ at: time, phase: phaseSchema, note: 
 const approvalSchema = z.strictObject({
   by: text(LOGIN_MAX_CHARS),
   role: z.enum(["admin", "maintain", "write", "triage", "owner", "bot", "slack"]),
-  via: z.enum(["label", "retry"]),
+  via: z.enum(["label", "retry", "edit"]),
   at: time,
   fingerprint: text(ID_MAX_CHARS).nullable(),
 });

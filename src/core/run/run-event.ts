@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../config/config-types.js";
 import type { Issue } from "../common/github-types.js";
-import type { AgentStatus, CheckFailure, ObserverName, QueuedReason } from "./run-types.js";
+import type { AgentStatus, Approval, CheckFailure, Commenter, ObserverName, QueuedReason } from "./run-types.js";
 
 // ---------------------------------------------------------------------------
 // Events: facts that happened (past tense).
@@ -22,11 +22,13 @@ export type RunEvent =
        * opening turn was requested. The run keeps that dispatch time. Null otherwise.
        */
       readonly startedAt: number | null;
+      /** The trusted approval this attempt runs under (decide-approval.ts); null when none was formed. */
+      readonly approval: Approval | null;
     }
   /** T3 refused to start the thread, and refuses it again for the same ids (a `rejected` answer). */
   | { readonly kind: "DispatchRejected"; readonly message: string }
   /** The policy holds the queued run for a reason worth telling on the issue. */
-  | { readonly kind: "Held"; readonly reason: QueuedReason }
+  | { readonly kind: "Held"; readonly reason: QueuedReason; readonly approval: Approval | null }
   /** A status line seen while the turn is still running. */
   | { readonly kind: "AgentReported"; readonly status: AgentStatus }
   | {
@@ -73,6 +75,10 @@ export type RunEvent =
       readonly by: string;
       readonly via: "slack" | "github";
       readonly text: string | null;
+      /** On GitHub: the resumer's application of the label approves the issue as it reads now. */
+      readonly approval?: Approval;
+      /** On GitHub: who commented while the run waited, for the resume turn. */
+      readonly commenters?: readonly Commenter[];
     }
   | { readonly kind: "Cancelled"; readonly by: string | null; readonly why: "label-removed" | "issue-closed" }
   | { readonly kind: "TakenOver"; readonly by: string }

@@ -4,13 +4,14 @@
 
 import type { OperatorConfig } from "../config/config-types.js";
 import { toThreadId } from "./ids.js";
-import { RELAY_TEXT_MAX_CHARS, RESUMPTIONS_MAX, toBounded } from "./limits.js";
+import { COMMENTERS_MAX, RELAY_TEXT_MAX_CHARS, RESUMPTIONS_MAX, SHORT_TEXT_MAX_CHARS, toBounded } from "./limits.js";
 import { toTurnEffect } from "./turn-text.js";
 import { toInterrupted } from "./run-escalate.js";
 import { UNDISPATCHED } from "./run-start.js";
 import {
   isDeepEqual,
   isStorableId,
+  toBoundedApproval,
   toCurrentStage,
   toKey,
   toLogin,
@@ -21,11 +22,19 @@ import {
   withStage,
 } from "./run-record.js";
 import type { Effect, Transition } from "./effect.js";
-import type { Phase, RunRecord } from "./run-types.js";
+import type { Commenter, Phase, RunRecord } from "./run-types.js";
 import type { RunEvent } from "./run-event.js";
 import { renderRelayAck } from "../render/render-doorbell.js";
 
 type HumanResumed = Extract<RunEvent, { kind: "HumanResumed" }>;
+
+function toBoundedCommenters(commenters: readonly Commenter[]): Commenter[] {
+  return commenters.slice(0, COMMENTERS_MAX).map((commenter) => ({
+    ...commenter,
+    login: toLogin(commenter.login),
+    standing: toBounded(commenter.standing, SHORT_TEXT_MAX_CHARS),
+  }));
+}
 
 type Cancelled = Extract<RunEvent, { kind: "Cancelled" }>;
 type DoorbellRung = Extract<RunEvent, { kind: "DoorbellRung" }>;
@@ -60,7 +69,9 @@ export function transitionResumed(
       startedAt: now,
       sha: record.sha,
       relayText: relay ? toBounded(text, RELAY_TEXT_MAX_CHARS) : null,
+      ...(event.commenters === undefined ? {} : { commenters: toBoundedCommenters(event.commenters) }),
     },
+    approval: toBoundedApproval(event.approval ?? null) ?? record.approval,
   };
   const stage = toCurrentStage(escalation.resumeTo);
   const state = stage === null ? null : resumed.stages[stage];

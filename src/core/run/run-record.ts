@@ -1,6 +1,7 @@
 // Small record helpers shared by the run machine's files: phase changes with their
 // history, the bounds of limits.ts, and the "nothing changed" transition.
 
+import { assertNever } from "../common/assert-never.js";
 import { type RunKey } from "./ids.js";
 import {
   DETAIL_MAX_CHARS,
@@ -14,11 +15,12 @@ import {
   URL_MAX_CHARS,
   toBounded,
 } from "./limits.js";
-import { BLOCKERS_MAX, ID_MAX_CHARS, SHORT_TEXT_MAX_CHARS } from "./limits.js";
+import { BLOCKERS_MAX, ID_MAX_CHARS, REASON_MAX_CHARS, SHORT_TEXT_MAX_CHARS } from "./limits.js";
 import {
   ACTIVE_PHASES,
   TERMINAL_PHASES,
   type ActivePhase,
+  type Approval,
   type CheckFailure,
   type Phase,
   type QueuedReason,
@@ -122,11 +124,35 @@ export function isStorableId(id: string): boolean {
   return id.length > 0 && id.length <= ID_MAX_CHARS;
 }
 
-/** A queued reason within the record's bounds (a very long blocker list is cut). */
+/** An approval within the record's bounds (a Slack name can be long). */
+export function toBoundedApproval(approval: Approval | null): Approval | null {
+  return approval === null ? null : { ...approval, by: toLogin(approval.by) };
+}
+
+/** A queued reason within the record's bounds (a very long blocker list, a long problem, is cut). */
 export function toBoundedReason(reason: QueuedReason): QueuedReason {
-  return reason.kind === "blocked"
-    ? { ...reason, by: reason.by.slice(0, BLOCKERS_MAX), unreadable: reason.unreadable.slice(0, BLOCKERS_MAX) }
-    : reason;
+  switch (reason.kind) {
+    case "blocked":
+      return { ...reason, by: reason.by.slice(0, BLOCKERS_MAX), unreadable: reason.unreadable.slice(0, BLOCKERS_MAX) };
+    case "labeler-untrusted":
+      return {
+        ...reason,
+        labeler: reason.labeler === null ? null : toLogin(reason.labeler),
+        why: toBounded(reason.why, REASON_MAX_CHARS),
+        standing: toBounded(reason.standing, SHORT_TEXT_MAX_CHARS),
+        obeys: reason.obeys.slice(0, 8).map((role) => toBounded(role, SHORT_TEXT_MAX_CHARS)),
+      };
+    case "edited-after-approval":
+      return { ...reason, approvedBy: toLogin(reason.approvedBy) };
+    case "repo-config-invalid":
+      return { ...reason, problems: toBounded(reason.problems, REASON_MAX_CHARS) };
+    case "repo-busy":
+    case "cap-reached":
+    case "label-stale":
+      return reason;
+    default:
+      return assertNever(reason);
+  }
 }
 
 export function toSha7(sha: string | null): string {

@@ -5,7 +5,17 @@
 import { defaultRepoConfig, type OperatorConfig } from "../config/config-types.js";
 import { toCommandId, toMessageId, toProjectCommandId, toProjectId, toThreadId } from "./ids.js";
 import { renderOpeningPrompt } from "../render/prompts.js";
-import { isDeepEqual, toBoundedReason, toKey, toLogin, toShown, toUpsert, unchanged, withPhase } from "./run-record.js";
+import {
+  isDeepEqual,
+  toBoundedApproval,
+  toBoundedReason,
+  toKey,
+  toLogin,
+  toShown,
+  toUpsert,
+  unchanged,
+  withPhase,
+} from "./run-record.js";
 import { toThreadTitle } from "./thread-title.js";
 import type { RepoName } from "../common/github-types.js";
 import type { RunEvent } from "./run-event.js";
@@ -69,8 +79,10 @@ type DispatchApproved = Extract<RunEvent, { kind: "DispatchApproved" }>;
 /** The reason is told on the issue once; the same reason again writes nothing. */
 export function transitionHeld(record: RunRecord, event: Held): Transition {
   const reason = toBoundedReason(event.reason);
-  if (record.phase !== "queued" || isDeepEqual(record.queuedReason, reason)) return unchanged(record);
-  return toShown({ ...record, queuedReason: reason });
+  const approval = toBoundedApproval(event.approval) ?? record.approval;
+  if (record.phase !== "queued") return unchanged(record);
+  if (isDeepEqual(record.queuedReason, reason) && isDeepEqual(record.approval, approval)) return unchanged(record);
+  return toShown({ ...record, queuedReason: reason, approval });
 }
 
 export function transitionDispatched(
@@ -92,6 +104,7 @@ export function transitionDispatched(
     legStartedAt: startedAt,
     queuedReason: null,
     labeler: event.labeler === null ? null : toLogin(event.labeler),
+    approval: toBoundedApproval(event.approval) ?? record.approval,
     repoConfig: event.repoConfig,
     turn: { number: 1, kind: "opening", state: "working", startedAt, sha: null, relayText: null },
     turns: 1,

@@ -41,7 +41,23 @@ export type HoldReason =
   | { readonly kind: "kill-switch-on" }
   | { readonly kind: "repo-not-allowlisted"; readonly repo: RepoName }
   | { readonly kind: "not-ready" }
-  | { readonly kind: "labeler-untrusted"; readonly labeler: string | null; readonly why: string }
+  | {
+      readonly kind: "labeler-untrusted";
+      readonly labeler: string | null;
+      readonly why: string;
+      /** The labeler's standing: a repository role, or what kind of account it is. */
+      readonly standing: string;
+      /** Said on the issue, except for a label applied at creation by an author without access (issue templates). */
+      readonly silent: boolean;
+      /** The roles afk obeys, as configured. */
+      readonly obeys: readonly string[];
+    }
+  /** The ready label was applied before the issue's last run ended (left on when it was reopened). */
+  | { readonly kind: "label-stale"; readonly endedAt: number }
+  /** The title or body changed after a trusted person approved the task, and no trusted person made the change. */
+  | { readonly kind: "edited-after-approval"; readonly approvedBy: string; readonly approvedAt: number }
+  /** The repo's `.github/afk.yml` cannot be used. */
+  | { readonly kind: "repo-config-invalid"; readonly problems: string }
   | {
       readonly kind: "blocked";
       /** Every blocker not known to be closed. */
@@ -55,7 +71,19 @@ export type HoldReason =
   | { readonly kind: "cap-reached"; readonly cap: number };
 
 /** The reasons a queued issue tells on the issue itself (DESIGN section 3: 4–6 only). */
-export type QueuedReason = Extract<HoldReason, { kind: "blocked" | "repo-busy" | "cap-reached" }>;
+export type QueuedReason = Extract<
+  HoldReason,
+  {
+    kind:
+      | "blocked"
+      | "repo-busy"
+      | "cap-reached"
+      | "labeler-untrusted"
+      | "label-stale"
+      | "edited-after-approval"
+      | "repo-config-invalid";
+  }
+>;
 
 export type EscalationCause =
   /** E1: the agent's turn ended without a push, errored, or the agent asked. */
@@ -116,6 +144,21 @@ export interface Turn {
    * alone, should T3 never have received it (afk died between the record and the send).
    */
   readonly relayText: string | null;
+  /**
+   * A resume turn's new comments on the issue, each author with their standing, so the
+   * agent can tell a trusted person's instructions from text it must treat as data.
+   */
+  readonly commenters?: readonly Commenter[];
+}
+
+/** The author of a comment posted while the run waited for a human. */
+export interface Commenter {
+  readonly login: string;
+  /** Their repository role, or what kind of account it is. */
+  readonly standing: string;
+  readonly trusted: boolean;
+  /** How many of the new comments are theirs. */
+  readonly comments: number;
 }
 
 export interface Resumption {
@@ -135,7 +178,8 @@ export type ApprovalRole = Exclude<Role, "read" | "none"> | "owner" | "bot" | "s
 export interface Approval {
   readonly by: string;
   readonly role: ApprovalRole;
-  readonly via: "label" | "retry";
+  /** A label application, a Slack retry, or an edit of the issue by a trusted person (re-pinned). */
+  readonly via: "label" | "retry" | "edit";
   readonly at: number;
   /** A hash of the issue's title and body as they stood when approved; null when not pinned. */
   readonly fingerprint: string | null;

@@ -30,7 +30,10 @@ export function toTurnEffect(record: RunRecord): SendTurn | null {
 function toHumanText(record: RunRecord, relayText: string | null): string {
   const last = record.resumptions.at(-1);
   const by = last?.by ?? "a person";
-  if (relayText === null) return renderResumePrompt({ issueNumber: record.issue, by });
+  if (relayText === null) {
+    const role = record.approval?.by === by ? ` (${record.approval.role})` : "";
+    return renderResumePrompt({ issueNumber: record.issue, by: `${by}${role}`, commenters: record.turn?.commenters });
+  }
   return renderRelayPrompt({ from: by, via: last?.via ?? "slack", text: relayText });
 }
 

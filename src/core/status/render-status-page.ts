@@ -72,7 +72,7 @@ function renderBudget(budget: StatusBudget | null): string {
 function renderApproval(approval: StatusRow["approval"]): string {
   if (approval === null) return '<span class="muted">unknown</span>';
   const role = approval.role === null ? "" : ` <span class="muted">(${escapeHtml(approval.role)})</span>`;
-  const at = approval.at === null ? "" : `<span class="note">${escapeHtml(approval.at)}</span>`;
+  const at = approval.at === null ? "" : `<span class="note when">${escapeHtml(approval.at)}</span>`;
   return `${escapeHtml(approval.by)}${role}${at}`;
 }
 

@@ -45,6 +45,8 @@ export interface EffectDeps {
   readonly ensureLabels: (repo: string) => Promise<Result<void>>;
   /** Reconciles the repo after the current work (its lock was released). */
   readonly reconcileLater: (repo: string) => void;
+  /** afk's GitHub App: only its own comments count as afk's notices. */
+  readonly appId: number;
   /** The notices afk has posted on the run's issue, by marker (a notice is posted once). */
   readonly notices: { has(marker: string): boolean; add(marker: string): void };
 }

@@ -49,15 +49,24 @@ export async function upsertProgressComment(
   return { ok: true, commentId: created.value.id };
 }
 
-/** A notice is posted once: not when one of afk's comments already carries its marker. */
+/**
+ * A notice is posted once: not when one of afk's comments already carries its marker. The
+ * comments are read before posting, because a post whose answer was lost (a timeout) may
+ * have landed all the same; notices are rare, so the read costs little.
+ */
 export async function postNotice(
   effect: Extract<Effect, { kind: "PostNotice" }>,
   target: EffectTarget,
   deps: EffectDeps,
 ): Promise<Step> {
   if (deps.notices.has(effect.marker)) return OK;
-  const posted = await deps.issues.createComment(target.repo, target.issue, effect.body);
-  if (!posted.ok) return fromPort(posted, "posting a notice");
+  const comments = await deps.issues.listComments(target.repo, target.issue);
+  if (!comments.ok) return fromPort(comments, "reading afk's comments before posting a notice");
+  const posted = comments.value.some((comment) => comment.appId === deps.appId && comment.body.includes(effect.marker));
+  if (!posted) {
+    const created = await deps.issues.createComment(target.repo, target.issue, effect.body);
+    if (!created.ok) return fromPort(created, "posting a notice");
+  }
   deps.notices.add(effect.marker);
   return OK;
 }

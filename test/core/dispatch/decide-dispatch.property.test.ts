@@ -57,7 +57,11 @@ const arbReady: fc.Arbitrary<ReadyIssue> = fc
     labeler: g.labeler === null ? null : { login: g.labeler, id: 1, type: "User" },
     labeledAt: null,
     blockersNotRead: 0,
-    trust: { trusted: g.trusted, why: g.trusted ? "role write" : "role read" },
+    trust: g.trusted
+      ? { trusted: true, why: "role write", standing: "write" }
+      : { trusted: false, why: "role read", standing: "read" },
+    approval: null,
+    refusal: null,
     blockers: g.blockers,
   }));
 
@@ -81,6 +85,7 @@ const arbConfig: fc.Arbitrary<DispatchConfig> = fc.record({
   ),
   defaultPriority: fc.integer({ min: 0, max: 4 }),
   labels: fc.constant(anOperatorConfig().labels),
+  trustedRoles: fc.constant(anOperatorConfig().trustedRoles),
 });
 
 /** A run of one of the ready issues (a healing or a busy case), or of any issue. */

@@ -1,5 +1,9 @@
 import { describe, it, expect } from "vitest";
-import { decideDispatch, toQueuedReason } from "../../../src/core/dispatch/decide-dispatch.js";
+import {
+  TEMPLATE_LABEL_WINDOW_MS,
+  decideDispatch,
+  toQueuedReason,
+} from "../../../src/core/dispatch/decide-dispatch.js";
 import type {
   DispatchConfig,
   DispatchDecision,
@@ -23,7 +27,9 @@ function aReady(issue: Partial<Issue> = {}, rest: Partial<Omit<ReadyIssue, "issu
     labeler: { login: "alice", id: 1001, type: "User" },
     labeledAt: null,
     blockersNotRead: 0,
-    trust: { trusted: true, why: "alice has role write, which is trusted" },
+    trust: { trusted: true, why: "alice has role write, which is trusted", standing: "write" },
+    approval: null,
+    refusal: null,
     blockers: [],
     ...rest,
   };
@@ -80,13 +86,38 @@ describe("decideDispatch: one issue, one reason", () => {
     ],
     [
       "an untrusted labeler is held with login and why",
-      { ready: [aReady({}, { trust: { trusted: false, why: "alice has role read, which is never trusted" } })] },
-      { kind: "labeler-untrusted", labeler: "alice", why: "alice has role read, which is never trusted" },
+      {
+        ready: [
+          aReady(
+            {},
+            { trust: { trusted: false, why: "alice has role read, which is never trusted", standing: "read" } },
+          ),
+        ],
+      },
+      {
+        kind: "labeler-untrusted",
+        labeler: "alice",
+        why: "alice has role read, which is never trusted",
+        standing: "read",
+        silent: false,
+        obeys: ["admin", "maintain", "write"],
+      },
     ],
     [
       "no labeler is held with a null login",
-      { ready: [aReady({}, { labeler: null, trust: { trusted: false, why: "no attributable labeler" } })] },
-      { kind: "labeler-untrusted", labeler: null, why: "no attributable labeler" },
+      {
+        ready: [
+          aReady({}, { labeler: null, trust: { trusted: false, why: "no attributable labeler", standing: "unknown" } }),
+        ],
+      },
+      {
+        kind: "labeler-untrusted",
+        labeler: null,
+        why: "no attributable labeler",
+        standing: "unknown",
+        silent: false,
+        obeys: ["admin", "maintain", "write"],
+      },
     ],
     [
       "open and unknown blockers hold the issue, in order, closed ones dropped",
@@ -204,7 +235,10 @@ describe("decideDispatch: one issue, one reason", () => {
 
   it("rules apply in order: the kill switch wins over every other reason", () => {
     const ready = [
-      aReady({ repo: "evil/repo", state: "closed" }, { trust: { trusted: false, why: "x" }, blockers: [aBlocker()] }),
+      aReady(
+        { repo: "evil/repo", state: "closed" },
+        { trust: { trusted: false, why: "x", standing: "read" }, blockers: [aBlocker()] },
+      ),
     ];
     const decision = decideDispatch(
       anInput({
@@ -218,10 +252,14 @@ describe("decideDispatch: one issue, one reason", () => {
 
   it.each<[string, ReadyIssue, HoldReason["kind"]]>([
     ["allowlist before readiness", aReady({ repo: "evil/repo", state: "closed" }), "repo-not-allowlisted"],
-    ["readiness before trust", aReady({ state: "closed" }, { trust: { trusted: false, why: "x" } }), "not-ready"],
+    [
+      "readiness before trust",
+      aReady({ state: "closed" }, { trust: { trusted: false, why: "x", standing: "read" } }),
+      "not-ready",
+    ],
     [
       "trust before blockers",
-      aReady({}, { trust: { trusted: false, why: "x" }, blockers: [aBlocker()] }),
+      aReady({}, { trust: { trusted: false, why: "x", standing: "read" }, blockers: [aBlocker()] }),
       "labeler-untrusted",
     ],
     ["blockers before a busy repo", aReady({}, { blockers: [aBlocker()] }), "blocked"],
@@ -233,6 +271,58 @@ describe("decideDispatch: one issue, one reason", () => {
   it("a busy repo is reported before the cap", () => {
     const decision = decideDispatch(anInput({ config: aConfig({ maxConcurrentRuns: 1 }), runs: [aRun({ issue: 5 })] }));
     expect(decision.held.map((h) => h.reason)).toEqual([{ kind: "repo-busy", with: 5 }]);
+  });
+});
+
+describe("decideDispatch: refusals", () => {
+  const mallory = { login: "mallory", id: 66, type: "User" as const };
+  const untrusted = { trusted: false as const, why: "mallory has role none", standing: "none" };
+
+  it("keeps quiet about an issue template's label: the author, within a minute of opening the issue", () => {
+    const template = aReady(
+      { author: "Mallory", createdAt: T0 },
+      { labeler: mallory, labeledAt: T0 + TEMPLATE_LABEL_WINDOW_MS, trust: untrusted },
+    );
+    const [held] = decideDispatch(anInput({ ready: [template] })).held;
+    expect(held?.reason).toMatchObject({ kind: "labeler-untrusted", silent: true });
+    expect(toQueuedReason(held!.reason)).toBeNull();
+  });
+
+  it.each([
+    ["someone else's label", { labeler: { ...mallory, login: "eve" }, labeledAt: T0 + 1_000 }],
+    ["the author's label applied later", { labeler: mallory, labeledAt: T0 + TEMPLATE_LABEL_WINDOW_MS + 1 }],
+    ["a label whose time is unknown", { labeler: mallory, labeledAt: null }],
+  ])("says why it refuses %s", (_name, rest) => {
+    const ready = aReady({ author: "mallory", createdAt: T0 }, { ...rest, trust: untrusted });
+    const [held] = decideDispatch(anInput({ ready: [ready] })).held;
+    expect(held?.reason).toMatchObject({ kind: "labeler-untrusted", silent: false, standing: "none" });
+  });
+
+  it("names only the roles that can be trusted: read is never obeyed, whatever the configuration says", () => {
+    const config = aConfig({ trustedRoles: ["admin", "triage", "read"] });
+    const ready = aReady({}, { trust: untrusted });
+    expect(decideDispatch(anInput({ config, ready: [ready] })).held[0]?.reason).toMatchObject({
+      obeys: ["admin", "triage"],
+    });
+  });
+
+  it("holds a refused approval with its reason, after the trust check and before the blockers", () => {
+    const refusal: HoldReason = { kind: "edited-after-approval", approvedBy: "maya", approvedAt: T0 };
+    const ready = aReady({}, { refusal, blockers: [aBlocker()] });
+    expect(heldReasons(decideDispatch(anInput({ ready: [ready] })))).toEqual({ "acme/widgets#42": refusal });
+    const untrustedToo = aReady({}, { refusal, trust: untrusted });
+    expect(decideDispatch(anInput({ ready: [untrustedToo] })).held[0]?.reason.kind).toBe("labeler-untrusted");
+  });
+
+  it("a refused issue does not hold its repo: the next one in line is dispatched", () => {
+    const refused = aReady(
+      { number: 1, labels: ["ready-for-agent", "priority:high"] },
+      { refusal: { kind: "repo-config-invalid", problems: "budgets: not a mapping" } },
+    );
+    const next = aReady({ number: 2 });
+    const decision = decideDispatch(anInput({ ready: [refused, next] }));
+    expect(dispatched(decision)).toEqual(["acme/widgets#2"]);
+    expect(heldReasons(decision)["acme/widgets#1"]).toMatchObject({ kind: "repo-config-invalid" });
   });
 });
 
@@ -383,7 +473,7 @@ describe("decideDispatch: healing a crashed dispatch", () => {
   it("a healing re-dispatch still obeys the kill switch and trust", () => {
     const runs = [aRun({ issue: 42, state: "dispatching" })];
     expect(decideDispatch(anInput({ config: aConfig({ killSwitch: true }), runs })).dispatch).toEqual([]);
-    const untrusted = [aReady({}, { trust: { trusted: false, why: "role read" } })];
+    const untrusted = [aReady({}, { trust: { trusted: false, why: "role read", standing: "read" } })];
     expect(decideDispatch(anInput({ ready: untrusted, runs })).dispatch).toEqual([]);
   });
 });
@@ -440,6 +530,15 @@ describe("decideDispatch: the global cap", () => {
   });
 });
 
+const UNTRUSTED: HoldReason = {
+  kind: "labeler-untrusted",
+  labeler: "mallory",
+  why: "role read",
+  standing: "read",
+  silent: false,
+  obeys: ["admin", "maintain", "write"],
+};
+
 describe("toQueuedReason", () => {
   it.each<[HoldReason, QueuedReason | null]>([
     [
@@ -457,8 +556,21 @@ describe("toQueuedReason", () => {
     [{ kind: "kill-switch-on" }, null],
     [{ kind: "repo-not-allowlisted", repo: "evil/repo" }, null],
     [{ kind: "not-ready" }, null],
-    [{ kind: "labeler-untrusted", labeler: "mallory", why: "role read" }, null],
-  ])("only blocked, repo-busy and cap-reached are told on the issue: %j", (reason, expected) => {
+    [UNTRUSTED, UNTRUSTED],
+    [{ ...UNTRUSTED, silent: true }, null],
+    [
+      { kind: "label-stale", endedAt: T0 },
+      { kind: "label-stale", endedAt: T0 },
+    ],
+    [
+      { kind: "edited-after-approval", approvedBy: "maya", approvedAt: T0 },
+      { kind: "edited-after-approval", approvedBy: "maya", approvedAt: T0 },
+    ],
+    [
+      { kind: "repo-config-invalid", problems: "budgets: not a mapping" },
+      { kind: "repo-config-invalid", problems: "budgets: not a mapping" },
+    ],
+  ])("a reason that concerns the issue is told on it, a silent one is not: %j", (reason, expected) => {
     expect(toQueuedReason(reason)).toEqual(expected);
   });
 

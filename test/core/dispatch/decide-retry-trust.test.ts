@@ -21,6 +21,7 @@ describe("toRetryTrust", () => {
     expect(toRetryTrust(retried, afkBot)).toEqual({
       trusted: true,
       why: "a retry from scratch requested by Ursula (U123)",
+      standing: "slack",
     });
   });
 

@@ -51,13 +51,39 @@ describe("toNudge: issues", () => {
     expect(toNudge("issues", anIssuesEvent("closed", { sender: alice }), CTX)).toMatchObject({ why: "issue-closed" });
   });
 
-  it("reads an edit of the title or body", () => {
+  it("reads an edit of a ready issue's title or body with the task and time the delivery saw", () => {
+    const payload = anIssuesEvent("opened", { sender: alice, issueLabels: ["ready-for-agent"] });
+    Object.assign(payload.issue, { title: "New title", body: "New body", updated_at: "2026-12-03T16:05:07Z" });
+    const edited = { ...payload, action: "edited", changes: { body: { from: "x" } } };
+    expect(toNudge("issues", edited, CTX)).toEqual({
+      kind: "issue-edited",
+      ...base,
+      sender: alice,
+      at: Date.parse("2026-12-03T16:05:07Z"),
+      task: { title: "New title", body: "New body" },
+    });
+  });
+
+  it("ignores an edit of an issue that is not ready: it has no approval to change", () => {
     const edited = {
-      ...anIssuesEvent("opened", { sender: alice }),
+      ...anIssuesEvent("opened", { sender: alice, issueLabels: ["bug"] }),
       action: "edited",
       changes: { body: { from: "x" } },
     };
-    expect(toNudge("issues", edited, CTX)).toMatchObject({ kind: "issue-edited", ...base });
+    expect(toNudge("issues", edited, CTX)).toMatchObject({ kind: "ignore" });
+  });
+
+  it("carries the labeled delivery's copy of the task, and no task or time where the payload has none", () => {
+    const payload = anIssuesEvent("labeled", { label: "ready-for-agent", sender: alice });
+    Object.assign(payload.issue, { title: "T", body: null, updated_at: "2026-12-03T16:05:07Z" });
+    expect(toNudge("issues", payload, CTX)).toMatchObject({
+      at: Date.parse("2026-12-03T16:05:07Z"),
+      task: { title: "T", body: null },
+    });
+    const bare = { ...payload, issue: { number: 1 } };
+    expect(toNudge("issues", bare, CTX)).toMatchObject({ kind: "ready-labeled", at: null, task: null });
+    const odd = { ...payload, issue: { number: 1, title: 5, updated_at: "yesterday" } };
+    expect(toNudge("issues", odd, CTX)).toMatchObject({ kind: "ready-labeled", at: null, task: null });
   });
 
   it.each([

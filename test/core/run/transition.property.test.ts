@@ -173,10 +173,18 @@ const arbEvent: fc.Arbitrary<EventMaker> = fc.oneof(
       defaultBranch: "main",
       cloneUrl: "https://x.test/r.git",
       repoConfig: DEFAULT_PIPELINE,
+      approval: null,
     })),
     weight: 3,
   },
-  { arbitrary: fc.constant<EventMaker>(() => ({ kind: "Held", reason: { kind: "repo-busy", with: 7 } })), weight: 1 },
+  {
+    arbitrary: fc.constant<EventMaker>(() => ({
+      kind: "Held",
+      reason: { kind: "repo-busy", with: 7 },
+      approval: null,
+    })),
+    weight: 1,
+  },
   { arbitrary: arbText.map((why): EventMaker => () => ({ kind: "ThreadLost", why })), weight: 1 },
   {
     arbitrary: fc
@@ -253,6 +261,7 @@ function play(scenario: Scenario): { readonly first: Transition; readonly steps:
     cloneUrl: "https://x.test/r.git",
     repoConfig: scenario.repoConfig,
     startedAt: null,
+    approval: null,
   };
   const first = transition(queued, dispatch, T0, scenario.ctx);
   const steps: Step[] = [];

@@ -29,7 +29,7 @@ const queued = () => newRun({ ...KEY, labeler: "alice", now: T0, config: anOpera
 
 const EVERY_EVENT: readonly RunEvent[] = [
   ev.dispatch(),
-  { kind: "Held", reason: { kind: "cap-reached", cap: 3 } },
+  { kind: "Held", reason: { kind: "cap-reached", cap: 3 }, approval: null },
   { kind: "AgentReported", status: { kind: "tests-red" } },
   ev.turnEnded(),
   { kind: "QuestionAsked", question: "?" },
@@ -101,7 +101,7 @@ describe("Held", () => {
   };
 
   it("stores a new reason on a queued run and shows it", () => {
-    const result = step(queued(), { kind: "Held", reason: blocked });
+    const result = step(queued(), { kind: "Held", reason: blocked, approval: null });
     expect(result.record.queuedReason).toEqual(blocked);
     expect(kinds(result.effects)).toEqual(["UpsertProgressComment"]);
     expect(effectOf(result.effects, "UpsertProgressComment").record).toBe(result.record);
@@ -115,7 +115,7 @@ describe("Held", () => {
       unreadable: [],
       notRead: 0,
     };
-    const result = step(record, { kind: "Held", reason: same });
+    const result = step(record, { kind: "Held", reason: same, approval: null });
     expect(result.record).toBe(record);
     expect(result.effects).toEqual([]);
   });
@@ -124,14 +124,18 @@ describe("Held", () => {
     { kind: "repo-busy", with: 12 },
     { kind: "cap-reached", cap: 3 },
   ])("replaces a different reason ($kind)", (reason) => {
-    const result = step({ ...queued(), queuedReason: blocked }, { kind: "Held", reason });
+    const result = step({ ...queued(), queuedReason: blocked }, { kind: "Held", reason, approval: null });
     expect(result.record.queuedReason).toEqual(reason);
     expect(kinds(result.effects)).toEqual(["UpsertProgressComment"]);
   });
 
   it("cuts a blocker list longer than the record holds", () => {
     const by = Array.from({ length: 30 }, (_, i) => ({ repo: "acme/widgets", number: i + 1 }));
-    const result = step(queued(), { kind: "Held", reason: { kind: "blocked", by, unreadable: [], notRead: 0 } });
+    const result = step(queued(), {
+      kind: "Held",
+      reason: { kind: "blocked", by, unreadable: [], notRead: 0 },
+      approval: null,
+    });
     expect(result.record.queuedReason).toEqual({
       kind: "blocked",
       by: by.slice(0, BLOCKERS_MAX),
@@ -142,7 +146,7 @@ describe("Held", () => {
 
   it.each<Phase>(["dispatched", "ci", "escalated"])("is ignored in %s", (phase) => {
     const record = aPushedRecord({ phase });
-    const result = step(record, { kind: "Held", reason: blocked });
+    const result = step(record, { kind: "Held", reason: blocked, approval: null });
     expect(result.record).toBe(record);
     expect(result.effects).toEqual([]);
   });
