@@ -53,8 +53,12 @@ function toLabelPlan(input: ConvergeInput): LabelPlan | null {
     const leftover = readyLabeledAt !== null && readyLabeledAt < at;
     return { present: [human], absent: leftover ? [inProgress, ready] : [inProgress] };
   }
+  // A queued run holds no lock: the label is left over from a dispatch cut short and held
+  // back since (its agent idle while other repos took the cap), or its record was not written.
   if (record.phase === "queued")
-    return record.approval?.via === "retry" ? { present: [ready], absent: [human, inProgress] } : null;
+    return record.approval?.via === "retry"
+      ? { present: [ready], absent: [human, inProgress] }
+      : { present: [], absent: [inProgress] };
   if (record.phase === "cancelled") return { present: [], absent: [inProgress, human] };
   return { present: [], absent: [ready, inProgress, human] };
 }

@@ -59,6 +59,14 @@ describe("toConvergence: labels and the issue's state", () => {
     ["an active run already labelled needs nothing", aRecord(), open(READY, LOCK), {}, []],
     ["an active run drops a human label left over", aRecord(), open(READY, LOCK, HUMAN), {}, ["RemoveLabels"]],
     [
+      "a queued run drops a lock label left over from a dispatch cut short and held back since",
+      aRecord({ phase: "queued", turn: null }),
+      open(READY, LOCK),
+      {},
+      ["RemoveLabels"],
+    ],
+    ["a queued run leaves the ready label alone", aRecord({ phase: "queued", turn: null }), open(READY), {}, []],
+    [
       "an escalation that died before its labels: the human label first, then the others off",
       escalated,
       open(READY, LOCK),
