@@ -69,12 +69,21 @@ describe("reconcile: a trusted ready label dispatches", () => {
     expect(world.github.snapshot().repos[0]?.labels).toEqual([IN_PROGRESS, READY, HUMAN].sort());
   });
 
-  it("takes the labeler from the webhook's hint without reading the issue's events", async () => {
+  it("takes the labeler from the webhook's hint when the issue's events do not show its labeling yet (they lag)", async () => {
     const world = aWorld();
     const issue = world.readyIssue({ labeledBy: "stranger" });
     await reconcile(world.afk, REPO, INSTALLATION, { issue, labeler: world.github.user(MAINTAINER) });
-    expect(world.github.knobs.count("listIssueEvents")).toBe(0);
     expect(world.record(issue)?.phase).toBe("dispatched");
+  });
+
+  it("judges a late webhook by the latest labeling: the label taken off and put back by someone untrusted since", async () => {
+    const world = aWorld();
+    const issue = world.readyIssue();
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    world.github.act.label(REPO, issue, READY, "stranger");
+    await reconcile(world.afk, REPO, INSTALLATION, { issue, labeler: world.github.user(MAINTAINER) });
+    expect(world.record(issue)).toMatchObject({ phase: "queued", queuedReason: { kind: "labeler-untrusted" } });
+    expect(world.agent.snapshot().threads).toHaveLength(0);
   });
 
   it("does nothing at all in a repo that is not enrolled", async () => {
