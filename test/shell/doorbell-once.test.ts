@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { observe } from "../../src/shell/observe-runs.js";
 import { startUp } from "../../src/shell/start-up.js";
-import { aDispatchedRun, aWorld, CHANNEL, INSTALLATION, MINUTE, REPO } from "./world.js";
+import { aDispatchedRun, aWorld, CHANNEL, INSTALLATION, MAINTAINER, MINUTE, READY, REPO } from "./world.js";
 
 const QUESTION = "AFK-STATUS: blocked: Which colour?";
 
@@ -54,5 +54,23 @@ describe("the doorbell rings once", () => {
     await world.reconcile();
     expect(doorbells(world)).toHaveLength(1);
     expect(world.recordOnGitHub(issue)?.doorbell?.ts).toBe(doorbells(world)[0]?.ts);
+  });
+
+  it("a doorbell whose post landed unseen, then a resume and a second escalation of the attempt: the first is found and updated, not a second posted", async () => {
+    const { world, issue } = await anEscalation();
+    world.doorbell.knobs.failAfterApply("postDoorbell", "timeout");
+    await observe(world.afk, REPO, INSTALLATION);
+    expect(world.record(issue)).toMatchObject({ doorbell: null, doorbellFailure: { attempts: 1 } });
+    // A person answers on GitHub before afk tries the doorbell again.
+    world.clock.advance(20_000);
+    world.github.act.label(REPO, issue, READY, MAINTAINER);
+    await world.reconcile();
+    expect(world.record(issue)?.phase).toBe("dispatched");
+    world.clock.advance(10 * MINUTE);
+    world.agent.endTurn(world.threadId(issue), { state: "completed", text: "Done, I think." });
+    await observe(world.afk, REPO, INSTALLATION);
+    expect(world.record(issue)?.phase).toBe("escalated");
+    expect(doorbells(world)).toHaveLength(1);
+    expect(world.recordOnGitHub(issue)?.doorbell).toEqual({ channel: CHANNEL, ts: doorbells(world)[0]?.ts });
   });
 });

@@ -75,7 +75,9 @@ async function findEarlierDoorbell(
   deps: EffectDeps,
 ): Promise<Step | null> {
   const { port, channel } = doorbell;
-  const oldestMs = (record.escalation?.at ?? deps.clock()) - DOORBELL_LOOKBACK_MS;
+  // Since this escalation, or since the dispatch when an earlier escalation of the attempt may have rung.
+  const since = record.resumptions.length > 0 ? record.dispatchedAt : null;
+  const oldestMs = (since ?? record.escalation?.at ?? deps.clock()) - DOORBELL_LOOKBACK_MS;
   const listed = await port.listDoorbells({ channel, oldestMs });
   if (!listed.ok) {
     deps.log.warn(

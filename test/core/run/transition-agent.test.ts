@@ -268,6 +268,23 @@ describe("TurnEnded escalations (E1)", () => {
     expect(kinds(result.effects)).toEqual([...ESCALATION_EFFECTS, "RingDoorbell"]);
     expect(effectOf(result.effects, "RingDoorbell").record).toBe(result.record);
   });
+
+  it.each<[string, Partial<RunRecord>, boolean]>([
+    ["the attempt's first escalation posts at once", {}, false],
+    [
+      "a later escalation of an attempt that has no doorbell on record looks for one rung unseen",
+      { resumptions: [{ by: "alice", via: "github", at: NOW - 1 }] },
+      true,
+    ],
+    [
+      "a later escalation with its doorbell on record updates it",
+      { resumptions: [{ by: "alice", via: "github", at: NOW - 1 }], doorbell: { channel: "C1", ts: "1.2" } },
+      false,
+    ],
+  ])("%s", (_case, overrides, mayHaveRung) => {
+    const result = step(aRecord(overrides), ev.turnEnded({ status: null }), NOW, SLACK_CTX);
+    expect(effectOf(result.effects, "RingDoorbell").mayHaveRung).toBe(mayHaveRung);
+  });
 });
 
 describe("TurnEnded without escalation", () => {
