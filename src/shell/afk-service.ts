@@ -67,6 +67,8 @@ export class AfkService {
   readonly blockerWatch = new Map<string, Set<string>>();
   /** Consecutive version URL matches per run and sha; lost on restart (it recounts). */
   readonly versionMatches = new Map<string, VersionMatches>();
+  /** Repos whose run index was rebuilt from GitHub since afk started (rebuild-index.ts). */
+  readonly indexedRepos = new Set<string>();
   /** Repos whose labels afk created (or found) since it started. */
   readonly labelsEnsured = new Set<string>();
   /** afk's own bot on GitHub, once known: its acts are never read as a person's. */

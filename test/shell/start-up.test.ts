@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { observe } from "../../src/shell/observe-runs.js";
 import { REDELIVER_WINDOW_MS, startUp } from "../../src/shell/start-up.js";
+import { sweepOnce } from "../../src/shell/sweep-work.js";
 import {
   aDispatchedRun,
   aWorld,
@@ -176,6 +177,30 @@ describe("startUp", () => {
     expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [] });
     expect(world.agent.snapshot().threads).toHaveLength(1);
   });
+
+  it.each([
+    ["its installation could not be found", "findInstallation"],
+    ["the closed issues could not be listed", "listClosedIssuesWithLabel"],
+  ] as const)(
+    "finishes such a ship at the first sweep when, at start, %s (issue 8, item 12)",
+    async (_case, method) => {
+      const world = aWorld();
+      const { issue, threadId } = await aDispatchedRun(world);
+      const sha = pushFix(world, issue);
+      world.agent.endTurn(threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
+      world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
+      world.github.knobs.fail("removeLabel", "transient", { when: ([, , label]) => label === IN_PROGRESS });
+      await expect(observe(world.afk, REPO, INSTALLATION, { sweep: true })).rejects.toThrow();
+      world.restart();
+      world.github.knobs.fail(method, "transient", { times: 1 });
+      await startUp(world.afk);
+      expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [IN_PROGRESS] });
+      world.clock.advance(MINUTE);
+      await sweepOnce(world.afk);
+      expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [] });
+      expect(world.agent.snapshot().threads).toHaveLength(1);
+    },
+  );
 
   it("leaves a shipped issue a person reopened and handed to people as they made it", async () => {
     const world = aWorld();
