@@ -21,6 +21,7 @@ import { AFK_CONFIG_PATH, dispatch, readRepoConfig, resumeFromGitHub, tellHeld }
 import type { AgentRead } from "./observe-runs.js";
 import { readRecord, readRepoFacts, toReadyIssue, watchBlockers, type IssueHint } from "./read-ready.js";
 import { forgetUnready } from "./prune.js";
+import { stopEarlierAgent } from "./stop-earlier-agent.js";
 import { orThrow, StepError } from "./step-error.js";
 
 /** The key of the queue that serializes admission to the global cap. */
@@ -161,6 +162,7 @@ async function admit(
       // Only an issue with no refusal is picked, and then the file was read and usable.
       if (repoConfig === null) throw new StepError(`#${picked.issue.number} picked without ${AFK_CONFIG_PATH}`);
       const attempt = await toAttempt(afk, picked, r.installationId, r.issues, threads);
+      if (await stopEarlierAgent(afk, picked.issue, r.installationId, attempt, threads)) continue;
       const context = { installationId: r.installationId, attempt, threads, repoConfig };
       if (!(await dispatch(afk, picked, facts, context, r.issues))) failed.push(`dispatching #${picked.issue.number}`);
     }
