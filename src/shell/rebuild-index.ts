@@ -1,5 +1,5 @@
 // The run index of one repo, rebuilt from GitHub (DESIGN 1.3): the issues that carry afk's
-// in-progress or human label, open or (for the lock) closed. Done at start for every repo
+// in-progress or human label, open or closed. Done at start for every repo
 // whose installation afk found, and by the sweep for a repo it could not do then (its
 // installation lookup or a listing failed): until then a run afk died in the middle of
 // finishing (a closed issue still locked) is found by nothing else.
@@ -17,8 +17,11 @@ export async function rebuildIndex(afk: AfkService, repo: string, issues: IssueT
   const lists = [
     { label: inProgress, list: () => issues.listOpenIssuesWithLabel(repo, inProgress), finishing: false },
     { label: human, list: () => issues.listOpenIssuesWithLabel(repo, human), finishing: false },
-    // Closed, yet locked: afk died between closing a shipped issue and taking its labels off.
+    // Closed, yet labelled: afk died between closing a shipped issue and taking its labels
+    // off, or between cancelling an escalated run whose issue a person closed and taking
+    // ready-for-human off. afk leaves neither label on a closed issue: the lists are short.
     { label: inProgress, list: () => issues.listClosedIssuesWithLabel(repo, inProgress), finishing: true },
+    { label: human, list: () => issues.listClosedIssuesWithLabel(repo, human), finishing: true },
   ];
   let complete = true;
   for (const { label, list, finishing } of lists) {

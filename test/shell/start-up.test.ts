@@ -202,6 +202,24 @@ describe("startUp", () => {
     },
   );
 
+  it("finishes the cancel of an escalated run whose issue a person closed, when afk died before taking ready-for-human off", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: Which colour?" });
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    world.clock.advance(MINUTE);
+    world.github.act.close(REPO, issue, MAINTAINER);
+    world.github.knobs.fail("removeLabel", "transient");
+    await world.reconcile().catch(() => undefined);
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true }).catch(() => undefined);
+    expect(world.recordOnGitHub(issue)?.phase).toBe("cancelled");
+    expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [HUMAN] });
+    world.github.knobs.clear();
+    world.restart();
+    await startUp(world.afk);
+    expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [] });
+  });
+
   it("leaves a shipped issue a person reopened and handed to people as they made it", async () => {
     const world = aWorld();
     const { issue, threadId } = await aDispatchedRun(world);
