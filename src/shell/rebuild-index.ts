@@ -11,8 +11,8 @@ import type { AfkService } from "./afk-service.js";
 import { errorFields } from "./log.js";
 import { loadRun } from "./load-run.js";
 
-/** Loads the repo's runs into the index; marks the repo rebuilt when every read succeeded. */
-export async function rebuildIndex(afk: AfkService, repo: string, issues: IssueTracker): Promise<boolean> {
+/** Loads the repo's runs into the index; marks the repo rebuilt when every read succeeded, else says what failed. */
+export async function rebuildIndex(afk: AfkService, repo: string, issues: IssueTracker): Promise<string | null> {
   const { inProgress, human } = afk.config.labels;
   const lists = [
     { label: inProgress, list: () => issues.listOpenIssuesWithLabel(repo, inProgress), finishing: false },
@@ -23,7 +23,7 @@ export async function rebuildIndex(afk: AfkService, repo: string, issues: IssueT
     { label: inProgress, list: () => issues.listClosedIssuesWithLabel(repo, inProgress), finishing: true },
     { label: human, list: () => issues.listClosedIssuesWithLabel(repo, human), finishing: true },
   ];
-  let complete = true;
+  let failed: string | null = null;
   for (const { label, list, finishing } of lists) {
     const listed = await list();
     if (!listed.ok) {
@@ -31,14 +31,14 @@ export async function rebuildIndex(afk: AfkService, repo: string, issues: IssueT
         { repo, label, ...errorFields(listed.error) },
         `cannot list issues to rebuild the run index (${describeError(listed.error)}); the sweep retries`,
       );
-      complete = false;
+      failed ??= `listing issues labelled ${label}: ${describeError(listed.error)}`;
       continue;
     }
     for (const issue of listed.value) {
       afk.titles.remember(repo, issue.number, issue.title);
       if (afk.index.get(repo, issue.number) !== undefined) continue;
       const loaded = await loadRun(issues, repo, issue.number, afk.deps.appId);
-      if (!loaded.ok) complete = false;
+      if (!loaded.ok) failed ??= `reading the progress comment of #${issue.number}: ${describeError(loaded.error)}`;
       if (!loaded.ok || loaded.value.kind !== "found") continue;
       const { record, commentId, notices } = loaded.value;
       // A closed issue is out of the open lists the sweep reads, and an ended run whose
@@ -49,6 +49,6 @@ export async function rebuildIndex(afk: AfkService, repo: string, issues: IssueT
       afk.index.load(repo, issue.number, { record, commentId, notices }, finishing || isTerminal(record.phase));
     }
   }
-  if (complete) afk.indexedRepos.add(repo.toLowerCase());
-  return complete;
+  if (failed === null) afk.indexedRepos.add(repo.toLowerCase());
+  return failed;
 }

@@ -21,6 +21,7 @@ import { AFK_CONFIG_PATH, dispatch, readRepoConfig, resumeFromGitHub, tellHeld }
 import type { AgentRead } from "./observe-runs.js";
 import { readRecord, readRepoFacts, toReadyIssue, watchBlockers, type IssueHint } from "./read-ready.js";
 import { forgetUnready } from "./prune.js";
+import { rebuildIndex } from "./rebuild-index.js";
 import { stopEarlierAgent } from "./stop-earlier-agent.js";
 import { orThrow, StepError } from "./step-error.js";
 
@@ -38,6 +39,9 @@ export async function reconcile(
   if (!afk.isArmedFor(repo)) return;
   await afk.queue.run(repo, async () => {
     const issues = await afk.deps.issues(installationId);
+    // Which runs hold the repo is known only once its index was rebuilt: until then nothing is dispatched.
+    const unread = afk.indexedRepos.has(repo.toLowerCase()) ? null : await rebuildIndex(afk, repo, issues);
+    if (unread !== null) throw new StepError(`${repo}: rebuilding the run index: ${unread}`);
     await reconcileRepo({ afk, repo, installationId, issues, hint, agent });
   });
 }

@@ -1,7 +1,7 @@
 // What one sweep does (DESIGN 1.2): every enrolled repo is reconciled and its runs
 // observed, re-derived from the systems of record. One failure never stops the rest: a
 // repo whose reconcile fails still has its runs observed, and a repo whose installation
-// could not be found at start is looked up again and its run index rebuilt.
+// could not be found at start is looked up again (its reconcile rebuilds its run index).
 
 import { describeError } from "../ports/result.js";
 import type { AfkService } from "./afk-service.js";
@@ -9,7 +9,6 @@ import { checkAgentVersion } from "./agent-version.js";
 import { errorFields } from "./log.js";
 import { observe, readAgentFacts } from "./observe-runs.js";
 import { pruneState } from "./prune.js";
-import { rebuildIndex } from "./rebuild-index.js";
 import { reconcile } from "./reconcile-repo.js";
 import type { SweepOutcome } from "./sweep.js";
 
@@ -42,9 +41,6 @@ export async function sweepOnce(afk: AfkService): Promise<SweepOutcome> {
     const installationId = await toInstallation(afk, repo);
     if (installationId === null) continue;
     try {
-      // A repo whose runs start-up could not read (its installation or a listing failed) is read now.
-      if (!afk.indexedRepos.has(repo.toLowerCase()))
-        await rebuildIndex(afk, repo, await afk.deps.issues(installationId));
       await reconcile(afk, repo, installationId, null, agent);
       reposReconciled += 1;
     } catch (error) {

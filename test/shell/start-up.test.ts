@@ -182,7 +182,7 @@ describe("startUp", () => {
     ["its installation could not be found", "findInstallation"],
     ["the closed issues could not be listed", "listClosedIssuesWithLabel"],
   ] as const)(
-    "finishes such a ship at the first sweep when, at start, %s (issue 8, item 12)",
+    "finishes such a ship once a reconcile could read the repo's runs when, at start, %s (issue 8, item 12)",
     async (_case, method) => {
       const world = aWorld();
       const { issue, threadId } = await aDispatchedRun(world);
@@ -194,13 +194,31 @@ describe("startUp", () => {
       world.restart();
       world.github.knobs.fail(method, "transient", { times: 1 });
       await startUp(world.afk);
-      expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [IN_PROGRESS] });
       world.clock.advance(MINUTE);
       await sweepOnce(world.afk);
       expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [] });
       expect(world.agent.snapshot().threads).toHaveLength(1);
     },
   );
+
+  it("dispatches nothing in a repo whose runs it could not read: an escalated run there still holds it (issue 8)", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: Which colour?" });
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    expect(world.record(issue)?.phase).toBe("escalated");
+    const next = world.readyIssue();
+    world.restart();
+    world.github.knobs.fail("listOpenIssuesWithLabel", "transient", { when: ([, label]) => label === HUMAN, times: 2 });
+    await startUp(world.afk);
+    expect(world.record(next)).toBeNull();
+    expect(world.agent.snapshot().threads).toHaveLength(1);
+    world.clock.advance(MINUTE);
+    await sweepOnce(world.afk);
+    expect(world.record(issue)?.phase).toBe("escalated");
+    expect(world.record(next)).toMatchObject({ phase: "queued", queuedReason: { kind: "repo-busy", with: issue } });
+    expect(world.agent.snapshot().threads).toHaveLength(1);
+  });
 
   it("finishes the cancel of an escalated run whose issue a person closed, when afk died before taking ready-for-human off", async () => {
     const world = aWorld();
