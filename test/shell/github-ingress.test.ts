@@ -4,11 +4,14 @@ import type { Actor } from "../../src/core/common/github-types.js";
 import { toTaskFingerprint } from "../../src/core/dispatch/decide-approval.js";
 import { handleNudge } from "../../src/shell/github-ingress.js";
 import { observe } from "../../src/shell/observe-runs.js";
+import { onSlackMessage } from "../../src/shell/slack-ingress.js";
 import { sweepOnce } from "../../src/shell/sweep-work.js";
 import { StepError } from "../../src/shell/step-error.js";
 import {
   aDispatchedRun,
+  ALICE,
   aWorld,
+  CHANNEL,
   botComments,
   HUMAN,
   IN_PROGRESS,
@@ -326,5 +329,42 @@ describe("handleNudge: human-label-removed", () => {
     await handleNudge(world.afk, humanRemoved(world, issue));
     expect(world.github.knobs.writes()).toEqual([]);
     expect(world.agent.commands).toEqual([]);
+  });
+});
+
+describe("handleNudge: human-label-removed after a resume afk did not finish", () => {
+  it("the person's take-over is the last word: the run ends taken over and no agent works (issue 8)", async () => {
+    const world = aWorld({ slack: true });
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: Which colour?" });
+    await observe(world.afk, REPO, INSTALLATION);
+    const doorbell = world.recordOnGitHub(issue)?.doorbell;
+    if (doorbell === null || doorbell === undefined) throw new Error("no doorbell");
+    world.clock.advance(MINUTE);
+    // Alice answers; afk writes the resume and dies before its labels and the turn.
+    const ts = world.doorbell.humanMessage(CHANNEL, ALICE, "Blue, please.", doorbell.ts);
+    world.github.knobs.fail("addLabels", "transient");
+    const answer = {
+      type: "message",
+      channel: CHANNEL,
+      user: ALICE,
+      text: "Blue, please.",
+      ts,
+      thread_ts: doorbell.ts,
+    };
+    await onSlackMessage(world.afk, answer).catch(() => undefined);
+    expect(world.recordOnGitHub(issue)?.phase).toBe("dispatched");
+    expect(world.issue(issue).labels).toEqual([HUMAN]);
+    world.github.knobs.clear();
+    world.restart();
+    world.clock.advance(MINUTE);
+    world.github.act.unlabel(REPO, issue, HUMAN, MAINTAINER);
+    const sender = world.github.user(MAINTAINER);
+    const nudge: Nudge = { kind: "human-label-removed", repo: REPO, installationId: INSTALLATION, issue, sender };
+    await handleNudge(world.afk, nudge);
+    expect(world.record(issue)?.phase).toBe("taken-over");
+    expect(world.issue(issue).labels).toEqual([]);
+    expect(world.agent.latestTurn(threadId)?.state).not.toBe("running");
+    expect(world.agent.snapshot().threads.filter((thread) => thread.turnRequested)).toHaveLength(0);
   });
 });

@@ -61,6 +61,21 @@ function toClose(input: DriftInput): RunEvent | null {
   return { kind: "Cancelled", by: closed?.actor?.login ?? null, why: "issue-closed" };
 }
 
+/**
+ * A resume afk wrote but had not finished (it died before its labels): the issue still
+ * showed the escalation, and a person took it over by removing ready-for-human after the
+ * resume. Their act on the issue is the last word: the run ends taken over.
+ */
+function toTakeOverOfUnfinishedResume(input: DriftInput): RunEvent | null {
+  const { record, labels } = input;
+  const resumedAt = record.resumptions.at(-1)?.at;
+  if (!isActive(record.phase) || resumedAt === undefined) return null;
+  const removed = toRemoval(input, labels.human);
+  return removed !== null && removed.at >= resumedAt
+    ? { kind: "TakenOver", by: removed.actor?.login ?? "someone" }
+    : null;
+}
+
 /** The run's event for what a person did to its issue, or null when nothing of theirs changed. */
 export function decideDrift(input: DriftInput): RunEvent | null {
   const { record, issue, labels } = input;
@@ -71,6 +86,8 @@ export function decideDrift(input: DriftInput): RunEvent | null {
     const removed = toRemoval(input, labels.human);
     return removed === null ? null : { kind: "TakenOver", by: removed.actor?.login ?? "someone" };
   }
+  const takenOver = toTakeOverOfUnfinishedResume(input);
+  if (takenOver !== null) return takenOver;
   const removed = toRemoval(input, labels.ready);
   return removed === null ? null : { kind: "Cancelled", by: removed.actor?.login ?? null, why: "label-removed" };
 }
