@@ -16,7 +16,7 @@ import { isDispatchCandidate, toRunsInFlight, type ReadyWithRecord } from "../co
 import { isLiveThread, isThreadBusy, type ThreadFact } from "../core/observe/agent-threads.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
-import { checkRepoRuns } from "./check-runs.js";
+import { checkRepoRuns, checkRun } from "./check-runs.js";
 import { AFK_CONFIG_PATH, dispatch, readRepoConfig, resumeFromGitHub, tellHeld } from "./dispatch-run.js";
 import type { AgentRead } from "./observe-runs.js";
 import { readRecord, readRepoFacts, toReadyIssue, watchBlockers, type IssueHint } from "./read-ready.js";
@@ -81,6 +81,7 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
   // ready as listed a moment ago: dispatching it would start a second attempt of a run that
   // ended. The next reconcile reads it afresh.
   const ready = listed.filter((issue) => !finished.has(issue.number));
+  const checked = new Set(afk.index.records().flatMap((record) => (record.repo === repo ? [record.issue] : [])));
   const threads = toThreadReader(afk);
   const withRecords: ReadyWithRecord[] = [];
   for (const issue of ready) {
@@ -101,6 +102,13 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
   watchBlockers(afk, repo, judged);
   for (const { issue, record } of withRecords) {
     if (record?.phase !== "escalated") continue;
+    // Found only now (none of afk's labels led to it: a person took it over while afk was
+    // down, then labelled it ready again): looked at first, as the runs afk held were.
+    if (!checked.has(issue.number)) {
+      const looked = await checkRun(afk, issues, record, null, agent);
+      if (!looked.ok) failed.push(`checking #${issue.number}`);
+      if (!looked.ok || looked.acted) continue;
+    }
     if (!(await resumeFromGitHub(afk, issue, record, facts.owner, issues, r.hint)))
       failed.push(`resuming #${issue.number}`);
   }

@@ -4,6 +4,7 @@ import { RECORD_MARKER_PREFIX } from "../../src/core/run/record-codec.js";
 import { observe } from "../../src/shell/observe-runs.js";
 import { AFK_CONFIG_PATH } from "../../src/shell/dispatch-run.js";
 import { reconcile } from "../../src/shell/reconcile-repo.js";
+import { startUp } from "../../src/shell/start-up.js";
 import { StepError } from "../../src/shell/step-error.js";
 import {
   aDispatchedRun,
@@ -409,6 +410,29 @@ describe("reconcile: the ready label on an escalated issue", () => {
     });
     expect(world.agent.snapshot().threads).toHaveLength(1);
     expect(world.issue(issue).labels).toEqual([IN_PROGRESS, READY]);
+  });
+});
+
+describe("reconcile: an escalated issue taken over and labelled ready again while afk was down", () => {
+  it("ends the run taken over rather than resume it over the cap; their ready label stays, said stale (issue 8)", async () => {
+    const world = aWorld({ repos: [REPO, OTHER], config: { maxConcurrentRuns: 1 } });
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: which colour?" });
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    world.restart();
+    world.clock.advance(MINUTE);
+    world.github.act.unlabel(REPO, issue, HUMAN, MAINTAINER);
+    world.github.act.label(REPO, issue, READY, MAINTAINER);
+    const other = world.readyIssue({ repo: OTHER });
+    await startUp(world.afk);
+    expect(world.record(other, OTHER)?.phase).toBe("dispatched");
+    expect(world.record(issue)).toMatchObject({ phase: "taken-over", attempt: 1 });
+    expect(world.agent.latestTurn(threadId)?.state).not.toBe("running");
+    expect(world.issue(issue).labels).toEqual([READY]);
+    await world.reconcile();
+    // Applied before afk heard of the take-over, the label approves no new attempt (issue 9): it says so.
+    expect(world.record(issue)).toMatchObject({ phase: "queued", attempt: 2, queuedReason: { kind: "label-stale" } });
+    expect(world.agent.snapshot().threads).toHaveLength(2);
   });
 });
 

@@ -71,9 +71,19 @@ function toTakeOverOfUnfinishedResume(input: DriftInput): RunEvent | null {
   const resumedAt = record.resumptions.at(-1)?.at;
   if (!isActive(record.phase) || resumedAt === undefined) return null;
   const removed = toRemoval(input, labels.human);
-  return removed !== null && removed.at >= resumedAt
-    ? { kind: "TakenOver", by: removed.actor?.login ?? "someone" }
-    : null;
+  return removed !== null && removed.at >= resumedAt ? toTakenOver(input, removed) : null;
+}
+
+/** The take-over of a person's removal of ready-for-human, and whether they applied the ready label again since. */
+function toTakenOver(input: DriftInput, removed: IssueEventFact): RunEvent {
+  const by = removed.actor?.login ?? "someone";
+  const ready = latestOf(input.events, input.labels.ready);
+  const readyAgain =
+    hasText(input.issue.labels, input.labels.ready) &&
+    ready?.kind === "labeled" &&
+    !isSelf(ready, input.self) &&
+    input.events.indexOf(ready) > input.events.indexOf(removed);
+  return readyAgain ? { kind: "TakenOver", by, readyAgain } : { kind: "TakenOver", by };
 }
 
 /** The run's event for what a person did to its issue, or null when nothing of theirs changed. */
@@ -84,7 +94,7 @@ export function decideDrift(input: DriftInput): RunEvent | null {
   if (issue.state === "closed") return toClose(input);
   if (record.phase === "escalated") {
     const removed = toRemoval(input, labels.human);
-    return removed === null ? null : { kind: "TakenOver", by: removed.actor?.login ?? "someone" };
+    return removed === null ? null : toTakenOver(input, removed);
   }
   const takenOver = toTakeOverOfUnfinishedResume(input);
   if (takenOver !== null) return takenOver;

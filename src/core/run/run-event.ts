@@ -81,7 +81,11 @@ export type RunEvent =
       readonly commenters?: readonly Commenter[];
     }
   | { readonly kind: "Cancelled"; readonly by: string | null; readonly why: "label-removed" | "issue-closed" }
-  | { readonly kind: "TakenOver"; readonly by: string }
+  /**
+   * `readyAgain`: the person who took it over on GitHub has since applied the ready label
+   * again (while afk did not hear of it): that label is theirs, asking for a new attempt.
+   */
+  | { readonly kind: "TakenOver"; readonly by: string; readonly readyAgain?: boolean }
   | { readonly kind: "RetryRequested"; readonly by: string }
   /** The T3 thread is gone (deleted, archived, or unknown to T3). */
   | { readonly kind: "ThreadLost"; readonly why: string }

@@ -172,12 +172,14 @@ export function transitionTakenOver(
   takenBy: string,
   now: number,
   config: OperatorConfig,
+  readyAgain = false,
 ): Transition {
   const note = `Taken over by ${toLogin(takenBy)}`;
   const stopped = toInterrupted(record);
   const { labels } = config;
   const takenOver = toFinal(stopped.record, "taken-over", note, now);
-  return toEnded(takenOver, stopped.effects, [labels.ready, labels.inProgress, labels.human], note);
+  const off = readyAgain ? [labels.inProgress, labels.human] : [labels.ready, labels.inProgress, labels.human];
+  return toEnded(takenOver, stopped.effects, off, note);
 }
 
 export function transitionDoorbellRung(record: RunRecord, event: DoorbellRung): Transition {

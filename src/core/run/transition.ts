@@ -51,7 +51,7 @@ export function transition(record: RunRecord, event: RunEvent, now: number, ctx:
     case "Cancelled":
       return transitionCancelled(record, event, now, config);
     case "TakenOver":
-      return transitionTakenOver(record, event.by, now, config);
+      return transitionTakenOver(record, event.by, now, config, event.readyAgain === true);
     case "RetryRequested":
       return transitionRetried(record, event.by, now, config);
     case "DoorbellRung":

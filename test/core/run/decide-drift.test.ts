@@ -126,6 +126,26 @@ describe("decideDrift: an escalated run", () => {
   });
 });
 
+describe("decideDrift: a take-over, then the ready label applied again", () => {
+  const escalated = anEscalatedRecord();
+  it.each<[string, IssueView, IssueEventFact[], unknown]>([
+    [
+      "by a person after the take-over: their label stays",
+      { state: "open", labels: [READY] },
+      [unlabeled(HUMAN, alice), labeled(READY, alice)],
+      { kind: "TakenOver", by: "alice", readyAgain: true },
+    ],
+    [
+      "before the take-over (a leftover): it comes off",
+      { state: "open", labels: [READY] },
+      [labeled(READY, alice), unlabeled(HUMAN, alice)],
+      { kind: "TakenOver", by: "alice" },
+    ],
+  ])("%s", (_case, issue, events, expected) => {
+    expect(drift(escalated, issue, events)).toEqual(expected);
+  });
+});
+
 describe("decideDrift: a resume afk had not finished when a person took the issue over", () => {
   // The resume was written (record first); afk died before its labels: the issue still showed the escalation.
   const resumed = aRecord({ resumptions: [{ by: "U0ALICE", via: "slack", at: T0 }] });

@@ -327,6 +327,12 @@ describe("TakenOver", () => {
     ]);
   });
 
+  it("leaves the ready label a person applied again after taking over (it asks for a new attempt)", () => {
+    const result = step(anEscalatedRecord(), { kind: "TakenOver", by: "carol", readyAgain: true }, NOW);
+    expect(result.record.phase).toBe("taken-over");
+    expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["afk:in-progress", "ready-for-human"]);
+  });
+
   it("notes who took over on the doorbell", () => {
     const result = step(anEscalatedRecord({ doorbell: DOORBELL }), { kind: "TakenOver", by: "carol" }, NOW);
     expect(effectOf(result.effects, "UpdateDoorbell")).toMatchObject({
