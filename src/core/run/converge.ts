@@ -63,17 +63,17 @@ function toLabelPlan(input: ConvergeInput): LabelPlan | null {
   return { present: [], absent: [ready, inProgress, human] };
 }
 
-function toLabelEffects(input: ConvergeInput, issue: IssueView): Effect[] {
+/** The labels to add and to take off, as effects (none when there is nothing to do). */
+function toLabelEffects(input: ConvergeInput, issue: IssueView): { readonly add: Effect[]; readonly remove: Effect[] } {
   const plan = toLabelPlan(input);
-  if (plan === null) return [];
+  if (plan === null) return { add: [], remove: [] };
   const theirs = input.peopleAfterEnd?.labels ?? [];
   const add = plan.present.filter((label) => !hasText(issue.labels, label));
   const remove = plan.absent.filter((label) => hasText(issue.labels, label) && !hasText(theirs, label));
-  const effects: Effect[] = [];
-  // Added before removed: the issue keeps one of afk's labels throughout.
-  if (add.length > 0) effects.push({ kind: "AddLabels", labels: add });
-  if (remove.length > 0) effects.push({ kind: "RemoveLabels", labels: remove });
-  return effects;
+  return {
+    add: add.length > 0 ? [{ kind: "AddLabels", labels: add }] : [],
+    remove: remove.length > 0 ? [{ kind: "RemoveLabels", labels: remove }] : [],
+  };
 }
 
 function toStateEffects(record: RunRecord, issue: IssueView, people: PeopleAfterEnd | null): Effect[] {
@@ -144,8 +144,12 @@ function toDoorbellEffects(input: ConvergeInput): Effect[] {
 export function toConvergence(input: ConvergeInput): Effect[] {
   const { record, issue, notices, thread, now } = input;
   const effects: Effect[] = [];
-  if (issue !== null)
-    effects.push(...toLabelEffects(input, issue), ...toStateEffects(record, issue, input.peopleAfterEnd ?? null));
+  if (issue !== null) {
+    // Added first, taken off last, the close or reopen between: dying after any of them
+    // leaves an issue that carries one of afk's labels, which a restart finds.
+    const labels = toLabelEffects(input, issue);
+    effects.push(...labels.add, ...toStateEffects(record, issue, input.peopleAfterEnd ?? null), ...labels.remove);
+  }
   if (notices !== null) effects.push(...toNoticeEffects(record, notices));
   if (thread !== undefined) {
     effects.push(...toAgentEffects(record, thread));

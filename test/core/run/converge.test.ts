@@ -92,7 +92,7 @@ describe("toConvergence: labels and the issue's state", () => {
       aRecord({ phase: "shipped", endedAt: T0 }),
       open(READY, LOCK),
       {},
-      ["RemoveLabels", "CloseIssue"],
+      ["CloseIssue", "RemoveLabels"],
     ],
     [
       "a ship that died after the close: the labels off",

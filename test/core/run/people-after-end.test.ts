@@ -67,7 +67,7 @@ describe("toConvergence of an ended run: what people did since is theirs", () =>
 
   it("a half-done ship is closed and unlabelled", () => {
     const effects = toConvergence({ ...base, record: shipped, issue: { state: "open", labels: [LOCK, READY] } });
-    expect(effects.map((effect) => effect.kind)).toEqual(["RemoveLabels", "CloseIssue"]);
+    expect(effects.map((effect) => effect.kind)).toEqual(["CloseIssue", "RemoveLabels"]);
   });
 
   it("a shipped issue a person reopened and handed to people stays open, with their label", () => {
