@@ -213,6 +213,7 @@ export function aRunWaitingOnCi(
     doorbell: null,
     doorbellFailure: null,
     closedByCommit: null,
+    turnSeenAt: null,
     problems: [],
     resumptions: [],
     history: [

@@ -50,6 +50,15 @@ export interface Doorbell {
     readonly text: string;
     readonly threadTs: string | null;
   }): Promise<Result<void>>;
+  /**
+   * afk's own messages at the top of the channel since `oldestMs` that carry metadata
+   * (unchecked), newest first (`conversations.history`): where a doorbell afk posted
+   * without seeing the answer is found.
+   */
+  listDoorbells(query: {
+    readonly channel: string;
+    readonly oldestMs: number;
+  }): Promise<Result<readonly { readonly ts: string; readonly metadata: unknown }[]>>;
   /** The thread parent's `metadata` (unchecked: see `parseDoorbellMetadata`), or null when it has none. */
   readThreadParent(thread: { readonly channel: string; readonly threadTs: string }): Promise<Result<unknown>>;
 }

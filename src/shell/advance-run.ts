@@ -1,10 +1,12 @@
 // One event for one run: the core's transition, then its effects in order. The index
-// keeps the new record once the progress comment holds it: when a later effect fails,
-// the run is marked for a check, and the next look finishes it from the record
-// (core/run/converge.ts); when the record was not written, the next reconcile redoes the
-// transition with the same ids. Events the effects produced (the doorbell's channel and
-// ts, or why it could not ring) are applied right after; one that could not be written
-// down is kept in the index for the next check to write.
+// keeps the new record once the progress comment holds it. When an effect fails, the run
+// is marked for a check: a failed write may have landed all the same (the answer timed
+// out), so the next look reads the progress comment back from GitHub and finishes the
+// run from the record it holds (check-runs.ts, core/run/converge.ts); when the record was
+// not written, the next reconcile redoes the transition with the same ids. Events the
+// effects produced (the doorbell's channel and ts, or why it could not ring) are applied
+// right after; one that could not be written down is kept in the index for the next
+// check to write.
 
 import type { Effect } from "../core/run/effect.js";
 import { transition } from "../core/run/transition.js";
@@ -44,7 +46,7 @@ export async function applyTransition(
   const applied = await applyEffects(effects, { repo: record.repo, issue: record.issue }, commentId, deps);
   if (!applied.ok) {
     const written = effects.slice(0, applied.applied).some((effect) => effect.kind === "UpsertProgressComment");
-    if (written) deps.index.setRecord(next, applied.commentId, true);
+    deps.index.setRecord(written ? next : record, applied.commentId, true);
     return { ok: false, failed: applied.failed, error: applied.error };
   }
   deps.index.setRecord(next, applied.commentId);
@@ -76,5 +78,6 @@ export async function applyFollowUps(
  */
 function keepUnwritten(record: RunRecord, followUp: RunEvent, deps: AdvanceDeps): void {
   const next = transition(record, followUp, deps.clock(), { config: deps.config }).record;
-  if (next !== record) deps.index.setRecord(next, deps.index.get(record.repo, record.issue)?.commentId ?? null, true);
+  const commentId = deps.index.get(record.repo, record.issue)?.commentId ?? null;
+  if (next !== record) deps.index.setRecord(next, commentId, true, true);
 }

@@ -70,6 +70,8 @@ export class AfkService {
   readonly versionMatches = new Map<string, VersionMatches>();
   /** Slack threads afk read and found are not a doorbell's: one read each, not one per message. */
   readonly nonDoorbellThreads = new NonDoorbellThreads();
+  /** Repos whose run index was rebuilt from GitHub since afk started (rebuild-index.ts). */
+  readonly indexedRepos = new Set<string>();
   /** Repos whose labels afk created (or found) since it started. */
   readonly labelsEnsured = new Set<string>();
   /** afk's own bot on GitHub, once known: its acts are never read as a person's. */

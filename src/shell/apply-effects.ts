@@ -75,7 +75,7 @@ async function applyEffect(
     case "ReopenIssue":
       return fromPort(await deps.issues.reopenIssue(target.repo, target.issue), "reopening the issue");
     case "RingDoorbell":
-      return ringDoorbell(effect.record, null, deps);
+      return ringDoorbell(effect.record, null, deps, effect.mayHaveRung);
     case "UpdateDoorbell":
       // Only a doorbell that was rung can be updated.
       return effect.record.doorbell === null ? OK : ringDoorbell(effect.record, effect.note, deps);

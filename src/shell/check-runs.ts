@@ -9,6 +9,7 @@ import { isReadAfter, type ThreadFact } from "../core/observe/agent-threads.js";
 import { toConvergence } from "../core/run/converge.js";
 import type { Effect } from "../core/run/effect.js";
 import { decideDrift, type IssueView } from "../core/run/decide-drift.js";
+import { toPeopleAfterEnd, type PeopleAfterEnd } from "../core/run/people-after-end.js";
 import { isActive, isTerminal } from "../core/run/run-record.js";
 import type { RunRecord } from "../core/run/run-types.js";
 import type { IssueTracker } from "../ports/issue-tracker.js";
@@ -16,6 +17,7 @@ import { advanceRun, applyTransition, type AdvanceResult } from "./advance-run.j
 import type { AfkService } from "./afk-service.js";
 import type { AgentFacts } from "./observers.js";
 import { toRunDeps } from "./run-deps.js";
+import { loadRun } from "./load-run.js";
 import { orThrow } from "./step-error.js";
 
 /** What the reconcile listed of a repo's open issues, by afk's labels. */
@@ -41,17 +43,38 @@ function toListedView(record: RunRecord, listed: ListedIssues): IssueView | null
 /** The run after a check, and whether the check acted on it (then the issue as listed before is stale). */
 export type CheckResult = AdvanceResult & { readonly acted: boolean };
 
+/**
+ * The run as its progress comment holds it, when a write of afk's failed since the last
+ * look: it may have landed all the same, and the comment, not memory, is the record. Not
+ * when the index holds what the comment never got (a follow-up only afk knows, such as
+ * the doorbell's ts; advance-run.ts): the check writes that instead.
+ */
+async function toRecordOnGitHub(afk: AfkService, issues: IssueTracker, record: RunRecord): Promise<RunRecord> {
+  const known = afk.index.get(record.repo, record.issue);
+  if (known?.needsCheck !== true || known.unwritten) return record;
+  const loaded = orThrow(
+    await loadRun(issues, record.repo, record.issue, afk.deps.appId),
+    "reading the progress comment",
+  );
+  if (loaded.kind !== "found") return record;
+  const { commentId, notices } = loaded;
+  afk.index.load(record.repo, record.issue, { record: loaded.record, commentId, notices }, true);
+  return loaded.record;
+}
+
 /** Checks one run; a fresh read of its issue when `view` is null. */
 export async function checkRun(
   afk: AfkService,
   issues: IssueTracker,
-  record: RunRecord,
+  held: RunRecord,
   view: IssueView | null,
   facts: AgentFacts | null,
 ): Promise<CheckResult> {
+  const record = await toRecordOnGitHub(afk, issues, held);
   const deps = toRunDeps(afk, issues, record);
   let issue = view;
   let readyLabeledAt: number | null = null;
+  let peopleAfterEnd: PeopleAfterEnd | null = null;
   if (issue === null) {
     const read = orThrow(await issues.getIssue(record.repo, record.issue), "reading the issue");
     const events = orThrow(await issues.listIssueEvents(record.repo, record.issue), "reading the issue's events");
@@ -60,16 +83,18 @@ export async function checkRun(
     const drift = decideDrift({ record, issue, events, self: afk.self, labels: { ready, human } });
     if (drift !== null) return { ...(await advanceRun(record, drift, deps)), acted: true };
     readyLabeledAt = findLatestLabeling(events, ready)?.at ?? null;
+    peopleAfterEnd = toPeopleAfterEnd(record, events, afk.self);
   }
   const known = afk.index.get(record.repo, record.issue);
-  // A run marked for a check may hold what its comment does not yet (advance-run.ts): written first.
-  const unwritten: Effect[] = known?.needsCheck === true ? [{ kind: "UpsertProgressComment", record }] : [];
+  const thread = toThread(record, facts);
+  const unwritten: Effect[] = known?.unwritten === true ? [{ kind: "UpsertProgressComment", record }] : [];
   const converging = toConvergence({
     record,
     issue,
     readyLabeledAt,
+    peopleAfterEnd,
     notices: known?.notices ?? null,
-    thread: toThread(record, facts),
+    thread,
     now: afk.deps.clock(),
     config: afk.config,
   });
@@ -78,6 +103,13 @@ export async function checkRun(
     deps.log.info({ effects: effects.map((effect) => effect.kind) }, "finishing what the run left undone");
   // Applied whole, the effects clear the mark: the index then holds what the issue shows.
   const applied = await applyTransition(record, record, effects, deps);
+  // Finished only once T3 was seen too: a stopped run's agent may still be at work, and
+  // only facts as fresh as its turn say so (until then the run keeps its repo).
+  const sawAgent = thread !== undefined || afk.deps.agent === null || record.turn === null;
+  if (applied.ok && known?.needsCheck === true) {
+    const commentId = afk.index.get(record.repo, record.issue)?.commentId ?? known.commentId;
+    afk.index.setRecord(applied.record, commentId, !sawAgent);
+  }
   return { ...applied, acted: effects.length > 0 };
 }
 

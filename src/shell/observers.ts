@@ -9,7 +9,7 @@ import type { CiReader } from "../ports/ci-reader.js";
 import type { DeployReader } from "../ports/deploy-reader.js";
 import { describeError, type PortError } from "../ports/result.js";
 import type { RolloutReader, VersionReader } from "../ports/rollout-reader.js";
-import { toLastAssistantText, toTurnFactAt, type AgentOverview } from "../core/observe/agent-threads.js";
+import { toLastAssistantText, toTurnFactAt, toTurnSeenAt, type AgentOverview } from "../core/observe/agent-threads.js";
 import { decideDeploy } from "../core/observe/decide-deploy.js";
 import { decideRollout, decideVersionUrl } from "../core/observe/decide-rollout.js";
 import { findPushedCommit } from "../core/observe/find-pushed-commit.js";
@@ -77,7 +77,7 @@ export async function observeAgent(
   if (!isActive(record.phase) || turn === null || turn.state !== "working" || deps.agent === null || facts === null)
     return NOTHING;
   const row = facts.overview.threads.find((thread) => thread.id === record.threadId) ?? null;
-  const fact = toTurnFactAt(row, turn.startedAt, facts.readAt);
+  const fact = toTurnFactAt(row, turn.startedAt, facts.readAt, record.turnSeenAt);
   if (fact.kind === "working") return NOTHING;
   let lastMessage: string | null = null;
   if (fact.kind === "ended" || fact.kind === "waiting-on-user") {
@@ -85,7 +85,8 @@ export async function observeAgent(
     if (!detail.ok) return failed("reading the agent's last message", detail.error);
     lastMessage = toLastAssistantText(detail.value);
   }
-  return { event: toAgentEvent({ turn: fact, lastMessage, pendingQuestion: null }), failure: null };
+  const seenAt = toTurnSeenAt(row);
+  return { event: toAgentEvent({ turn: fact, lastMessage, pendingQuestion: null, seenAt }), failure: null };
 }
 
 /** A newer commit on the default branch that references the issue. */

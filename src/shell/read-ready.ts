@@ -7,7 +7,7 @@ import { toRetryTrust } from "../core/dispatch/decide-retry-trust.js";
 import { decideApproval, type TrustedEdit } from "../core/dispatch/decide-approval.js";
 import { decideTrust, needsRoleLookup } from "../core/dispatch/decide-trust.js";
 import type { ReadyIssue, RepoOwner, TrustDecision } from "../core/dispatch/dispatch-types.js";
-import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
+import { findLatestLabeling, isLabelingSuperseded } from "../core/dispatch/find-latest-labeling.js";
 import { BLOCKERS_READ_MAX, toBlockers, toBodyBlockerRefs, toRefKey } from "../core/dispatch/to-blockers.js";
 import { toLostAttempt, toUsedAttempts } from "../core/dispatch/attempts.js";
 import type { ThreadFact } from "../core/observe/agent-threads.js";
@@ -95,18 +95,24 @@ export async function readRecord(
   return "escalated";
 }
 
-/** Who applied the ready label last, and when (the webhook's sender now, else the issue's events). */
+/**
+ * Who applied the ready label last, when, and the copy of the task they saw: the webhook's
+ * sender, unless the issue's events show the label taken off or applied again since the
+ * delivery (it came late); else the latest labeling in the events, with no copy.
+ */
 async function readLabeling(
   afk: AfkService,
   issue: Issue,
   issues: IssueTracker,
   hint: IssueHint | null,
-): Promise<{ readonly labeler: Actor | null; readonly at: number | null }> {
+): Promise<{ readonly labeler: Actor | null; readonly at: number | null; readonly task: string | null }> {
   const label = toLabelHint(hint, issue.number);
-  if (label !== null) return { labeler: label.labeler, at: label.at ?? afk.deps.clock() };
+  const ready = afk.config.labels.ready;
   const events = orThrow(await issues.listIssueEvents(issue.repo, issue.number), "finding who applied the ready label");
-  const latest = findLatestLabeling(events, afk.config.labels.ready);
-  return { labeler: latest?.actor ?? null, at: latest?.at ?? null };
+  if (label !== null && !isLabelingSuperseded(events, ready, { actor: label.labeler, at: label.at ?? null }))
+    return { labeler: label.labeler, at: label.at ?? afk.deps.clock(), task: label.task ?? null };
+  const latest = findLatestLabeling(events, ready);
+  return { labeler: latest?.actor ?? null, at: latest?.at ?? null, task: null };
 }
 
 /** Who applied the ready label last, when, and whether afk obeys them. */
@@ -117,11 +123,16 @@ export async function readTrust(
   owner: RepoOwner,
   issues: IssueTracker,
   hint: IssueHint | null,
-): Promise<{ readonly labeler: Actor | null; readonly labeledAt: number | null; readonly trust: TrustDecision }> {
-  const { labeler, at: labeledAt } = await readLabeling(afk, issue, issues, hint);
+): Promise<{
+  readonly labeler: Actor | null;
+  readonly labeledAt: number | null;
+  readonly labeledTask: string | null;
+  readonly trust: TrustDecision;
+}> {
+  const { labeler, at: labeledAt, task: labeledTask } = await readLabeling(afk, issue, issues, hint);
   const retry = toRetryTrust(record, labeler);
-  if (retry !== null) return { labeler, labeledAt, trust: retry };
-  return { labeler, labeledAt, trust: await readActorTrust(afk, issue.repo, labeler, owner, issues) };
+  if (retry !== null) return { labeler, labeledAt, labeledTask, trust: retry };
+  return { labeler, labeledAt, labeledTask, trust: await readActorTrust(afk, issue.repo, labeler, owner, issues) };
 }
 
 /** Whether afk obeys `actor` in `repo` (their role read only when it can change the answer). */
@@ -169,14 +180,14 @@ export async function toReadyIssue(
   hint: IssueHint | null,
   blockerStates: Map<string, Blocker["state"]>,
 ): Promise<ReadyIssue> {
-  const { labeler, labeledAt, trust } = await readTrust(afk, issue, record, owner, issues, hint);
+  const { labeler, labeledAt, labeledTask, trust } = await readTrust(afk, issue, record, owner, issues, hint);
   const { approval, refusal } = decideApproval({
     record,
     issue,
     labeler,
     labeledAt,
     trust,
-    labeledTask: toLabelHint(hint, issue.number)?.task ?? null,
+    labeledTask,
     edit: trust.trusted ? await readEdit(afk, issue, owner, issues, hint) : null,
     now: afk.deps.clock(),
   });

@@ -13,14 +13,16 @@ import { decideDispatch } from "../core/dispatch/decide-dispatch.js";
 import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
 import type { DispatchDecision, ReadyIssue } from "../core/dispatch/dispatch-types.js";
 import { isDispatchCandidate, toRunsInFlight, type ReadyWithRecord } from "../core/dispatch/runs-in-flight.js";
-import { isLiveThread, type ThreadFact } from "../core/observe/agent-threads.js";
+import { isLiveThread, isThreadBusy, type ThreadFact } from "../core/observe/agent-threads.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
-import { checkRepoRuns } from "./check-runs.js";
+import { checkRepoRuns, checkRun } from "./check-runs.js";
 import { AFK_CONFIG_PATH, dispatch, readRepoConfig, resumeFromGitHub, tellHeld } from "./dispatch-run.js";
 import type { AgentRead } from "./observe-runs.js";
 import { readRecord, readRepoFacts, toReadyIssue, watchBlockers, type IssueHint } from "./read-ready.js";
 import { forgetUnready } from "./prune.js";
+import { rebuildIndex } from "./rebuild-index.js";
+import { stopEarlierAgent } from "./stop-earlier-agent.js";
 import { orThrow, StepError } from "./step-error.js";
 
 /** The key of the queue that serializes admission to the global cap. */
@@ -37,6 +39,9 @@ export async function reconcile(
   if (!afk.isArmedFor(repo)) return;
   await afk.queue.run(repo, async () => {
     const issues = await afk.deps.issues(installationId);
+    // Which runs hold the repo is known only once its index was rebuilt: until then nothing is dispatched.
+    const unread = afk.indexedRepos.has(repo.toLowerCase()) ? null : await rebuildIndex(afk, repo, issues);
+    if (unread !== null) throw new StepError(`${repo}: rebuilding the run index: ${unread}`);
     await reconcileRepo({ afk, repo, installationId, issues, hint, agent });
   });
 }
@@ -76,6 +81,7 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
   // ready as listed a moment ago: dispatching it would start a second attempt of a run that
   // ended. The next reconcile reads it afresh.
   const ready = listed.filter((issue) => !finished.has(issue.number));
+  const checked = new Set(afk.index.records().flatMap((record) => (record.repo === repo ? [record.issue] : [])));
   const threads = toThreadReader(afk);
   const withRecords: ReadyWithRecord[] = [];
   for (const issue of ready) {
@@ -96,6 +102,13 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
   watchBlockers(afk, repo, judged);
   for (const { issue, record } of withRecords) {
     if (record?.phase !== "escalated") continue;
+    // Found only now (none of afk's labels led to it: a person took it over while afk was
+    // down, then labelled it ready again): looked at first, as the runs afk held were.
+    if (!checked.has(issue.number)) {
+      const looked = await checkRun(afk, issues, record, null, agent);
+      if (!looked.ok) failed.push(`checking #${issue.number}`);
+      if (!looked.ok || looked.acted) continue;
+    }
     if (!(await resumeFromGitHub(afk, issue, record, facts.owner, issues, r.hint)))
       failed.push(`resuming #${issue.number}`);
   }
@@ -141,13 +154,16 @@ async function admit(
 ): Promise<string[]> {
   const { afk } = r;
   return afk.queue.run(ADMISSION, async () => {
-    const liveThreadIds = afk.deps.agent === null ? null : new Set(threads.filter(isLiveThread).map((t) => t.id));
+    const known = afk.deps.agent !== null;
+    const liveThreadIds = known ? new Set(threads.filter(isLiveThread).map((t) => t.id)) : null;
+    const busyThreads = known ? threads.filter(isThreadBusy) : null;
     const runs = toRunsInFlight({
       records: afk.index.records(),
       ready: withRecords,
       installationId: r.installationId,
       inProgressLabel: afk.config.labels.inProgress,
       liveThreadIds,
+      busyThreads,
     });
     const decision: DispatchDecision = decideDispatch({ config: afk.config, ready: readyIssues, runs });
     const failed: string[] = [];
@@ -158,6 +174,7 @@ async function admit(
       // Only an issue with no refusal is picked, and then the file was read and usable.
       if (repoConfig === null) throw new StepError(`#${picked.issue.number} picked without ${AFK_CONFIG_PATH}`);
       const attempt = await toAttempt(afk, picked, r.installationId, r.issues, threads);
+      if (await stopEarlierAgent(afk, picked.issue, r.installationId, attempt, threads)) continue;
       const context = { installationId: r.installationId, attempt, threads, repoConfig };
       if (!(await dispatch(afk, picked, facts, context, r.issues))) failed.push(`dispatching #${picked.issue.number}`);
     }

@@ -12,6 +12,11 @@ export interface IndexedRun {
   readonly notices: ReadonlySet<string>;
   /** A transition stopped half-way: the issue may lag behind the record until the next check. */
   readonly needsCheck: boolean;
+  /**
+   * With `needsCheck`: the record holds what its comment may not (a follow-up only afk
+   * knows), so the check writes it; otherwise the check reads the comment back first.
+   */
+  readonly unwritten: boolean;
 }
 
 function toKey(repo: string, issue: number): string {
@@ -35,18 +40,19 @@ export class RunIndex {
   }
 
   /** What a read of the issue's comments found. */
-  load(repo: string, issue: number, run: Omit<IndexedRun, "needsCheck">, needsCheck = false): void {
-    this.#runs.set(toKey(repo, issue), { ...run, needsCheck });
+  load(repo: string, issue: number, run: Omit<IndexedRun, "needsCheck" | "unwritten">, needsCheck = false): void {
+    this.#runs.set(toKey(repo, issue), { ...run, needsCheck, unwritten: false });
   }
 
   /** The run's new record, written to `commentId`; the notices known so far are kept. */
-  setRecord(record: RunRecord, commentId: number | null, needsCheck = false): void {
+  setRecord(record: RunRecord, commentId: number | null, needsCheck = false, unwritten = false): void {
     const known = this.get(record.repo, record.issue);
     this.#runs.set(toKey(record.repo, record.issue), {
       record,
       commentId,
       notices: known?.notices ?? new Set(),
       needsCheck,
+      unwritten: needsCheck && unwritten,
     });
     this.#onRecord?.(known?.record ?? null, record);
   }

@@ -5,13 +5,11 @@
 // while it was away, so that redelivered work sees every run.
 
 import { HOUR_MS } from "../core/common/time.js";
-import { isTerminal } from "../core/run/run-record.js";
 import { describeError } from "../ports/result.js";
-import type { IssueTracker } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
 import { checkAgentVersion } from "./agent-version.js";
 import { errorFields } from "./log.js";
-import { loadRun } from "./load-run.js";
+import { rebuildIndex } from "./rebuild-index.js";
 import { reconcile } from "./reconcile-repo.js";
 
 /** Failed webhook deliveries younger than this are redelivered at start (GitHub keeps 3 days). */
@@ -35,7 +33,7 @@ export async function startUp(afk: AfkService): Promise<void> {
       continue;
     }
     afk.rememberInstallation(repo, found.value);
-    await rebuild(afk, repo, await afk.deps.issues(found.value));
+    await rebuildIndex(afk, repo, await afk.deps.issues(found.value));
   }
   await redeliverFailed(afk);
   for (const [repo, installationId] of afk.installations) {
@@ -65,37 +63,4 @@ async function redeliverFailed(afk: AfkService): Promise<void> {
   }
   if (failed.value.length > 0)
     afk.log.info({ count: failed.value.length }, "asked GitHub to redeliver failed webhook deliveries");
-}
-
-/** The run index of one repo, from the issues that carry afk's in-progress or human label. */
-async function rebuild(afk: AfkService, repo: string, issues: IssueTracker): Promise<void> {
-  const { inProgress, human } = afk.config.labels;
-  const lists = [
-    { label: inProgress, list: () => issues.listOpenIssuesWithLabel(repo, inProgress), finishing: false },
-    { label: human, list: () => issues.listOpenIssuesWithLabel(repo, human), finishing: false },
-    // Closed, yet locked: afk died between closing a shipped issue and taking its labels off.
-    { label: inProgress, list: () => issues.listClosedIssuesWithLabel(repo, inProgress), finishing: true },
-  ];
-  for (const { label, list, finishing } of lists) {
-    const listed = await list();
-    if (!listed.ok) {
-      afk.log.warn(
-        { repo, label, ...errorFields(listed.error) },
-        `cannot list issues to rebuild the run index (${describeError(listed.error)}); the sweep retries`,
-      );
-      continue;
-    }
-    for (const issue of listed.value) {
-      afk.titles.remember(repo, issue.number, issue.title);
-      if (afk.index.get(repo, issue.number) !== undefined) continue;
-      const loaded = await loadRun(issues, repo, issue.number, afk.deps.appId);
-      if (!loaded.ok || loaded.value.kind !== "found") continue;
-      const { record, commentId, notices } = loaded.value;
-      // A closed issue is out of the open lists the sweep reads, and the lock label is afk's
-      // alone: an ended run whose issue still carries it was not finished (afk died between
-      // writing a ship's record and closing the issue). Each is looked at once, afresh.
-      const unfinished = finishing || (label === inProgress && isTerminal(record.phase));
-      afk.index.load(repo, issue.number, { record, commentId, notices }, unfinished);
-    }
-  }
 }

@@ -1,7 +1,7 @@
 // What one sweep does (DESIGN 1.2): every enrolled repo is reconciled and its runs
 // observed, re-derived from the systems of record. One failure never stops the rest: a
 // repo whose reconcile fails still has its runs observed, and a repo whose installation
-// could not be found at start is looked up again.
+// could not be found at start is looked up again (its reconcile rebuilds its run index).
 
 import { describeError } from "../ports/result.js";
 import type { AfkService } from "./afk-service.js";

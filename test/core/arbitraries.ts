@@ -229,6 +229,7 @@ export const arbRecord: fc.Arbitrary<RunRecord> = fc.record({
   escalation: nullable(arbEscalation),
   doorbellFailure: nullable(fc.record({ reason: arbText(REASON_MAX_CHARS, 80), attempts: arbPositive, at: arbTime })),
   closedByCommit: nullable(arbSha),
+  turnSeenAt: nullable(arbTime),
   problems: fc.uniqueArray(
     fc.record({
       what: fc.constantFrom("agent", "commits", "ci", "deploy", "rollout"),

@@ -111,6 +111,7 @@ export function aRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     doorbell: null,
     doorbellFailure: null,
     closedByCommit: null,
+    turnSeenAt: null,
     problems: [],
     resumptions: [],
     history: [],

@@ -14,8 +14,9 @@
 //   message (`message_not_found`), a valid name (`invalid_name`), once (`already_reacted`).
 // - `conversations.replies`: the parent first, then the replies, up to `limit`; a message's
 //   metadata only with `include_all_metadata=true`. An unknown ts → `thread_not_found`.
-// - `conversations.history` (afk doctor): the channel's newest messages, up to `limit`, only
-//   in a channel the bot is in (`not_in_channel`, `channel_not_found`).
+// - `conversations.history` (afk doctor, and afk looking for a doorbell it posted unseen): the
+//   channel's newest messages since `oldest`, up to `limit`, only in a channel the bot is in
+//   (`not_in_channel`, `channel_not_found`); metadata only with `include_all_metadata=true`.
 // - `users.info` (afk doctor, scope `users:read`): a known user (`user_not_found`), with
 //   `deleted` for a deactivated one.
 // - Missing required arguments → `invalid_arguments`; unknown methods → `unknown_method`.
@@ -304,9 +305,14 @@ class FakeSlackState {
     // Like posting, reading a channel's history takes a bot that is in it.
     const channel = this.channelOf(args, true);
     const limit = Number(args.limit ?? 100);
-    const top = this.messages.filter((m) => m.channel === channel && m.threadTs === null).reverse();
+    const oldest = Number(optional(args, "oldest") ?? 0);
+    const top = this.messages
+      .filter((m) => m.channel === channel && m.threadTs === null && Number(m.ts) >= oldest)
+      .reverse();
+    const withMetadata =
+      args.include_all_metadata === true || args.include_all_metadata === "true" || args.include_all_metadata === "1";
     return {
-      messages: top.slice(0, limit > 0 ? limit : 100).map((m) => toWire(m, false)),
+      messages: top.slice(0, limit > 0 ? limit : 100).map((m) => toWire(m, withMetadata)),
       has_more: top.length > limit,
     };
   }

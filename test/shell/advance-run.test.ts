@@ -86,6 +86,7 @@ describe("advanceRun", () => {
       commentId: botComments(world, issue)[0]?.id,
       notices: new Set(),
       needsCheck: false,
+      unwritten: false,
     });
   });
 
@@ -132,7 +133,7 @@ describe("advanceRun", () => {
     expect(world.recordOnGitHub(record.issue)?.doorbell).toEqual({ channel: CHANNEL, ts: doorbell?.ts });
   });
 
-  it("a failing effect before the record is written leaves the index untouched and names what failed", async () => {
+  it("a failing effect before the record is written keeps the index's record, marked for a check that reads the comment back, and names what failed", async () => {
     const world = aWorld();
     const issue = world.readyIssue();
     const queued = aQueuedRun(world, issue);
@@ -149,7 +150,7 @@ describe("advanceRun", () => {
       failed: "StartThread",
       error: expect.objectContaining({ system: "t3", category: "transient" }),
     });
-    expect(world.afk.index.get(REPO, issue)).toBe(before);
+    expect(world.afk.index.get(REPO, issue)).toEqual({ ...before, needsCheck: true, unwritten: false });
     expect(world.recordOnGitHub(issue)?.phase).toBe("queued");
     expect(world.issue(issue).labels).toEqual([READY]);
   });
@@ -170,7 +171,7 @@ describe("advanceRun", () => {
     expect(noticesOf(world, record.issue)).toEqual([]);
   });
 
-  it("a record the index does not hold yet gets its first comment, and an index entry only on success", async () => {
+  it("a record the index does not hold yet: a failed first comment (it may have landed) is marked for a check, and written once", async () => {
     const world = aWorld();
     const issue = world.readyIssue();
     const queued = aRecord({ repo: REPO, issue, installationId: INSTALLATION, phase: "queued", turn: null });
@@ -180,9 +181,10 @@ describe("advanceRun", () => {
       ok: false,
       failed: "UpsertProgressComment",
     });
-    expect(world.afk.index.get(REPO, issue)).toBeUndefined();
+    expect(world.afk.index.get(REPO, issue)).toMatchObject({ record: queued, commentId: null, needsCheck: true });
     expect((await advanceRun(queued, event, world.runDeps(queued))).ok).toBe(true);
     expect(world.afk.index.get(REPO, issue)?.commentId).toBe(botComments(world, issue)[0]?.id);
+    expect(botComments(world, issue)).toHaveLength(1);
   });
 
   it("a failing follow-up names what failed; the index keeps the doorbell it rang, marked for a check that writes it down", async () => {
@@ -199,6 +201,7 @@ describe("advanceRun", () => {
     expect(world.afk.index.get(REPO, record.issue)).toMatchObject({
       record: { phase: "escalated", doorbell: { channel: CHANNEL, ts: rung?.ts } },
       needsCheck: true,
+      unwritten: true,
     });
     expect(world.doorbell.messages(CHANNEL)).toHaveLength(1);
   });

@@ -279,7 +279,7 @@ describe("applyEffects: what each effect does to the world", () => {
   it("RingDoorbell posts the doorbell with the run's metadata and reports its channel and ts as a DoorbellRung follow-up", async () => {
     const scene = aScene({ slack: true });
     const escalated = { ...scene.record, phase: "escalated" as const };
-    const applied = await apply(scene, [{ kind: "RingDoorbell", record: escalated }]);
+    const applied = await apply(scene, [{ kind: "RingDoorbell", record: escalated, mayHaveRung: false }]);
     const [rung] = scene.world.doorbell.messages(CHANNEL);
     expect(applied).toEqual({
       ok: true,
@@ -296,7 +296,7 @@ describe("applyEffects: what each effect does to the world", () => {
     const scene = aScene({ slack: true });
     const ts = scene.world.doorbell.humanMessage(CHANNEL, "U0OLD", "an old doorbell");
     const escalated = { ...scene.record, phase: "escalated" as const, doorbell: { channel: CHANNEL, ts } };
-    const applied = await apply(scene, [{ kind: "RingDoorbell", record: escalated }]);
+    const applied = await apply(scene, [{ kind: "RingDoorbell", record: escalated, mayHaveRung: false }]);
     expect(applied).toMatchObject({ ok: true, followUps: [] });
     expect(doorbellOf(scene)).toHaveLength(1);
     expect(doorbellOf(scene)[0]?.text).not.toBe("an old doorbell");
@@ -304,7 +304,7 @@ describe("applyEffects: what each effect does to the world", () => {
 
   it("RingDoorbell without Slack configured rings nothing and succeeds: the issue carries the escalation", async () => {
     const scene = aScene();
-    const applied = await apply(scene, [{ kind: "RingDoorbell", record: scene.record }]);
+    const applied = await apply(scene, [{ kind: "RingDoorbell", record: scene.record, mayHaveRung: false }]);
     expect(applied).toEqual({ ok: true, commentId: null, followUps: [] });
     expect(scene.world.doorbell.knobs.calls).toHaveLength(0);
   });
@@ -313,7 +313,10 @@ describe("applyEffects: what each effect does to the world", () => {
     const scene = aScene({ slack: true });
     scene.world.doorbell.knobs.fail("postDoorbell", "rejected");
     const escalated = { ...scene.record, phase: "escalated" as const };
-    const applied = await apply(scene, [{ kind: "RingDoorbell", record: escalated }, aNotice("after the ring")]);
+    const applied = await apply(scene, [
+      { kind: "RingDoorbell", record: escalated, mayHaveRung: false },
+      aNotice("after the ring"),
+    ]);
     expect(applied).toEqual({
       ok: true,
       commentId: null,
@@ -413,9 +416,10 @@ function anEffect(kind: Effect["kind"], scene: Scene): Effect {
     case "RemoveLabels":
       return { kind, labels: [READY] };
     case "UpsertProgressComment":
-    case "RingDoorbell":
     case "AnnounceShipped":
       return { kind, record: scene.record };
+    case "RingDoorbell":
+      return { kind, record: scene.record, mayHaveRung: false };
     case "PostNotice":
       return aNotice("notice", "<!-- afk:notice shipped acme/widgets#1/1 1 -->");
     case "CloseIssue":

@@ -179,6 +179,27 @@ describe("dispatch: the attempt of a new run", () => {
     expect(world.record(issue)).toMatchObject({ phase: "dispatched", attempt: 2 });
     expect(world.agent.snapshot().threads).toHaveLength(2);
   });
+
+  it("a dispatch cut short, then the label taken off and put back while afk was down: the old agent stops before attempt 2 starts", async () => {
+    const world = aWorld();
+    const issue = world.readyIssue();
+    // afk dies right after T3 started the agent: no lock label, no record.
+    world.github.knobs.fail("addLabels", "transient");
+    await expect(world.reconcile()).rejects.toThrow();
+    world.agent.pickUpTurn(world.threadId(issue, 1));
+    world.restart();
+    world.clock.advance(MINUTE);
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    world.github.act.label(REPO, issue, READY, MAINTAINER);
+    const busy = () => world.agent.snapshot().threads.filter((thread) => thread.turnState === "running").length;
+    await world.reconcile();
+    expect(world.agent.latestTurn(world.threadId(issue, 1))?.state).toBe("interrupted");
+    expect(world.agent.snapshot().threads).toHaveLength(1);
+    await world.reconcile();
+    expect(world.record(issue)).toMatchObject({ phase: "dispatched", attempt: 2 });
+    world.agent.pickUpTurn(world.threadId(issue, 2));
+    expect(busy()).toBe(1);
+  });
 });
 
 describe("tellHeld: the attempt of a queued run", () => {

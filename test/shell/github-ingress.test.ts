@@ -4,10 +4,14 @@ import type { Actor } from "../../src/core/common/github-types.js";
 import { toTaskFingerprint } from "../../src/core/dispatch/decide-approval.js";
 import { handleNudge } from "../../src/shell/github-ingress.js";
 import { observe } from "../../src/shell/observe-runs.js";
+import { onSlackMessage } from "../../src/shell/slack-ingress.js";
+import { sweepOnce } from "../../src/shell/sweep-work.js";
 import { StepError } from "../../src/shell/step-error.js";
 import {
   aDispatchedRun,
+  ALICE,
   aWorld,
+  CHANNEL,
   botComments,
   HUMAN,
   IN_PROGRESS,
@@ -27,7 +31,7 @@ function stopped(world: World, issue: number, why: "label-removed" | "issue-clos
 }
 
 describe("handleNudge: ready-labeled", () => {
-  it("dispatches the issue, judging the webhook's sender without reading the issue's events", async () => {
+  it("dispatches the issue, judging the webhook's sender while the issue's events do not show its labeling yet", async () => {
     const world = aWorld();
     world.afk.forgetInstallation(REPO);
     const issue = world.readyIssue({ labeledBy: "someone-else" });
@@ -42,7 +46,6 @@ describe("handleNudge: ready-labeled", () => {
       task: null,
     });
     expect(world.record(issue)?.phase).toBe("dispatched");
-    expect(world.github.knobs.count("listIssueEvents")).toBe(0);
     expect(world.afk.installations.get(REPO)).toBe(INSTALLATION);
   });
 
@@ -176,7 +179,7 @@ describe("handleNudge: stopped", () => {
     await expect(handleNudge(world.afk, stopped(world, issue, "label-removed"))).rejects.toBeInstanceOf(StepError);
   });
 
-  it("throws a StepError when the cancel's effects fail; the cancelled record stands (written first) and the next look takes the lock off (issue 8)", async () => {
+  it("throws a StepError when the cancel's effects fail; the cancelled record stands (written first), the next look takes the lock off, and the check ends once T3 was seen (issue 8)", async () => {
     const world = aWorld();
     const { issue } = await aDispatchedRun(world);
     world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
@@ -188,6 +191,9 @@ describe("handleNudge: stopped", () => {
     expect(world.issue(issue).labels).toEqual([IN_PROGRESS]);
     await world.reconcile();
     expect(world.issue(issue).labels).toEqual([]);
+    // A reconcile alone reads no T3: the agent may still be at work, and the run keeps its repo until a look that does.
+    expect(world.afk.index.get(REPO, issue)).toMatchObject({ record: { phase: "cancelled" }, needsCheck: true });
+    await sweepOnce(world.afk);
     expect(world.afk.index.get(REPO, issue)).toMatchObject({ record: { phase: "cancelled" }, needsCheck: false });
   });
 
@@ -323,5 +329,42 @@ describe("handleNudge: human-label-removed", () => {
     await handleNudge(world.afk, humanRemoved(world, issue));
     expect(world.github.knobs.writes()).toEqual([]);
     expect(world.agent.commands).toEqual([]);
+  });
+});
+
+describe("handleNudge: human-label-removed after a resume afk did not finish", () => {
+  it("the person's take-over is the last word: the run ends taken over and no agent works (issue 8)", async () => {
+    const world = aWorld({ slack: true });
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: Which colour?" });
+    await observe(world.afk, REPO, INSTALLATION);
+    const doorbell = world.recordOnGitHub(issue)?.doorbell;
+    if (doorbell === null || doorbell === undefined) throw new Error("no doorbell");
+    world.clock.advance(MINUTE);
+    // Alice answers; afk writes the resume and dies before its labels and the turn.
+    const ts = world.doorbell.humanMessage(CHANNEL, ALICE, "Blue, please.", doorbell.ts);
+    world.github.knobs.fail("addLabels", "transient");
+    const answer = {
+      type: "message",
+      channel: CHANNEL,
+      user: ALICE,
+      text: "Blue, please.",
+      ts,
+      thread_ts: doorbell.ts,
+    };
+    await onSlackMessage(world.afk, answer).catch(() => undefined);
+    expect(world.recordOnGitHub(issue)?.phase).toBe("dispatched");
+    expect(world.issue(issue).labels).toEqual([HUMAN]);
+    world.github.knobs.clear();
+    world.restart();
+    world.clock.advance(MINUTE);
+    world.github.act.unlabel(REPO, issue, HUMAN, MAINTAINER);
+    const sender = world.github.user(MAINTAINER);
+    const nudge: Nudge = { kind: "human-label-removed", repo: REPO, installationId: INSTALLATION, issue, sender };
+    await handleNudge(world.afk, nudge);
+    expect(world.record(issue)?.phase).toBe("taken-over");
+    expect(world.issue(issue).labels).toEqual([]);
+    expect(world.agent.latestTurn(threadId)?.state).not.toBe("running");
+    expect(world.agent.snapshot().threads.filter((thread) => thread.turnRequested)).toHaveLength(0);
   });
 });

@@ -97,7 +97,7 @@ async function factsOf(world: World): Promise<AgentFacts> {
 }
 
 describe("observeAgent", () => {
-  it("reads the agent's last message when its turn ended: AFK-STATUS pushed <sha> is a TurnEnded with that status", async () => {
+  it("reads the agent's last message when its turn ended: AFK-STATUS pushed <sha> is a TurnEnded with that status, and T3's time of what it showed", async () => {
     const world = aWorldWithIssue();
     const record = aRun(world);
     await startThread(world, record);
@@ -110,6 +110,7 @@ describe("observeAgent", () => {
         status: { kind: "pushed", sha: "3f2a9c1" },
         lastMessage: "Done.\nAFK-STATUS: pushed 3f2a9c1",
         error: null,
+        seenAt: world.clock.now(),
       },
       failure: null,
     });
@@ -121,7 +122,7 @@ describe("observeAgent", () => {
     await startThread(world, record);
     world.agent.askQuestion(record.threadId);
     const seen = await observeAgent(record, await factsOf(world), depsOf(world));
-    expect(seen.event).toEqual({ kind: "QuestionAsked", question: null });
+    expect(seen.event).toEqual({ kind: "QuestionAsked", question: null, seenAt: world.clock.now() });
   });
 
   it.each([

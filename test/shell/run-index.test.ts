@@ -7,7 +7,13 @@ describe("RunIndex", () => {
     const index = new RunIndex();
     const record = aRecord();
     index.load("Acme/Widgets", 42, { record, commentId: 9, notices: new Set() });
-    expect(index.get("acme/widgets", 42)).toEqual({ record, commentId: 9, notices: new Set(), needsCheck: false });
+    expect(index.get("acme/widgets", 42)).toEqual({
+      record,
+      commentId: 9,
+      notices: new Set(),
+      needsCheck: false,
+      unwritten: false,
+    });
     expect(index.get("acme/widgets", 43)).toBeUndefined();
     expect(index.size).toBe(1);
   });
@@ -25,5 +31,13 @@ describe("RunIndex", () => {
     index.addNotice("acme/widgets", 42, "b");
     index.setRecord(aRecord({ phase: "ci" }), 9, true);
     expect(index.get("acme/widgets", 42)).toMatchObject({ notices: new Set(["a", "b"]), needsCheck: true });
+  });
+
+  it("marks a record as unwritten only with a check to write it", () => {
+    const index = new RunIndex();
+    index.setRecord(aRecord({ issue: 1 }), 9, true, true);
+    index.setRecord(aRecord({ issue: 2 }), 9, false, true);
+    expect(index.get("acme/widgets", 1)).toMatchObject({ needsCheck: true, unwritten: true });
+    expect(index.get("acme/widgets", 2)).toMatchObject({ needsCheck: false, unwritten: false });
   });
 });

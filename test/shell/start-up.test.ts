@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { observe } from "../../src/shell/observe-runs.js";
 import { REDELIVER_WINDOW_MS, startUp } from "../../src/shell/start-up.js";
+import { sweepOnce } from "../../src/shell/sweep-work.js";
 import {
   aDispatchedRun,
   aWorld,
@@ -178,6 +179,66 @@ describe("startUp", () => {
     expect(world.agent.snapshot().threads).toHaveLength(1);
   });
 
+  it.each([
+    ["its installation could not be found", "findInstallation"],
+    ["the closed issues could not be listed", "listClosedIssuesWithLabel"],
+  ] as const)(
+    "finishes such a ship once a reconcile could read the repo's runs when, at start, %s (issue 8, item 12)",
+    async (_case, method) => {
+      const world = aWorld();
+      const { issue, threadId } = await aDispatchedRun(world);
+      const sha = pushFix(world, issue);
+      world.agent.endTurn(threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
+      world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
+      world.github.knobs.fail("removeLabel", "transient", { when: ([, , label]) => label === IN_PROGRESS });
+      await expect(observe(world.afk, REPO, INSTALLATION, { sweep: true })).rejects.toThrow();
+      world.restart();
+      world.github.knobs.fail(method, "transient", { times: 1 });
+      await startUp(world.afk);
+      world.clock.advance(MINUTE);
+      await sweepOnce(world.afk);
+      expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [] });
+      expect(world.agent.snapshot().threads).toHaveLength(1);
+    },
+  );
+
+  it("dispatches nothing in a repo whose runs it could not read: an escalated run there still holds it (issue 8)", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: Which colour?" });
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    expect(world.record(issue)?.phase).toBe("escalated");
+    const next = world.readyIssue();
+    world.restart();
+    world.github.knobs.fail("listOpenIssuesWithLabel", "transient", { when: ([, label]) => label === HUMAN, times: 2 });
+    await startUp(world.afk);
+    expect(world.record(next)).toBeNull();
+    expect(world.agent.snapshot().threads).toHaveLength(1);
+    world.clock.advance(MINUTE);
+    await sweepOnce(world.afk);
+    expect(world.record(issue)?.phase).toBe("escalated");
+    expect(world.record(next)).toMatchObject({ phase: "queued", queuedReason: { kind: "repo-busy", with: issue } });
+    expect(world.agent.snapshot().threads).toHaveLength(1);
+  });
+
+  it("finishes the cancel of an escalated run whose issue a person closed, when afk died before taking ready-for-human off", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.endTurn(threadId, { state: "completed", text: "AFK-STATUS: blocked: Which colour?" });
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    world.clock.advance(MINUTE);
+    world.github.act.close(REPO, issue, MAINTAINER);
+    world.github.knobs.fail("removeLabel", "transient");
+    await world.reconcile().catch(() => undefined);
+    await observe(world.afk, REPO, INSTALLATION, { sweep: true }).catch(() => undefined);
+    expect(world.recordOnGitHub(issue)?.phase).toBe("cancelled");
+    expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [HUMAN] });
+    world.github.knobs.clear();
+    world.restart();
+    await startUp(world.afk);
+    expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [] });
+  });
+
   it("leaves a shipped issue a person reopened and handed to people as they made it", async () => {
     const world = aWorld();
     const { issue, threadId } = await aDispatchedRun(world);
@@ -185,6 +246,7 @@ describe("startUp", () => {
     world.agent.endTurn(threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
     world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
     await observe(world.afk, REPO, INSTALLATION, { sweep: true });
+    world.clock.advance(MINUTE);
     world.github.act.reopen(REPO, issue, MAINTAINER);
     world.github.act.label(REPO, issue, HUMAN, MAINTAINER);
     world.restart();

@@ -175,8 +175,11 @@ export function aWorld(options: WorldOptions = {}): World {
     return afk;
   };
   const afk = start();
-  // As after start-up: afk knows where it is installed.
-  for (const repo of repos) afk.rememberInstallation(repo, INSTALLATION);
+  // As after start-up: afk knows where it is installed, and has read each repo's runs (none yet).
+  for (const repo of repos) {
+    afk.rememberInstallation(repo, INSTALLATION);
+    afk.indexedRepos.add(repo.toLowerCase());
+  }
   const snapshotOf = (issue: number, repo: string): IssueSnapshot => {
     const found = github
       .snapshot()

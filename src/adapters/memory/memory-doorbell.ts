@@ -150,6 +150,22 @@ export class MemoryDoorbell implements Doorbell {
     });
   }
 
+  listDoorbells(query: {
+    readonly channel: string;
+    readonly oldestMs: number;
+  }): Promise<Result<readonly { readonly ts: string; readonly metadata: unknown }[]>> {
+    return this.knobs.run("listDoorbells", [query], () => {
+      // Like posting, reading a channel's history takes a bot that is in it.
+      const problem = this.#postable("conversations.history", query.channel);
+      if (problem !== null) return problem;
+      const found = this.messages(query.channel)
+        .filter((message) => message.threadTs === null && message.botId === this.identity.botId)
+        .filter((message) => message.metadata !== null && Number(message.ts) * 1000 >= query.oldestMs)
+        .map((message) => ({ ts: message.ts, metadata: message.metadata }));
+      return ok(found.reverse());
+    });
+  }
+
   readThreadParent(thread: { readonly channel: string; readonly threadTs: string }): Promise<Result<unknown>> {
     return this.knobs.run("readThreadParent", [thread], () => {
       if (!this.#channels.has(thread.channel))

@@ -92,6 +92,12 @@ export function createSlackClient(options: SlackClientOptions): Doorbell {
         },
         () => undefined,
       ),
+    listDoorbells: (query) =>
+      call(
+        "conversations.history",
+        { channel: query.channel, oldest: (query.oldestMs / 1000).toFixed(6), include_all_metadata: true, limit: 200 },
+        toOwnMetadataMessages,
+      ),
     readThreadParent: (thread) =>
       call(
         "conversations.replies",
@@ -126,6 +132,18 @@ function toIdentity(answer: Answer): SlackIdentity | { readonly unreadable: stri
 function toRef(answer: Answer, fallbackChannel: string): MessageRef | { readonly unreadable: string } {
   if (typeof answer.ts !== "string") return { unreadable: "without a ts" };
   return { channel: typeof answer.channel === "string" ? answer.channel : fallbackChannel, ts: answer.ts };
+}
+
+/** The messages of `conversations.history` that a bot posted with metadata (the doorbell's shape). */
+function toOwnMetadataMessages(answer: Answer): { ts: string; metadata: unknown }[] {
+  const messages: unknown[] = Array.isArray(answer.messages) ? answer.messages : [];
+  return messages.flatMap((message) => {
+    if (typeof message !== "object" || message === null) return [];
+    const { ts, bot_id: botId, metadata } = message as Record<string, unknown>;
+    return typeof ts === "string" && typeof botId === "string" && metadata !== undefined && metadata !== null
+      ? [{ ts, metadata }]
+      : [];
+  });
 }
 
 /** The first message of `conversations.replies` is the thread's parent. */

@@ -5,7 +5,7 @@
 // which attempts were used: their ids are derived from the attempt.
 
 import { toThreadId, type RunKey } from "../run/ids.js";
-import type { ThreadFact } from "../observe/agent-threads.js";
+import { isThreadBusy, type ThreadFact } from "../observe/agent-threads.js";
 
 /** Attempts afk looks for among T3's threads; far beyond any real issue's retries. */
 export const ATTEMPTS_SCAN_MAX = 100;
@@ -43,4 +43,24 @@ export function toFreshAttempt(used: readonly UsedAttempt[], labeledAt: number |
 /** The attempt an unreadable record belonged to: the highest one T3 knows, else the first. */
 export function toLostAttempt(used: readonly UsedAttempt[]): number {
   return used[0]?.attempt ?? 1;
+}
+
+/**
+ * The thread of an earlier attempt whose agent is still at work, when a new attempt is
+ * about to start. afk holds no record of it: a dispatch cut short by a crash, after which
+ * the ready label was taken off and put back (the new attempt). The person's removal
+ * ended that attempt; its agent must stop before another works in the same checkout.
+ */
+export function findEarlierAgentAtWork(
+  key: Omit<RunKey, "attempt">,
+  attempt: number,
+  threads: readonly ThreadFact[],
+): { readonly attempt: number; readonly threadId: string } | null {
+  const byId = new Map(threads.map((thread) => [thread.id, thread]));
+  for (let earlier = attempt - 1; earlier >= 1; earlier -= 1) {
+    const threadId = toThreadId({ ...key, attempt: earlier });
+    const thread = byId.get(threadId);
+    if (thread !== undefined && isThreadBusy(thread)) return { attempt: earlier, threadId };
+  }
+  return null;
 }

@@ -20,12 +20,16 @@ import { isSameIssue } from "./to-blockers.js";
 
 /** How the runs already in flight bear on one issue (rule f). */
 type RunCheck =
-  { readonly kind: "free" } | { readonly kind: "healing" } | { readonly kind: "busy"; readonly with: number };
+  | { readonly kind: "free" }
+  | { readonly kind: "healing"; readonly working: boolean }
+  | { readonly kind: "busy"; readonly with: number };
 
 interface Candidate {
   readonly index: number;
   readonly ready: ReadyIssue;
   readonly healing: boolean;
+  /** A healing dispatch whose agent already works: its slot is taken whatever the cap says. */
+  readonly working: boolean;
   readonly priority: number;
 }
 
@@ -98,7 +102,7 @@ function decideRunCheck(issue: Issue, runs: readonly RunInFlight[]): RunCheck {
   if (others.length > 0) return { kind: "busy", with: Math.min(...others.map((run) => run.issue)) };
   const own = inRepo.filter((run) => run.issue === issue.number);
   if (own.some((run) => run.state !== "dispatching")) return { kind: "busy", with: issue.number };
-  return own.length > 0 ? { kind: "healing" } : { kind: "free" };
+  return own.length > 0 ? { kind: "healing", working: own.some((run) => run.working === true) } : { kind: "free" };
 }
 
 function compareStrings(a: string, b: string): number {
@@ -117,9 +121,10 @@ function compareCandidates(a: Candidate, b: Candidate): number {
   );
 }
 
-// Escalated runs keep their repo but use no agent, so they do not count against the cap.
+// Escalated runs use no agent now, but keep their slot as they keep their repo: a human's
+// answer sets the agent to work again at once, and that must not take afk over the cap.
 function countAgentRuns(runs: readonly RunInFlight[]): number {
-  return runs.filter((run) => run.state === "active" || run.state === "dispatching").length;
+  return runs.length;
 }
 
 /** Rules g and h over the candidates in dispatch order; fills `reasons` for the held ones. */
@@ -136,9 +141,12 @@ function selectCandidates(
     const { issue } = candidate.ready;
     const repo = toRepoKey(issue.repo);
     const selected = selectedByRepo.get(repo);
-    // A healing re-dispatch is already counted among the agents, so the cap cannot hold
-    // it; it sorts first in its repo, so rule h holds only a duplicate of it.
-    if (!candidate.healing && agents >= cap) reasons.set(candidate.index, { kind: "cap-reached", cap });
+    // A healing re-dispatch is already counted among the agents: the cap holds it only when
+    // it is over-full with it (other repos took the slots while its agent had not started);
+    // one whose agent already works goes on. It sorts first in its repo, so rule h holds
+    // only a duplicate of it.
+    const full = candidate.healing ? !candidate.working && agents > cap : agents >= cap;
+    if (full) reasons.set(candidate.index, { kind: "cap-reached", cap });
     else if (selected !== undefined) reasons.set(candidate.index, { kind: "repo-busy", with: selected });
     else {
       if (!candidate.healing) agents += 1;
@@ -166,7 +174,9 @@ function decideCandidacy(
   const runCheck = decideRunCheck(ready.issue, input.runs);
   if (runCheck.kind === "busy") return { kind: "held", reason: { kind: "repo-busy", with: runCheck.with } };
   const priority = parsePriority(ready.issue.labels, config.labels.priorityPrefix, config.defaultPriority);
-  return { kind: "candidate", candidate: { index, ready, healing: runCheck.kind === "healing", priority } };
+  const healing = runCheck.kind === "healing";
+  const working = runCheck.kind === "healing" && runCheck.working;
+  return { kind: "candidate", candidate: { index, ready, healing, working, priority } };
 }
 
 export function decideDispatch(input: DispatchInput): DispatchDecision {

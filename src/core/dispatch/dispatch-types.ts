@@ -46,6 +46,8 @@ export interface RunInFlight {
   readonly repo: RepoName;
   readonly issue: number;
   readonly state: "active" | "escalated" | "dispatching";
+  /** `dispatching` only: T3 shows its agent at work already (it holds a slot whatever the cap). */
+  readonly working?: boolean;
 }
 
 export type DispatchConfig = Pick<

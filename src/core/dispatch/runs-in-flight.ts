@@ -6,6 +6,7 @@
 
 import type { RunInFlight } from "./dispatch-types.js";
 import { toThreadId } from "../run/ids.js";
+import { parseThreadTitle } from "../run/thread-title.js";
 import { isActive, isTerminal } from "../run/run-record.js";
 import type { Issue } from "../common/github-types.js";
 import type { RunRecord } from "../run/run-types.js";
@@ -40,18 +41,40 @@ export interface RunsInFlightInput {
   readonly inProgressLabel: string;
   /** Ids of live (not deleted, not archived) T3 threads, or null when T3 was not read. */
   readonly liveThreadIds: ReadonlySet<string> | null;
+  /** T3 threads whose agent is at work (`isThreadBusy`), or null when T3 was not read. */
+  readonly busyThreads: readonly { readonly id: string; readonly title: string }[] | null;
 }
 
 export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
   const runs: RunInFlight[] = [];
+  const busy = new Set((input.busyThreads ?? []).map((thread) => thread.id));
   for (const record of input.records) {
-    if (isActive(record.phase)) runs.push({ repo: record.repo, issue: record.issue, state: "active" });
+    // A run that ended while its agent still works (the interrupt never reached T3) holds
+    // its repo and a slot until the agent stopped: one agent per repo, whatever the record says.
+    const working = busy.has(record.threadId);
+    if (isActive(record.phase) || working) runs.push({ repo: record.repo, issue: record.issue, state: "active" });
     else if (isHolding(record)) runs.push({ repo: record.repo, issue: record.issue, state: "escalated" });
   }
   const held = new Set(runs.map((run) => `${run.repo}#${run.issue}`));
   for (const { issue, record } of input.ready) {
     if (held.has(`${issue.repo}#${issue.number}`)) continue;
-    if (isMidDispatch(issue, record, input)) runs.push({ repo: issue.repo, issue: issue.number, state: "dispatching" });
+    if (isMidDispatch(issue, record, input)) {
+      const next = toThreadId({
+        installationId: input.installationId,
+        repo: issue.repo,
+        issue: issue.number,
+        attempt: toNextAttempt(record),
+      });
+      runs.push({ repo: issue.repo, issue: issue.number, state: "dispatching", working: busy.has(next) });
+    }
+  }
+  // An agent of afk's at work that nothing above names: a dispatch in another repo cut
+  // short before its label and record. It holds that repo and a slot of the cap.
+  for (const thread of input.busyThreads ?? []) {
+    const named = parseThreadTitle(thread.title);
+    const key = named === null ? null : `${named.repo}#${named.issue}`;
+    if (named === null || key === null || runs.some((run) => `${run.repo}#${run.issue}` === key)) continue;
+    runs.push({ repo: named.repo, issue: named.issue, state: "active" });
   }
   return runs;
 }

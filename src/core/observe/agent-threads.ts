@@ -86,6 +86,12 @@ export function toTurnFact(thread: ThreadFact | null, requestedSince: number): T
   return { kind: "ended", outcome: turn.state, error: turn.state === "error" ? (session?.lastError ?? null) : null };
 }
 
+/** The thread's agent is at work: a turn starting or running, or waiting on a person in the middle of one. */
+export function isThreadBusy(thread: ThreadFact): boolean {
+  const status = thread.session?.status;
+  return isLiveThread(thread) && (status === "starting" || status === "running" || thread.hasPendingUserInput);
+}
+
 /**
  * The live project whose checkout is `root`. T3 refuses a second live project with the
  * same `workspaceRoot`, so afk looks here before `project.create`. A trailing slash does
@@ -134,7 +140,21 @@ export function isReadAfter(readAt: number, turnStartedAt: number): boolean {
  * fresher facts are read. T3 stamps `requestedAt` with its own clock: the margin allows
  * for skew against afk's.
  */
-export function toTurnFactAt(thread: ThreadFact | null, turnStartedAt: number, readAt: number): TurnFact {
+export function toTurnFactAt(
+  thread: ThreadFact | null,
+  turnStartedAt: number,
+  readAt: number,
+  turnSeenAt: number | null = null,
+): TurnFact {
   if (!isReadAfter(readAt, turnStartedAt)) return { kind: "working" };
-  return toTurnFact(thread, turnStartedAt - CLOCK_SKEW_MARGIN_MS);
+  // The skew margin must not reach back to a turn afk already judged: T3 keeps showing it
+  // until the agent picks up the next, and it would pass for the next (same T3 clock).
+  const since = Math.max(turnStartedAt - CLOCK_SKEW_MARGIN_MS, turnSeenAt === null ? -Infinity : turnSeenAt + 1);
+  return toTurnFact(thread, since);
+}
+
+/** T3's own time of what the thread shows of its latest turn: its request and its session's last change. */
+export function toTurnSeenAt(thread: ThreadFact | null): number | null {
+  const times = [thread?.latestTurn?.requestedAt, thread?.session?.updatedAt].filter((at) => at !== undefined);
+  return times.length === 0 ? null : Math.max(...times);
 }

@@ -11,6 +11,8 @@ export interface AgentObservation {
   readonly lastMessage: string | null;
   /** The text of T3's pending user-input request, when the agent asked through it. */
   readonly pendingQuestion: string | null;
+  /** T3's own time of the thread as read (`toTurnSeenAt`), carried into the event. */
+  readonly seenAt?: number | null;
 }
 
 const LOST: Readonly<Record<Extract<TurnFact, { kind: "missing" }>["why"], string>> = {
@@ -36,6 +38,7 @@ function toQuestion(input: AgentObservation, on: "approval" | "user-input"): str
 /** Null while the agent works: nothing to decide until the turn ends or it asks. */
 export function toAgentEvent(input: AgentObservation): RunEvent | null {
   const { turn } = input;
+  const seen = input.seenAt === null || input.seenAt === undefined ? {} : { seenAt: input.seenAt };
   switch (turn.kind) {
     case "working":
       return null;
@@ -47,10 +50,11 @@ export function toAgentEvent(input: AgentObservation): RunEvent | null {
         status: parseStatusLine(lastMessage),
         lastMessage,
         error: toText(turn.error),
+        ...seen,
       };
     }
     case "waiting-on-user":
-      return { kind: "QuestionAsked", question: toQuestion(input, turn.on) };
+      return { kind: "QuestionAsked", question: toQuestion(input, turn.on), ...seen };
     case "missing":
       return { kind: "ThreadLost", why: LOST[turn.why] };
     default:

@@ -13,6 +13,7 @@ import { renderEscalationNotice, renderShippedNotice, toNoticeMarker } from "../
 import type { IssueView } from "./decide-drift.js";
 import type { Effect } from "./effect.js";
 import { toCommandId } from "./ids.js";
+import type { PeopleAfterEnd } from "./people-after-end.js";
 import { isActive, isTerminal, toKey } from "./run-record.js";
 import type { RunRecord } from "./run-types.js";
 import { toTurnEffect } from "./turn-text.js";
@@ -28,6 +29,8 @@ export interface ConvergeInput {
   readonly issue: IssueView | null;
   /** When the ready label was last applied, when known (an escalated run's leftover label is removed). */
   readonly readyLabeledAt: number | null;
+  /** What people did to an ended run's issue since it ended (theirs to keep); null when not known. */
+  readonly peopleAfterEnd?: PeopleAfterEnd | null;
   /** The notice markers among afk's comments; null when not known. */
   readonly notices: ReadonlySet<string> | null;
   /** The run's T3 thread: undefined when T3 was not read, null when T3 does not know it. */
@@ -50,26 +53,32 @@ function toLabelPlan(input: ConvergeInput): LabelPlan | null {
     const leftover = readyLabeledAt !== null && readyLabeledAt < at;
     return { present: [human], absent: leftover ? [inProgress, ready] : [inProgress] };
   }
+  // A queued run holds no lock: the label is left over from a dispatch cut short and held
+  // back since (its agent idle while other repos took the cap), or its record was not written.
   if (record.phase === "queued")
-    return record.approval?.via === "retry" ? { present: [ready], absent: [human, inProgress] } : null;
+    return record.approval?.via === "retry"
+      ? { present: [ready], absent: [human, inProgress] }
+      : { present: [], absent: [inProgress] };
   if (record.phase === "cancelled") return { present: [], absent: [inProgress, human] };
   return { present: [], absent: [ready, inProgress, human] };
 }
 
-function toLabelEffects(input: ConvergeInput, issue: IssueView): Effect[] {
+/** The labels to add and to take off, as effects (none when there is nothing to do). */
+function toLabelEffects(input: ConvergeInput, issue: IssueView): { readonly add: Effect[]; readonly remove: Effect[] } {
   const plan = toLabelPlan(input);
-  if (plan === null) return [];
+  if (plan === null) return { add: [], remove: [] };
+  const theirs = input.peopleAfterEnd?.labels ?? [];
   const add = plan.present.filter((label) => !hasText(issue.labels, label));
-  const remove = plan.absent.filter((label) => hasText(issue.labels, label));
-  const effects: Effect[] = [];
-  // Added before removed: the issue keeps one of afk's labels throughout.
-  if (add.length > 0) effects.push({ kind: "AddLabels", labels: add });
-  if (remove.length > 0) effects.push({ kind: "RemoveLabels", labels: remove });
-  return effects;
+  const remove = plan.absent.filter((label) => hasText(issue.labels, label) && !hasText(theirs, label));
+  return {
+    add: add.length > 0 ? [{ kind: "AddLabels", labels: add }] : [],
+    remove: remove.length > 0 ? [{ kind: "RemoveLabels", labels: remove }] : [],
+  };
 }
 
-function toStateEffects(record: RunRecord, issue: IssueView): Effect[] {
-  if (record.phase === "shipped" && issue.state === "open") return [{ kind: "CloseIssue", reason: "completed" }];
+function toStateEffects(record: RunRecord, issue: IssueView, people: PeopleAfterEnd | null): Effect[] {
+  if (record.phase === "shipped" && issue.state === "open" && people?.reopened !== true)
+    return [{ kind: "CloseIssue", reason: "completed" }];
   if (record.phase === "escalated" && record.closedByCommit !== null && issue.state === "closed")
     return [{ kind: "ReopenIssue" }];
   return [];
@@ -102,7 +111,9 @@ export function isTurnMissing(record: RunRecord, thread: ThreadFact, now: number
   if (turn === null || turn.state !== "working" || now - turn.startedAt < TURN_MISSING_AFTER_MS) return false;
   if (isSessionBusy(thread) || thread.hasPendingApprovals || thread.hasPendingUserInput) return false;
   const latest = thread.latestTurn;
-  return latest === null || latest.requestedAt < turn.startedAt - CLOCK_SKEW_MARGIN_MS;
+  if (latest === null || latest.requestedAt < turn.startedAt - CLOCK_SKEW_MARGIN_MS) return true;
+  // The latest turn T3 shows is one afk judged already: the record's turn never came.
+  return record.turnSeenAt !== null && latest.requestedAt <= record.turnSeenAt;
 }
 
 function toAgentEffects(record: RunRecord, thread: ThreadFact | null): Effect[] {
@@ -124,14 +135,21 @@ function toDoorbellEffects(input: ConvergeInput): Effect[] {
   const { record, config, now } = input;
   if (record.phase !== "escalated" || config.slack === null || record.doorbell !== null) return [];
   const failure = record.doorbellFailure;
-  return failure === null || now >= toDoorbellRetryAt(failure) ? [{ kind: "RingDoorbell", record }] : [];
+  return failure === null || now >= toDoorbellRetryAt(failure)
+    ? [{ kind: "RingDoorbell", record, mayHaveRung: true }]
+    : [];
 }
 
 /** The effects that bring the run's world in line with its record; none when it already is. */
 export function toConvergence(input: ConvergeInput): Effect[] {
   const { record, issue, notices, thread, now } = input;
   const effects: Effect[] = [];
-  if (issue !== null) effects.push(...toLabelEffects(input, issue), ...toStateEffects(record, issue));
+  if (issue !== null) {
+    // Added first, taken off last, the close or reopen between: dying after any of them
+    // leaves an issue that carries one of afk's labels, which a restart finds.
+    const labels = toLabelEffects(input, issue);
+    effects.push(...labels.add, ...toStateEffects(record, issue, input.peopleAfterEnd ?? null), ...labels.remove);
+  }
   if (notices !== null) effects.push(...toNoticeEffects(record, notices));
   if (thread !== undefined) {
     effects.push(...toAgentEffects(record, thread));

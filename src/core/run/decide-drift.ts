@@ -26,7 +26,7 @@ export interface DriftInput {
 }
 
 /** afk's own act; while afk does not know its bot yet, any app's bot might be it, and is no person. */
-function isSelf(event: IssueEventFact, self: BotIdentity | null): boolean {
+export function isSelf(event: IssueEventFact, self: BotIdentity | null): boolean {
   const actor = event.actor;
   if (actor?.type !== "Bot") return false;
   return self === null ? actor.login.toLowerCase().endsWith("[bot]") : isSameText(actor.login, self.login);
@@ -61,6 +61,31 @@ function toClose(input: DriftInput): RunEvent | null {
   return { kind: "Cancelled", by: closed?.actor?.login ?? null, why: "issue-closed" };
 }
 
+/**
+ * A resume afk wrote but had not finished (it died before its labels): the issue still
+ * showed the escalation, and a person took it over by removing ready-for-human after the
+ * resume. Their act on the issue is the last word: the run ends taken over.
+ */
+function toTakeOverOfUnfinishedResume(input: DriftInput): RunEvent | null {
+  const { record, labels } = input;
+  const resumedAt = record.resumptions.at(-1)?.at;
+  if (!isActive(record.phase) || resumedAt === undefined) return null;
+  const removed = toRemoval(input, labels.human);
+  return removed !== null && removed.at >= resumedAt ? toTakenOver(input, removed) : null;
+}
+
+/** The take-over of a person's removal of ready-for-human, and whether they applied the ready label again since. */
+function toTakenOver(input: DriftInput, removed: IssueEventFact): RunEvent {
+  const by = removed.actor?.login ?? "someone";
+  const ready = latestOf(input.events, input.labels.ready);
+  const readyAgain =
+    hasText(input.issue.labels, input.labels.ready) &&
+    ready?.kind === "labeled" &&
+    !isSelf(ready, input.self) &&
+    input.events.indexOf(ready) > input.events.indexOf(removed);
+  return readyAgain ? { kind: "TakenOver", by, readyAgain } : { kind: "TakenOver", by };
+}
+
 /** The run's event for what a person did to its issue, or null when nothing of theirs changed. */
 export function decideDrift(input: DriftInput): RunEvent | null {
   const { record, issue, labels } = input;
@@ -69,8 +94,10 @@ export function decideDrift(input: DriftInput): RunEvent | null {
   if (issue.state === "closed") return toClose(input);
   if (record.phase === "escalated") {
     const removed = toRemoval(input, labels.human);
-    return removed === null ? null : { kind: "TakenOver", by: removed.actor?.login ?? "someone" };
+    return removed === null ? null : toTakenOver(input, removed);
   }
+  const takenOver = toTakeOverOfUnfinishedResume(input);
+  if (takenOver !== null) return takenOver;
   const removed = toRemoval(input, labels.ready);
   return removed === null ? null : { kind: "Cancelled", by: removed.actor?.login ?? null, why: "label-removed" };
 }

@@ -39,8 +39,12 @@ export type Effect =
   | { readonly kind: "CloseIssue"; readonly reason: "completed" | "not_planned" }
   /** The agent's own commit closed the issue, and the run needs a human after all. */
   | { readonly kind: "ReopenIssue" }
-  /** Post the doorbell, or update it when the record already names one. */
-  | { readonly kind: "RingDoorbell"; readonly record: RunRecord }
+  /**
+   * Post the doorbell, or update it when the record already names one. `mayHaveRung`: an
+   * earlier try may have posted it unseen (a timeout, or afk died before writing its ts
+   * down), so afk looks for it in the channel first: Slack has no idempotency key.
+   */
+  | { readonly kind: "RingDoorbell"; readonly record: RunRecord; readonly mayHaveRung: boolean }
   | { readonly kind: "UpdateDoorbell"; readonly record: RunRecord; readonly note: string }
   | {
       readonly kind: "ReplyInDoorbellThread";

@@ -192,6 +192,8 @@ export const runRecordSchema = z.strictObject({
   doorbell: z.strictObject({ channel: text(ID_MAX_CHARS), ts: text(ID_MAX_CHARS) }).nullable(),
   doorbellFailure: z.strictObject({ reason: text(REASON_MAX_CHARS), attempts: positive, at: time }).nullable(),
   closedByCommit: text(ID_MAX_CHARS).nullable(),
+  // Records written before the field came read as "no turn judged yet".
+  turnSeenAt: time.nullable().default(null),
   problems: list(problemSchema, PROBLEMS_MAX),
   resumptions: list(resumptionSchema, RESUMPTIONS_MAX),
   history: list(historyEntrySchema, HISTORY_MAX),

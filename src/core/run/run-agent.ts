@@ -73,12 +73,13 @@ export function transitionAgentReported(record: RunRecord, event: AgentReported,
 
 export function transitionQuestionAsked(
   record: RunRecord,
-  question: string | null,
+  event: Extract<RunEvent, { kind: "QuestionAsked" }>,
   now: number,
   config: OperatorConfig,
 ): Transition {
   const reason = "The agent is waiting for an answer to a question.";
-  return escalate(record, { cause: "agent", reason, agentSaid: question }, now, config);
+  const seen = { ...record, turnSeenAt: event.seenAt ?? record.turnSeenAt };
+  return escalate(seen, { cause: "agent", reason, agentSaid: event.question }, now, config);
 }
 
 /** E4: the thread is gone (deleted, archived, unknown to T3); a resumption starts over. */
@@ -109,6 +110,7 @@ export function transitionTurnEnded(
   const ended: RunRecord = {
     ...record,
     turn: { ...turn, state: "ended" },
+    turnSeenAt: event.seenAt ?? record.turnSeenAt,
     agentStatus: status === null ? record.agentStatus : toBoundedStatus(status),
   };
   const toAgent = (reason: string, agentSaid: string | null): Transition =>

@@ -56,7 +56,10 @@ export function escalate(record: RunRecord, input: EscalationInput, now: number,
   ];
   if (record.closedByCommit !== null) effects.push({ kind: "ReopenIssue" });
   effects.push({ kind: "PostNotice", marker, body: `${renderEscalationNotice(escalated, reason)}\n\n${marker}` });
-  if (config.slack !== null) effects.push({ kind: "RingDoorbell", record: escalated });
+  // An earlier escalation of this attempt may have rung unseen (its post landed, its answer
+  // was lost): that doorbell is looked for and updated, not a second one posted.
+  const mayHaveRung = escalated.doorbell === null && escalated.resumptions.length > 0;
+  if (config.slack !== null) effects.push({ kind: "RingDoorbell", record: escalated, mayHaveRung });
   return { record: escalated, effects };
 }
 

@@ -37,9 +37,11 @@ export type RunEvent =
       readonly status: AgentStatus | null;
       readonly lastMessage: string | null;
       readonly error: string | null;
+      /** T3's own time of what it showed (`toTurnSeenAt`), when the fact came from T3. */
+      readonly seenAt?: number;
     }
   /** The agent waits on a question (T3 `hasPendingUserInput`). */
-  | { readonly kind: "QuestionAsked"; readonly question: string | null }
+  | { readonly kind: "QuestionAsked"; readonly question: string | null; readonly seenAt?: number }
   /** A commit on the default branch referencing the issue, authored after dispatch. */
   | { readonly kind: "CommitPushed"; readonly sha: string; readonly url: string | null }
   | {
@@ -79,7 +81,11 @@ export type RunEvent =
       readonly commenters?: readonly Commenter[];
     }
   | { readonly kind: "Cancelled"; readonly by: string | null; readonly why: "label-removed" | "issue-closed" }
-  | { readonly kind: "TakenOver"; readonly by: string }
+  /**
+   * `readyAgain`: the person who took it over on GitHub has since applied the ready label
+   * again (while afk did not hear of it): that label is theirs, asking for a new attempt.
+   */
+  | { readonly kind: "TakenOver"; readonly by: string; readonly readyAgain?: boolean }
   | { readonly kind: "RetryRequested"; readonly by: string }
   /** The T3 thread is gone (deleted, archived, or unknown to T3). */
   | { readonly kind: "ThreadLost"; readonly why: string }

@@ -119,9 +119,10 @@ export function transitionRetried(
 }
 
 /**
- * Effects of a run leaving its agent: the record first, labels added before others come
- * off (dying in between leaves an issue a restart finds by a label of afk's), the agent
- * stopped, the doorbell told, then the repo freed.
+ * Effects of a run leaving its agent: the record first, labels added, the agent stopped
+ * before afk's labels come off (dying before either leaves an issue a restart finds by a
+ * label of afk's, with an agent that may still work: the restart stops it first), the
+ * doorbell told, then the repo freed.
  */
 function toEnded(
   record: RunRecord,
@@ -132,7 +133,7 @@ function toEnded(
 ): Transition {
   const effects: Effect[] = [toUpsert(record)];
   if (add.length > 0) effects.push({ kind: "AddLabels", labels: add });
-  effects.push({ kind: "RemoveLabels", labels: remove }, ...stop);
+  effects.push(...stop, { kind: "RemoveLabels", labels: remove });
   if (record.doorbell !== null) effects.push({ kind: "UpdateDoorbell", record, note });
   effects.push({ kind: "ReconcileRepo", repo: record.repo });
   return { record, effects };
@@ -150,10 +151,15 @@ export function transitionCancelled(
 ): Transition {
   const what = event.why === "label-removed" ? `the ${config.labels.ready} label was removed` : "the issue was closed";
   const note = `Cancelled: ${what}${event.by === null ? "" : ` by ${toLogin(event.by)}`}`;
-  // A queued run holds no agent and no lock: only the comment has something to say.
-  if (record.phase === "queued") return toShown(toFinal(record, "cancelled", note, now));
-  const stopped = toInterrupted(record);
   const { labels } = config;
+  // A queued run holds no agent and no lock: only the comment has something to say, and,
+  // for a retry's run, the human label afk may not have taken off yet (it died half-way).
+  if (record.phase === "queued") {
+    const final = toFinal(record, "cancelled", note, now);
+    if (record.approval?.via !== "retry") return toShown(final);
+    return { record: final, effects: [toUpsert(final), { kind: "RemoveLabels", labels: [labels.human] }] };
+  }
+  const stopped = toInterrupted(record);
   return toEnded(
     toFinal(stopped.record, "cancelled", note, now),
     stopped.effects,
@@ -167,12 +173,14 @@ export function transitionTakenOver(
   takenBy: string,
   now: number,
   config: OperatorConfig,
+  readyAgain = false,
 ): Transition {
   const note = `Taken over by ${toLogin(takenBy)}`;
   const stopped = toInterrupted(record);
   const { labels } = config;
   const takenOver = toFinal(stopped.record, "taken-over", note, now);
-  return toEnded(takenOver, stopped.effects, [labels.ready, labels.inProgress, labels.human], note);
+  const off = readyAgain ? [labels.inProgress, labels.human] : [labels.ready, labels.inProgress, labels.human];
+  return toEnded(takenOver, stopped.effects, off, note);
 }
 
 export function transitionDoorbellRung(record: RunRecord, event: DoorbellRung): Transition {

@@ -49,6 +49,7 @@ export const UNDISPATCHED = {
   escalation: null,
   doorbellFailure: null,
   closedByCommit: null,
+  turnSeenAt: null,
   problems: [],
 } as const satisfies Partial<RunRecord>;
 

@@ -253,6 +253,11 @@ export interface RunRecord {
    * github.md "Closing keywords"): not a cancellation; the run goes on to production.
    */
   readonly closedByCommit: string | null;
+  /**
+   * T3's own time (its clock) of the latest turn afk judged (ended, or asking): T3 shows that
+   * turn as the latest until the agent picks up the next, so only newer facts tell of it.
+   */
+  readonly turnSeenAt: number | null;
   /** Observers failing for a while; at most one per observer. */
   readonly problems: readonly ObserveProblem[];
   readonly resumptions: readonly Resumption[];

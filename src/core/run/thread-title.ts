@@ -6,6 +6,7 @@ import type { RepoName } from "../common/github-types.js";
 
 export const THREAD_TITLE_MAX_CHARS = 120;
 const PREFIX = "afk ";
+const HEAD = /^afk ([^\s/#]+\/[^\s/#]+)#(\d+): /;
 
 /**
  * Only the issue's title is cut to fit: the head `afk owner/repo#N` stays whole, since
@@ -16,4 +17,12 @@ export function toThreadTitle(repo: RepoName, issue: number, title: string): str
   const head = `${PREFIX}${repo}#${issue}: `;
   const oneLine = title.replace(/\s+/g, " ").trim();
   return `${head}${toBounded(oneLine, Math.max(1, THREAD_TITLE_MAX_CHARS - head.length))}`;
+}
+
+/** The issue an afk thread works on, from its title's head; null for a thread afk did not name. */
+export function parseThreadTitle(title: string): { readonly repo: RepoName; readonly issue: number } | null {
+  const match = HEAD.exec(title);
+  if (match === null) return null;
+  const [, repo = "", issue = ""] = match;
+  return { repo: repo.toLowerCase(), issue: Number(issue) };
 }

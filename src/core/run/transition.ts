@@ -51,7 +51,7 @@ export function transition(record: RunRecord, event: RunEvent, now: number, ctx:
     case "Cancelled":
       return transitionCancelled(record, event, now, config);
     case "TakenOver":
-      return transitionTakenOver(record, event.by, now, config);
+      return transitionTakenOver(record, event.by, now, config, event.readyAgain === true);
     case "RetryRequested":
       return transitionRetried(record, event.by, now, config);
     case "DoorbellRung":
@@ -81,7 +81,7 @@ export function transition(record: RunRecord, event: RunEvent, now: number, ctx:
     case "TurnEnded":
       return observeActive(() => transitionTurnEnded(record, event, now, config));
     case "QuestionAsked":
-      return observeActive(() => transitionQuestionAsked(record, event.question, now, config));
+      return observeActive(() => transitionQuestionAsked(record, event, now, config));
     case "CommitPushed":
       return observeActive(() => transitionCommitPushed(record, event.sha, now));
     case "CiObserved":

@@ -104,6 +104,20 @@ const MetadataSchema = z.object({
   }),
 });
 
+/** The doorbell among `messages` (by their metadata) that rang for this attempt of the run, if any. */
+export function findRunDoorbell<M extends { readonly metadata: unknown }>(
+  messages: readonly M[],
+  run: Pick<DoorbellRef, "repo" | "issue" | "attempt">,
+): M | null {
+  const rang = (message: M): boolean => {
+    const ref = parseDoorbellMetadata(message.metadata);
+    return (
+      ref !== null && ref.repo === run.repo.toLowerCase() && ref.issue === run.issue && ref.attempt === run.attempt
+    );
+  };
+  return messages.find(rang) ?? null;
+}
+
 /** The run a doorbell rang for, from its message metadata; null for any other message. */
 export function parseDoorbellMetadata(metadata: unknown): DoorbellRef | null {
   const parsed = MetadataSchema.safeParse(metadata);

@@ -1,18 +1,35 @@
 // The effects in Slack (DESIGN section 8): ring the doorbell or update it in place, reply
 // in its thread, and the optional "shipped" announcement.
 
+import { MINUTE_MS } from "../../core/common/time.js";
 import { renderDoorbell, renderShippedAnnouncement } from "../../core/render/render-doorbell.js";
 import type { Effect } from "../../core/run/effect.js";
 import type { RunRecord } from "../../core/run/run-types.js";
+import { findRunDoorbell } from "../../core/slack/decide-slack.js";
 import { describeError } from "../../ports/result.js";
 import { errorFields } from "../log.js";
-import { fromPort, OK, type EffectDeps, type Step } from "./effect-step.js";
+import { fromPort, OK, type DoorbellChannel, type EffectDeps, type Step } from "./effect-step.js";
 
-/** Posts the doorbell, or updates it in place when the record already names one. */
-export async function ringDoorbell(record: RunRecord, note: string | null, deps: EffectDeps): Promise<Step> {
+/** How far before the escalation afk looks for a doorbell it may have posted (clocks differ). */
+export const DOORBELL_LOOKBACK_MS = 5 * MINUTE_MS;
+
+/**
+ * Posts the doorbell, or updates it in place when the record already names one. With
+ * `mayHaveRung`, a doorbell an earlier try posted unseen is looked for first and adopted.
+ */
+export async function ringDoorbell(
+  record: RunRecord,
+  note: string | null,
+  deps: EffectDeps,
+  mayHaveRung = false,
+): Promise<Step> {
   if (deps.doorbell === null) {
     deps.log.info({}, "no Slack doorbell configured; the issue carries the escalation");
     return OK;
+  }
+  if (record.doorbell === null && mayHaveRung) {
+    const earlier = await findEarlierDoorbell(record, deps.doorbell, deps);
+    if (earlier !== null) return earlier;
   }
   // The record keeps no title: read it (one call per ring; without it the doorbell still rings).
   const issue = await deps.issues.getIssue(record.repo, record.issue);
@@ -49,6 +66,30 @@ export async function ringDoorbell(record: RunRecord, note: string | null, deps:
     `could not ring the doorbell (${describeError(posted.error)}); afk tries again with backoff`,
   );
   return { ok: true, followUp: { kind: "DoorbellFailed", reason: describeError(posted.error) } };
+}
+
+/** The doorbell an earlier try posted, as its DoorbellRung; a failed look is a failed ring (tried again later). */
+async function findEarlierDoorbell(
+  record: RunRecord,
+  doorbell: DoorbellChannel,
+  deps: EffectDeps,
+): Promise<Step | null> {
+  const { port, channel } = doorbell;
+  // Since this escalation, or since the dispatch when an earlier escalation of the attempt may have rung.
+  const since = record.resumptions.length > 0 ? record.dispatchedAt : null;
+  const oldestMs = (since ?? record.escalation?.at ?? deps.clock()) - DOORBELL_LOOKBACK_MS;
+  const listed = await port.listDoorbells({ channel, oldestMs });
+  if (!listed.ok) {
+    deps.log.warn(
+      errorFields(listed.error),
+      `could not look for a doorbell posted earlier (${describeError(listed.error)}); afk tries again with backoff`,
+    );
+    return { ok: true, followUp: { kind: "DoorbellFailed", reason: describeError(listed.error) } };
+  }
+  const found = findRunDoorbell(listed.value, record);
+  if (found === null) return null;
+  deps.log.info({ ts: found.ts }, "found the doorbell an earlier try posted; not posting another");
+  return { ok: true, followUp: { kind: "DoorbellRung", channel, ts: found.ts } };
 }
 
 export async function replyInThread(

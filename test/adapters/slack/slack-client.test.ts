@@ -186,6 +186,20 @@ describe("the Slack client against the strict fake", () => {
     const parent = fake.addMessage({ channel: FAKE_SLACK_CHANNEL, user: "U0HUMAN", text: "hello" });
     expect(valueOf(await slack.readThreadParent({ channel: FAKE_SLACK_CHANNEL, threadTs: parent.ts }))).toBeNull();
   });
+
+  it("lists the doorbells afk posted since a time, with their metadata, and nobody else's messages", async () => {
+    fake.addMessage({ channel: FAKE_SLACK_CHANNEL, user: "U0HUMAN", text: "hello" });
+    const ref = await postDoorbell();
+    const listed = valueOf(await slack.listDoorbells({ channel: FAKE_SLACK_CHANNEL, oldestMs: 0 }));
+    expect(fake.calls.at(-1)).toMatchObject({
+      method: "conversations.history",
+      args: { channel: FAKE_SLACK_CHANNEL, oldest: "0.000000", include_all_metadata: "true" },
+    });
+    expect(listed.map((message) => message.ts)).toEqual([ref.ts]);
+    expect(parseDoorbellMetadata(listed[0]?.metadata)).toMatchObject({ repo: "acme/widgets", issue: 42, attempt: 2 });
+    const later = (Number(ref.ts) + 1) * 1000;
+    expect(valueOf(await slack.listDoorbells({ channel: FAKE_SLACK_CHANNEL, oldestMs: later }))).toEqual([]);
+  });
 });
 
 describe("the strict fake keeps its contract", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  findEarlierAgentAtWork,
   toFreshAttempt,
   toLostAttempt,
   toUsedAttempts,
@@ -58,5 +59,22 @@ describe("toLostAttempt", () => {
       ]),
     ).toBe(4);
     expect(toLostAttempt([])).toBe(1);
+  });
+});
+
+describe("findEarlierAgentAtWork", () => {
+  const working = (attempt: number): ThreadFact => ({
+    ...aThread(attempt, T0),
+    session: { status: "running", lastError: null, updatedAt: T0 },
+  });
+  it.each<[string, ThreadFact[], number, number | null]>([
+    ["none when no earlier thread works", [aThread(1, T0)], 2, null],
+    ["the earlier attempt whose agent works", [working(1)], 2, 1],
+    ["not the attempt about to start itself", [working(2)], 2, null],
+    ["the latest of several", [working(1), working(2)], 3, 2],
+  ])("%s", (_case, threads, attempt, expected) => {
+    const found = findEarlierAgentAtWork(KEY, attempt, threads);
+    expect(found?.attempt ?? null).toBe(expected);
+    if (expected !== null) expect(found?.threadId).toBe(toThreadId({ ...KEY, attempt: expected }));
   });
 });

@@ -116,7 +116,7 @@ function isHealing(ready: ReadyIssue, runs: readonly RunInFlight[]): boolean {
 }
 
 function agentRuns(runs: readonly RunInFlight[]): number {
-  return runs.filter((run) => run.state !== "escalated").length;
+  return runs.length;
 }
 
 function newPicks(decision: DispatchDecision, runs: readonly RunInFlight[]): ReadyIssue[] {

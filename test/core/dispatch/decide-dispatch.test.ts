@@ -441,15 +441,26 @@ describe("decideDispatch: healing a crashed dispatch", () => {
     expect(dispatched(decision)).toEqual(["acme/widgets#3", "acme/gadgets#1"]);
   });
 
-  it("a healing re-dispatch proceeds even when the cap is already full", () => {
+  it("a healing re-dispatch whose agent is already at work proceeds even when the cap is already full", () => {
     const ready = [aReady({ repo: "acme/widgets", number: 3 }), aReady({ repo: "acme/gadgets", number: 1 })];
     const runs = [
-      aRun({ repo: "acme/widgets", issue: 3, state: "dispatching" }),
+      aRun({ repo: "acme/widgets", issue: 3, state: "dispatching", working: true }),
       aRun({ repo: "acme/gizmos", issue: 8 }),
     ];
     const decision = decideDispatch(anInput({ config: aConfig({ maxConcurrentRuns: 1 }), ready, runs }));
     expect(dispatched(decision)).toEqual(["acme/widgets#3"]);
     expect(heldReasons(decision)).toEqual({ "acme/gadgets#1": { kind: "cap-reached", cap: 1 } });
+  });
+
+  it("a healing re-dispatch whose agent never started waits when other repos took the cap meanwhile", () => {
+    const ready = [aReady({ repo: "acme/widgets", number: 3 })];
+    const runs = [
+      aRun({ repo: "acme/widgets", issue: 3, state: "dispatching", working: false }),
+      aRun({ repo: "acme/gizmos", issue: 8 }),
+    ];
+    const decision = decideDispatch(anInput({ config: aConfig({ maxConcurrentRuns: 1 }), ready, runs }));
+    expect(dispatched(decision)).toEqual([]);
+    expect(heldReasons(decision)).toEqual({ "acme/widgets#3": { kind: "cap-reached", cap: 1 } });
   });
 
   it("a healing issue listed twice is dispatched once", () => {
@@ -471,7 +482,12 @@ describe("decideDispatch: the global cap", () => {
   it.each<[string, number, RunInFlight["state"][], number]>([
     ["active runs count", 3, ["active", "active"], 1],
     ["dispatching runs count", 3, ["dispatching", "active"], 1],
-    ["escalated runs use no agent and do not count", 3, ["escalated", "escalated"], 3],
+    [
+      "escalated runs keep their slot (a human's answer carries on at once, within the cap)",
+      3,
+      ["escalated", "escalated"],
+      1,
+    ],
     ["a full cap dispatches nothing", 2, ["active", "dispatching", "escalated"], 0],
     ["an over-full cap dispatches nothing", 1, ["active", "active"], 0],
     ["no runs: up to the cap", 2, [], 2],

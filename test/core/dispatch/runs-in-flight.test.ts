@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toThreadId } from "../../../src/core/run/ids.js";
+import { toThreadTitle } from "../../../src/core/run/thread-title.js";
 import {
   isDispatchCandidate,
   toNextAttempt,
@@ -16,6 +17,7 @@ function anInput(overrides: Partial<RunsInFlightInput> = {}): RunsInFlightInput 
     installationId: 7,
     inProgressLabel: "afk:in-progress",
     liveThreadIds: null,
+    busyThreads: null,
     ...overrides,
   };
 }
@@ -65,7 +67,7 @@ describe("toRunsInFlight", () => {
   it("reads a ready issue carrying the in-progress label without an active record as mid-dispatch", () => {
     const issue = anIssue({ number: 5, labels: ["ready-for-agent", "AFK:In-Progress"] });
     expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }] }))).toEqual([
-      { repo: "acme/widgets", issue: 5, state: "dispatching" },
+      { repo: "acme/widgets", issue: 5, state: "dispatching", working: false },
     ]);
   });
 
@@ -76,7 +78,17 @@ describe("toRunsInFlight", () => {
     const oldThread = toThreadId({ installationId: 7, repo: "acme/widgets", issue: 5, attempt: 1 });
     expect(
       toRunsInFlight(anInput({ ready: [{ issue, record: previous }], liveThreadIds: new Set([nextThread]) })),
-    ).toEqual([{ repo: "acme/widgets", issue: 5, state: "dispatching" }]);
+    ).toEqual([{ repo: "acme/widgets", issue: 5, state: "dispatching", working: false }]);
+    // T3 shows that attempt's agent at work already: the healing takes a slot whatever the cap.
+    expect(
+      toRunsInFlight(
+        anInput({
+          ready: [{ issue, record: previous }],
+          liveThreadIds: new Set([nextThread]),
+          busyThreads: [{ id: nextThread, title: "afk acme/widgets#5: Spin" }],
+        }),
+      ),
+    ).toEqual([{ repo: "acme/widgets", issue: 5, state: "dispatching", working: true }]);
     // The finished attempt's thread is still live in T3, but it holds nothing.
     expect(
       toRunsInFlight(anInput({ ready: [{ issue, record: previous }], liveThreadIds: new Set([oldThread]) })),
@@ -94,6 +106,41 @@ describe("toRunsInFlight", () => {
   it("sees nothing in flight for a plain ready issue", () => {
     const issue = anIssue({ number: 5, labels: ["ready-for-agent"] });
     expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }], liveThreadIds: new Set() }))).toEqual([]);
+  });
+});
+
+describe("toRunsInFlight: an ended run whose agent still works", () => {
+  it.each<Phase>(["shipped", "cancelled", "taken-over", "queued"])(
+    "a %s record whose thread T3 shows at work holds its repo as active until the agent stopped",
+    (phase) => {
+      const record = aRecord({ phase });
+      const busy = [{ id: record.threadId, title: toThreadTitle(record.repo, record.issue, "Spin") }];
+      expect(toRunsInFlight(anInput({ records: [record], busyThreads: busy }))).toEqual([
+        { repo: record.repo, issue: record.issue, state: "active" },
+      ]);
+      expect(toRunsInFlight(anInput({ records: [record], busyThreads: [] }))).toEqual([]);
+    },
+  );
+});
+
+describe("toRunsInFlight: an agent at work that no record names", () => {
+  const thread = { id: "thread-of-a-cut-short-dispatch", title: toThreadTitle("acme/gadgets", 9, "Hum") };
+
+  it("afk's thread (its title names the issue) holds that repo and a slot: a dispatch cut short before its label and record", () => {
+    expect(toRunsInFlight(anInput({ busyThreads: [thread] }))).toEqual([
+      { repo: "acme/gadgets", issue: 9, state: "active" },
+    ]);
+  });
+
+  it("is the healing dispatch itself when its issue is the one being reconciled", () => {
+    const issue = anIssue({ repo: "acme/gadgets", number: 9, labels: ["ready-for-agent", "afk:in-progress"] });
+    expect(toRunsInFlight(anInput({ ready: [{ issue, record: null }], busyThreads: [thread] }))).toEqual([
+      { repo: "acme/gadgets", issue: 9, state: "dispatching", working: false },
+    ]);
+  });
+
+  it("a thread that is not afk's (another title) is none of afk's business", () => {
+    expect(toRunsInFlight(anInput({ busyThreads: [{ id: "t", title: "Refactor the parser" }] }))).toEqual([]);
   });
 });
 

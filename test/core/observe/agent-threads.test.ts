@@ -6,9 +6,11 @@ import { describe, expect, it } from "vitest";
 import {
   findProjectByWorkspaceRoot,
   isLiveThread,
+  isThreadBusy,
   toLastAssistantText,
   toTurnFact,
   toTurnFactAt,
+  toTurnSeenAt,
   type LatestTurnFact,
   type MessageFact,
   type ProjectFact,
@@ -227,6 +229,24 @@ describe("isLiveThread", () => {
   });
 });
 
+describe("isThreadBusy: the agent is at work in the checkout", () => {
+  it.each([
+    ["a session starting", aThread({ session: aSession({ status: "starting" }) }), true],
+    ["a session running", aThread({ session: aSession({ status: "running" }) }), true],
+    ["a question pending in the middle of a turn", aThread({ hasPendingUserInput: true }), true],
+    ["a session ready (the turn ended)", aThread(), false],
+    ["a session interrupted", aThread({ session: aSession({ status: "interrupted" }) }), false],
+    ["no session yet", aThread({ session: null }), false],
+    [
+      "a deleted thread, whatever its session says",
+      aThread({ deletedAt: REQUESTED, session: aSession({ status: "running" }) }),
+      false,
+    ],
+  ])("%s: %s", (_case, row, busy) => {
+    expect(isThreadBusy(row)).toBe(busy);
+  });
+});
+
 describe("findProjectByWorkspaceRoot", () => {
   it.each([
     ["finds the live project at the root", [aProject()], "/workspace/acme/widgets", "project-1"],
@@ -302,5 +322,40 @@ describe("toTurnFactAt: no turn is judged by facts older than it", () => {
 
   it("judges the turn by facts read after it started", () => {
     expect(toTurnFactAt(gone, 2_000_000, 2_000_001)).toEqual({ kind: "missing", why: "absent" });
+  });
+});
+
+describe("toTurnFactAt: a turn afk judged is never taken for the next one", () => {
+  // The agent asked a question; afk judged that turn, and relayed an answer 30 s later,
+  // within the skew margin of the old turn's request. T3 shows the old turn until the
+  // agent picks up the new one.
+  const old = aThread({
+    latestTurn: aLatestTurn({ requestedAt: REQUESTED, state: "completed" }),
+    session: aSession({ updatedAt: REQUESTED + 10_000 }),
+  });
+  const relayedAt = REQUESTED + 40_000;
+
+  it("without what afk judged, the old turn passes for the new one (the skew margin)", () => {
+    expect(toTurnFactAt(old, relayedAt, relayedAt + 5_000)).toEqual(COMPLETED);
+  });
+
+  it("with T3's time of the judged turn, the new one is still to come", () => {
+    expect(toTurnFactAt(old, relayedAt, relayedAt + 5_000, toTurnSeenAt(old))).toEqual({ kind: "working" });
+  });
+
+  it("the new turn, once T3 shows it, is judged", () => {
+    const next = aThread({ latestTurn: aLatestTurn({ turnId: "turn-2", requestedAt: relayedAt - 2_000 }) });
+    expect(toTurnFactAt(next, relayedAt, relayedAt + 5_000, toTurnSeenAt(old))).toEqual(COMPLETED);
+  });
+});
+
+describe("toTurnSeenAt", () => {
+  it.each([
+    ["the later of the turn's request and the session's last change", aThread(), REQUESTED + 60_000],
+    ["the turn alone", aThread({ session: null }), REQUESTED + 1_000],
+    ["nothing shown", aThread({ session: null, latestTurn: null }), null],
+    ["no thread", null, null],
+  ])("%s", (_case, thread, at) => {
+    expect(toTurnSeenAt(thread)).toBe(at);
   });
 });

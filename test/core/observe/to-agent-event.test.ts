@@ -13,6 +13,16 @@ const ENDED: TurnFact = { kind: "ended", outcome: "completed", error: null };
 const ASKING: TurnFact = { kind: "waiting-on-user", on: "user-input" };
 
 describe("toAgentEvent", () => {
+  it("carries T3's own time of what it showed into the events that judge a turn", () => {
+    expect(toAgentEvent(anObservation(ENDED, { seenAt: 1_234 }))).toMatchObject({ kind: "TurnEnded", seenAt: 1_234 });
+    expect(toAgentEvent(anObservation({ kind: "waiting-on-user", on: "user-input" }, { seenAt: 1_234 }))).toMatchObject(
+      {
+        kind: "QuestionAsked",
+        seenAt: 1_234,
+      },
+    );
+  });
+
   it("a working turn gives no event: nothing to decide yet", () => {
     expect(toAgentEvent(anObservation({ kind: "working" }, { lastMessage: `AFK-STATUS: pushed ${SHA}` }))).toBeNull();
   });

@@ -59,6 +59,14 @@ describe("toConvergence: labels and the issue's state", () => {
     ["an active run already labelled needs nothing", aRecord(), open(READY, LOCK), {}, []],
     ["an active run drops a human label left over", aRecord(), open(READY, LOCK, HUMAN), {}, ["RemoveLabels"]],
     [
+      "a queued run drops a lock label left over from a dispatch cut short and held back since",
+      aRecord({ phase: "queued", turn: null }),
+      open(READY, LOCK),
+      {},
+      ["RemoveLabels"],
+    ],
+    ["a queued run leaves the ready label alone", aRecord({ phase: "queued", turn: null }), open(READY), {}, []],
+    [
       "an escalation that died before its labels: the human label first, then the others off",
       escalated,
       open(READY, LOCK),
@@ -84,7 +92,7 @@ describe("toConvergence: labels and the issue's state", () => {
       aRecord({ phase: "shipped", endedAt: T0 }),
       open(READY, LOCK),
       {},
-      ["RemoveLabels", "CloseIssue"],
+      ["CloseIssue", "RemoveLabels"],
     ],
     [
       "a ship that died after the close: the labels off",
@@ -206,6 +214,18 @@ describe("toConvergence: the agent", () => {
     ["the agent waits on a question", { hasPendingUserInput: true }],
   ])("sends nothing again when %s", (_case, thread) => {
     expect(toConvergence(input(working, { thread: aThread(thread), now: NOW }))).toEqual([]);
+  });
+
+  it("sends again a turn T3 never received even when the turn T3 shows was asked for within the skew margin, when afk judged that one already", () => {
+    const asked = startedAt - 20_000;
+    const thread = aThread({
+      latestTurn: { turnId: "t1", state: "completed", requestedAt: asked, assistantMessageId: null },
+      session: { status: "ready", lastError: null, updatedAt: asked + 5_000 },
+    });
+    const now = startedAt + TURN_MISSING_AFTER_MS;
+    expect(toConvergence(input(working, { thread, now }))).toEqual([]);
+    const [turn] = toConvergence(input({ ...working, turnSeenAt: asked + 5_000 }, { thread, now }));
+    expect(turn).toMatchObject({ kind: "SendTurn", commandId: toCommandId(KEY, "turn:2") });
   });
 
   it("leaves the agent alone when T3 was not read", () => {

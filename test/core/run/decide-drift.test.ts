@@ -126,6 +126,47 @@ describe("decideDrift: an escalated run", () => {
   });
 });
 
+describe("decideDrift: a take-over, then the ready label applied again", () => {
+  const escalated = anEscalatedRecord();
+  it.each<[string, IssueView, IssueEventFact[], unknown]>([
+    [
+      "by a person after the take-over: their label stays",
+      { state: "open", labels: [READY] },
+      [unlabeled(HUMAN, alice), labeled(READY, alice)],
+      { kind: "TakenOver", by: "alice", readyAgain: true },
+    ],
+    [
+      "before the take-over (a leftover): it comes off",
+      { state: "open", labels: [READY] },
+      [labeled(READY, alice), unlabeled(HUMAN, alice)],
+      { kind: "TakenOver", by: "alice" },
+    ],
+  ])("%s", (_case, issue, events, expected) => {
+    expect(drift(escalated, issue, events)).toEqual(expected);
+  });
+});
+
+describe("decideDrift: a resume afk had not finished when a person took the issue over", () => {
+  // The resume was written (record first); afk died before its labels: the issue still showed the escalation.
+  const resumed = aRecord({ resumptions: [{ by: "U0ALICE", via: "slack", at: T0 }] });
+  const at = (when: number, actor: Actor) => event("unlabeled", actor, { label: HUMAN, at: when });
+  it.each<[string, IssueEventFact[], unknown]>([
+    [
+      "their removal of ready-for-human after the resume takes it over",
+      [at(T0 + 1, alice)],
+      { kind: "TakenOver", by: "alice" },
+    ],
+    ["afk's own removal is its resume finishing", [at(T0 + 1, afk)], null],
+    ["a removal before the resume was answered by the resume", [at(T0 - 1, alice)], null],
+  ])("%s", (_case, events, expected) => {
+    expect(drift(resumed, { state: "open", labels: [] }, events)).toEqual(expected);
+  });
+
+  it("a run never resumed has no such take-over", () => {
+    expect(drift(aRecord(), { state: "open", labels: [READY, LOCK] }, [at(T0 + 1, alice)])).toBeNull();
+  });
+});
+
 describe("decideDrift: other runs", () => {
   it("a queued run whose ready label a person removed is cancelled", () => {
     expect(drift(aRecord({ phase: "queued" }), { state: "open", labels: [] }, [unlabeled(READY, alice)])).toEqual({

@@ -73,6 +73,16 @@ describe("encodeRecord", () => {
   });
 });
 
+describe("decodeRecord: fields added later", () => {
+  it("reads a record written before turnSeenAt as no turn judged yet", () => {
+    const { turnSeenAt: _dropped, ...older } = aRecord({ turnSeenAt: 5 });
+    expect(decodeRecord(withMarker(JSON.stringify(older)))).toEqual({
+      ok: true,
+      record: aRecord({ turnSeenAt: null }),
+    });
+  });
+});
+
 describe("decodeRecord", () => {
   it.each([
     ["null", null, "missing"],

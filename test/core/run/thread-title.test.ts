@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { THREAD_TITLE_MAX_CHARS, toThreadTitle } from "../../../src/core/run/thread-title.js";
+import { parseThreadTitle, THREAD_TITLE_MAX_CHARS, toThreadTitle } from "../../../src/core/run/thread-title.js";
 
 // GitHub's longest names: owner 39 characters, repo 100.
 const LONGEST_REPO = `${"o".repeat(39)}/${"r".repeat(100)}`;
@@ -44,4 +44,20 @@ describe("toThreadTitle", () => {
       { numRuns: 300 },
     );
   });
+});
+
+describe("parseThreadTitle", () => {
+  it("reads back the repo and issue afk put at the head of its title", () => {
+    expect(parseThreadTitle(toThreadTitle("acme/widgets", 42, "Make: widgets #7 spin"))).toEqual({
+      repo: "acme/widgets",
+      issue: 42,
+    });
+  });
+
+  it.each(["Refactor the parser", "afk acme/widgets: no issue", "afk #4: no repo", ""])(
+    "is null for a title afk did not write: %j",
+    (title) => {
+      expect(parseThreadTitle(title)).toBeNull();
+    },
+  );
 });

@@ -155,6 +155,23 @@ describe("QuestionAsked", () => {
     expect(result.record.turn?.state).toBe("ended");
   });
 
+  it.each<[string, RunEvent]>([
+    ["a question", { kind: "QuestionAsked", question: "Which colour?", seenAt: 4_242 }],
+    [
+      "an ended turn",
+      {
+        kind: "TurnEnded",
+        outcome: "completed",
+        status: { kind: "blocked", question: "?" },
+        lastMessage: null,
+        error: null,
+        seenAt: 4_242,
+      },
+    ],
+  ])("keeps T3's time of the turn it judged from %s, so that it never passes for the next turn", (_case, event) => {
+    expect(step(aRecord({ turn: working() }), event).record.turnSeenAt).toBe(4_242);
+  });
+
   it("without a question, stores no agentSaid", () => {
     expect(step(aRecord(), { kind: "QuestionAsked", question: "  " }).record.escalation?.agentSaid).toBeNull();
   });
@@ -250,6 +267,23 @@ describe("TurnEnded escalations (E1)", () => {
     const result = step(aRecord(), ev.turnEnded({ status: null }), NOW, SLACK_CTX);
     expect(kinds(result.effects)).toEqual([...ESCALATION_EFFECTS, "RingDoorbell"]);
     expect(effectOf(result.effects, "RingDoorbell").record).toBe(result.record);
+  });
+
+  it.each<[string, Partial<RunRecord>, boolean]>([
+    ["the attempt's first escalation posts at once", {}, false],
+    [
+      "a later escalation of an attempt that has no doorbell on record looks for one rung unseen",
+      { resumptions: [{ by: "alice", via: "github", at: NOW - 1 }] },
+      true,
+    ],
+    [
+      "a later escalation with its doorbell on record updates it",
+      { resumptions: [{ by: "alice", via: "github", at: NOW - 1 }], doorbell: { channel: "C1", ts: "1.2" } },
+      false,
+    ],
+  ])("%s", (_case, overrides, mayHaveRung) => {
+    const result = step(aRecord(overrides), ev.turnEnded({ status: null }), NOW, SLACK_CTX);
+    expect(effectOf(result.effects, "RingDoorbell").mayHaveRung).toBe(mayHaveRung);
   });
 });
 

@@ -223,8 +223,8 @@ describe("RetryRequested", () => {
     expect(kinds(stale.effects)).toEqual([
       "UpsertProgressComment",
       "AddLabels",
-      "RemoveLabels",
       "InterruptTurn",
+      "RemoveLabels",
       "ReconcileRepo",
     ]);
     expect(effectOf(stale.effects, "InterruptTurn")).toEqual({
@@ -254,11 +254,19 @@ describe("Cancelled", () => {
     expect(kinds(result.effects)).toEqual(["UpsertProgressComment"]);
   });
 
+  it("a run queued by a retry from scratch takes the human label off too (the retry's relabelling may be unfinished)", () => {
+    const approval = { by: "alice", role: "slack" as const, via: "retry" as const, at: T0, fingerprint: null };
+    const result = step(aRecord({ phase: "queued", turn: null, approval }), cancel("issue-closed"), NOW);
+    expect(result.record).toMatchObject({ phase: "cancelled" });
+    expect(kinds(result.effects)).toEqual(["UpsertProgressComment", "RemoveLabels"]);
+    expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["ready-for-human"]);
+  });
+
   it.each<[string, RunRecord, string[]]>([
     [
       "an active run with a working turn",
       aRecord(),
-      ["UpsertProgressComment", "RemoveLabels", "InterruptTurn", "ReconcileRepo"],
+      ["UpsertProgressComment", "InterruptTurn", "RemoveLabels", "ReconcileRepo"],
     ],
     [
       "an active run with a doorbell",
@@ -302,7 +310,7 @@ describe("TakenOver", () => {
     [
       "an active run with a working turn",
       aRecord({ doorbell: DOORBELL }),
-      ["UpsertProgressComment", "RemoveLabels", "InterruptTurn", "UpdateDoorbell", "ReconcileRepo"],
+      ["UpsertProgressComment", "InterruptTurn", "RemoveLabels", "UpdateDoorbell", "ReconcileRepo"],
     ],
     [
       "an escalated run",
@@ -320,6 +328,12 @@ describe("TakenOver", () => {
       "afk:in-progress",
       "ready-for-human",
     ]);
+  });
+
+  it("leaves the ready label a person applied again after taking over (it asks for a new attempt)", () => {
+    const result = step(anEscalatedRecord(), { kind: "TakenOver", by: "carol", readyAgain: true }, NOW);
+    expect(result.record.phase).toBe("taken-over");
+    expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["afk:in-progress", "ready-for-human"]);
   });
 
   it("notes who took over on the doorbell", () => {
