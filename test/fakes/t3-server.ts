@@ -588,6 +588,12 @@ class FakeState {
         extras.requestedAt = at;
         return true;
       case "thread.turn.interrupt":
+        // The provider stops the running turn: T3 shows it interrupted and the session
+        // no longer running (an interrupt with no running turn changes nothing).
+        if (thread.latestTurn?.state === "running") {
+          thread.latestTurn = { ...thread.latestTurn, state: "interrupted", completedAt: at };
+          thread.session = this.session(thread, "interrupted", null, null);
+        }
         return true;
       case "thread.delete":
         thread.deletedAt = at;

@@ -102,6 +102,7 @@ describe("observeAgent", () => {
     const record = aRun(world);
     await startThread(world, record);
     world.agent.endTurn(record.threadId, { state: "completed", text: "Done.\nAFK-STATUS: pushed 3f2a9c1" });
+    const endedAt = world.clock.now();
     const seen = await observeAgent(record, await factsOf(world), depsOf(world));
     expect(seen).toEqual({
       event: {
@@ -110,7 +111,7 @@ describe("observeAgent", () => {
         status: { kind: "pushed", sha: "3f2a9c1" },
         lastMessage: "Done.\nAFK-STATUS: pushed 3f2a9c1",
         error: null,
-        seenAt: world.clock.now(),
+        seenAt: endedAt,
       },
       failure: null,
     });
@@ -121,8 +122,9 @@ describe("observeAgent", () => {
     const record = aRun(world);
     await startThread(world, record);
     world.agent.askQuestion(record.threadId);
+    const askedAt = world.clock.now();
     const seen = await observeAgent(record, await factsOf(world), depsOf(world));
-    expect(seen.event).toEqual({ kind: "QuestionAsked", question: null, seenAt: world.clock.now() });
+    expect(seen.event).toEqual({ kind: "QuestionAsked", question: null, seenAt: askedAt });
   });
 
   it.each([
