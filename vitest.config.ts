@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The slow chaos suites run in `npm run test:chaos` (vitest.chaos.config.ts).
+    exclude: ["**/node_modules/**", "test/**/*.chaos.test.ts"],
     environment: "node",
     // The JSON report feeds .ci/run's closing "N passed, N failed" line.
     reporters: ["default", "json"],
