@@ -7,7 +7,7 @@
 // green; Woodpecker deploys it; Keel rolls it out. Each of those steps can be held back
 // (`gates`) so that a test can let afk be killed a few times in each stage of the run.
 //
-// Every request afk makes to any of the four fakes is seen, in order (`Requests`): the
+// Every request afk makes to any of the four fakes is seen, in order (`seen`): the
 // test kills afk right after its k-th request since it was started.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
