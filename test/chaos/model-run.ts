@@ -1,0 +1,61 @@
+// Runs the model-based test (issue 8): `runs` random command sequences (model-commands.ts)
+// from a fixed seed, each over a fresh world (model-world.ts) and ending at rest, and
+// prints what they did: sequences, commands, kills, restarts, faults injected. A failing
+// sequence is shrunk, and fast-check's error names its seed and path; AFK_CHAOS_SEED and
+// AFK_CHAOS_PATH replay exactly that one (CONTRIBUTING.md, "Model-based test").
+
+import fc from "fast-check";
+import { AT_REST, COMMANDS, type Model } from "./model-commands.js";
+import { aTally, ModelWorld, type Tally } from "./model-world.js";
+
+export interface ModelRunOptions {
+  readonly runs: number;
+  readonly seed: number;
+  /** fast-check's replay path of a failing case (with its seed). */
+  readonly path?: string;
+  readonly maxCommands: number;
+}
+
+/** Options from the environment, over the suite's own defaults. */
+export function fromEnv(defaults: ModelRunOptions): ModelRunOptions {
+  const runs = process.env.AFK_CHAOS_RUNS;
+  const seed = process.env.AFK_CHAOS_SEED;
+  const path = process.env.AFK_CHAOS_PATH;
+  return {
+    ...defaults,
+    ...(runs === undefined || runs === "" ? {} : { runs: Number(runs) }),
+    ...(seed === undefined || seed === "" ? {} : { seed: Number(seed) }),
+    ...(path === undefined || path === "" ? {} : { path }),
+  };
+}
+
+export async function runModel(options: ModelRunOptions): Promise<Tally> {
+  const tally = aTally();
+  const started = Date.now();
+  await fc.assert(
+    fc.asyncProperty(fc.commands(COMMANDS, { maxCommands: options.maxCommands, size: "max" }), async (commands) => {
+      tally.sequences += 1;
+      const real = new ModelWorld(tally);
+      const model: Model = {};
+      try {
+        await real.begin();
+        await fc.asyncModelRun(() => ({ model, real }), [...commands, AT_REST]);
+      } finally {
+        real.finish();
+      }
+    }),
+    {
+      numRuns: options.runs,
+      seed: options.seed,
+      ...(options.path === undefined ? {} : { path: options.path }),
+      endOnFailure: options.path !== undefined,
+    },
+  );
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    `model-based test (seed ${options.seed}): ${tally.sequences} sequences, ${tally.commands} commands, ` +
+      `${tally.kills} kills, ${tally.restarts} restarts, ${tally.faults} faults injected, in ${seconds} s; ` +
+      `${tally.dispatches} dispatches; issues at the end by phase: ${JSON.stringify(tally.ended)}`,
+  );
+  return tally;
+}
