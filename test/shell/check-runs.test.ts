@@ -107,6 +107,20 @@ describe("checkRepoRuns: a person's act afk never heard of", () => {
     expect(noticesOf(world, issue)).toEqual([expect.stringMatching(new RegExp(`^Shipped ${sha}`))]);
   });
 
+  // Found by the model-based test (test/chaos/model.test.ts).
+  it("the issue closed by the agent's own commit, then a person removes the ready label unheard: the sweep cancels the run (issue 8, item 3)", async () => {
+    const world = aWorld();
+    const { issue } = await aDispatchedRun(world);
+    world.github.act.push(REPO, [{ message: `Spin\n\nFixes #${issue}` }], { by: "afk-agent" });
+    await world.reconcile();
+    expect(world.record(issue)?.closedByCommit).not.toBeNull();
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    world.clock.advance(MINUTE);
+    await sweepOnce(world.afk);
+    expect(world.record(issue)?.phase).toBe("cancelled");
+    expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [] });
+  });
+
   it("the issue closed by the agent's own commit, then red CI with no budget left: escalated, and the issue reopened", async () => {
     const world = aWorldWithFile("budgets: { fix_forward_turns: 0 }\n");
     const { issue, threadId } = await aDispatchedRun(world);
