@@ -167,7 +167,12 @@ export function checkAlways(model: ModelWorld): void {
 }
 
 /** The labels a run in each resting state shows (true: on, false: off, absent: either). */
-function expectedLabels(model: ModelWorld, record: RunRecord, untrustedReady: boolean): Record<string, boolean> {
+function expectedLabels(
+  model: ModelWorld,
+  record: RunRecord,
+  untrustedReady: boolean,
+  readyAfterEnd: boolean,
+): Record<string, boolean> {
   const { ready, inProgress, human } = model.world.config.labels;
   if (isActive(record.phase)) return { [ready]: true, [inProgress]: true, [human]: false };
   // A ready label put back on by someone afk does not trust is theirs: the run still waits for a human.
@@ -175,7 +180,11 @@ function expectedLabels(model: ModelWorld, record: RunRecord, untrustedReady: bo
     return untrustedReady
       ? { [inProgress]: false, [human]: true }
       : { [ready]: false, [inProgress]: false, [human]: true };
-  if (record.phase === "shipped") return { [ready]: false, [inProgress]: false, [human]: false };
+  // The ready label applied by a person after the run ended (on the closed issue) is theirs.
+  if (record.phase === "shipped")
+    return readyAfterEnd
+      ? { [inProgress]: false, [human]: false }
+      : { [ready]: false, [inProgress]: false, [human]: false };
   return { [inProgress]: false, [human]: false };
 }
 
@@ -207,10 +216,17 @@ export function checkAtRest(model: ModelWorld): void {
     if (!body.includes(renderStateBlock(record, ctx)))
       violated(`${key}: the progress comment does not say the record's state (${record.phase})`);
     const untrustedReady = readyOn && !isTrusted(model, last?.actor ?? null);
-    for (const [label, on] of Object.entries(expectedLabels(model, record, untrustedReady)))
+    const readyAfterEnd = readyOn && last !== null && record.endedAt !== null && last.at > record.endedAt;
+    for (const [label, on] of Object.entries(expectedLabels(model, record, untrustedReady, readyAfterEnd)))
       if (issue.labels.includes(label) !== on)
         violated(`${key}: ${record.phase} (attempt ${record.attempt}) with labels [${issue.labels.join(", ")}]`);
-    if (record.phase === "shipped" && issue.state !== "closed") violated(`${key}: shipped and still open`);
+    const reopened = issue.events.some(
+      (event) =>
+        event.kind === "reopened" &&
+        event.actor !== model.world.github.identity.botLogin &&
+        event.at > (record.endedAt ?? Infinity),
+    );
+    if (record.phase === "shipped" && issue.state !== "closed" && !reopened) violated(`${key}: shipped and still open`);
     if (isActive(record.phase) && issue.state === "closed" && record.closedByCommit === null)
       violated(`${key}: ${record.phase} on an issue a person closed`);
     const working = busy.find((thread) => thread.repo === repo && thread.issue === issue.number);
