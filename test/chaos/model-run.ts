@@ -40,6 +40,11 @@ export async function runModel(options: ModelRunOptions): Promise<Tally> {
       try {
         await real.begin();
         await fc.asyncModelRun(() => ({ model, real }), [...commands, AT_REST]);
+      } catch (error) {
+        // AFK_MODEL_LOGS=1 (with a replayed seed and path): what afk logged in the failing case.
+        if (process.env.AFK_MODEL_LOGS === "1")
+          console.log(real.world.logs.map((line) => JSON.stringify(line)).join("\n"));
+        throw error;
       } finally {
         real.finish();
       }
@@ -55,7 +60,8 @@ export async function runModel(options: ModelRunOptions): Promise<Tally> {
   console.log(
     `model-based test (seed ${options.seed}): ${tally.sequences} sequences, ${tally.commands} commands, ` +
       `${tally.kills} kills, ${tally.restarts} restarts, ${tally.faults} faults injected, in ${seconds} s; ` +
-      `${tally.dispatches} dispatches; issues at the end by phase: ${JSON.stringify(tally.ended)}`,
+      `${tally.dispatches} dispatches; known open defect met ${tally.knownOpen} times; ` +
+      `issues at the end by phase: ${JSON.stringify(tally.ended)}`,
   );
   return tally;
 }
