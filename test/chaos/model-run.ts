@@ -13,6 +13,8 @@ export interface ModelRunOptions {
   readonly seed: number;
   /** fast-check's replay path of a failing case (with its seed). */
   readonly path?: string;
+  /** The commands' own replay path (the `replayPath` fast-check prints in the counterexample). */
+  readonly replayPath?: string;
   readonly maxCommands: number;
 }
 
@@ -21,11 +23,13 @@ export function fromEnv(defaults: ModelRunOptions): ModelRunOptions {
   const runs = process.env.AFK_CHAOS_RUNS;
   const seed = process.env.AFK_CHAOS_SEED;
   const path = process.env.AFK_CHAOS_PATH;
+  const replayPath = process.env.AFK_CHAOS_REPLAY;
   return {
     ...defaults,
     ...(runs === undefined || runs === "" ? {} : { runs: Number(runs) }),
     ...(seed === undefined || seed === "" ? {} : { seed: Number(seed) }),
     ...(path === undefined || path === "" ? {} : { path }),
+    ...(replayPath === undefined || replayPath === "" ? {} : { replayPath }),
   };
 }
 
@@ -33,22 +37,29 @@ export async function runModel(options: ModelRunOptions): Promise<Tally> {
   const tally = aTally();
   const started = Date.now();
   await fc.assert(
-    fc.asyncProperty(fc.commands(COMMANDS, { maxCommands: options.maxCommands, size: "max" }), async (commands) => {
-      tally.sequences += 1;
-      const real = new ModelWorld(tally);
-      const model: Model = {};
-      try {
-        await real.begin();
-        await fc.asyncModelRun(() => ({ model, real }), [...commands, AT_REST]);
-      } catch (error) {
-        // AFK_MODEL_LOGS=1 (with a replayed seed and path): what afk logged in the failing case.
-        if (process.env.AFK_MODEL_LOGS === "1")
-          console.log(real.world.logs.map((line) => JSON.stringify(line)).join("\n"));
-        throw error;
-      } finally {
-        real.finish();
-      }
-    }),
+    fc.asyncProperty(
+      fc.commands(COMMANDS, {
+        maxCommands: options.maxCommands,
+        size: "max",
+        ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
+      }),
+      async (commands) => {
+        tally.sequences += 1;
+        const real = new ModelWorld(tally);
+        const model: Model = {};
+        try {
+          await real.begin();
+          await fc.asyncModelRun(() => ({ model, real }), [...commands, AT_REST]);
+        } catch (error) {
+          // AFK_MODEL_LOGS=1 (with a replayed seed and path): what afk logged in the failing case.
+          if (process.env.AFK_MODEL_LOGS === "1")
+            console.log(real.world.logs.map((line) => JSON.stringify(line)).join("\n"));
+          throw error;
+        } finally {
+          real.finish();
+        }
+      },
+    ),
     {
       numRuns: options.runs,
       seed: options.seed,
