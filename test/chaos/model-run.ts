@@ -36,37 +36,46 @@ export function fromEnv(defaults: ModelRunOptions): ModelRunOptions {
 export async function runModel(options: ModelRunOptions): Promise<Tally> {
   const tally = aTally();
   const started = Date.now();
-  await fc.assert(
-    fc.asyncProperty(
-      fc.commands(COMMANDS, {
-        maxCommands: options.maxCommands,
-        size: "max",
-        ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
-      }),
-      async (commands) => {
-        tally.sequences += 1;
-        const real = new ModelWorld(tally);
-        const model: Model = {};
-        try {
-          await real.begin();
-          await fc.asyncModelRun(() => ({ model, real }), [...commands, AT_REST]);
-        } catch (error) {
-          // AFK_MODEL_LOGS=1 (with a replayed seed and path): what afk logged in the failing case.
-          if (process.env.AFK_MODEL_LOGS === "1")
-            console.log(real.world.logs.map((line) => JSON.stringify(line)).join("\n"));
-          throw error;
-        } finally {
-          real.finish();
-        }
+  try {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.commands(COMMANDS, {
+          maxCommands: options.maxCommands,
+          size: "max",
+          ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
+        }),
+        async (commands) => {
+          tally.sequences += 1;
+          const real = new ModelWorld(tally);
+          const model: Model = {};
+          try {
+            await real.begin();
+            await fc.asyncModelRun(() => ({ model, real }), [...commands, AT_REST]);
+          } catch (error) {
+            // AFK_MODEL_LOGS=1 (with a replayed seed and path): what afk logged in the failing case.
+            if (process.env.AFK_MODEL_LOGS === "1")
+              console.log(real.world.logs.map((line) => JSON.stringify(line)).join("\n"));
+            throw error;
+          } finally {
+            real.finish();
+          }
+        },
+      ),
+      {
+        numRuns: options.runs,
+        seed: options.seed,
+        ...(options.path === undefined ? {} : { path: options.path }),
+        endOnFailure: options.path !== undefined,
       },
-    ),
-    {
-      numRuns: options.runs,
-      seed: options.seed,
-      ...(options.path === undefined ? {} : { path: options.path }),
-      endOnFailure: options.path !== undefined,
-    },
-  );
+    );
+  } finally {
+    print(options, tally, started);
+  }
+  return tally;
+}
+
+/** The counts, failed or not (the closing note needs them). */
+function print(options: ModelRunOptions, tally: Tally, started: number): void {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(
     `model-based test (seed ${options.seed}): ${tally.sequences} sequences, ${tally.commands} commands, ` +
@@ -74,5 +83,4 @@ export async function runModel(options: ModelRunOptions): Promise<Tally> {
       `${tally.dispatches} dispatches; known open defect met ${tally.knownOpen} times; ` +
       `issues at the end by phase: ${JSON.stringify(tally.ended)}`,
   );
-  return tally;
 }
