@@ -72,6 +72,8 @@ export class AfkService {
   readonly nonDoorbellThreads = new NonDoorbellThreads();
   /** Repos whose run index was rebuilt from GitHub since afk started (rebuild-index.ts). */
   readonly indexedRepos = new Set<string>();
+  /** Enrolled repos GitHub says afk is not installed on: afk holds no run there. */
+  readonly notInstalled = new Set<string>();
   /** Repos whose labels afk created (or found) since it started. */
   readonly labelsEnsured = new Set<string>();
   /** afk's own bot on GitHub, once known: its acts are never read as a person's. */
@@ -109,10 +111,12 @@ export class AfkService {
 
   rememberInstallation(repo: string, installationId: number): void {
     this.installations.set(repo.toLowerCase(), installationId);
+    this.notInstalled.delete(repo.toLowerCase());
   }
 
   forgetInstallation(repo: string): void {
     this.installations.delete(repo.toLowerCase());
+    this.notInstalled.add(repo.toLowerCase());
   }
 
   /** The runs under way in a repo: the ones the observers follow. */

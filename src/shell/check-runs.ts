@@ -10,7 +10,7 @@ import { toConvergence } from "../core/run/converge.js";
 import type { Effect } from "../core/run/effect.js";
 import { decideDrift, type IssueView } from "../core/run/decide-drift.js";
 import { toPeopleAfterEnd, type PeopleAfterEnd } from "../core/run/people-after-end.js";
-import { isActive, isTerminal } from "../core/run/run-record.js";
+import { isTerminal } from "../core/run/run-record.js";
 import type { RunRecord } from "../core/run/run-types.js";
 import type { IssueTracker } from "../ports/issue-tracker.js";
 import { advanceRun, applyTransition, type AdvanceResult } from "./advance-run.js";
@@ -113,11 +113,13 @@ export async function checkRun(
   return { ...applied, acted: effects.length > 0 };
 }
 
-/** Whether the run needs its issue read afresh, or can be checked against the lists. */
+/**
+ * Whether the run is looked at: every run under way, and an ended one afk may not have
+ * finished. A run whose issue the agent's own commit closed is out of the open lists: it
+ * is read afresh each time, so that a person's removal of the ready label is seen.
+ */
 function isWatched(record: RunRecord, needsCheck: boolean): boolean {
-  if (isTerminal(record.phase)) return needsCheck;
-  // Closed by the agent's own commit: the issue is out of the open lists on purpose.
-  return !(isActive(record.phase) && record.closedByCommit !== null && !needsCheck);
+  return isTerminal(record.phase) ? needsCheck : true;
 }
 
 /** What checking a repo's runs came to. */

@@ -165,7 +165,12 @@ async function admit(
       liveThreadIds,
       busyThreads,
     });
-    const decision: DispatchDecision = decideDispatch({ config: afk.config, ready: readyIssues, runs });
+    const decision: DispatchDecision = decideDispatch({
+      config: afk.config,
+      ready: readyIssues,
+      runs,
+      unread: toUnreadRepos(afk),
+    });
     const failed: string[] = [];
     for (const held of decision.held)
       if (!(await tellHeld(afk, held.issue, held.reason, r.installationId, r.issues)))
@@ -180,6 +185,16 @@ async function admit(
     }
     return failed;
   });
+}
+
+/**
+ * Enrolled repos whose runs afk has not read since it started (their installation lookup
+ * or index rebuild failed): the cap counts them as holding a run, as they may.
+ */
+function toUnreadRepos(afk: AfkService): string[] {
+  return afk.config.allowlist
+    .map((repo) => repo.toLowerCase())
+    .filter((repo) => afk.isArmedFor(repo) && !afk.indexedRepos.has(repo) && !afk.notInstalled.has(repo));
 }
 
 /** The attempt a dispatch uses: the queued one, the next after an ended one, or one T3 never saw. */

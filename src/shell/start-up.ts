@@ -29,6 +29,7 @@ export async function startUp(afk: AfkService): Promise<void> {
       continue;
     }
     if (found.value === null) {
+      afk.notInstalled.add(repo.toLowerCase());
       afk.log.warn({ repo }, "afk is not installed on this enrolled repository; install the app there");
       continue;
     }

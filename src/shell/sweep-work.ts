@@ -24,7 +24,10 @@ async function toInstallation(afk: AfkService, repo: string): Promise<number | n
     );
     return null;
   }
-  if (found.value === null) return null;
+  if (found.value === null) {
+    afk.notInstalled.add(repo.toLowerCase());
+    return null;
+  }
   afk.rememberInstallation(repo, found.value);
   return found.value;
 }

@@ -107,6 +107,39 @@ describe("checkRepoRuns: a person's act afk never heard of", () => {
     expect(noticesOf(world, issue)).toEqual([expect.stringMatching(new RegExp(`^Shipped ${sha}`))]);
   });
 
+  // Found by the model-based test (test/chaos/model.test.ts): afk died between writing an
+  // escalation and interrupting the agent, and a person took the run over before afk's next
+  // look at T3: the agent worked on, for ever, on a run that had ended.
+  it("a run taken over while its agent still works (the escalation's interrupt never landed): the next sweep stops the agent", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.pickUpTurn(threadId);
+    world.clock.advance(5 * 60 * MINUTE);
+    world.agent.knobs.fail("interruptTurn", "transient");
+    await observeRepo(world).catch(() => undefined);
+    expect(world.recordOnGitHub(issue)?.phase).toBe("escalated");
+    world.github.act.unlabel(REPO, issue, HUMAN, MAINTAINER);
+    await world.reconcile().catch(() => undefined);
+    expect(world.recordOnGitHub(issue)?.phase).toBe("taken-over");
+    world.clock.advance(MINUTE);
+    await sweepOnce(world.afk);
+    expect(world.agent.snapshot().threads.find((thread) => thread.id === threadId)?.sessionStatus).toBe("interrupted");
+  });
+
+  // Found by the model-based test (test/chaos/model.test.ts).
+  it("the issue closed by the agent's own commit, then a person removes the ready label unheard: the sweep cancels the run (issue 8, item 3)", async () => {
+    const world = aWorld();
+    const { issue } = await aDispatchedRun(world);
+    world.github.act.push(REPO, [{ message: `Spin\n\nFixes #${issue}` }], { by: "afk-agent" });
+    await world.reconcile();
+    expect(world.record(issue)?.closedByCommit).not.toBeNull();
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    world.clock.advance(MINUTE);
+    await sweepOnce(world.afk);
+    expect(world.record(issue)?.phase).toBe("cancelled");
+    expect(world.issue(issue)).toMatchObject({ state: "closed", labels: [] });
+  });
+
   it("the issue closed by the agent's own commit, then red CI with no budget left: escalated, and the issue reopened", async () => {
     const world = aWorldWithFile("budgets: { fix_forward_turns: 0 }\n");
     const { issue, threadId } = await aDispatchedRun(world);

@@ -221,6 +221,39 @@ describe("startUp", () => {
     expect(world.agent.snapshot().threads).toHaveLength(1);
   });
 
+  // Found by the model-based test (test/chaos/model.test.ts).
+  it("counts a repo whose runs it could not read at start as holding a slot of the cap: no third run under a cap of two (issue 8, item 11)", async () => {
+    const THIRD = "acme/gizmos";
+    const world = aWorld({ repos: [REPO, OTHER, THIRD], config: { maxConcurrentRuns: 2 } });
+    await aDispatchedRun(world, { repo: OTHER });
+    world.restart();
+    world.github.knobs.fail("findInstallation", "transient", { when: ([repo]) => repo === OTHER, times: 2 });
+    await startUp(world.afk);
+    const first = world.readyIssue({ repo: REPO });
+    const second = world.readyIssue({ repo: THIRD });
+    await world.reconcile(REPO);
+    await world.reconcile(THIRD);
+    expect(world.agent.snapshot().threads).toHaveLength(2);
+    expect(world.record(first)?.phase).toBe("dispatched");
+    expect(world.record(second, THIRD)).toMatchObject({
+      phase: "queued",
+      queuedReason: { kind: "cap-reached", cap: 2 },
+    });
+    // Once the repo's runs are read, the count is exact again.
+    world.clock.advance(MINUTE);
+    await sweepOnce(world.afk);
+    expect(world.agent.snapshot().threads).toHaveLength(2);
+  });
+
+  it("does not count an enrolled repo afk is not installed on against the cap", async () => {
+    const world = aWorld({ repos: [REPO], config: { allowlist: [REPO, ELSEWHERE], maxConcurrentRuns: 1 } });
+    world.restart();
+    await startUp(world.afk);
+    const issue = world.readyIssue();
+    await world.reconcile(REPO);
+    expect(world.record(issue)?.phase).toBe("dispatched");
+  });
+
   it("finishes the cancel of an escalated run whose issue a person closed, when afk died before taking ready-for-human off", async () => {
     const world = aWorld();
     const { issue, threadId } = await aDispatchedRun(world);

@@ -13,7 +13,7 @@ import type {
 } from "./dispatch-types.js";
 import { parsePriority } from "./parse-priority.js";
 import { assertNever } from "../common/assert-never.js";
-import type { Issue, Role } from "../common/github-types.js";
+import type { Issue, RepoName, Role } from "../common/github-types.js";
 import { type HoldReason, type QueuedReason } from "../run/run-types.js";
 import { hasText } from "../common/text.js";
 import { isSameIssue } from "./to-blockers.js";
@@ -122,9 +122,13 @@ function compareCandidates(a: Candidate, b: Candidate): number {
 }
 
 // Escalated runs use no agent now, but keep their slot as they keep their repo: a human's
-// answer sets the agent to work again at once, and that must not take afk over the cap.
-function countAgentRuns(runs: readonly RunInFlight[]): number {
-  return runs.length;
+// answer sets the agent to work again at once, and that must not take afk over the cap. A
+// repo whose runs afk has not read yet may hold one (a repo holds at most one): it counts
+// as one, unless a run of it is known already.
+function countAgentRuns(runs: readonly RunInFlight[], unread: readonly RepoName[]): number {
+  const known = new Set(runs.map((run) => toRepoKey(run.repo)));
+  const unseen = new Set(unread.map(toRepoKey).filter((repo) => !known.has(repo)));
+  return runs.length + unseen.size;
 }
 
 /** Rules g and h over the candidates in dispatch order; fills `reasons` for the held ones. */
@@ -134,7 +138,7 @@ function selectCandidates(
   reasons: Map<number, HoldReason>,
 ): ReadyIssue[] {
   const cap = input.config.maxConcurrentRuns;
-  let agents = countAgentRuns(input.runs);
+  let agents = countAgentRuns(input.runs, input.unread ?? []);
   const selectedByRepo = new Map<string, number>();
   const dispatch: ReadyIssue[] = [];
   for (const candidate of candidates) {

@@ -60,6 +60,12 @@ export interface DispatchInput {
   /** May span several repos. */
   readonly ready: readonly ReadyIssue[];
   readonly runs: readonly RunInFlight[];
+  /**
+   * Enrolled repos whose runs afk has not read yet (its run index there is not rebuilt: the
+   * installation lookup or a listing failed). Each may hold a run afk cannot see, so each
+   * counts as one slot of the cap until it is read. None when absent.
+   */
+  readonly unread?: readonly RepoName[];
 }
 
 export interface HeldIssue {

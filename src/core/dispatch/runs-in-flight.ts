@@ -74,9 +74,21 @@ export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
     const named = parseThreadTitle(thread.title);
     const key = named === null ? null : `${named.repo}#${named.issue}`;
     if (named === null || key === null || runs.some((run) => `${run.repo}#${run.issue}` === key)) continue;
+    // An earlier attempt's agent of a ready issue: afk died before stopping it (mid-escalation),
+    // and a retry asked for a new attempt since. That dispatch stops the old agent first and
+    // waits for it (stop-earlier-agent.ts); until then it holds the repo and a slot, at work.
+    const later = input.ready.find(({ issue }) => `${issue.repo.toLowerCase()}#${issue.number}` === key);
+    if (later !== undefined && thread.id !== toNextThreadId(later, input.installationId)) {
+      runs.push({ repo: named.repo, issue: named.issue, state: "dispatching", working: true });
+      continue;
+    }
     runs.push({ repo: named.repo, issue: named.issue, state: "active" });
   }
   return runs;
+}
+
+function toNextThreadId({ issue, record }: ReadyWithRecord, installationId: number): string {
+  return toThreadId({ installationId, repo: issue.repo, issue: issue.number, attempt: toNextAttempt(record) });
 }
 
 /**

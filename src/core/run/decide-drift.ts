@@ -91,7 +91,12 @@ export function decideDrift(input: DriftInput): RunEvent | null {
   const { record, issue, labels } = input;
   const waiting = record.phase === "queued" || record.phase === "escalated" || isActive(record.phase);
   if (!waiting) return null;
-  if (issue.state === "closed") return toClose(input);
+  // Closed by the agent's own commit, followed: the ready label is still the person's to take off.
+  const followed = issue.state === "closed" && isActive(record.phase) && record.closedByCommit !== null;
+  if (issue.state === "closed") {
+    const closed = toClose(input);
+    if (closed !== null || !followed) return closed;
+  }
   if (record.phase === "escalated") {
     const removed = toRemoval(input, labels.human);
     return removed === null ? null : toTakenOver(input, removed);

@@ -3,7 +3,7 @@
 // handles them before the budgets and the agent's news).
 
 import type { OperatorConfig } from "../config/config-types.js";
-import { toThreadId } from "./ids.js";
+import { toCommandId, toThreadId } from "./ids.js";
 import { COMMENTERS_MAX, RELAY_TEXT_MAX_CHARS, RESUMPTIONS_MAX, SHORT_TEXT_MAX_CHARS, toBounded } from "./limits.js";
 import { toTurnEffect } from "./turn-text.js";
 import { toInterrupted } from "./run-escalate.js";
@@ -103,7 +103,7 @@ export function transitionRetried(
 ): Transition {
   if (record.phase !== "escalated") return unchanged(record);
   const by = toLogin(requestedBy);
-  const stopped = toInterrupted(record);
+  const stopped = toStopped(record);
   const attempt = record.attempt + 1;
   const retried: RunRecord = {
     ...withPhase(stopped.record, "queued", `retry from scratch requested by ${by}: attempt ${attempt}`, now),
@@ -116,6 +116,22 @@ export function transitionRetried(
   };
   const note = `Retry from scratch requested by ${by}`;
   return toEnded(retried, stopped.effects, [config.labels.human], note, [config.labels.ready]);
+}
+
+/**
+ * The agent of a run that ends or starts over is stopped: a working turn is interrupted. A
+ * run escalated because a time budget ran out was interrupted by its escalation, unless afk
+ * died between writing the escalation and the interrupt: the same interrupt is sent again
+ * (T3 answers a repeated command id with its first result), so no agent works on for a run
+ * that ended. Other escalations came after the agent's turn had ended.
+ */
+function toStopped(record: RunRecord): { readonly record: RunRecord; readonly effects: readonly Effect[] } {
+  const stopped = toInterrupted(record);
+  const { turn, escalation } = record;
+  if (stopped.effects.length > 0 || record.phase !== "escalated" || turn === null) return stopped;
+  if (escalation?.cause !== "time-budget") return stopped;
+  const commandId = toCommandId(toKey(record), `interrupt:${turn.number}`);
+  return { record, effects: [{ kind: "InterruptTurn", threadId: record.threadId, commandId }] };
 }
 
 /**
@@ -159,7 +175,7 @@ export function transitionCancelled(
     if (record.approval?.via !== "retry") return toShown(final);
     return { record: final, effects: [toUpsert(final), { kind: "RemoveLabels", labels: [labels.human] }] };
   }
-  const stopped = toInterrupted(record);
+  const stopped = toStopped(record);
   return toEnded(
     toFinal(stopped.record, "cancelled", note, now),
     stopped.effects,
@@ -176,7 +192,7 @@ export function transitionTakenOver(
   readyAgain = false,
 ): Transition {
   const note = `Taken over by ${toLogin(takenBy)}`;
-  const stopped = toInterrupted(record);
+  const stopped = toStopped(record);
   const { labels } = config;
   const takenOver = toFinal(stopped.record, "taken-over", note, now);
   const off = readyAgain ? [labels.inProgress, labels.human] : [labels.ready, labels.inProgress, labels.human];

@@ -501,6 +501,31 @@ describe("decideDispatch: the global cap", () => {
     );
   });
 
+  // Found by the model-based test (test/chaos/model.test.ts): afk restarted while GitHub
+  // failed its installation lookups, so one repo's active run was not in its index yet,
+  // and two other repos both dispatched: three runs under a cap of two.
+  it("an enrolled repo whose runs afk has not read yet counts as holding one slot", () => {
+    const ready = [aReady({ repo: "acme/gadgets", number: 2 }), aReady({ repo: "acme/gizmos", number: 3 })];
+    const runs = [aRun({ repo: "acme/gadgets", issue: 9, state: "active" })];
+    const decision = decideDispatch(
+      anInput({ config: aConfig({ maxConcurrentRuns: 2 }), ready, runs, unread: ["acme/widgets"] }),
+    );
+    expect(dispatched(decision)).toEqual([]);
+    expect(heldReasons(decision)).toEqual({
+      "acme/gadgets#2": { kind: "repo-busy", with: 9 },
+      "acme/gizmos#3": { kind: "cap-reached", cap: 2 },
+    });
+  });
+
+  it("an unread repo whose run is known otherwise (a busy T3 thread names it) is not counted twice", () => {
+    const ready = [aReady({ repo: "acme/gizmos", number: 3 })];
+    const runs = [aRun({ repo: "Acme/Widgets", issue: 9, state: "active" })];
+    const decision = decideDispatch(
+      anInput({ config: aConfig({ maxConcurrentRuns: 2 }), ready, runs, unread: ["acme/widgets"] }),
+    );
+    expect(dispatched(decision)).toEqual(["acme/gizmos#3"]);
+  });
+
   it("the cap takes the best issues and holds the rest", () => {
     const ready = [
       aReady({ repo: "acme/widgets", number: 1, createdAt: T0 }),

@@ -139,6 +139,21 @@ describe("toRunsInFlight: an agent at work that no record names", () => {
     ]);
   });
 
+  // Found by the model-based test (test/chaos/model.test.ts): afk died right after writing
+  // an escalation, before stopping the agent; a Retry from scratch then queued attempt 2,
+  // and attempt 1's agent, at work, held the issue's own repo ("busy with #1") for ever.
+  it("an earlier attempt's agent still at work, for a ready issue afk holds a later attempt of: that dispatch, whose agent works (its dispatch stops the old agent first)", () => {
+    const record = aRecord({ repo: "acme/gadgets", issue: 9, phase: "queued", attempt: 2 });
+    const issue = anIssue({ repo: "acme/gadgets", number: 9 });
+    const old = {
+      id: toThreadId({ installationId: 7, repo: "acme/gadgets", issue: 9, attempt: 1 }),
+      title: thread.title,
+    };
+    expect(toRunsInFlight(anInput({ ready: [{ issue, record }], busyThreads: [old] }))).toEqual([
+      { repo: "acme/gadgets", issue: 9, state: "dispatching", working: true },
+    ]);
+  });
+
   it("a thread that is not afk's (another title) is none of afk's business", () => {
     expect(toRunsInFlight(anInput({ busyThreads: [{ id: "t", title: "Refactor the parser" }] }))).toEqual([]);
   });

@@ -81,6 +81,17 @@ describe("decideDrift: an active run", () => {
     expect(drift(followed, { state: "closed", labels: [] }, [event("closed", alice, { commitId: SHA })])).toBeNull();
   });
 
+  // Found by the model-based test (test/chaos/model.test.ts): the run went on for ever.
+  it("a person's removal of the ready label after the agent's commit closed the issue: cancelled by them", () => {
+    const followed = { ...active, closedByCommit: SHA };
+    const events = [event("closed", alice, { commitId: SHA }), unlabeled(READY, alice)];
+    expect(drift(followed, { state: "closed", labels: [LOCK] }, events)).toEqual({
+      kind: "Cancelled",
+      by: "alice",
+      why: "label-removed",
+    });
+  });
+
   it("ignores a close afk made itself", () => {
     expect(drift(active, { state: "closed", labels: [] }, [event("closed", afk)])).toBeNull();
   });

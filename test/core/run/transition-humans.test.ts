@@ -300,6 +300,37 @@ describe("Cancelled", () => {
   });
 });
 
+// Found by the model-based test (test/chaos/model.test.ts): afk died between writing a
+// time-budget escalation and its interrupt; the run then ended (taken over, cancelled,
+// retried) with its agent still at work, for ever.
+describe("a run escalated on a time budget, ended by a person", () => {
+  const timedOut = anEscalatedRecord({
+    turn: { ...working, state: "ended" },
+    escalation: {
+      cause: "time-budget",
+      reason: "The run exceeded its time budget.",
+      agentSaid: null,
+      at: T0,
+      resumeTo: "ci",
+    },
+  });
+  it.each<[string, RunEvent]>([
+    ["taken over", { kind: "TakenOver", by: "carol" }],
+    ["cancelled", { kind: "Cancelled", by: "bob", why: "label-removed" }],
+    ["retried from scratch", { kind: "RetryRequested", by: "bob" }],
+  ])(
+    "%s: the escalation's interrupt is sent again, by the same id (a repeat is answered with the first result)",
+    (_name, event) => {
+      const result = step(timedOut, event, NOW);
+      expect(effectOf(result.effects, "InterruptTurn")).toEqual({
+        kind: "InterruptTurn",
+        threadId: toThreadId(KEY),
+        commandId: toCommandId(KEY, `interrupt:${working.number}`),
+      });
+    },
+  );
+});
+
 describe("TakenOver", () => {
   it.each<[string, RunRecord, string[]]>([
     [
