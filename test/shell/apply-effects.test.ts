@@ -112,6 +112,25 @@ describe("applyEffects: what each effect does to the world", () => {
     expect(scene.world.issue(scene.issue).labels).toEqual([]);
   });
 
+  it("RemoveLabels asks only for the labels the last removal's answer still lists (a 404 is charged all the same)", async () => {
+    const scene = aScene();
+    await apply(scene, [{ kind: "AddLabels", labels: [IN_PROGRESS] }]);
+    const applied = await apply(scene, [{ kind: "RemoveLabels", labels: [READY, IN_PROGRESS, HUMAN] }]);
+    expect(applied.ok).toBe(true);
+    expect(scene.world.issue(scene.issue).labels).toEqual([]);
+    const asked = scene.world.github.knobs.calls.filter((call) => call.method === "removeLabel");
+    expect(asked.map((call) => call.args[2])).toEqual([READY, IN_PROGRESS]);
+  });
+
+  it("RemoveLabels asks for every label after one the issue did not carry (that answer lists nothing)", async () => {
+    const scene = aScene();
+    await apply(scene, [{ kind: "AddLabels", labels: [HUMAN] }]);
+    await apply(scene, [{ kind: "RemoveLabels", labels: [IN_PROGRESS, HUMAN] }]);
+    expect(scene.world.issue(scene.issue).labels).toEqual([READY]);
+    const asked = scene.world.github.knobs.calls.filter((call) => call.method === "removeLabel");
+    expect(asked.map((call) => call.args[2])).toEqual([IN_PROGRESS, HUMAN]);
+  });
+
   it("UpsertProgressComment creates the progress comment and hands back its id", async () => {
     const scene = aScene();
     const applied = await apply(scene, [{ kind: "UpsertProgressComment", record: scene.record }]);

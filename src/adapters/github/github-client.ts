@@ -193,13 +193,14 @@ export function createGitHubClient(
 
     removeLabel: async (repo, issue, label) => {
       const result = await attempt(async () => {
-        await octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+        const { data } = await octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
           ...toOwnerAndName(repo),
           issue_number: issue,
           name: label,
         });
+        return data.map((left) => left.name);
       });
-      if (!result.ok && result.error.category === "not-found") return OK_VOID;
+      if (!result.ok && result.error.category === "not-found") return { ok: true, value: null };
       return result;
     },
 

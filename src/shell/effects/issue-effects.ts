@@ -1,6 +1,7 @@
 // The effects on the issue (DESIGN section 5): labels, the progress comment (edited in
 // place; a deleted one is written anew rather than lose the record), notices, close.
 
+import { hasText } from "../../core/common/text.js";
 import { renderProgressComment } from "../../core/render/render-progress.js";
 import type { Effect } from "../../core/run/effect.js";
 import type { RunRecord } from "../../core/run/run-types.js";
@@ -24,9 +25,14 @@ export async function removeLabels(
   target: EffectTarget,
   deps: EffectDeps,
 ): Promise<Step> {
+  // Each removal answers the labels left on the issue: a label it no longer lists is not
+  // asked for (GitHub would answer 404, and charge it).
+  let left: readonly string[] | null = null;
   for (const label of effect.labels) {
-    const step = fromPort(await deps.issues.removeLabel(target.repo, target.issue, label), `removing ${label}`);
-    if (!step.ok) return step;
+    if (left !== null && !hasText(left, label)) continue;
+    const removed = await deps.issues.removeLabel(target.repo, target.issue, label);
+    if (!removed.ok) return fromPort(removed, `removing ${label}`);
+    left = removed.value;
   }
   return OK;
 }

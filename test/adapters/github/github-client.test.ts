@@ -165,14 +165,20 @@ describe("GitHub client", () => {
     expect((await client.updateComment(REPO, 13, "edited")).ok).toBe(true);
   });
 
-  it("adds labels, and removing an absent label is a success", async () => {
+  it("adds labels, and removing an absent label is a success that lists nothing", async () => {
     nock(API)
       .post("/repos/acme/widgets/issues/5/labels", { labels: ["afk:in-progress"] })
       .reply(200, [])
       .delete("/repos/acme/widgets/issues/5/labels/afk%3Ain-progress")
       .reply(404, { message: "Label does not exist" });
     expect((await client.addLabels(REPO, 5, ["afk:in-progress"])).ok).toBe(true);
-    expect((await client.removeLabel(REPO, 5, "afk:in-progress")).ok).toBe(true);
+    expect(await client.removeLabel(REPO, 5, "afk:in-progress")).toEqual({ ok: true, value: null });
+  });
+
+  it("answers the labels left on the issue after a removal", async () => {
+    const bug = { id: 1, node_id: "L1", url: "u", name: "bug", color: "d73a4a", default: true, description: null };
+    nock(API).delete("/repos/acme/widgets/issues/5/labels/ready-for-agent").reply(200, [bug]);
+    expect(await client.removeLabel(REPO, 5, "ready-for-agent")).toEqual({ ok: true, value: ["bug"] });
   });
 
   it("creates a missing label with colour and description, and leaves an existing one", async () => {
