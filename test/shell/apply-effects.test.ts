@@ -184,9 +184,29 @@ describe("applyEffects: what each effect does to the world", () => {
     const scene = aScene();
     scene.world.github.knobs.failAfterApply("createComment", "timeout");
     expect(await apply(scene, [aNotice("afk needs a human")])).toMatchObject({ ok: false, failed: "PostNotice" });
+    expect(scene.world.github.knobs.count("listComments")).toBe(0);
     expect(await apply(scene, [aNotice("afk needs a human")])).toMatchObject({ ok: true });
+    expect(scene.world.github.knobs.count("listComments")).toBe(1);
     expect(botComments(scene.world, scene.issue)).toHaveLength(1);
     expect(scene.world.afk.index.get(REPO, scene.issue)?.notices).toEqual(new Set([MARKER]));
+  });
+
+  it("PostNotice reads no comments when the markers afk holds were read from them and every post since was answered", async () => {
+    const scene = aScene();
+    await apply(scene, [aNotice("afk needs a human")]);
+    expect(scene.world.github.knobs.count("listComments")).toBe(0);
+    expect(botComments(scene.world, scene.issue)).toHaveLength(1);
+  });
+
+  it("PostNotice reads the comments first for a run whose notices were never read (not loaded from its comments)", async () => {
+    const world = aWorld();
+    const issue = world.readyIssue({ title: "Widgets should spin" });
+    const record = aRecord({ repo: REPO, issue, installationId: INSTALLATION, threadId: world.threadId(issue) });
+    world.afk.index.setRecord(record, null);
+    const scene = { world, issue, record };
+    await apply(scene, [aNotice("afk needs a human")]);
+    expect(world.github.knobs.count("listComments")).toBe(1);
+    expect(botComments(world, issue)).toHaveLength(1);
   });
 
   it("PostNotice is not stopped by a person's comment that carries the marker: only afk's own comments count", async () => {
