@@ -50,7 +50,7 @@ function pick<T>(override: T | null | undefined, build: () => T | null): T | nul
 export function composeShellDeps(input: CompositionInput): ShellDeps {
   const { config, clock, auth } = input;
   const overrides = input.overrides ?? {};
-  // One ETag cache for the whole process: conditional reads across sweeps cost no rate limit.
+  // One ETag cache for the whole process: every repeated GitHub read is conditional, and a 304 costs no rate limit.
   const etags = createEtagCache();
   const { t3, woodpecker, kube, slack } = config;
   const { observe } = input;
@@ -58,7 +58,7 @@ export function composeShellDeps(input: CompositionInput): ShellDeps {
     config,
     appId: input.appId,
     githubUrl: input.githubUrl,
-    issues: async (installationId) => createGitHubClient(await auth(installationId), clock),
+    issues: async (installationId) => createGitHubClient(await auth(installationId), clock, etags),
     ci: async (installationId) => createGitHubCiClient(await auth(installationId), { clock, etags }),
     app: async () => createGitHubApp(await auth(), { clock }),
     agent: pick(overrides.agent, () =>

@@ -49,8 +49,12 @@ export interface IssueTracker {
   /** `not-found` when the comment was deleted. */
   updateComment(repo: string, commentId: number, body: string): Promise<Result<void>>;
   addLabels(repo: string, issue: number, labels: readonly string[]): Promise<Result<void>>;
-  /** Removing a label the issue does not carry is a success (labels are set-like). */
-  removeLabel(repo: string, issue: number, label: string): Promise<Result<void>>;
+  /**
+   * Removing a label the issue does not carry is a success (labels are set-like). The
+   * value: the labels left on the issue, as the answer lists them; null when not known
+   * (the label was not on it).
+   */
+  removeLabel(repo: string, issue: number, label: string): Promise<Result<readonly string[] | null>>;
   /** Creates the label when the repo does not have it yet; one made meanwhile by someone else counts. */
   ensureLabel(repo: string, label: LabelSpec): Promise<Result<void>>;
   closeIssue(repo: string, issue: number, reason: "completed" | "not_planned"): Promise<Result<void>>;

@@ -24,6 +24,8 @@ export function toRunDeps(afk: AfkService, issues: IssueTracker, run: RunRef): A
     notices: {
       has: (marker) => afk.index.get(run.repo, run.issue)?.notices.has(marker) ?? false,
       add: (marker) => afk.index.addNotice(run.repo, run.issue, marker),
+      complete: () => afk.index.get(run.repo, run.issue)?.noticesComplete ?? false,
+      doubt: () => afk.index.doubtNotices(run.repo, run.issue),
     },
   };
 }

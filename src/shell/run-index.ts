@@ -10,6 +10,11 @@ export interface IndexedRun {
   readonly commentId: number | null;
   /** The markers of the notices among afk's comments on the issue (found at load, or posted since). */
   readonly notices: ReadonlySet<string>;
+  /**
+   * Whether `notices` is all there is: read from the comments, and no post of a notice
+   * failed since (a post whose answer was lost may have landed unseen).
+   */
+  readonly noticesComplete: boolean;
   /** A transition stopped half-way: the issue may lag behind the record until the next check. */
   readonly needsCheck: boolean;
   /**
@@ -40,8 +45,13 @@ export class RunIndex {
   }
 
   /** What a read of the issue's comments found. */
-  load(repo: string, issue: number, run: Omit<IndexedRun, "needsCheck" | "unwritten">, needsCheck = false): void {
-    this.#runs.set(toKey(repo, issue), { ...run, needsCheck, unwritten: false });
+  load(
+    repo: string,
+    issue: number,
+    run: Omit<IndexedRun, "needsCheck" | "unwritten" | "noticesComplete">,
+    needsCheck = false,
+  ): void {
+    this.#runs.set(toKey(repo, issue), { ...run, noticesComplete: true, needsCheck, unwritten: false });
   }
 
   /** The run's new record, written to `commentId`; the notices known so far are kept. */
@@ -51,6 +61,7 @@ export class RunIndex {
       record,
       commentId,
       notices: known?.notices ?? new Set(),
+      noticesComplete: known?.noticesComplete ?? false,
       needsCheck,
       unwritten: needsCheck && unwritten,
     });
@@ -61,6 +72,12 @@ export class RunIndex {
     const known = this.get(repo, issue);
     if (known === undefined) return;
     this.#runs.set(toKey(repo, issue), { ...known, notices: new Set([...known.notices, marker]) });
+  }
+
+  /** A post of a notice failed: it may have landed all the same, so the comments are read before the next. */
+  doubtNotices(repo: string, issue: number): void {
+    const known = this.get(repo, issue);
+    if (known !== undefined) this.#runs.set(toKey(repo, issue), { ...known, noticesComplete: false });
   }
 
   delete(repo: string, issue: number): void {

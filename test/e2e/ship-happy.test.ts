@@ -167,7 +167,7 @@ describe("no webhooks at all", () => {
 });
 
 describe("conditional requests", () => {
-  it("a second sweep over unchanged CI gets 304s for the check runs and the combined status, and keeps the verdict", async () => {
+  it("a second sweep over unchanged CI and issues reads nothing charged: every read is a 304, and the verdict holds", async () => {
     const world = await startWorld(started);
     const { h, clock } = world;
     const thread = await dispatched(world, 4);
@@ -187,6 +187,11 @@ describe("conditional requests", () => {
       second.filter((request) => pattern.test(request.path)).map((request) => request.status);
     expect(reads(new RegExp(`/commits/${commit.sha}/check-runs\\?`))).toEqual([304]);
     expect(reads(new RegExp(`/commits/${commit.sha}/status\\?`))).toEqual([304]);
+    // Nothing changed, so no read was charged: every read of the sweep (issue lists, commits,
+    // CI) was conditional and found nothing new.
+    const gets = second.filter((request) => request.method === "GET");
+    expect(gets.filter((request) => request.status !== 304).map((request) => request.path)).toEqual([]);
+    expect(gets.length).toBeGreaterThan(4);
     expect(recordOf(h, 4)).toMatchObject({ phase: "ci", stages: { ci: { verdict: "pending", seenAny: true } } });
 
     // A change makes the next read a 200 again.

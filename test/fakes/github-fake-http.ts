@@ -135,6 +135,16 @@ function toEtag(caller: string, body: unknown): string {
   return `W/"${createHash("sha1").update(caller).update(JSON.stringify(body)).digest("hex")}"`;
 }
 
+/**
+ * Whether `If-None-Match` names the ETag (RFC 9110 13.1.2): a list of ETags or `*`,
+ * compared weakly (`W/"x"` and `"x"` match), as GitHub does.
+ */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const opaque = (tag: string): string => tag.trim().replace(/^W\//, "");
+  return header.split(",").some((tag) => tag.trim() === "*" || opaque(tag) === opaque(etag));
+}
+
 function callerKey(caller: Caller): string {
   return caller.kind === "installation" ? `installation:${caller.installationId}` : caller.kind;
 }
@@ -449,7 +459,7 @@ export class GitHubWire {
     if (recorded.method === "GET" && status === 200 && caller !== null) {
       const etag = toEtag(caller.kind === "installation" ? caller.token : caller.kind, body);
       headers.etag = etag;
-      if (res.req.headers["if-none-match"] === etag) answer = 304;
+      if (matchesIfNoneMatch(res.req.headers["if-none-match"], etag)) answer = 304;
     }
     if (caller !== null) Object.assign(headers, this.#count(caller, recorded.method, answer));
     recorded.status = answer;

@@ -107,6 +107,21 @@ describe("conditional requests and rate limits", () => {
     expect((await call(github, "GET", ISSUE, { auth: token, headers: { "if-none-match": etag } })).status).toBe(200);
   });
 
+  it("compares If-None-Match weakly and takes a list of ETags or *, as GitHub does", async () => {
+    const token = await aToken(github, DEFAULT_INSTALLATION_ID);
+    const first = await call(github, "GET", ISSUE, { auth: token });
+    const etag = first.headers.get("etag") ?? "";
+    const strong = etag.replace(/^W\//, "");
+    const status = async (header: string) =>
+      (await call(github, "GET", ISSUE, { auth: token, headers: { "if-none-match": header } })).status;
+    expect(await status(strong)).toBe(304);
+    expect(await status(`"other", ${etag}`)).toBe(304);
+    expect(await status("*")).toBe(304);
+    expect(await status('"other"')).toBe(200);
+    const notModified = await call(github, "GET", ISSUE, { auth: token, headers: { "if-none-match": etag } });
+    expect(notModified.headers.get("etag")).toBe(etag);
+  });
+
   it("counts each installation's requests, reads and writes, and leaves 304s out of the charge and the remaining budget", async () => {
     const token = await aToken(github, DEFAULT_INSTALLATION_ID);
     const etag = (await call(github, "GET", ISSUE, { auth: token })).headers.get("etag") ?? "";

@@ -85,6 +85,7 @@ describe("advanceRun", () => {
       record: recordOf(after),
       commentId: botComments(world, issue)[0]?.id,
       notices: new Set(),
+      noticesComplete: false,
       needsCheck: false,
       unwritten: false,
     });

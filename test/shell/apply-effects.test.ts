@@ -112,6 +112,25 @@ describe("applyEffects: what each effect does to the world", () => {
     expect(scene.world.issue(scene.issue).labels).toEqual([]);
   });
 
+  it("RemoveLabels asks only for the labels the last removal's answer still lists (a 404 is charged all the same)", async () => {
+    const scene = aScene();
+    await apply(scene, [{ kind: "AddLabels", labels: [IN_PROGRESS] }]);
+    const applied = await apply(scene, [{ kind: "RemoveLabels", labels: [READY, IN_PROGRESS, HUMAN] }]);
+    expect(applied.ok).toBe(true);
+    expect(scene.world.issue(scene.issue).labels).toEqual([]);
+    const asked = scene.world.github.knobs.calls.filter((call) => call.method === "removeLabel");
+    expect(asked.map((call) => call.args[2])).toEqual([READY, IN_PROGRESS]);
+  });
+
+  it("RemoveLabels asks for every label after one the issue did not carry (that answer lists nothing)", async () => {
+    const scene = aScene();
+    await apply(scene, [{ kind: "AddLabels", labels: [HUMAN] }]);
+    await apply(scene, [{ kind: "RemoveLabels", labels: [IN_PROGRESS, HUMAN] }]);
+    expect(scene.world.issue(scene.issue).labels).toEqual([READY]);
+    const asked = scene.world.github.knobs.calls.filter((call) => call.method === "removeLabel");
+    expect(asked.map((call) => call.args[2])).toEqual([IN_PROGRESS, HUMAN]);
+  });
+
   it("UpsertProgressComment creates the progress comment and hands back its id", async () => {
     const scene = aScene();
     const applied = await apply(scene, [{ kind: "UpsertProgressComment", record: scene.record }]);
@@ -165,9 +184,29 @@ describe("applyEffects: what each effect does to the world", () => {
     const scene = aScene();
     scene.world.github.knobs.failAfterApply("createComment", "timeout");
     expect(await apply(scene, [aNotice("afk needs a human")])).toMatchObject({ ok: false, failed: "PostNotice" });
+    expect(scene.world.github.knobs.count("listComments")).toBe(0);
     expect(await apply(scene, [aNotice("afk needs a human")])).toMatchObject({ ok: true });
+    expect(scene.world.github.knobs.count("listComments")).toBe(1);
     expect(botComments(scene.world, scene.issue)).toHaveLength(1);
     expect(scene.world.afk.index.get(REPO, scene.issue)?.notices).toEqual(new Set([MARKER]));
+  });
+
+  it("PostNotice reads no comments when the markers afk holds were read from them and every post since was answered", async () => {
+    const scene = aScene();
+    await apply(scene, [aNotice("afk needs a human")]);
+    expect(scene.world.github.knobs.count("listComments")).toBe(0);
+    expect(botComments(scene.world, scene.issue)).toHaveLength(1);
+  });
+
+  it("PostNotice reads the comments first for a run whose notices were never read (not loaded from its comments)", async () => {
+    const world = aWorld();
+    const issue = world.readyIssue({ title: "Widgets should spin" });
+    const record = aRecord({ repo: REPO, issue, installationId: INSTALLATION, threadId: world.threadId(issue) });
+    world.afk.index.setRecord(record, null);
+    const scene = { world, issue, record };
+    await apply(scene, [aNotice("afk needs a human")]);
+    expect(world.github.knobs.count("listComments")).toBe(1);
+    expect(botComments(world, issue)).toHaveLength(1);
   });
 
   it("PostNotice is not stopped by a person's comment that carries the marker: only afk's own comments count", async () => {

@@ -11,6 +11,7 @@ describe("RunIndex", () => {
       record,
       commentId: 9,
       notices: new Set(),
+      noticesComplete: true,
       needsCheck: false,
       unwritten: false,
     });
@@ -31,6 +32,20 @@ describe("RunIndex", () => {
     index.addNotice("acme/widgets", 42, "b");
     index.setRecord(aRecord({ phase: "ci" }), 9, true);
     expect(index.get("acme/widgets", 42)).toMatchObject({ notices: new Set(["a", "b"]), needsCheck: true });
+  });
+
+  it("holds the notices as complete only when read from the comments and no post failed since", () => {
+    const index = new RunIndex();
+    index.load("acme/widgets", 42, { record: aRecord(), commentId: 9, notices: new Set(["a"]) });
+    index.setRecord(aRecord({ phase: "ci" }), 9);
+    expect(index.get("acme/widgets", 42)?.noticesComplete).toBe(true);
+    index.doubtNotices("acme/widgets", 42);
+    index.addNotice("acme/widgets", 42, "b");
+    expect(index.get("acme/widgets", 42)?.noticesComplete).toBe(false);
+    index.setRecord(aRecord({ issue: 7 }), 10);
+    index.doubtNotices("acme/widgets", 8);
+    expect(index.get("acme/widgets", 7)?.noticesComplete).toBe(false);
+    expect(index.get("acme/widgets", 8)).toBeUndefined();
   });
 
   it("marks a record as unwritten only with a check to write it", () => {

@@ -2,11 +2,10 @@
 // statuses, workflow runs, their jobs and job logs, and the commits on a branch. Reads
 // only, mapped to the core's fact types (ci-mapping.ts).
 //
-// The sweep repeats the check-run and status reads for every run in flight, so those two
-// are conditional requests: a 304 does not count against the rate limit. Octokit throws a
-// 304 as a RequestError; it is caught here and answered from the cache (etag-cache.ts).
+// The sweep repeats these reads for every run in flight, so each is a conditional request
+// (conditional-read.ts): a 304 does not count against the rate limit.
 
-import type { CheckRunFact, CommitFact } from "../../core/observe/observe-types.js";
+import type { CommitFact } from "../../core/observe/observe-types.js";
 import { LOG_TAIL_MAX_CHARS, LOG_TAIL_MAX_LINES, toLogTail } from "../../core/render/prompts.js";
 import type { CiReader } from "../../ports/ci-reader.js";
 import type { Result } from "../../ports/result.js";
@@ -18,7 +17,10 @@ import {
   toStatusFacts,
   toWorkflowRunFact,
   type RestCheckRun,
+  type RestJob,
+  type RestWorkflowRun,
 } from "./ci-mapping.js";
+import { createConditionalReads, toReadKey } from "./conditional-read.js";
 import { createEtagCache, type EtagCache } from "./etag-cache.js";
 import { attemptGitHub } from "./github-error.js";
 import { toOwnerAndName } from "./github-mapping.js";
@@ -36,20 +38,6 @@ export interface GitHubCiClientOptions {
 
 const PER_PAGE = 100;
 
-function toNextUrl(link: string | undefined): string | null {
-  return /<([^>]+)>;\s*rel="next"/.exec(link ?? "")?.[1] ?? null;
-}
-
-function isNotModified(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { status?: unknown }).status === 304;
-}
-
-interface Page<T> {
-  readonly value: T;
-  /** Null when the value must not be answered from the cache later. */
-  readonly etag: string | null;
-}
-
 /** The bytes of a job log's end afk reads: far more than the tail the prompt keeps. */
 export const LOG_TAIL_FETCH_BYTES = 64 * 1024;
 
@@ -59,102 +47,62 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
   const { maxLines, maxChars } = options.logTail ?? { maxLines: LOG_TAIL_MAX_LINES, maxChars: LOG_TAIL_MAX_CHARS };
   const attempt = <T>(call: () => Promise<T>): Promise<Result<T>> => attemptGitHub(call, clock);
 
-  /**
-   * A read sent with the cached ETag. ETags are tied to the token and installation tokens
-   * rotate hourly, so a stale ETag just earns a 200, which refreshes the entry.
-   */
-  async function readConditionally<T>(
-    url: string,
-    read: (headers: Record<string, string>) => Promise<Page<T>>,
-  ): Promise<T> {
-    const cached = etags.get(url);
-    try {
-      const page = await read(cached === undefined ? {} : { "if-none-match": cached.etag });
-      if (page.etag === null) etags.delete(url);
-      else etags.set(url, { etag: page.etag, value: page.value });
-      return page.value;
-    } catch (error) {
-      if (cached !== undefined && isNotModified(error)) return cached.value as T;
-      throw error;
-    }
-  }
-
-  /**
-   * Only a single-page answer is cached: its ETag then covers every run. A cached sha that
-   * later spans pages has a different first page (its `total_count` changed), so it earns a
-   * 200 and is read in full.
-   */
-  async function readCheckRuns(
-    repo: string,
-    sha: string,
-    headers: Record<string, string>,
-  ): Promise<Page<CheckRunFact[]>> {
-    const first = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
-      ...toOwnerAndName(repo),
-      ref: sha,
-      filter: "latest",
-      per_page: PER_PAGE,
-      headers,
-    });
-    const runs: RestCheckRun[] = [...first.data.check_runs];
-    let next = toNextUrl(first.headers.link);
-    const single = next === null;
-    while (next !== null) {
-      const page = await octokit.request(`GET ${next}`);
-      runs.push(...(page.data as { check_runs: RestCheckRun[] }).check_runs);
-      next = toNextUrl(page.headers.link);
-    }
-    return { value: runs.map(toCheckRunFact), etag: single ? (first.headers.etag ?? null) : null };
-  }
+  const reads = createConditionalReads(octokit, etags);
 
   return {
-    listCheckRuns: (repo, sha) =>
-      attempt(() =>
-        readConditionally(
-          `GET /repos/${repo}/commits/${sha}/check-runs?filter=latest&per_page=${PER_PAGE}`,
-          (headers) => readCheckRuns(repo, sha, headers),
+    listCheckRuns: (repo, sha) => {
+      const params = { ...toOwnerAndName(repo), ref: sha, filter: "latest" as const, per_page: PER_PAGE };
+      return attempt(() =>
+        reads.list(
+          toReadKey("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", params),
+          PER_PAGE,
+          (headers) => octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...params, headers }),
+          (data) => data.check_runs as RestCheckRun[],
+          (runs) => runs.map(toCheckRunFact),
         ),
-      ),
+      );
+    },
 
     // One page: the combined status lists one status per context, and 100 contexts on one sha is far beyond any real repo.
-    getCombinedStatus: (repo, sha) =>
-      attempt(() =>
-        readConditionally(`GET /repos/${repo}/commits/${sha}/status?per_page=${PER_PAGE}`, async (headers) => {
-          const { data, headers: answer } = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/status", {
-            ...toOwnerAndName(repo),
-            ref: sha,
-            per_page: PER_PAGE,
-            headers,
-          });
-          return { value: toStatusFacts(data.statuses), etag: answer.etag ?? null };
-        }),
-      ),
+    getCombinedStatus: (repo, sha) => {
+      const params = { ...toOwnerAndName(repo), ref: sha, per_page: PER_PAGE };
+      return attempt(() =>
+        reads.one(
+          toReadKey("GET /repos/{owner}/{repo}/commits/{ref}/status", params),
+          (headers) => octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { ...params, headers }),
+          (data) => toStatusFacts(data.statuses),
+        ),
+      );
+    },
 
     // Every event, not `event=push`: the fold must see the dynamic runs (CodeQL default
     // setup, Pages) to know their check runs are not CI; it filters on the event itself.
-    listWorkflowRuns: (repo, sha) =>
-      attempt(async () => {
-        const runs = await octokit.paginate("GET /repos/{owner}/{repo}/actions/runs", {
-          ...toOwnerAndName(repo),
-          head_sha: sha,
-          per_page: PER_PAGE,
-        });
-        return runs.map(toWorkflowRunFact);
-      }),
+    listWorkflowRuns: (repo, sha) => {
+      const params = { ...toOwnerAndName(repo), head_sha: sha, per_page: PER_PAGE };
+      return attempt(() =>
+        reads.list(
+          toReadKey("GET /repos/{owner}/{repo}/actions/runs", params),
+          PER_PAGE,
+          (headers) => octokit.request("GET /repos/{owner}/{repo}/actions/runs", { ...params, headers }),
+          (data) => data.workflow_runs as unknown as RestWorkflowRun[],
+          (runs) => runs.map(toWorkflowRunFact),
+        ),
+      );
+    },
 
-    listJobs: (repo, runId, attempt_number) =>
-      attempt(async () => {
-        const jobs = await octokit.paginate(
-          "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
-          {
-            ...toOwnerAndName(repo),
-            run_id: runId,
-            attempt_number,
-            per_page: PER_PAGE,
-          },
-        );
-        return jobs.map(toJobFact);
-      }),
+    listJobs: (repo, runId, attempt_number) => {
+      const params = { ...toOwnerAndName(repo), run_id: runId, attempt_number, per_page: PER_PAGE };
+      const route = "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs";
+      return attempt(() =>
+        reads.list(
+          toReadKey(route, params),
+          PER_PAGE,
+          (headers) => octokit.request(route, { ...params, headers }),
+          (data) => data.jobs as unknown as RestJob[],
+          (jobs) => jobs.map(toJobFact),
+        ),
+      );
+    },
 
     // GitHub answers 302 to a short-lived blob URL; fetch follows it (and drops the token on the way).
     // The log is read as a tail: a suffix byte range, which the blob host behind GitHub's
@@ -182,15 +130,20 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
     },
 
     // First page only, newest first: a run lives hours, not hundreds of commits.
-    listCommitsSince: (repo, branch, sinceMs) =>
-      attempt(async () => {
-        const { data } = await octokit.request("GET /repos/{owner}/{repo}/commits", {
-          ...toOwnerAndName(repo),
-          sha: branch,
-          since: new Date(sinceMs).toISOString(),
-          per_page: PER_PAGE,
-        });
-        return data.map(toCommitFact).filter((commit): commit is CommitFact => commit !== null);
-      }),
+    listCommitsSince: (repo, branch, sinceMs) => {
+      const params = {
+        ...toOwnerAndName(repo),
+        sha: branch,
+        since: new Date(sinceMs).toISOString(),
+        per_page: PER_PAGE,
+      };
+      return attempt(() =>
+        reads.one(
+          toReadKey("GET /repos/{owner}/{repo}/commits", params),
+          (headers) => octokit.request("GET /repos/{owner}/{repo}/commits", { ...params, headers }),
+          (data) => data.map(toCommitFact).filter((commit): commit is CommitFact => commit !== null),
+        ),
+      );
+    },
   };
 }

@@ -1,11 +1,15 @@
 // The issue tracker port over GitHub's REST API (contracts/github.md), one
 // installation's Octokit at a time. Every call returns a Result; absences that are facts
 // come back as values (a missing file, a non-collaborator, an absent label). REST only,
-// so that each request can be checked against GitHub's OpenAPI description.
+// so that each request can be checked against GitHub's OpenAPI description. Every read is
+// a conditional request (conditional-read.ts): a read that finds nothing changed is a 304,
+// which GitHub does not charge.
 
 import type { Issue } from "../../core/common/github-types.js";
 import type { IssueTracker, RepoFacts } from "../../ports/issue-tracker.js";
 import { OK_VOID, type Result } from "../../ports/result.js";
+import { createConditionalReads, toReadKey } from "./conditional-read.js";
+import { createEtagCache, type EtagCache } from "./etag-cache.js";
 import { attemptGitHub } from "./github-error.js";
 import {
   toActor,
@@ -16,118 +20,148 @@ import {
   toRole,
   type RestIssue,
   type RestIssueEvent,
+  type RestUser,
 } from "./github-mapping.js";
 import type { Octokit } from "./octokit.js";
 
 const PER_PAGE = 100;
 
-export function createGitHubClient(octokit: Octokit, clock: () => number = Date.now): IssueTracker {
+export function createGitHubClient(
+  octokit: Octokit,
+  clock: () => number = Date.now,
+  etags: EtagCache = createEtagCache(),
+): IssueTracker {
   const attempt = <T>(call: () => Promise<T>): Promise<Result<T>> => attemptGitHub(call, clock);
+  const reads = createConditionalReads(octokit, etags);
 
   function listWithLabel(repo: string, label: string, state: "open" | "closed"): Promise<Result<Issue[]>> {
-    return attempt(async () => {
-      const issues = (await octokit.paginate("GET /repos/{owner}/{repo}/issues", {
-        ...toOwnerAndName(repo),
-        state,
-        labels: label,
-        per_page: PER_PAGE,
-      })) as unknown as RestIssue[];
-      // The issues endpoint also lists pull requests; labels on PRs never dispatch.
-      return issues.filter((issue) => issue.pull_request === undefined).map((issue) => toIssue(repo, issue));
-    });
+    const params = { ...toOwnerAndName(repo), state, labels: label, per_page: PER_PAGE };
+    return attempt(() =>
+      reads.list(
+        toReadKey("GET /repos/{owner}/{repo}/issues", params),
+        PER_PAGE,
+        (headers) => octokit.request("GET /repos/{owner}/{repo}/issues", { ...params, headers }),
+        (data) => data as unknown as RestIssue[],
+        // The issues endpoint also lists pull requests; labels on PRs never dispatch.
+        (issues) => issues.filter((issue) => issue.pull_request === undefined).map((issue) => toIssue(repo, issue)),
+      ),
+    );
   }
 
   return {
-    getRepo: (repo) =>
-      attempt(async () => {
-        const { data } = await octokit.request("GET /repos/{owner}/{repo}", toOwnerAndName(repo));
-        return {
-          defaultBranch: data.default_branch,
-          cloneUrl: data.clone_url,
-          htmlUrl: data.html_url,
-          owner: { login: data.owner.login, type: data.owner.type === "Organization" ? "Organization" : "User" },
-        } satisfies RepoFacts;
-      }),
+    getRepo: (repo) => {
+      const params = toOwnerAndName(repo);
+      return attempt(() =>
+        reads.one(
+          toReadKey("GET /repos/{owner}/{repo}", params),
+          (headers) => octokit.request("GET /repos/{owner}/{repo}", { ...params, headers }),
+          (data): RepoFacts => ({
+            defaultBranch: data.default_branch,
+            cloneUrl: data.clone_url,
+            htmlUrl: data.html_url,
+            owner: { login: data.owner.login, type: data.owner.type === "Organization" ? "Organization" : "User" },
+          }),
+        ),
+      );
+    },
 
     listOpenIssuesWithLabel: (repo, label) => listWithLabel(repo, label, "open"),
 
     listClosedIssuesWithLabel: (repo, label) => listWithLabel(repo, label, "closed"),
 
-    getIssue: (repo, issue) =>
-      attempt(async () => {
-        const { data } = await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
-          ...toOwnerAndName(repo),
-          issue_number: issue,
-        });
-        return toIssue(repo, data as unknown as RestIssue);
-      }),
+    getIssue: (repo, issue) => {
+      const params = { ...toOwnerAndName(repo), issue_number: issue };
+      return attempt(() =>
+        reads.one(
+          toReadKey("GET /repos/{owner}/{repo}/issues/{issue_number}", params),
+          (headers) => octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...params, headers }),
+          (data) => toIssue(repo, data as unknown as RestIssue),
+        ),
+      );
+    },
 
-    listNativeBlockers: (repo, issue) =>
-      attempt(async () => {
-        const blockers = (await octokit.paginate(
-          "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-          {
-            ...toOwnerAndName(repo),
-            issue_number: issue,
-            per_page: PER_PAGE,
-          },
-        )) as unknown as RestIssue[];
-        return blockers.map((blocker) => toBlocker(blocker, repo));
-      }),
+    listNativeBlockers: (repo, issue) => {
+      const params = { ...toOwnerAndName(repo), issue_number: issue, per_page: PER_PAGE };
+      const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by";
+      return attempt(() =>
+        reads.list(
+          toReadKey(route, params),
+          PER_PAGE,
+          (headers) => octokit.request(route, { ...params, headers }),
+          (data) => data as unknown as RestIssue[],
+          (blockers) => blockers.map((blocker) => toBlocker(blocker, repo)),
+        ),
+      );
+    },
 
     // GitHub lists an issue's events oldest first; sorting keeps that promise for the port.
-    listIssueEvents: (repo, issue) =>
-      attempt(async () => {
-        const events = (await octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/events", {
-          ...toOwnerAndName(repo),
-          issue_number: issue,
-          per_page: PER_PAGE,
-        })) as unknown as RestIssueEvent[];
-        return events.map(toIssueEventFact).sort((a, b) => a.at - b.at);
-      }),
+    listIssueEvents: (repo, issue) => {
+      const params = { ...toOwnerAndName(repo), issue_number: issue, per_page: PER_PAGE };
+      const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/events";
+      return attempt(() =>
+        reads.list(
+          toReadKey(route, params),
+          PER_PAGE,
+          (headers) => octokit.request(route, { ...params, headers }),
+          (data) => data as unknown as RestIssueEvent[],
+          (events) => events.map(toIssueEventFact).sort((a, b) => a.at - b.at),
+        ),
+      );
+    },
 
     getRole: async (repo, login) => {
-      const result = await attempt(async () => {
-        const { data } = await octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
-          ...toOwnerAndName(repo),
-          username: login,
-        });
-        return toRole(data.role_name);
-      });
+      const params = { ...toOwnerAndName(repo), username: login };
+      const route = "GET /repos/{owner}/{repo}/collaborators/{username}/permission";
+      const result = await attempt(() =>
+        reads.one(
+          toReadKey(route, params),
+          (headers) => octokit.request(route, { ...params, headers }),
+          (data) => toRole(data.role_name),
+        ),
+      );
       // Not a collaborator at all: a role, not a failure.
       if (!result.ok && result.error.category === "not-found") return { ok: true, value: "none" as const };
       return result;
     },
 
     readFile: async (repo, path, ref) => {
-      const result = await attempt(async () => {
-        const { data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
-          ...toOwnerAndName(repo),
-          path,
-          ref,
-          headers: { accept: "application/vnd.github.raw+json" },
-        });
-        return typeof data === "string" ? data : null;
-      });
+      const params = { ...toOwnerAndName(repo), path, ref };
+      const accept = "application/vnd.github.raw+json";
+      const result = await attempt(() =>
+        reads.one(
+          toReadKey(`GET /repos/{owner}/{repo}/contents/{path} ${accept}`, params),
+          (headers) =>
+            octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+              ...params,
+              headers: { ...headers, accept },
+            }),
+          (data) => (typeof data === "string" ? data : null),
+        ),
+      );
       if (!result.ok && result.error.category === "not-found") return { ok: true, value: null };
       return result;
     },
 
-    listComments: (repo, issue) =>
-      attempt(async () => {
-        const comments = await octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-          ...toOwnerAndName(repo),
-          issue_number: issue,
-          per_page: PER_PAGE,
-        });
-        return comments.map((comment) => ({
-          id: Number(comment.id),
-          body: comment.body ?? "",
-          author: toActor(comment.user),
-          appId: comment.performed_via_github_app?.id ?? null,
-          createdAt: Date.parse(comment.created_at),
-        }));
-      }),
+    listComments: (repo, issue) => {
+      const params = { ...toOwnerAndName(repo), issue_number: issue, per_page: PER_PAGE };
+      const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
+      return attempt(() =>
+        reads.list(
+          toReadKey(route, params),
+          PER_PAGE,
+          (headers) => octokit.request(route, { ...params, headers }),
+          (data) => data,
+          (comments) =>
+            comments.map((comment) => ({
+              id: Number(comment.id),
+              body: comment.body ?? "",
+              author: toActor(comment.user as RestUser | null),
+              appId: comment.performed_via_github_app?.id ?? null,
+              createdAt: Date.parse(comment.created_at),
+            })),
+        ),
+      );
+    },
 
     createComment: (repo, issue, body) =>
       attempt(async () => {
@@ -159,20 +193,27 @@ export function createGitHubClient(octokit: Octokit, clock: () => number = Date.
 
     removeLabel: async (repo, issue, label) => {
       const result = await attempt(async () => {
-        await octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+        const { data } = await octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
           ...toOwnerAndName(repo),
           issue_number: issue,
           name: label,
         });
+        return data.map((left) => left.name);
       });
-      if (!result.ok && result.error.category === "not-found") return OK_VOID;
+      if (!result.ok && result.error.category === "not-found") return { ok: true, value: null };
       return result;
     },
 
     ensureLabel: async (repo, label) => {
-      const found = await attempt(async () => {
-        await octokit.request("GET /repos/{owner}/{repo}/labels/{name}", { ...toOwnerAndName(repo), name: label.name });
-      });
+      const params = { ...toOwnerAndName(repo), name: label.name };
+      const route = "GET /repos/{owner}/{repo}/labels/{name}";
+      const found = await attempt(() =>
+        reads.one(
+          toReadKey(route, params),
+          (headers) => octokit.request(route, { ...params, headers }),
+          (): void => undefined,
+        ),
+      );
       if (found.ok || found.error.category !== "not-found") return found;
       const created = await attempt(async () => {
         await octokit.request("POST /repos/{owner}/{repo}/labels", { ...toOwnerAndName(repo), ...label });

@@ -201,13 +201,15 @@ export class MemoryIssueTracker implements IssueTracker {
     });
   }
 
-  removeLabel(repo: string, issue: number, label: string): Promise<Result<void>> {
+  removeLabel(repo: string, issue: number, label: string): Promise<Result<readonly string[] | null>> {
     return this.#knobs.run("removeLabel", [repo, issue, label], () => {
       // GitHub answers 404 for an absent label, an absent issue and an unseen repo alike;
-      // the adapter reads every 404 here as "not on the issue", a success.
+      // the adapter reads every 404 here as "not on the issue", a success that lists nothing.
+      // A removal answers the labels left on the issue.
       const found = this.#issue(repo, issue);
-      if (found.ok) this.#world.removeLabel(found.value.repo, found.value.issue, label, this.#bot);
-      return OK_VOID;
+      if (!found.ok || !this.#world.removeLabel(found.value.repo, found.value.issue, label, this.#bot))
+        return { ok: true, value: null };
+      return { ok: true, value: [...found.value.issue.labels] };
     });
   }
 

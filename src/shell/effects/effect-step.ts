@@ -48,5 +48,12 @@ export interface EffectDeps {
   /** afk's GitHub App: only its own comments count as afk's notices. */
   readonly appId: number;
   /** The notices afk has posted on the run's issue, by marker (a notice is posted once). */
-  readonly notices: { has(marker: string): boolean; add(marker: string): void };
+  readonly notices: {
+    has(marker: string): boolean;
+    add(marker: string): void;
+    /** Whether the markers known are all there are (read from the comments, no post failed since). */
+    complete(): boolean;
+    /** A post failed: it may have landed, so the next one reads the comments first. */
+    doubt(): void;
+  };
 }

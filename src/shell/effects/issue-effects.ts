@@ -1,9 +1,11 @@
 // The effects on the issue (DESIGN section 5): labels, the progress comment (edited in
 // place; a deleted one is written anew rather than lose the record), notices, close.
 
+import { hasText } from "../../core/common/text.js";
 import { renderProgressComment } from "../../core/render/render-progress.js";
 import type { Effect } from "../../core/run/effect.js";
 import type { RunRecord } from "../../core/run/run-types.js";
+import type { Result } from "../../ports/result.js";
 import { fromPort, OK, type EffectDeps, type EffectTarget, type Step } from "./effect-step.js";
 
 export async function addLabels(
@@ -24,9 +26,14 @@ export async function removeLabels(
   target: EffectTarget,
   deps: EffectDeps,
 ): Promise<Step> {
+  // Each removal answers the labels left on the issue: a label it no longer lists is not
+  // asked for (GitHub would answer 404, and charge it).
+  let left: readonly string[] | null = null;
   for (const label of effect.labels) {
-    const step = fromPort(await deps.issues.removeLabel(target.repo, target.issue, label), `removing ${label}`);
-    if (!step.ok) return step;
+    if (left !== null && !hasText(left, label)) continue;
+    const removed = await deps.issues.removeLabel(target.repo, target.issue, label);
+    if (!removed.ok) return fromPort(removed, `removing ${label}`);
+    left = removed.value;
   }
   return OK;
 }
@@ -51,8 +58,9 @@ export async function upsertProgressComment(
 
 /**
  * A notice is posted once: not when one of afk's comments already carries its marker. The
- * comments are read before posting, because a post whose answer was lost (a timeout) may
- * have landed all the same; notices are rare, so the read costs little.
+ * comments are read before posting unless the markers afk holds are all there are (read
+ * from the comments, and every post since answered): a post whose answer was lost (a
+ * timeout) may have landed all the same.
  */
 export async function postNotice(
   effect: Extract<Effect, { kind: "PostNotice" }>,
@@ -60,13 +68,26 @@ export async function postNotice(
   deps: EffectDeps,
 ): Promise<Step> {
   if (deps.notices.has(effect.marker)) return OK;
-  const comments = await deps.issues.listComments(target.repo, target.issue);
-  if (!comments.ok) return fromPort(comments, "reading afk's comments before posting a notice");
-  const posted = comments.value.some((comment) => comment.appId === deps.appId && comment.body.includes(effect.marker));
-  if (!posted) {
+  const posted = await isPosted(effect.marker, target, deps);
+  if (!posted.ok) return fromPort(posted, "reading afk's comments before posting a notice");
+  if (!posted.value) {
     const created = await deps.issues.createComment(target.repo, target.issue, effect.body);
-    if (!created.ok) return fromPort(created, "posting a notice");
+    if (!created.ok) {
+      deps.notices.doubt();
+      return fromPort(created, "posting a notice");
+    }
   }
   deps.notices.add(effect.marker);
   return OK;
+}
+
+/** Whether one of afk's comments carries the marker; read only when the markers afk holds may not be all. */
+async function isPosted(marker: string, target: EffectTarget, deps: EffectDeps): Promise<Result<boolean>> {
+  if (deps.notices.complete()) return { ok: true, value: false };
+  const comments = await deps.issues.listComments(target.repo, target.issue);
+  if (!comments.ok) return comments;
+  return {
+    ok: true,
+    value: comments.value.some((comment) => comment.appId === deps.appId && comment.body.includes(marker)),
+  };
 }

@@ -533,9 +533,54 @@ describe("commits since", () => {
     });
   });
 
+  it("asks again with the last ETag and answers a 304 from the cache: a sweep with nothing new costs nothing", async () => {
+    const client = aClient();
+    const query = { sha: "main", since: "2023-11-14T22:13:20.000Z", per_page: "100" };
+    nock(API, { badheaders: ["if-none-match"] })
+      .get("/repos/acme/widgets/commits")
+      .query(query)
+      .reply(200, [aCommit("c1")], { etag: '"c"' });
+    const first = await client.listCommitsSince(REPO, "main", NOW);
+    nock(API).get("/repos/acme/widgets/commits").query(query).matchHeader("if-none-match", '"c"').reply(304, "");
+    expect(await client.listCommitsSince(REPO, "main", NOW)).toEqual(first);
+    expect(first.ok && first.value.map((commit) => commit.sha)).toEqual(["c1"]);
+  });
+
   it("maps a missing branch to not-found", async () => {
     nock(API).get("/repos/acme/widgets/commits").query(true).reply(404, { message: "No commit found for SHA: gone" });
     const result = await aClient().listCommitsSince(REPO, "gone", NOW);
     expect(!result.ok && result.error.category).toBe("not-found");
+  });
+});
+
+describe("conditional reads of workflow runs and jobs", () => {
+  it("answers a workflow-run list and a job list from the cache on a 304", async () => {
+    const client = aClient();
+    const jobs = "/repos/acme/widgets/actions/runs/7/attempts/1/jobs";
+    nock(API)
+      .get("/repos/acme/widgets/actions/runs")
+      .query({ head_sha: SHA, per_page: "100" })
+      .reply(200, { total_count: 1, workflow_runs: [aWorkflowRun(7)] }, { etag: '"r1"' })
+      .get("/repos/acme/widgets/actions/runs")
+      .query({ head_sha: SHA, per_page: "100" })
+      .matchHeader("if-none-match", '"r1"')
+      .reply(304, "")
+      .get(jobs)
+      .query({ per_page: "100" })
+      .reply(
+        200,
+        { total_count: 1, jobs: [{ id: 70, run_id: 7, name: "test", conclusion: "success", html_url: null }] },
+        { etag: '"j1"' },
+      )
+      .get(jobs)
+      .query({ per_page: "100" })
+      .matchHeader("if-none-match", '"j1"')
+      .reply(304, "");
+    const runs = await client.listWorkflowRuns(REPO, SHA);
+    expect(await client.listWorkflowRuns(REPO, SHA)).toEqual(runs);
+    expect(runs.ok && runs.value.map((run) => run.id)).toEqual([7]);
+    const listed = await client.listJobs(REPO, 7, 1);
+    expect(await client.listJobs(REPO, 7, 1)).toEqual(listed);
+    expect(listed.ok && listed.value.map((job) => job.id)).toEqual([70]);
   });
 });

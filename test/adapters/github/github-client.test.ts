@@ -3,6 +3,7 @@
 
 import nock from "nock";
 import { describe, expect, it } from "vitest";
+import { createEtagCache } from "../../../src/adapters/github/etag-cache.js";
 import { createGitHubClient } from "../../../src/adapters/github/github-client.js";
 import type { Octokit } from "../../../src/adapters/github/octokit.js";
 import { aTestOctokit, useGitHubNock } from "../../support/github-nock.js";
@@ -164,14 +165,20 @@ describe("GitHub client", () => {
     expect((await client.updateComment(REPO, 13, "edited")).ok).toBe(true);
   });
 
-  it("adds labels, and removing an absent label is a success", async () => {
+  it("adds labels, and removing an absent label is a success that lists nothing", async () => {
     nock(API)
       .post("/repos/acme/widgets/issues/5/labels", { labels: ["afk:in-progress"] })
       .reply(200, [])
       .delete("/repos/acme/widgets/issues/5/labels/afk%3Ain-progress")
       .reply(404, { message: "Label does not exist" });
     expect((await client.addLabels(REPO, 5, ["afk:in-progress"])).ok).toBe(true);
-    expect((await client.removeLabel(REPO, 5, "afk:in-progress")).ok).toBe(true);
+    expect(await client.removeLabel(REPO, 5, "afk:in-progress")).toEqual({ ok: true, value: null });
+  });
+
+  it("answers the labels left on the issue after a removal", async () => {
+    const bug = { id: 1, node_id: "L1", url: "u", name: "bug", color: "d73a4a", default: true, description: null };
+    nock(API).delete("/repos/acme/widgets/issues/5/labels/ready-for-agent").reply(200, [bug]);
+    expect(await client.removeLabel(REPO, 5, "ready-for-agent")).toEqual({ ok: true, value: ["bug"] });
   });
 
   it("creates a missing label with colour and description, and leaves an existing one", async () => {
@@ -229,5 +236,104 @@ describe("GitHub client", () => {
     expect((await client.getRole(REPO, "x")).ok).toBe(false);
     expect((await client.removeLabel(REPO, 5, "y")).ok).toBe(false);
     expect((await client.ensureLabel(REPO, { name: "z", color: "ffffff", description: "" })).ok).toBe(false);
+  });
+});
+
+describe("conditional reads", () => {
+  const ISSUES = "/repos/acme/widgets/issues";
+  const readyQuery = { state: "open", labels: "ready-for-agent", per_page: "100" };
+
+  it("asks again with the last ETag, shared by every client of the process, and answers a 304 from the cache", async () => {
+    const etags = createEtagCache();
+    nock(API, { badheaders: ["if-none-match"] })
+      .get(ISSUES)
+      .query(readyQuery)
+      .reply(200, [anIssue(1)], { etag: '"l1"' });
+    const first = await createGitHubClient(anOctokit(), () => NOW, etags).listOpenIssuesWithLabel(
+      REPO,
+      "ready-for-agent",
+    );
+    nock(API).get(ISSUES).query(readyQuery).matchHeader("if-none-match", '"l1"').reply(304, "");
+    const again = await createGitHubClient(anOctokit(), () => NOW, etags).listOpenIssuesWithLabel(
+      REPO,
+      "ready-for-agent",
+    );
+    expect(again).toEqual(first);
+    expect(first.ok && first.value.map((issue) => issue.number)).toEqual([1]);
+  });
+
+  it("reads a full page plainly next time: a second page may appear while the first stays the same", async () => {
+    const etags = createEtagCache();
+    const full = Array.from({ length: 100 }, (_, i) => anIssue(i + 1));
+    for (let read = 0; read < 2; read++)
+      nock(API, { badheaders: ["if-none-match"] })
+        .get(ISSUES)
+        .query(readyQuery)
+        .reply(200, full, { etag: '"full"' });
+    const tracker = createGitHubClient(anOctokit(), () => NOW, etags);
+    expect((await tracker.listOpenIssuesWithLabel(REPO, "ready-for-agent")).ok).toBe(true);
+    const again = await tracker.listOpenIssuesWithLabel(REPO, "ready-for-agent");
+    expect(again.ok && again.value.length).toBe(100);
+  });
+
+  it("keeps the raw file, the comments, the events and the role apart, each answered from the cache on a 304", async () => {
+    const tracker = createGitHubClient(anOctokit(), () => NOW, createEtagCache());
+    const FILE = "/repos/acme/widgets/contents/.github%2Fafk.yml";
+    const COMMENTS = "/repos/acme/widgets/issues/1/comments";
+    const EVENTS = "/repos/acme/widgets/issues/1/events";
+    const ROLE = "/repos/acme/widgets/collaborators/octocat/permission";
+    const comment = {
+      id: 5,
+      body: "hi",
+      user: { login: "octocat", id: 1, type: "User" },
+      created_at: "2026-01-01T00:00:00Z",
+    };
+    const event = {
+      id: 9,
+      event: "labeled",
+      actor: { login: "octocat", id: 1, type: "User" },
+      label: { name: "ready-for-agent" },
+      created_at: "2026-01-01T00:00:00Z",
+    };
+    nock(API)
+      .get(FILE)
+      .query({ ref: "main" })
+      .matchHeader("accept", "application/vnd.github.raw+json")
+      .reply(200, "mode: x\n", { etag: '"f"', "content-type": "text/plain" })
+      .get(FILE)
+      .query({ ref: "main" })
+      .matchHeader("if-none-match", '"f"')
+      .matchHeader("accept", "application/vnd.github.raw+json")
+      .reply(304, "")
+      .get(COMMENTS)
+      .query({ per_page: "100" })
+      .reply(200, [comment], { etag: '"c"' })
+      .get(COMMENTS)
+      .query({ per_page: "100" })
+      .matchHeader("if-none-match", '"c"')
+      .reply(304, "")
+      .get(EVENTS)
+      .query({ per_page: "100" })
+      .reply(200, [event], { etag: '"e"' })
+      .get(EVENTS)
+      .query({ per_page: "100" })
+      .matchHeader("if-none-match", '"e"')
+      .reply(304, "")
+      .get(ROLE)
+      .reply(200, { permission: "write", role_name: "write", user: null }, { etag: '"r"' })
+      .get(ROLE)
+      .matchHeader("if-none-match", '"r"')
+      .reply(304, "");
+    const reads = async () => [
+      await tracker.readFile(REPO, ".github/afk.yml", "main"),
+      await tracker.listComments(REPO, 1),
+      await tracker.listIssueEvents(REPO, 1),
+      await tracker.getRole(REPO, "octocat"),
+    ];
+    const first = await reads();
+    expect(await reads()).toEqual(first);
+    expect(first.map((result) => result.ok)).toEqual([true, true, true, true]);
+    expect(first[0]).toEqual({ ok: true, value: "mode: x\n" });
+    expect(first[3]).toEqual({ ok: true, value: "write" });
   });
 });
