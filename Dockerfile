@@ -22,7 +22,13 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-ENV NODE_ENV=production \
+# V8 and glibc sized for a small service (README, "Memory"): afk's live heap is ~30 MB
+# with 1,000 runs, and by default V8 lets the heap grow to ~4× that before a full GC and
+# keeps 16 MB semi-spaces, and glibc keeps an arena per thread; none of it is given back.
+# These keep the resident set under ~110 MB (from ~230 MB after 100,000 deliveries).
+ENV NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=2" \
+  MALLOC_ARENA_MAX=2 \
+  NODE_ENV=production \
   HOST=0.0.0.0 \
   PORT=3000 \
   LOG_FORMAT=json \

@@ -5,7 +5,6 @@
 
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
 import type { Octokit } from "./adapters/github/octokit.js";
-import { createSlackReceiver } from "./adapters/slack/slack-receiver.js";
 import { composeShellDeps, type PortOverrides } from "./compose.js";
 import { guardWebhooks } from "./adapters/github/webhook-guard.js";
 import { describeArming } from "./core/config/arming.js";
@@ -65,7 +64,7 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     const metrics = options.metrics ?? new AfkMetrics();
     const observe = metrics.recordRequest.bind(metrics);
     const github = { observe, rateLimit: metrics.recordRateLimit.bind(metrics) };
-    const composed = composeShellDeps({
+    const composed = await composeShellDeps({
       config,
       appId: options.appId,
       githubUrl: options.githubUrl ?? "https://github.com",
@@ -132,6 +131,8 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
           {},
           `cannot read the Slack bot's identity (${describeError(identity.error)}); its own messages are still ignored by their bot_id`,
         );
+      // @slack/bolt is loaded only when Slack is configured (compose.ts).
+      const { createSlackReceiver } = await import("./adapters/slack/slack-receiver.js");
       const receiver = createSlackReceiver({
         signingSecret: config.slack.signingSecret,
         botToken: config.slack.botToken,

@@ -1,6 +1,7 @@
 // The composition root: builds every adapter from the operator configuration, once. The
 // GitHub ports come from Probot's authentication (an installation token per call, or the
 // app's JWT); the others from their settings. A test hands in its own ports instead.
+// @slack/bolt is loaded only when Slack is configured (~11 MB of resident memory).
 
 import { createEtagCache } from "./adapters/github/etag-cache.js";
 import { createGitHubApp } from "./adapters/github/github-app.js";
@@ -8,7 +9,6 @@ import { createGitHubCiClient } from "./adapters/github/github-ci-client.js";
 import { createGitHubClient } from "./adapters/github/github-client.js";
 import type { Octokit } from "./adapters/github/octokit.js";
 import { createKubeClient } from "./adapters/kubernetes/kube-client.js";
-import { createSlackClient } from "./adapters/slack/slack-client.js";
 import { createT3AgentRunner } from "./adapters/t3/t3-agent-runner.js";
 import { createVersionUrlClient } from "./adapters/version-url/version-url-client.js";
 import { createWoodpeckerClient } from "./adapters/woodpecker/woodpecker-client.js";
@@ -47,12 +47,20 @@ function pick<T>(override: T | null | undefined, build: () => T | null): T | nul
   return override !== undefined ? override : build();
 }
 
-export function composeShellDeps(input: CompositionInput): ShellDeps {
+/** The Slack doorbell, with its client (and @slack/bolt) loaded only when Slack is configured. */
+async function toDoorbell(config: OperatorConfig, observe: OutboundObserver | undefined): Promise<Doorbell | null> {
+  const { slack } = config;
+  if (slack === null) return null;
+  const { createSlackClient } = await import("./adapters/slack/slack-client.js");
+  return createSlackClient({ token: slack.botToken, apiUrl: slack.apiUrl, observe });
+}
+
+export async function composeShellDeps(input: CompositionInput): Promise<ShellDeps> {
   const { config, clock, auth } = input;
   const overrides = input.overrides ?? {};
   // One ETag cache for the whole process: every repeated GitHub read is conditional, and a 304 costs no rate limit.
   const etags = createEtagCache();
-  const { t3, woodpecker, kube, slack } = config;
+  const { t3, woodpecker, kube } = config;
   const { observe } = input;
   return {
     config,
@@ -73,9 +81,7 @@ export function composeShellDeps(input: CompositionInput): ShellDeps {
       kube.apiUrl === null ? null : createKubeClient({ ...kube, apiUrl: kube.apiUrl, observe }),
     ),
     versions: pick(overrides.versions, () => createVersionUrlClient({ observe })),
-    doorbell: pick(overrides.doorbell, () =>
-      slack === null ? null : createSlackClient({ token: slack.botToken, apiUrl: slack.apiUrl, observe }),
-    ),
+    doorbell: overrides.doorbell !== undefined ? overrides.doorbell : await toDoorbell(config, observe),
     clock,
     log: input.log,
   };

@@ -121,7 +121,7 @@ export class AfkService {
 
   /** The runs under way in a repo: the ones the observers follow. */
   activeRuns(repo: string): RunRecord[] {
-    return this.index.records().filter((record) => record.repo === repo.toLowerCase() && isActive(record.phase));
+    return this.index.recordsOf(repo).filter((record) => record.repo === repo.toLowerCase() && isActive(record.phase));
   }
 
   /** A run ended and freed its repo: reconcile that repo now, not at the next sweep. */

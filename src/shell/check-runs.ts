@@ -143,7 +143,7 @@ export async function checkRepoRuns(
 ): Promise<RepoCheck> {
   const failed: string[] = [];
   const finished = new Set<number>();
-  for (const [, entry] of afk.index.entries()) {
+  for (const [, entry] of afk.index.entriesOf(repo)) {
     const record = entry.record;
     if (record === null || record.repo !== repo || !isWatched(record, entry.needsCheck)) continue;
     const view = entry.needsCheck ? null : toListedView(record, listed);

@@ -10,6 +10,10 @@ import type { IssueTracker } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
 import { errorFields } from "./log.js";
 import { loadRun } from "./load-run.js";
+import { mapAtMost } from "./at-most.js";
+
+/** Progress comments read at once while rebuilding a repo's index. */
+export const READS_AT_ONCE = 4;
 
 /** Loads the repo's runs into the index; marks the repo rebuilt when every read succeeded, else says what failed. */
 export async function rebuildIndex(afk: AfkService, repo: string, issues: IssueTracker): Promise<string | null> {
@@ -34,12 +38,18 @@ export async function rebuildIndex(afk: AfkService, repo: string, issues: IssueT
       failed ??= `listing issues labelled ${label}: ${describeError(listed.error)}`;
       continue;
     }
-    for (const issue of listed.value) {
-      afk.titles.remember(repo, issue.number, issue.title);
-      if (afk.index.get(repo, issue.number) !== undefined) continue;
-      const loaded = await loadRun(issues, repo, issue.number, afk.deps.appId);
+    for (const issue of listed.value) afk.titles.remember(repo, issue.number, issue.title);
+    // The comments are read in parallel, a few at a time, and loaded in the list's order.
+    const unknown = listed.value.filter((issue) => afk.index.get(repo, issue.number) === undefined);
+    const reads = await mapAtMost(unknown, READS_AT_ONCE, (issue) =>
+      loadRun(issues, repo, issue.number, afk.deps.appId),
+    );
+    unknown.forEach((issue, at) => {
+      const loaded = reads[at];
+      if (loaded === undefined) return;
       if (!loaded.ok) failed ??= `reading the progress comment of #${issue.number}: ${describeError(loaded.error)}`;
-      if (!loaded.ok || loaded.value.kind !== "found") continue;
+      // Loaded meanwhile (the issue was in another list, or a delivery loaded it): that is fresher.
+      if (!loaded.ok || loaded.value.kind !== "found" || afk.index.get(repo, issue.number) !== undefined) return;
       const { record, commentId, notices } = loaded.value;
       // A closed issue is out of the open lists the sweep reads, and an ended run whose
       // issue still carries one of afk's labels may have stopped half-way through its ending
@@ -47,7 +57,7 @@ export async function rebuildIndex(afk: AfkService, repo: string, issues: IssueT
       // retry's cancel and taking the human label off). Each is looked at once, afresh, and
       // finished from its record; what a person did to it since is theirs (people-after-end.ts).
       afk.index.load(repo, issue.number, { record, commentId, notices }, finishing || isTerminal(record.phase));
-    }
+    });
   }
   if (failed === null) afk.indexedRepos.add(repo.toLowerCase());
   return failed;

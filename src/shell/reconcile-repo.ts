@@ -81,7 +81,7 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
   // ready as listed a moment ago: dispatching it would start a second attempt of a run that
   // ended. The next reconcile reads it afresh.
   const ready = listed.filter((issue) => !finished.has(issue.number));
-  const checked = new Set(afk.index.records().flatMap((record) => (record.repo === repo ? [record.issue] : [])));
+  const checked = new Set(afk.index.recordsOf(repo).flatMap((record) => (record.repo === repo ? [record.issue] : [])));
   const threads = toThreadReader(afk);
   const withRecords: ReadyWithRecord[] = [];
   for (const issue of ready) {

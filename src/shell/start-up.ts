@@ -2,46 +2,75 @@
 // GitHub: each enrolled repo's installation, then the run index from the issues carrying
 // afk's labels (a closed issue that still carries the lock label is a run afk died in the
 // middle of finishing), and only then asks GitHub to redeliver the webhooks that failed
-// while it was away, so that redelivered work sees every run.
+// while it was away, so that redelivered work sees every run. Last comes a sweep's work
+// (reconcile each repo, observe its runs), so that every run is looked at within seconds
+// of a restart. Repos and comments are read a few at a time (at-most.ts).
 
 import { HOUR_MS } from "../core/common/time.js";
 import { describeError } from "../ports/result.js";
 import type { AfkService } from "./afk-service.js";
 import { checkAgentVersion } from "./agent-version.js";
 import { errorFields } from "./log.js";
+import { mapAtMost } from "./at-most.js";
+import { observe, readAgentFacts } from "./observe-runs.js";
 import { rebuildIndex } from "./rebuild-index.js";
 import { reconcile } from "./reconcile-repo.js";
 
 /** Failed webhook deliveries younger than this are redelivered at start (GitHub keeps 3 days). */
 export const REDELIVER_WINDOW_MS = 6 * HOUR_MS;
 
+/** Enrolled repos started at once (their installation, their index, their first pass). */
+export const REPOS_AT_ONCE = 4;
+
 export async function startUp(afk: AfkService): Promise<void> {
   await checkAgentVersion(afk);
   if (!afk.armed) return;
   const app = await afk.deps.app();
-  for (const repo of afk.config.allowlist) {
-    const found = await app.findInstallation(repo);
-    if (!found.ok) {
+  const found = await mapAtMost(afk.config.allowlist, REPOS_AT_ONCE, (repo) => app.findInstallation(repo));
+  const installed: [string, number][] = [];
+  afk.config.allowlist.forEach((repo, at) => {
+    const installation = found[at];
+    if (installation === undefined) return;
+    if (!installation.ok) {
       afk.log.warn(
-        { repo, ...errorFields(found.error) },
-        `cannot find afk's installation (${describeError(found.error)}); the sweep looks again`,
+        { repo, ...errorFields(installation.error) },
+        `cannot find afk's installation (${describeError(installation.error)}); the sweep looks again`,
       );
-      continue;
+      return;
     }
-    if (found.value === null) {
+    if (installation.value === null) {
       afk.notInstalled.add(repo.toLowerCase());
       afk.log.warn({ repo }, "afk is not installed on this enrolled repository; install the app there");
-      continue;
+      return;
     }
-    afk.rememberInstallation(repo, found.value);
-    await rebuildIndex(afk, repo, await afk.deps.issues(found.value));
-  }
+    afk.rememberInstallation(repo, installation.value);
+    installed.push([repo, installation.value]);
+  });
+  await mapAtMost(installed, REPOS_AT_ONCE, async ([repo, installationId]) =>
+    rebuildIndex(afk, repo, await afk.deps.issues(installationId)),
+  );
   await redeliverFailed(afk);
-  for (const [repo, installationId] of afk.installations) {
+  await firstPass(afk);
+}
+
+/**
+ * What a sweep does, right after the index is back rather than one interval later: each
+ * repo reconciled, then its runs observed (what moved while afk was away is acted on at
+ * once). The periodic sweep follows one interval after start-up.
+ */
+async function firstPass(afk: AfkService): Promise<void> {
+  const repos = [...afk.installations];
+  const following = repos.some(([repo]) => afk.activeRuns(repo).length > 0);
+  // T3's threads, read once for every run (as a sweep does), and only when a run is followed.
+  const agent = following ? await readAgentFacts(afk) : null;
+  await mapAtMost(repos, REPOS_AT_ONCE, async ([repo, installationId]) => {
     await reconcile(afk, repo, installationId, null).catch((error: unknown) =>
       afk.log.error({ repo, err: error }, "reconcile at start failed; the sweep retries"),
     );
-  }
+    await observe(afk, repo, installationId, { agent, sweep: true }).catch((error: unknown) =>
+      afk.log.error({ repo, err: error }, "observing the runs at start failed; the sweep retries"),
+    );
+  });
 }
 
 async function redeliverFailed(afk: AfkService): Promise<void> {

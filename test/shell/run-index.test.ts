@@ -55,4 +55,36 @@ describe("RunIndex", () => {
     expect(index.get("acme/widgets", 1)).toMatchObject({ needsCheck: true, unwritten: true });
     expect(index.get("acme/widgets", 2)).toMatchObject({ needsCheck: false, unwritten: false });
   });
+
+  it("gives one repo's runs (any case) without the other repos', and counts what it holds", () => {
+    const index = new RunIndex();
+    index.setRecord(aRecord({ repo: "acme/widgets", issue: 1 }), 5);
+    index.setRecord(aRecord({ repo: "acme/gadgets", issue: 1 }), 6);
+    index.load("acme/widgets", 2, { record: null, commentId: null, notices: new Set() });
+    index.setRecord(aRecord({ repo: "acme/widgets", issue: 3 }), 7);
+    expect(index.recordsOf("Acme/Widgets").map((record) => record.issue)).toEqual([1, 3]);
+    expect(index.entriesOf("acme/widgets").map(([issue]) => issue)).toEqual([1, 2, 3]);
+    expect(index.keysOf("acme/gadgets")).toEqual([1]);
+    expect(index.recordsOf("acme/unknown")).toEqual([]);
+    expect(index.entries().map(([key]) => key)).toEqual([
+      "acme/widgets#1",
+      "acme/widgets#2",
+      "acme/widgets#3",
+      "acme/gadgets#1",
+    ]);
+    expect(index.size).toBe(4);
+  });
+
+  it("forgets a deleted run, once, and a repo with none left", () => {
+    const index = new RunIndex();
+    index.setRecord(aRecord({ repo: "acme/widgets", issue: 1 }), 5);
+    index.setRecord(aRecord({ repo: "acme/widgets", issue: 1, phase: "ci" }), 5);
+    index.delete("ACME/widgets", 1);
+    index.delete("acme/widgets", 1);
+    index.delete("acme/unknown", 1);
+    expect(index.size).toBe(0);
+    expect(index.get("acme/widgets", 1)).toBeUndefined();
+    expect(index.records()).toEqual([]);
+    expect(index.keysOf("acme/widgets")).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { observe } from "../../src/shell/observe-runs.js";
-import { REDELIVER_WINDOW_MS, startUp } from "../../src/shell/start-up.js";
+import { REDELIVER_WINDOW_MS, REPOS_AT_ONCE, startUp } from "../../src/shell/start-up.js";
 import { sweepOnce } from "../../src/shell/sweep-work.js";
 import {
   aDispatchedRun,
@@ -286,5 +286,49 @@ describe("startUp", () => {
     await startUp(world.afk);
     expect(world.issue(issue)).toMatchObject({ state: "open", labels: [HUMAN] });
     expect(world.record(issue)?.phase).toBe("shipped");
+  });
+
+  it("observes the runs it found as soon as the index is back, not a sweep later", async () => {
+    const world = aWorld({ repos: [REPO, OTHER] });
+    const { issue, threadId } = await aDispatchedRun(world);
+    const sha = pushFix(world, issue);
+    world.agent.endTurn(threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
+    world.restart();
+    await startUp(world.afk);
+    expect(world.record(issue)).toMatchObject({ phase: "pushed", sha });
+  });
+
+  it("logs a failed observation at start and goes on with the other repos", async () => {
+    const world = aWorld({ repos: [REPO, OTHER] });
+    const first = await aDispatchedRun(world);
+    const second = await aDispatchedRun(world, { repo: OTHER });
+    const sha = pushFix(world, second.issue, OTHER);
+    world.agent.endTurn(second.threadId, { state: "completed", text: `AFK-STATUS: pushed ${sha}` });
+    world.restart();
+    world.github.knobs.fail("listCommitsSince", "transient", { times: Infinity, when: ([repo]) => repo === REPO });
+    await startUp(world.afk);
+    expect(world.record(first.issue)?.phase).toBe("dispatched");
+    expect(world.record(second.issue, OTHER)).toMatchObject({ phase: "pushed", sha });
+    expect(
+      world.logs.find((line) => line.msg === "observing the runs at start failed; the sweep retries")?.fields,
+    ).toMatchObject({
+      repo: REPO,
+    });
+  });
+
+  it(`reads the enrolled repos' runs ${REPOS_AT_ONCE} repos at a time, and loads them all`, async () => {
+    const repos = Array.from({ length: REPOS_AT_ONCE + 2 }, (_, at) => `acme/repo-${at}`);
+    const world = aWorld({ repos, config: { maxConcurrentRuns: repos.length } });
+    const runs = [];
+    for (const repo of repos) runs.push({ repo, ...(await aDispatchedRun(world, { repo })) });
+    world.restart();
+    const held = world.github.knobs.hold("listComments");
+    const starting = startUp(world.afk);
+    await held.arrived();
+    for (let tick = 0; tick < 50; tick += 1) await new Promise((done) => setImmediate(done));
+    expect(held.waiting).toBe(REPOS_AT_ONCE);
+    held.release();
+    await starting;
+    for (const { repo, issue } of runs) expect(world.record(issue, repo)?.phase).toBe("dispatched");
   });
 });

@@ -3,7 +3,10 @@
 // after a stop or a SIGKILL, and armed against the fakes when given their environment.
 
 import { afterAll, describe, expect, it } from "vitest";
-import { ChildAfk } from "./child-afk.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDockerfile, toEnv } from "../deploy/support/dockerfile.js";
+import { ChildAfk, IMAGE_ENV, ROOT } from "./child-afk.js";
 import { GitHubFake } from "../fakes/github-fake.js";
 
 const github = new GitHubFake();
@@ -18,6 +21,9 @@ describe("ChildAfk", () => {
       await afk.waitForOutput("afk is disarmed");
       expect(afk.logLines().some((line) => String(line.msg).startsWith("Listening on"))).toBe(true);
       expect(afk.rssBytes()).toBeGreaterThan(10 * 1024 * 1024);
+      // The image's ENV as the Dockerfile sets it (V8's flags included): the bench measures what ships.
+      const environ = readFileSync(`/proc/${afk.pid ?? 0}/environ`, "utf8").split("\0");
+      for (const [key, value] of Object.entries(IMAGE_ENV)) expect(environ).toContain(`${key}=${value}`);
       const first = afk.pid;
 
       expect(await afk.kill()).toEqual({ code: null, signal: "SIGKILL" });
@@ -30,5 +36,17 @@ describe("ChildAfk", () => {
       await afk.close();
     }
     expect(afk.pid).toBeNull();
+  });
+});
+
+describe("IMAGE_ENV", () => {
+  it("is the ENV of the Dockerfile's last stage, without HOST and PORT (the child gets its own)", () => {
+    const stages = parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8"));
+    const { HOST, PORT, ...rest } = toEnv(stages.at(-1) ?? { image: "", name: null, instructions: [] });
+    expect(HOST).toBe("0.0.0.0");
+    expect(PORT).toBe("3000");
+    expect(IMAGE_ENV).toEqual(rest);
+    expect(IMAGE_ENV).toMatchObject({ NODE_ENV: "production", LOG_FORMAT: "json", MALLOC_ARENA_MAX: "2" });
+    expect(IMAGE_ENV.NODE_OPTIONS).toMatch(/--max-old-space-size=\d+/);
   });
 });

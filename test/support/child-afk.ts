@@ -1,6 +1,8 @@
 // afk (or any Probot app) as a child process, started the way the Docker image starts it:
 // `node dist/main.js` (another app: `node node_modules/probot/bin/probot.js run <app>`) with
-// the image's ENV (NODE_ENV=production, LOG_FORMAT=json), on 127.0.0.1. Benchmarks drive it from
+// the image's ENV, read from the Dockerfile's last stage (NODE_ENV=production,
+// LOG_FORMAT=json, NODE_OPTIONS with V8's heap sizes, …), on 127.0.0.1: what is measured
+// is what ships. Benchmarks drive it from
 // outside through its HTTP server and the fakes; crash and chaos tests reuse it to stop,
 // SIGKILL and restart afk against the same fakes (the port is kept, so a fake connected to
 // the webhook URL keeps delivering to the new process).
@@ -13,6 +15,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parseDockerfile, toEnv } from "../deploy/support/dockerfile.js";
 import { toFreePort } from "./free-port.js";
 import { WEBHOOK_PATH } from "./sign-delivery.js";
 
@@ -20,8 +23,15 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 const PROBOT = join(ROOT, "node_modules", "probot", "bin", "probot.js");
 /** afk's entry point, as `npm start` and the image run it (after `npm run build`). */
 export const AFK_MAIN = join(ROOT, "dist", "main.js");
-/** The image's ENV (Dockerfile), minus HOST and PORT, which the child gets per start. */
-export const IMAGE_ENV: Readonly<Record<string, string>> = { NODE_ENV: "production", LOG_FORMAT: "json" };
+/** The image's ENV (the Dockerfile's last stage), minus HOST and PORT, which the child gets per start. */
+export const IMAGE_ENV: Readonly<Record<string, string>> = toImageEnv(readFileSync(join(ROOT, "Dockerfile"), "utf8"));
+
+function toImageEnv(dockerfile: string): Record<string, string> {
+  const runtime = parseDockerfile(dockerfile).at(-1);
+  if (runtime === undefined) throw new Error("the Dockerfile has no stage");
+  const { HOST: _host, PORT: _port, ...env } = toEnv(runtime);
+  return env;
+}
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 
