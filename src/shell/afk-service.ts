@@ -28,6 +28,11 @@ import { TtlCache } from "./ttl-cache.js";
 import type { VersionMatches } from "./observers.js";
 import { MINUTE_MS } from "../core/common/time.js";
 
+/** A run's key in `starting`. */
+export function toRunKey(run: { readonly repo: string; readonly issue: number }): string {
+  return `${run.repo.toLowerCase()}#${run.issue}`;
+}
+
 export const ROLE_CACHE_MS = 5 * MINUTE_MS;
 export const REPO_FACTS_CACHE_MS = 10 * MINUTE_MS;
 
@@ -72,6 +77,11 @@ export class AfkService {
   readonly nonDoorbellThreads = new NonDoorbellThreads();
   /** Repos whose run index was rebuilt from GitHub since afk started (rebuild-index.ts). */
   readonly indexedRepos = new Set<string>();
+  /**
+   * Runs T3 has started whose lock label and record are still being written, by
+   * `repo#issue`: admission counts them as the records they are becoming (reconcile-repo.ts).
+   */
+  readonly starting = new Map<string, RunRecord>();
   /** Repos whose labels afk created (or found) since it started. */
   readonly labelsEnsured = new Set<string>();
   /** afk's own bot on GitHub, once known: its acts are never read as a person's. */
@@ -118,6 +128,13 @@ export class AfkService {
   /** The runs under way in a repo: the ones the observers follow. */
   activeRuns(repo: string): RunRecord[] {
     return this.index.records().filter((record) => record.repo === repo.toLowerCase() && isActive(record.phase));
+  }
+
+  /** Every record held, with the runs T3 has started in place of what the index still holds for them. */
+  admittedRecords(): RunRecord[] {
+    const records = new Map(this.index.records().map((record) => [toRunKey(record), record]));
+    for (const [key, record] of this.starting) records.set(key, record);
+    return [...records.values()];
   }
 
   /** A run ended and freed its repo: reconcile that repo now, not at the next sweep. */

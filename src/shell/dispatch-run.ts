@@ -12,12 +12,14 @@ import type { HoldReason } from "../core/run/run-types.js";
 import type { ReadyIssue, RepoOwner } from "../core/dispatch/dispatch-types.js";
 import type { ThreadFact } from "../core/observe/agent-threads.js";
 import { toThreadId } from "../core/run/ids.js";
+import type { Effect } from "../core/run/effect.js";
 import type { RunEvent } from "../core/run/run-event.js";
+import { transition } from "../core/run/transition.js";
 import { newRun } from "../core/run/run-start.js";
 import type { RunRecord } from "../core/run/run-types.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
 import { advanceRun, applyTransition } from "./advance-run.js";
-import type { AfkService } from "./afk-service.js";
+import { toRunKey, type AfkService } from "./afk-service.js";
 import { readCommenters } from "./read-commenters.js";
 import { readTrust, type IssueHint } from "./read-ready.js";
 import { toRunDeps } from "./run-deps.js";
@@ -144,13 +146,19 @@ export interface DispatchContext {
   readonly repoConfig: RepoConfig;
 }
 
-/** False when an effect of the dispatch failed. */
+/**
+ * False when an effect of the dispatch failed. `onAgentStarted` is called once T3 has the
+ * thread and its opening turn: from then until the label and the record are written, the
+ * run counts as started for admission (`afk.starting`), so the admission lock need not
+ * wait for GitHub's paced writes.
+ */
 export async function dispatch(
   afk: AfkService,
   ready: ReadyIssue,
   facts: RepoFacts,
   context: DispatchContext,
   issues: IssueTracker,
+  onAgentStarted: () => void = () => undefined,
 ): Promise<boolean> {
   const { issue } = ready;
   const record = toRunFor(afk, issue, ready.labeler?.login ?? null, context.installationId, context.attempt);
@@ -168,7 +176,16 @@ export async function dispatch(
     approval: ready.approval,
   };
   const deps = toRunDeps(afk, issues, record);
-  const done = await advanceRun(record, event, deps);
+  const next = transition(record, event, afk.deps.clock(), { config: afk.config });
+  const key = toRunKey(record);
+  const started = (effect: Effect): void => {
+    if (effect.kind !== "StartThread") return;
+    afk.starting.set(key, next.record);
+    onAgentStarted();
+  };
+  const done = await applyTransition(record, next.record, next.effects, deps, started).finally(() =>
+    afk.starting.delete(key),
+  );
   if (done.ok) deps.log.info({}, "dispatched");
   // T3 refused the thread and will refuse these ids again: escalate rather than retry forever.
   else if (done.failed === "StartThread" && done.error?.category === "rejected")

@@ -144,7 +144,12 @@ interface RepoRead {
   readonly repoConfig: RepoConfig | null;
 }
 
-/** Decides and dispatches under the admission lock: two repos never both take the cap's last slot. */
+/**
+ * Decides and starts the picked runs under the admission lock: two repos never both take
+ * the cap's last slot. The lock is held until T3 has each picked run (then it counts as
+ * started: `afk.starting`), not through GitHub's paced writes; those, and telling the
+ * held issues why they wait, go on after it, still in the repo's queue.
+ */
 async function admit(
   r: Reconciling,
   { facts, repoConfig }: RepoRead,
@@ -153,33 +158,47 @@ async function admit(
   threads: readonly ThreadFact[],
 ): Promise<string[]> {
   const { afk } = r;
-  return afk.queue.run(ADMISSION, async () => {
+  const { decision, dispatching } = await afk.queue.run(ADMISSION, async () => {
     const known = afk.deps.agent !== null;
     const liveThreadIds = known ? new Set(threads.filter(isLiveThread).map((t) => t.id)) : null;
     const busyThreads = known ? threads.filter(isThreadBusy) : null;
     const runs = toRunsInFlight({
-      records: afk.index.records(),
+      records: afk.admittedRecords(),
       ready: withRecords,
       installationId: r.installationId,
       inProgressLabel: afk.config.labels.inProgress,
       liveThreadIds,
       busyThreads,
     });
-    const decision: DispatchDecision = decideDispatch({ config: afk.config, ready: readyIssues, runs });
-    const failed: string[] = [];
-    for (const held of decision.held)
-      if (!(await tellHeld(afk, held.issue, held.reason, r.installationId, r.issues)))
-        failed.push(`telling #${held.issue.issue.number} why it waits`);
-    for (const picked of decision.dispatch) {
+    const decided: DispatchDecision = decideDispatch({ config: afk.config, ready: readyIssues, runs });
+    const started: { readonly issue: number; readonly done: Promise<boolean> }[] = [];
+    for (const picked of decided.dispatch) {
       // Only an issue with no refusal is picked, and then the file was read and usable.
       if (repoConfig === null) throw new StepError(`#${picked.issue.number} picked without ${AFK_CONFIG_PATH}`);
       const attempt = await toAttempt(afk, picked, r.installationId, r.issues, threads);
       if (await stopEarlierAgent(afk, picked.issue, r.installationId, attempt, threads)) continue;
       const context = { installationId: r.installationId, attempt, threads, repoConfig };
-      if (!(await dispatch(afk, picked, facts, context, r.issues))) failed.push(`dispatching #${picked.issue.number}`);
+      let agentStarted: () => void = () => undefined;
+      const inT3 = new Promise<void>((resolve) => (agentStarted = resolve));
+      const done = dispatch(afk, picked, facts, context, r.issues, agentStarted);
+      started.push({ issue: picked.issue.number, done });
+      // A failed dispatch frees the lock too; its failure is counted below.
+      await Promise.race([
+        inT3,
+        done.then(
+          () => undefined,
+          () => undefined,
+        ),
+      ]);
     }
-    return failed;
+    return { decision: decided, dispatching: started };
   });
+  const failed: string[] = [];
+  for (const held of decision.held)
+    if (!(await tellHeld(afk, held.issue, held.reason, r.installationId, r.issues)))
+      failed.push(`telling #${held.issue.issue.number} why it waits`);
+  for (const { issue, done } of dispatching) if (!(await done)) failed.push(`dispatching #${issue}`);
+  return failed;
 }
 
 /** The attempt a dispatch uses: the queued one, the next after an ended one, or one T3 never saw. */
