@@ -10,7 +10,7 @@ import { toTaskFingerprint } from "../core/dispatch/decide-approval.js";
 import { toQueuedReason } from "../core/dispatch/decide-dispatch.js";
 import type { HoldReason } from "../core/run/run-types.js";
 import type { ReadyIssue, RepoOwner } from "../core/dispatch/dispatch-types.js";
-import type { ThreadFact } from "../core/observe/agent-threads.js";
+import type { ProjectFact, ThreadFact } from "../core/observe/agent-threads.js";
 import { toThreadId } from "../core/run/ids.js";
 import type { Effect } from "../core/run/effect.js";
 import type { RunEvent } from "../core/run/run-event.js";
@@ -144,6 +144,8 @@ export interface DispatchContext {
   readonly threads: readonly ThreadFact[];
   /** `.github/afk.yml` as read for this reconcile: pinned into the run. */
   readonly repoConfig: RepoConfig;
+  /** T3's projects, from the same read as `threads`: the thread goes into the repo's (null: read them afresh). */
+  readonly projects: readonly ProjectFact[] | null;
 }
 
 /**
@@ -175,7 +177,7 @@ export async function dispatch(
     startedAt: thread?.latestTurn?.requestedAt ?? null,
     approval: ready.approval,
   };
-  const deps = toRunDeps(afk, issues, record);
+  const deps = { ...toRunDeps(afk, issues, record), projects: context.projects };
   const next = transition(record, event, afk.deps.clock(), { config: afk.config });
   const key = toRunKey(record);
   const started = (effect: Effect): void => {
