@@ -17,6 +17,7 @@ import type { DeployReader } from "../ports/deploy-reader.js";
 import type { Doorbell } from "../ports/doorbell.js";
 import type { GitHubApp } from "../ports/github-app.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
+import type { Result } from "../ports/result.js";
 import type { RolloutReader, VersionReader } from "../ports/rollout-reader.js";
 import { DeliveryLog } from "./delivery-log.js";
 import { IssueTitles } from "./issue-titles.js";
@@ -82,8 +83,8 @@ export class AfkService {
    * `repo#issue`: admission counts them as the records they are becoming (reconcile-repo.ts).
    */
   readonly starting = new Map<string, RunRecord>();
-  /** Repos whose labels afk created (or found) since it started. */
-  readonly labelsEnsured = new Set<string>();
+  /** Repos whose labels afk created (or found) since it started, or is making sure of now. */
+  readonly labelsEnsured = new Map<string, Promise<Result<void>>>();
   /** afk's own bot on GitHub, once known: its acts are never read as a person's. */
   self: BotIdentity | null = null;
   /** Why afk refuses to arm although configured to (T3 too old), or null. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { AFK_CONFIG_PATH } from "../../src/shell/dispatch-run.js";
 import { readAhead } from "../../src/shell/read-ahead.js";
 import { reconcile } from "../../src/shell/reconcile-repo.js";
-import { aDispatchedRun, aWorld, INSTALLATION, MAINTAINER, REPO, type World } from "./world.js";
+import { aDispatchedRun, aWorld, IN_PROGRESS, INSTALLATION, MAINTAINER, REPO, type World } from "./world.js";
 
 const AHEAD = ["listComments", "listIssueEvents", "getRole", "listNativeBlockers", "readFile"];
 
@@ -36,6 +36,20 @@ describe("read ahead: a labeled issue's reads go out together", () => {
     expect(reads.sort()).toEqual([...AHEAD].sort());
     // The thread went into the project found by that one read of T3.
     expect(world.agent.knobs.calls.filter((call) => call.method === "readOverview")).toHaveLength(1);
+  });
+
+  it("makes sure of afk's labels beside those reads, so the lock label waits for none of them", async () => {
+    const world = aWorld();
+    await world.reconcile();
+    const issue = world.readyIssue();
+    const lists = world.github.knobs.hold("listOpenIssuesWithLabel", { times: Infinity });
+    const done = reconcile(world.afk, REPO, INSTALLATION, { issue, labeler: world.github.user(MAINTAINER) });
+    await lists.arrived();
+    expect(world.github.knobs.count("ensureLabel")).toBe(3);
+    lists.release();
+    await done;
+    expect(world.github.knobs.count("ensureLabel")).toBe(3);
+    expect(world.issue(issue).labels).toContain(IN_PROGRESS);
   });
 
   it("reads nothing ahead for an issue whose run is under way", async () => {
