@@ -185,6 +185,9 @@ export async function dispatch(
     afk.starting.set(key, next.record);
     onAgentStarted();
   };
+  // afk's labels, on their first use in the repo, made sure of while T3 starts the run:
+  // the lock label then waits for none of it.
+  if (next.effects.some((effect) => effect.kind === "AddLabels")) void deps.ensureLabels(issue.repo);
   const done = await applyTransition(record, next.record, next.effects, deps, started).finally(() =>
     afk.starting.delete(key),
   );

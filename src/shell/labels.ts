@@ -1,7 +1,7 @@
 // afk's three labels (DESIGN section 5), created in a repo the first time afk needs them
-// there, with a colour and a description so people see what each means. A labeled
-// delivery that may dispatch begins this beside its reads (reconcile-repo.ts), so the
-// lock label never waits for it after T3 has the run.
+// there, with a colour and a description so people see what each means. A dispatch
+// begins this while T3 starts the run (dispatch-run.ts), so the lock label does not
+// wait for it after T3 has the run.
 
 import type { OperatorConfig } from "../core/config/config-types.js";
 import type { IssueTracker, LabelSpec } from "../ports/issue-tracker.js";

@@ -25,7 +25,6 @@ import type { AfkService } from "./afk-service.js";
 import { checkRepoRuns, checkRun } from "./check-runs.js";
 import { AFK_CONFIG_PATH, dispatch, readRepoConfig, resumeFromGitHub, tellHeld } from "./dispatch-run.js";
 import type { AgentRead } from "./observe-runs.js";
-import { ensureLabels } from "./labels.js";
 import { readAhead } from "./read-ahead.js";
 import { readRecord, readRepoFacts, toReadyIssue, watchBlockers, type IssueHint } from "./read-ready.js";
 import { forgetUnready } from "./prune.js";
@@ -97,11 +96,7 @@ async function reconcileRepo(given: Reconciling): Promise<void> {
   const hint = given.hint !== null && "labeler" in given.hint ? given.hint : null;
   const ahead = readAhead(afk, repo, facts, given.issues, hint, AFK_CONFIG_PATH);
   const agentReader = toAgentReader(afk);
-  if (ahead.mayDispatch) {
-    agentReader.ahead();
-    // afk's labels, on their first use in the repo: ready before the lock label goes on.
-    void ensureLabels(given.issues, repo, afk.config, afk.labelsEnsured);
-  }
+  if (ahead.mayDispatch) agentReader.ahead();
   const r: Reconciling = { ...given, issues: ahead.tracker };
   const { issues } = r;
   const [readyRead, humanRead] = await Promise.all([

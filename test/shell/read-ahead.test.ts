@@ -27,7 +27,8 @@ describe("read ahead: a labeled issue's reads go out together", () => {
     const lists = world.github.knobs.hold("listOpenIssuesWithLabel", { times: Infinity });
     const done = reconcile(world.afk, REPO, INSTALLATION, { issue, labeler: world.github.user(MAINTAINER) });
     await lists.arrived();
-    expect(githubCallsSince(world, since)).toEqual(expect.arrayContaining(AHEAD));
+    // Blockers and the file follow the labeler's role (a label afk does not trust reads neither).
+    await expect.poll(() => githubCallsSince(world, since)).toEqual(expect.arrayContaining(AHEAD));
     expect(world.agent.knobs.calls.filter((call) => call.method === "readOverview")).toHaveLength(1);
     lists.release();
     await done;
@@ -38,18 +39,30 @@ describe("read ahead: a labeled issue's reads go out together", () => {
     expect(world.agent.knobs.calls.filter((call) => call.method === "readOverview")).toHaveLength(1);
   });
 
-  it("makes sure of afk's labels beside those reads, so the lock label waits for none of them", async () => {
+  it("makes sure of afk's labels while T3 starts the run, so the lock label waits for none of them", async () => {
     const world = aWorld();
     await world.reconcile();
     const issue = world.readyIssue();
-    const lists = world.github.knobs.hold("listOpenIssuesWithLabel", { times: Infinity });
+    const turn = world.agent.knobs.hold("startTurn", { times: 1 });
     const done = reconcile(world.afk, REPO, INSTALLATION, { issue, labeler: world.github.user(MAINTAINER) });
-    await lists.arrived();
+    await turn.arrived();
     expect(world.github.knobs.count("ensureLabel")).toBe(3);
-    lists.release();
+    turn.release();
     await done;
     expect(world.github.knobs.count("ensureLabel")).toBe(3);
     expect(world.issue(issue).labels).toContain(IN_PROGRESS);
+  });
+
+  it("reads no blockers and no file ahead for a label afk does not trust", async () => {
+    const world = aWorld();
+    await world.reconcile();
+    const issue = world.readyIssue({ labeledBy: "stranger" });
+    const since = lastSeq(world);
+    await reconcile(world.afk, REPO, INSTALLATION, { issue, labeler: world.github.user("stranger") });
+    const reads = githubCallsSince(world, since);
+    expect(reads).toContain("getRole");
+    expect(reads.filter((method) => method === "listNativeBlockers" || method === "readFile")).toEqual([]);
+    expect(world.record(issue)).toMatchObject({ phase: "queued", queuedReason: { kind: "labeler-untrusted" } });
   });
 
   it("reads nothing ahead for an issue whose run is under way", async () => {
