@@ -75,7 +75,9 @@ export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
   // a thread whose turn T3 does not show yet: its agent may start any moment.
   const unnamed = [
     ...(input.busyThreads ?? []).map((thread) => ({ thread, working: true })),
-    ...(input.startingThreads ?? []).map((thread) => ({ thread, working: false })),
+    ...(input.startingThreads ?? [])
+      .filter((thread) => !input.records.some((record) => record.threadId === thread.id && isTerminal(record.phase)))
+      .map((thread) => ({ thread, working: false })),
   ];
   for (const { thread, working } of unnamed) {
     const named = parseThreadTitle(thread.title);

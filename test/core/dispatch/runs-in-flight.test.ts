@@ -169,6 +169,11 @@ describe("toRunsInFlight: an agent at work that no record names", () => {
     ]);
   });
 
+  it("a not yet started thread whose run ended (its record says so) holds nothing", () => {
+    const record = aRecord({ repo: "acme/gadgets", issue: 9, phase: "cancelled", threadId: thread.id });
+    expect(toRunsInFlight(anInput({ records: [record], startingThreads: [thread] }))).toEqual([]);
+  });
+
   it("a not yet started thread of the issue being reconciled is the healing dispatch itself, its agent not at work", () => {
     const issue = anIssue({ repo: "acme/gadgets", number: 9 });
     const next = toThreadId({ installationId: 7, repo: "acme/gadgets", issue: 9, attempt: 1 });
