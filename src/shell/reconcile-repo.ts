@@ -13,7 +13,7 @@ import { decideDispatch } from "../core/dispatch/decide-dispatch.js";
 import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
 import type { DispatchDecision, ReadyIssue } from "../core/dispatch/dispatch-types.js";
 import { isDispatchCandidate, toRunsInFlight, type ReadyWithRecord } from "../core/dispatch/runs-in-flight.js";
-import { isLiveThread, isThreadBusy, type ThreadFact } from "../core/observe/agent-threads.js";
+import { isLiveThread, isThreadBusy, isThreadUnstarted, type ThreadFact } from "../core/observe/agent-threads.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
 import { checkRepoRuns, checkRun } from "./check-runs.js";
@@ -157,6 +157,7 @@ async function admit(
     const known = afk.deps.agent !== null;
     const liveThreadIds = known ? new Set(threads.filter(isLiveThread).map((t) => t.id)) : null;
     const busyThreads = known ? threads.filter(isThreadBusy) : null;
+    const startingThreads = known ? threads.filter(isThreadUnstarted) : null;
     const runs = toRunsInFlight({
       records: afk.index.records(),
       ready: withRecords,
@@ -164,6 +165,7 @@ async function admit(
       inProgressLabel: afk.config.labels.inProgress,
       liveThreadIds,
       busyThreads,
+      startingThreads,
     });
     const decision: DispatchDecision = decideDispatch({
       config: afk.config,

@@ -43,6 +43,8 @@ export interface RunsInFlightInput {
   readonly liveThreadIds: ReadonlySet<string> | null;
   /** T3 threads whose agent is at work (`isThreadBusy`), or null when T3 was not read. */
   readonly busyThreads: readonly { readonly id: string; readonly title: string }[] | null;
+  /** T3 threads with no turn and no session shown yet (`isThreadUnstarted`), or null when T3 was not read. */
+  readonly startingThreads: readonly { readonly id: string; readonly title: string }[] | null;
 }
 
 export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
@@ -69,17 +71,24 @@ export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
     }
   }
   // An agent of afk's at work that nothing above names: a dispatch in another repo cut
-  // short before its label and record. It holds that repo and a slot of the cap.
-  for (const thread of input.busyThreads ?? []) {
+  // short before its label and record. It holds that repo and a slot of the cap. So does
+  // a thread whose turn T3 does not show yet: its agent may start any moment.
+  const unnamed = [
+    ...(input.busyThreads ?? []).map((thread) => ({ thread, working: true })),
+    ...(input.startingThreads ?? [])
+      .filter((thread) => !input.records.some((record) => record.threadId === thread.id && isTerminal(record.phase)))
+      .map((thread) => ({ thread, working: false })),
+  ];
+  for (const { thread, working } of unnamed) {
     const named = parseThreadTitle(thread.title);
     const key = named === null ? null : `${named.repo}#${named.issue}`;
     if (named === null || key === null || runs.some((run) => `${run.repo}#${run.issue}` === key)) continue;
     // An earlier attempt's agent of a ready issue: afk died before stopping it (mid-escalation),
     // and a retry asked for a new attempt since. That dispatch stops the old agent first and
-    // waits for it (stop-earlier-agent.ts); until then it holds the repo and a slot, at work.
+    // waits for it (stop-earlier-agent.ts); until then it holds the repo and a slot.
     const later = input.ready.find(({ issue }) => `${issue.repo.toLowerCase()}#${issue.number}` === key);
     if (later !== undefined && thread.id !== toNextThreadId(later, input.installationId)) {
-      runs.push({ repo: named.repo, issue: named.issue, state: "dispatching", working: true });
+      runs.push({ repo: named.repo, issue: named.issue, state: "dispatching", working });
       continue;
     }
     runs.push({ repo: named.repo, issue: named.issue, state: "active" });

@@ -93,6 +93,14 @@ export function isThreadBusy(thread: ThreadFact): boolean {
 }
 
 /**
+ * A live thread T3 shows no turn and no session of yet: just after `thread.turn.start`
+ * the read model lags (contracts/t3.md), so its agent may start any moment.
+ */
+export function isThreadUnstarted(thread: ThreadFact): boolean {
+  return isLiveThread(thread) && thread.latestTurn === null && thread.session === null;
+}
+
+/**
  * The live project whose checkout is `root`. T3 refuses a second live project with the
  * same `workspaceRoot`, so afk looks here before `project.create`. A trailing slash does
  * not make a different directory.

@@ -58,6 +58,10 @@ function toClose(input: DriftInput): RunEvent | null {
   if (commit !== null && isActive(record.phase))
     return commit === record.closedByCommit ? null : { kind: "IssueClosedByCommit", sha: commit };
   if (commit !== null && commit === record.closedByCommit) return null;
+  // The agent's push closed it before the run escalated (a spent budget won over the news): not a person's act.
+  const escalatedAt = record.phase === "escalated" ? (record.escalation?.at ?? null) : null;
+  if (commit !== null && closed !== undefined && escalatedAt !== null && closed.at < escalatedAt)
+    return { kind: "IssueClosedByCommit", sha: commit };
   return { kind: "Cancelled", by: closed?.actor?.login ?? null, why: "issue-closed" };
 }
 

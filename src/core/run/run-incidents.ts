@@ -28,7 +28,14 @@ export function transitionDoorbellFailed(record: RunRecord, event: Of<"DoorbellF
 
 /** The agent's push closed the issue (a closing keyword): follow it to production all the same. */
 export function transitionClosedByCommit(record: RunRecord, event: Of<"IssueClosedByCommit">, now: number): Transition {
-  if (!isActive(record.phase) || record.closedByCommit === event.sha) return unchanged(record);
+  if (record.closedByCommit === event.sha) return unchanged(record);
+  // Read only after a spent budget escalated the run: it waits for a human, on an open issue.
+  if (record.phase === "escalated") {
+    const note = `the issue was closed by commit ${toSha7(event.sha)} before the run escalated; reopened`;
+    const shown = toShown({ ...withPhase(record, record.phase, note, now), closedByCommit: event.sha });
+    return { record: shown.record, effects: [...shown.effects, { kind: "ReopenIssue" }] };
+  }
+  if (!isActive(record.phase)) return unchanged(record);
   const note = `the issue was closed by commit ${toSha7(event.sha)}; afk follows it to production`;
   return toShown({ ...withPhase(record, record.phase, note, now), closedByCommit: event.sha });
 }

@@ -18,6 +18,7 @@ function anInput(overrides: Partial<RunsInFlightInput> = {}): RunsInFlightInput 
     inProgressLabel: "afk:in-progress",
     liveThreadIds: null,
     busyThreads: null,
+    startingThreads: null,
     ...overrides,
   };
 }
@@ -156,6 +157,44 @@ describe("toRunsInFlight: an agent at work that no record names", () => {
 
   it("a thread that is not afk's (another title) is none of afk's business", () => {
     expect(toRunsInFlight(anInput({ busyThreads: [{ id: "t", title: "Refactor the parser" }] }))).toEqual([]);
+  });
+
+  // Found by the model-based test (test/chaos/model.test.ts, 5,000 sequences): afk died right
+  // after thread.turn.start in another repo, before its label and record. T3 shows no turn
+  // and no session yet for a while (contracts/t3.md), so the agent was not seen at work;
+  // a dispatch after restart took the slot, and the agent then started: over the cap.
+  it("afk's thread of another repo whose turn T3 does not show yet holds that repo and a slot: its agent may start any moment", () => {
+    expect(toRunsInFlight(anInput({ startingThreads: [thread] }))).toEqual([
+      { repo: "acme/gadgets", issue: 9, state: "active" },
+    ]);
+  });
+
+  it("a not yet started thread whose run ended (its record says so) holds nothing", () => {
+    const record = aRecord({ repo: "acme/gadgets", issue: 9, phase: "cancelled", threadId: thread.id });
+    expect(toRunsInFlight(anInput({ records: [record], startingThreads: [thread] }))).toEqual([]);
+  });
+
+  it("a not yet started thread of the issue being reconciled is the healing dispatch itself, its agent not at work", () => {
+    const issue = anIssue({ repo: "acme/gadgets", number: 9 });
+    const next = toThreadId({ installationId: 7, repo: "acme/gadgets", issue: 9, attempt: 1 });
+    const input = anInput({
+      ready: [{ issue, record: null }],
+      liveThreadIds: new Set([next]),
+      startingThreads: [{ id: next, title: thread.title }],
+    });
+    expect(toRunsInFlight(input)).toEqual([{ repo: "acme/gadgets", issue: 9, state: "dispatching", working: false }]);
+  });
+
+  it("an earlier attempt's thread not yet started, for a ready issue afk holds a later attempt of: that dispatch, its agent not at work", () => {
+    const record = aRecord({ repo: "acme/gadgets", issue: 9, phase: "queued", attempt: 2 });
+    const issue = anIssue({ repo: "acme/gadgets", number: 9 });
+    const old = {
+      id: toThreadId({ installationId: 7, repo: "acme/gadgets", issue: 9, attempt: 1 }),
+      title: thread.title,
+    };
+    expect(toRunsInFlight(anInput({ ready: [{ issue, record }], startingThreads: [old] }))).toEqual([
+      { repo: "acme/gadgets", issue: 9, state: "dispatching", working: false },
+    ]);
   });
 });
 

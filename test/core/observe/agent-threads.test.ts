@@ -7,6 +7,7 @@ import {
   findProjectByWorkspaceRoot,
   isLiveThread,
   isThreadBusy,
+  isThreadUnstarted,
   toLastAssistantText,
   toTurnFact,
   toTurnFactAt,
@@ -244,6 +245,17 @@ describe("isThreadBusy: the agent is at work in the checkout", () => {
     ],
   ])("%s: %s", (_case, row, busy) => {
     expect(isThreadBusy(row)).toBe(busy);
+  });
+});
+
+describe("isThreadUnstarted: T3 shows no turn and no session yet (a turn asked for may not show for a while)", () => {
+  it.each([
+    ["no turn and no session", aThread({ latestTurn: null, session: null }), true],
+    ["a turn shown", aThread({ session: null }), false],
+    ["a session shown (a turn that failed to start sets one)", aThread({ latestTurn: null }), false],
+    ["an archived thread", aThread({ latestTurn: null, session: null, archivedAt: REQUESTED }), false],
+  ])("%s: %s", (_case, row, unstarted) => {
+    expect(isThreadUnstarted(row)).toBe(unstarted);
   });
 });
 

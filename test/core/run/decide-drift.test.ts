@@ -125,6 +125,15 @@ describe("decideDrift: an escalated run", () => {
       [event("closed", alice, { commitId: SHA })],
       { kind: "Cancelled", by: "alice", why: "issue-closed" },
     ],
+    // Found by the model-based test (test/chaos/model.chaos.test.ts, 5,000 sequences): the
+    // agent's push closed the issue, then a spent time budget escalated the run before afk
+    // read the close. The close was the agent's, not a person's: no cancellation.
+    [
+      "a commit closed it before the run escalated: the agent's push, read late, is followed",
+      { state: "closed", labels: [HUMAN] },
+      [event("closed", alice, { commitId: SHA, at: T0 - 1 })],
+      { kind: "IssueClosedByCommit", sha: SHA },
+    ],
   ])("%s", (_case, issue, events, expected) => {
     expect(drift(escalated, issue, events)).toEqual(expected);
   });

@@ -50,6 +50,14 @@ describe("IssueClosedByCommit", () => {
     const escalated = step(closed, { kind: "QuestionAsked", question: "why?" }, T0 + MINUTE);
     expect(kinds(escalated.effects)).toContain("ReopenIssue");
   });
+
+  it("for a run that escalated before afk read its agent's closing push: remembers the commit and reopens the issue, once", () => {
+    const escalated = anEscalatedRecord();
+    const result = step(escalated, { kind: "IssueClosedByCommit", sha: SHA }, T0 + MINUTE);
+    expect(result.record).toMatchObject({ phase: "escalated", closedByCommit: SHA });
+    expect(kinds(result.effects)).toEqual(["UpsertProgressComment", "ReopenIssue"]);
+    expect(step(result.record, { kind: "IssueClosedByCommit", sha: SHA }).record).toBe(result.record);
+  });
 });
 
 describe("ObservationFailed and ObservationRecovered", () => {
