@@ -8,6 +8,7 @@
 // same logger. (`probot run` built its own logger, with no way to redact.)
 
 import { run } from "probot";
+import { AfkOctokit } from "./adapters/github/afk-octokit.js";
 import { createAfkApp } from "./app.js";
 import { toLogSettings } from "./core/config/log-settings.js";
 import { formatConfigErrors } from "./core/config/config-errors.js";
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
   const githubUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}` : "https://github.com";
   // Probot calls the app only once APP_ID and the private key are set.
   const app = createAfkApp({ config: loaded.config, appId: Number(env.APP_ID), githubUrl });
-  await run(app, { env, log }).catch((error: unknown) =>
+  // Probot's Octokit, its reads taken out of the throttling and retry queues (afk-octokit.ts).
+  await run(app, { env, log, Octokit: AfkOctokit }).catch((error: unknown) =>
     stop(`afk cannot start: ${error instanceof Error ? error.message : String(error)}`, scrubber),
   );
 }

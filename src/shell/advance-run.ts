@@ -13,7 +13,7 @@ import { transition } from "../core/run/transition.js";
 import type { RunEvent } from "../core/run/run-event.js";
 import type { RunRecord } from "../core/run/run-types.js";
 import type { PortError } from "../ports/result.js";
-import { applyEffects } from "./apply-effects.js";
+import { applyEffects, type EffectListener } from "./apply-effects.js";
 import type { EffectDeps } from "./effects/effect-step.js";
 import type { RunIndex } from "./run-index.js";
 
@@ -25,10 +25,18 @@ export type AdvanceResult =
   | { readonly ok: true; readonly record: RunRecord }
   | { readonly ok: false; readonly failed: Effect["kind"]; readonly error: PortError | null };
 
-/** The run's record after the event, or what failed (logged by the effect runner). */
-export async function advanceRun(record: RunRecord, event: RunEvent, deps: AdvanceDeps): Promise<AdvanceResult> {
+/**
+ * The run's record after the event, or what failed (logged by the effect runner).
+ * `onApplied` hears of each of the event's own effects as it lands (not of follow-ups').
+ */
+export async function advanceRun(
+  record: RunRecord,
+  event: RunEvent,
+  deps: AdvanceDeps,
+  onApplied?: EffectListener,
+): Promise<AdvanceResult> {
   const next = transition(record, event, deps.clock(), { config: deps.config });
-  return applyTransition(record, next.record, next.effects, deps);
+  return applyTransition(record, next.record, next.effects, deps, onApplied);
 }
 
 /** Applies `effects` that take `record` to `next`, keeping the index in step with the comment. */
@@ -37,13 +45,14 @@ export async function applyTransition(
   next: RunRecord,
   effects: readonly Effect[],
   deps: AdvanceDeps,
+  onApplied?: EffectListener,
 ): Promise<AdvanceResult> {
   const commentId = deps.index.get(record.repo, record.issue)?.commentId ?? null;
   if (effects.length === 0) {
     if (next !== record) deps.index.setRecord(next, commentId);
     return { ok: true, record: next };
   }
-  const applied = await applyEffects(effects, { repo: record.repo, issue: record.issue }, commentId, deps);
+  const applied = await applyEffects(effects, { repo: record.repo, issue: record.issue }, commentId, deps, onApplied);
   if (!applied.ok) {
     const written = effects.slice(0, applied.applied).some((effect) => effect.kind === "UpsertProgressComment");
     deps.index.setRecord(written ? next : record, applied.commentId, true);

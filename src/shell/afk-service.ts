@@ -17,6 +17,7 @@ import type { DeployReader } from "../ports/deploy-reader.js";
 import type { Doorbell } from "../ports/doorbell.js";
 import type { GitHubApp } from "../ports/github-app.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
+import type { Result } from "../ports/result.js";
 import type { RolloutReader, VersionReader } from "../ports/rollout-reader.js";
 import { DeliveryLog } from "./delivery-log.js";
 import { IssueTitles } from "./issue-titles.js";
@@ -27,6 +28,11 @@ import { RunIndex } from "./run-index.js";
 import { TtlCache } from "./ttl-cache.js";
 import type { VersionMatches } from "./observers.js";
 import { MINUTE_MS } from "../core/common/time.js";
+
+/** A run's key in `starting`. */
+export function toRunKey(run: { readonly repo: string; readonly issue: number }): string {
+  return `${run.repo.toLowerCase()}#${run.issue}`;
+}
 
 export const ROLE_CACHE_MS = 5 * MINUTE_MS;
 export const REPO_FACTS_CACHE_MS = 10 * MINUTE_MS;
@@ -74,8 +80,13 @@ export class AfkService {
   readonly indexedRepos = new Set<string>();
   /** Enrolled repos GitHub says afk is not installed on: afk holds no run there. */
   readonly notInstalled = new Set<string>();
-  /** Repos whose labels afk created (or found) since it started. */
-  readonly labelsEnsured = new Set<string>();
+  /**
+   * Runs T3 has started whose lock label and record are still being written, by
+   * `repo#issue`: admission counts them as the records they are becoming (reconcile-repo.ts).
+   */
+  readonly starting = new Map<string, RunRecord>();
+  /** Repos whose labels afk created (or found) since it started, or is making sure of now. */
+  readonly labelsEnsured = new Map<string, Promise<Result<void>>>();
   /** afk's own bot on GitHub, once known: its acts are never read as a person's. */
   self: BotIdentity | null = null;
   /** Why afk refuses to arm although configured to (T3 too old), or null. */
@@ -122,6 +133,13 @@ export class AfkService {
   /** The runs under way in a repo: the ones the observers follow. */
   activeRuns(repo: string): RunRecord[] {
     return this.index.recordsOf(repo).filter((record) => record.repo === repo.toLowerCase() && isActive(record.phase));
+  }
+
+  /** Every record held, with the runs T3 has started in place of what the index still holds for them. */
+  admittedRecords(): RunRecord[] {
+    const records = new Map(this.index.records().map((record) => [toRunKey(record), record]));
+    for (const [key, record] of this.starting) records.set(key, record);
+    return [...records.values()];
   }
 
   /** A run ended and freed its repo: reconcile that repo now, not at the next sweep. */

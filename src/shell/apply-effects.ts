@@ -25,11 +25,15 @@ export type ApplyResult =
       readonly applied: number;
     };
 
+/** Told of each effect once it is applied, before the next one starts. */
+export type EffectListener = (effect: Effect) => void;
+
 export async function applyEffects(
   effects: readonly Effect[],
   target: EffectTarget,
   commentId: number | null,
   deps: EffectDeps,
+  onApplied?: EffectListener,
 ): Promise<ApplyResult> {
   let current = commentId;
   const followUps: RunEvent[] = [];
@@ -45,6 +49,7 @@ export async function applyEffects(
     }
     if (step.commentId !== undefined) current = step.commentId;
     if (step.followUp !== undefined) followUps.push(step.followUp);
+    onApplied?.(effect);
   }
   return { ok: true, commentId: current, followUps };
 }

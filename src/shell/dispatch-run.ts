@@ -10,14 +10,16 @@ import { toTaskFingerprint } from "../core/dispatch/decide-approval.js";
 import { toQueuedReason } from "../core/dispatch/decide-dispatch.js";
 import type { HoldReason } from "../core/run/run-types.js";
 import type { ReadyIssue, RepoOwner } from "../core/dispatch/dispatch-types.js";
-import type { ThreadFact } from "../core/observe/agent-threads.js";
+import type { ProjectFact, ThreadFact } from "../core/observe/agent-threads.js";
 import { toThreadId } from "../core/run/ids.js";
+import type { Effect } from "../core/run/effect.js";
 import type { RunEvent } from "../core/run/run-event.js";
+import { transition } from "../core/run/transition.js";
 import { newRun } from "../core/run/run-start.js";
 import type { RunRecord } from "../core/run/run-types.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
 import { advanceRun, applyTransition } from "./advance-run.js";
-import type { AfkService } from "./afk-service.js";
+import { toRunKey, type AfkService } from "./afk-service.js";
 import { readCommenters } from "./read-commenters.js";
 import { readTrust, type IssueHint } from "./read-ready.js";
 import { toRunDeps } from "./run-deps.js";
@@ -142,15 +144,23 @@ export interface DispatchContext {
   readonly threads: readonly ThreadFact[];
   /** `.github/afk.yml` as read for this reconcile: pinned into the run. */
   readonly repoConfig: RepoConfig;
+  /** T3's projects, from the same read as `threads`: the thread goes into the repo's (null: read them afresh). */
+  readonly projects: readonly ProjectFact[] | null;
 }
 
-/** False when an effect of the dispatch failed. */
+/**
+ * False when an effect of the dispatch failed. `onAgentStarted` is called once T3 has the
+ * thread and its opening turn: from then until the label and the record are written, the
+ * run counts as started for admission (`afk.starting`), so the admission lock need not
+ * wait for GitHub's paced writes.
+ */
 export async function dispatch(
   afk: AfkService,
   ready: ReadyIssue,
   facts: RepoFacts,
   context: DispatchContext,
   issues: IssueTracker,
+  onAgentStarted: () => void = () => undefined,
 ): Promise<boolean> {
   const { issue } = ready;
   const record = toRunFor(afk, issue, ready.labeler?.login ?? null, context.installationId, context.attempt);
@@ -167,8 +177,20 @@ export async function dispatch(
     startedAt: thread?.latestTurn?.requestedAt ?? null,
     approval: ready.approval,
   };
-  const deps = toRunDeps(afk, issues, record);
-  const done = await advanceRun(record, event, deps);
+  const deps = { ...toRunDeps(afk, issues, record), projects: context.projects };
+  const next = transition(record, event, afk.deps.clock(), { config: afk.config });
+  const key = toRunKey(record);
+  const started = (effect: Effect): void => {
+    if (effect.kind !== "StartThread") return;
+    afk.starting.set(key, next.record);
+    onAgentStarted();
+  };
+  // afk's labels, on their first use in the repo, made sure of while T3 starts the run:
+  // the lock label then waits for none of it.
+  if (next.effects.some((effect) => effect.kind === "AddLabels")) void deps.ensureLabels(issue.repo);
+  const done = await applyTransition(record, next.record, next.effects, deps, started).finally(() =>
+    afk.starting.delete(key),
+  );
   if (done.ok) deps.log.info({}, "dispatched");
   // T3 refused the thread and will refuse these ids again: escalate rather than retry forever.
   else if (done.failed === "StartThread" && done.error?.category === "rejected")

@@ -1,5 +1,7 @@
 // afk's three labels (DESIGN section 5), created in a repo the first time afk needs them
-// there, with a colour and a description so people see what each means.
+// there, with a colour and a description so people see what each means. A dispatch
+// begins this while T3 starts the run (dispatch-run.ts), so the lock label does not
+// wait for it after T3 has the run.
 
 import type { OperatorConfig } from "../core/config/config-types.js";
 import type { IssueTracker, LabelSpec } from "../ports/issue-tracker.js";
@@ -25,18 +27,27 @@ export function toLabelSpecs(config: Pick<OperatorConfig, "labels">): LabelSpec[
   ];
 }
 
-/** Creates afk's labels in `repo` once per process (a repo that already has them costs one read each). */
-export async function ensureLabels(
+/**
+ * Creates afk's labels in `repo` once per process (a repo that already has them costs one
+ * read each, side by side). Callers at the same time share one attempt; a failed one is
+ * forgotten, so the next use tries again.
+ */
+export function ensureLabels(
   issues: IssueTracker,
   repo: string,
   config: Pick<OperatorConfig, "labels">,
-  ensured: Set<string>,
+  ensured: Map<string, Promise<Result<void>>>,
 ): Promise<Result<void>> {
-  if (ensured.has(repo)) return OK_VOID;
-  for (const label of toLabelSpecs(config)) {
-    const made = await issues.ensureLabel(repo, label);
-    if (!made.ok) return made;
-  }
-  ensured.add(repo);
-  return OK_VOID;
+  const key = repo.toLowerCase();
+  const known = ensured.get(key);
+  if (known !== undefined) return known;
+  const made = (async (): Promise<Result<void>> => {
+    const results = await Promise.all(toLabelSpecs(config).map((label) => issues.ensureLabel(repo, label)));
+    const failed = results.find((result) => !result.ok);
+    if (failed === undefined) return OK_VOID;
+    ensured.delete(key);
+    return failed;
+  })();
+  ensured.set(key, made);
+  return made;
 }

@@ -13,12 +13,20 @@ import { decideDispatch } from "../core/dispatch/decide-dispatch.js";
 import { findLatestLabeling } from "../core/dispatch/find-latest-labeling.js";
 import type { DispatchDecision, ReadyIssue } from "../core/dispatch/dispatch-types.js";
 import { isDispatchCandidate, toRunsInFlight, type ReadyWithRecord } from "../core/dispatch/runs-in-flight.js";
-import { isLiveThread, isThreadBusy, isThreadUnstarted, type ThreadFact } from "../core/observe/agent-threads.js";
+import {
+  isLiveThread,
+  isThreadBusy,
+  isThreadUnstarted,
+  type AgentOverview,
+  type ProjectFact,
+  type ThreadFact,
+} from "../core/observe/agent-threads.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
 import { checkRepoRuns, checkRun } from "./check-runs.js";
 import { AFK_CONFIG_PATH, dispatch, readRepoConfig, resumeFromGitHub, tellHeld } from "./dispatch-run.js";
 import type { AgentRead } from "./observe-runs.js";
+import { readAhead } from "./read-ahead.js";
 import { readRecord, readRepoFacts, toReadyIssue, watchBlockers, type IssueHint } from "./read-ready.js";
 import { forgetUnready } from "./prune.js";
 import { rebuildIndex } from "./rebuild-index.js";
@@ -55,24 +63,49 @@ interface Reconciling {
   readonly agent: AgentRead | undefined;
 }
 
-/** T3's threads, read at most once per reconcile and only when needed. */
-function toThreadReader(afk: AfkService): () => Promise<readonly ThreadFact[]> {
-  let threads: Promise<readonly ThreadFact[]> | null = null;
-  return () => {
-    threads ??= (async () => {
-      if (afk.deps.agent === null) return [];
-      return orThrow(await afk.deps.agent.readOverview(), "reading T3's threads").threads;
+interface AgentReader {
+  /** T3's threads, read at most once per reconcile and only when needed. */
+  readonly threads: () => Promise<readonly ThreadFact[]>;
+  /** The projects of the same read: a dispatch finds its repo's project there (null: T3 not configured). */
+  readonly projects: () => Promise<readonly ProjectFact[] | null>;
+  /** Begins the read now, beside GitHub's. */
+  readonly ahead: () => void;
+}
+
+function toAgentReader(afk: AfkService): AgentReader {
+  let overview: Promise<AgentOverview | null> | null = null;
+  const read = (): Promise<AgentOverview | null> => {
+    overview ??= (async () => {
+      if (afk.deps.agent === null) return null;
+      return orThrow(await afk.deps.agent.readOverview(), "reading T3's threads");
     })();
-    return threads;
+    return overview;
+  };
+  return {
+    threads: async () => (await read())?.threads ?? [],
+    projects: async () => (await read())?.projects ?? null,
+    // Whoever needs the threads awaits the same read and meets its failure; begun ahead
+    // and never needed, its failure concerns no one.
+    ahead: () => void read().catch(() => null),
   };
 }
 
-async function reconcileRepo(r: Reconciling): Promise<void> {
-  const { afk, repo, issues } = r;
+async function reconcileRepo(given: Reconciling): Promise<void> {
+  const { afk, repo } = given;
   const { labels } = afk.config;
-  const facts = await readRepoFacts(afk, repo, issues);
-  const listed = orThrow(await issues.listOpenIssuesWithLabel(repo, labels.ready), "listing ready issues");
-  const human = orThrow(await issues.listOpenIssuesWithLabel(repo, labels.human), "listing issues waiting for a human");
+  const facts = await readRepoFacts(afk, repo, given.issues);
+  const hint = given.hint !== null && "labeler" in given.hint ? given.hint : null;
+  const ahead = readAhead(afk, repo, facts, given.issues, hint, AFK_CONFIG_PATH);
+  const agentReader = toAgentReader(afk);
+  if (ahead.mayDispatch) agentReader.ahead();
+  const r: Reconciling = { ...given, issues: ahead.tracker };
+  const { issues } = r;
+  const [readyRead, humanRead] = await Promise.all([
+    issues.listOpenIssuesWithLabel(repo, labels.ready),
+    issues.listOpenIssuesWithLabel(repo, labels.human),
+  ]);
+  const listed = orThrow(readyRead, "listing ready issues");
+  const human = orThrow(humanRead, "listing issues waiting for a human");
   for (const issue of [...listed, ...human]) afk.titles.remember(issue.repo, issue.number, issue.title);
   forgetUnready(afk, repo, new Set(listed.map((issue) => issue.number)));
   const agent = r.agent === undefined || r.agent === null || !("facts" in r.agent) ? null : r.agent.facts;
@@ -82,7 +115,7 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
   // ended. The next reconcile reads it afresh.
   const ready = listed.filter((issue) => !finished.has(issue.number));
   const checked = new Set(afk.index.recordsOf(repo).flatMap((record) => (record.repo === repo ? [record.issue] : [])));
-  const threads = toThreadReader(afk);
+  const { threads } = agentReader;
   const withRecords: ReadyWithRecord[] = [];
   for (const issue of ready) {
     const record = await readRecord(afk, issue, r.installationId, issues, threads);
@@ -113,8 +146,9 @@ async function reconcileRepo(r: Reconciling): Promise<void> {
       failed.push(`resuming #${issue.number}`);
   }
   const live = candidates.length > 0 ? await threads() : [];
+  const projects = candidates.length > 0 ? await agentReader.projects() : null;
   const config = repoConfig?.ok === true ? repoConfig.config : null;
-  failed.push(...(await admit(r, { facts, repoConfig: config }, judged, withRecords, live)));
+  failed.push(...(await admit(r, { facts, repoConfig: config, projects }, judged, withRecords, live)));
   // Each failed step was logged where it failed. Throwing keeps the webhook delivery
   // redeliverable (it is marked done only on success); the retry reuses the same ids.
   if (failed.length > 0) throw new StepError(`${repo}: ${failed.join(", ")} failed`);
@@ -140,26 +174,33 @@ function toConfigRefused(ready: ReadyIssue, problems: string): ReadyIssue {
 
 interface RepoRead {
   readonly facts: RepoFacts;
+  /** T3's projects, read in this reconcile (null: not read). */
+  readonly projects: readonly ProjectFact[] | null;
   /** Null when no issue could be dispatched, or the file cannot be used (every issue is refused then). */
   readonly repoConfig: RepoConfig | null;
 }
 
-/** Decides and dispatches under the admission lock: two repos never both take the cap's last slot. */
+/**
+ * Decides and starts the picked runs under the admission lock: two repos never both take
+ * the cap's last slot. The lock is held until T3 has each picked run (then it counts as
+ * started: `afk.starting`), not through GitHub's paced writes; those, and telling the
+ * held issues why they wait, go on after it, still in the repo's queue.
+ */
 async function admit(
   r: Reconciling,
-  { facts, repoConfig }: RepoRead,
+  { facts, repoConfig, projects }: RepoRead,
   readyIssues: readonly ReadyIssue[],
   withRecords: readonly ReadyWithRecord[],
   threads: readonly ThreadFact[],
 ): Promise<string[]> {
   const { afk } = r;
-  return afk.queue.run(ADMISSION, async () => {
+  const { decision, dispatching } = await afk.queue.run(ADMISSION, async () => {
     const known = afk.deps.agent !== null;
     const liveThreadIds = known ? new Set(threads.filter(isLiveThread).map((t) => t.id)) : null;
     const busyThreads = known ? threads.filter(isThreadBusy) : null;
     const startingThreads = known ? threads.filter(isThreadUnstarted) : null;
     const runs = toRunsInFlight({
-      records: afk.index.records(),
+      records: afk.admittedRecords(),
       ready: withRecords,
       installationId: r.installationId,
       inProgressLabel: afk.config.labels.inProgress,
@@ -167,26 +208,40 @@ async function admit(
       busyThreads,
       startingThreads,
     });
-    const decision: DispatchDecision = decideDispatch({
+    const decided: DispatchDecision = decideDispatch({
       config: afk.config,
       ready: readyIssues,
       runs,
       unread: toUnreadRepos(afk),
     });
-    const failed: string[] = [];
-    for (const held of decision.held)
-      if (!(await tellHeld(afk, held.issue, held.reason, r.installationId, r.issues)))
-        failed.push(`telling #${held.issue.issue.number} why it waits`);
-    for (const picked of decision.dispatch) {
+    const started: { readonly issue: number; readonly done: Promise<boolean> }[] = [];
+    for (const picked of decided.dispatch) {
       // Only an issue with no refusal is picked, and then the file was read and usable.
       if (repoConfig === null) throw new StepError(`#${picked.issue.number} picked without ${AFK_CONFIG_PATH}`);
       const attempt = await toAttempt(afk, picked, r.installationId, r.issues, threads);
       if (await stopEarlierAgent(afk, picked.issue, r.installationId, attempt, threads)) continue;
-      const context = { installationId: r.installationId, attempt, threads, repoConfig };
-      if (!(await dispatch(afk, picked, facts, context, r.issues))) failed.push(`dispatching #${picked.issue.number}`);
+      const context = { installationId: r.installationId, attempt, threads, projects, repoConfig };
+      let agentStarted: () => void = () => undefined;
+      const inT3 = new Promise<void>((resolve) => (agentStarted = resolve));
+      const done = dispatch(afk, picked, facts, context, r.issues, agentStarted);
+      started.push({ issue: picked.issue.number, done });
+      // A failed dispatch frees the lock too; its failure is counted below.
+      await Promise.race([
+        inT3,
+        done.then(
+          () => undefined,
+          () => undefined,
+        ),
+      ]);
     }
-    return failed;
+    return { decision: decided, dispatching: started };
   });
+  const failed: string[] = [];
+  for (const held of decision.held)
+    if (!(await tellHeld(afk, held.issue, held.reason, r.installationId, r.issues)))
+      failed.push(`telling #${held.issue.issue.number} why it waits`);
+  for (const { issue, done } of dispatching) if (!(await done)) failed.push(`dispatching #${issue}`);
+  return failed;
 }
 
 /**

@@ -261,6 +261,10 @@ export class GitHubWire {
   async #serveApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = preciseNow();
     const text = await readBody(req);
+    // The fake is one thread, and its checks take a moment: without a turn of the event
+    // loop here, requests that reached it together would be answered, and logged, one
+    // after the other, and a client's parallel reads would look sequential in the log.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const url = new URL(req.url ?? "/", this.#apiUrl);
     const rawPath = url.pathname.startsWith(`${GHE_PREFIX}/`) ? url.pathname.slice(GHE_PREFIX.length) : url.pathname;
     const path = `${rawPath}${url.search}`;

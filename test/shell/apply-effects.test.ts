@@ -105,6 +105,16 @@ describe("applyEffects: what each effect does to the world", () => {
     expect(scene.world.github.knobs.count("ensureLabel")).toBe(3);
   });
 
+  it("AddLabels tries afk's labels again after a failed attempt", async () => {
+    const scene = aScene();
+    scene.world.github.knobs.fail("ensureLabel", "transient");
+    const failed = await apply(scene, [{ kind: "AddLabels", labels: [IN_PROGRESS] }]);
+    expect(failed.ok).toBe(false);
+    const applied = await apply(scene, [{ kind: "AddLabels", labels: [IN_PROGRESS] }]);
+    expect(applied.ok).toBe(true);
+    expect(scene.world.github.snapshot().repos[0]?.labels).toEqual([IN_PROGRESS, READY, HUMAN].sort());
+  });
+
   it("RemoveLabels takes the labels off; one the issue does not carry is no failure", async () => {
     const scene = aScene();
     const applied = await apply(scene, [{ kind: "RemoveLabels", labels: [READY, HUMAN] }]);

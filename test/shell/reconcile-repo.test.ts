@@ -230,6 +230,38 @@ describe("reconcile: one agent per repo, a cap across repos, priority first", ()
     expect(world.agent.snapshot().threads).toHaveLength(1);
   });
 
+  it("starts a second repo's agent while the first's lock label is still being written", async () => {
+    const world = aWorld({ repos: [REPO, OTHER] });
+    const first = world.readyIssue();
+    const second = world.readyIssue({ repo: OTHER });
+    const label = world.github.knobs.hold("addLabels", { times: 1 });
+    const firstDone = world.reconcile();
+    await label.arrived();
+    await world.reconcile(OTHER);
+    expect(world.agent.snapshot().threads.map((thread) => thread.id)).toEqual([
+      world.threadId(first),
+      world.threadId(second, 1, OTHER),
+    ]);
+    label.release();
+    await firstDone;
+    expect(world.record(first)?.phase).toBe("dispatched");
+  });
+
+  it("counts a run T3 started toward the cap before its label and record are written", async () => {
+    const world = aWorld({ repos: [REPO, OTHER], config: { maxConcurrentRuns: 1 } });
+    const running = world.readyIssue();
+    const waiting = world.readyIssue({ repo: OTHER });
+    const label = world.github.knobs.hold("addLabels", { times: 1 });
+    const firstDone = world.reconcile();
+    await label.arrived();
+    await world.reconcile(OTHER);
+    expect(world.record(waiting, OTHER)).toMatchObject({ phase: "queued", queuedReason: { kind: "cap-reached" } });
+    label.release();
+    await firstDone;
+    expect(world.record(running)?.phase).toBe("dispatched");
+    expect(world.agent.snapshot().threads).toHaveLength(1);
+  });
+
   it.each([
     ["the lowest priority:N label first", [{ labels: [] }, { labels: ["priority:1"] }], 2],
     ["no label counts as the default priority", [{ labels: ["priority:200"] }, { labels: [] }], 2],

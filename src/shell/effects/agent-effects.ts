@@ -53,7 +53,10 @@ export async function interruptTurn(
   return OK;
 }
 
-/** The project (found by its checkout, else created), the thread, then the opening turn. */
+/**
+ * The project (found by its checkout among T3's projects, as the reconcile read them or
+ * read now, else created), the thread, then the opening turn.
+ */
 export async function startThread(
   effect: Extract<Effect, { kind: "StartThread" }>,
   target: EffectTarget,
@@ -61,10 +64,14 @@ export async function startThread(
 ): Promise<Step> {
   const agent = deps.agent;
   if (agent === null) return noAgent("starting the thread");
-  const overview = await agent.readOverview();
-  if (!overview.ok) return fromPort(overview, "reading T3's projects");
+  let projects = deps.projects ?? null;
+  if (projects === null) {
+    const overview = await agent.readOverview();
+    if (!overview.ok) return fromPort(overview, "reading T3's projects");
+    projects = overview.value.projects;
+  }
   // T3 refuses a second live project with the same workspace root: reuse the one there.
-  let projectId = findProjectByWorkspaceRoot(overview.value.projects, effect.workspaceRoot)?.id ?? null;
+  let projectId = findProjectByWorkspaceRoot(projects, effect.workspaceRoot)?.id ?? null;
   if (projectId === null) {
     const created = await agent.createProject({
       commandId: effect.commandIds.project,

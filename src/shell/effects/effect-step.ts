@@ -3,6 +3,7 @@
 
 import type { RunEvent } from "../../core/run/run-event.js";
 import type { OperatorConfig } from "../../core/config/config-types.js";
+import type { ProjectFact } from "../../core/observe/agent-threads.js";
 import type { RenderContext } from "../../core/render/render-context.js";
 import type { AgentRunner } from "../../ports/agent-runner.js";
 import type { Doorbell } from "../../ports/doorbell.js";
@@ -47,6 +48,11 @@ export interface EffectDeps {
   readonly reconcileLater: (repo: string) => void;
   /** afk's GitHub App: only its own comments count as afk's notices. */
   readonly appId: number;
+  /**
+   * T3's projects as the reconcile read them a moment ago, so that starting a thread
+   * needs no second read (absent or null: read afresh).
+   */
+  readonly projects?: readonly ProjectFact[] | null;
   /** The notices afk has posted on the run's issue, by marker (a notice is posted once). */
   readonly notices: {
     has(marker: string): boolean;
