@@ -122,6 +122,22 @@ describe("toRunsInFlight: an ended run whose agent still works", () => {
       expect(toRunsInFlight(anInput({ records: [record], busyThreads: [] }))).toEqual([]);
     },
   );
+  it("a queued record of a ready issue whose own thread T3 shows at work is that dispatch, cut short after T3 started the turn: it heals, its agent at work", () => {
+    // T3 applied thread.turn.start but its answer was lost: the record stayed queued.
+    const record = aRecord({ issue: 5, phase: "queued", attempt: 2 });
+    const issue = anIssue({ number: 5, labels: ["ready-for-agent"] });
+    const busy = [{ id: record.threadId, title: toThreadTitle(record.repo, 5, "Spin") }];
+    expect(
+      toRunsInFlight(
+        anInput({
+          records: [record],
+          ready: [{ issue, record }],
+          liveThreadIds: new Set([record.threadId]),
+          busyThreads: busy,
+        }),
+      ),
+    ).toEqual([{ repo: "acme/widgets", issue: 5, state: "dispatching", working: true }]);
+  });
 });
 
 describe("toRunsInFlight: an agent at work that no record names", () => {
