@@ -6,6 +6,7 @@
 // at its next look (a turn T3 never got, a label left on) has its chance.
 
 import { ChaosWorld, CHANNEL, MINUTE_MS } from "./chaos-world.js";
+import { toCommentsSeen, toRecordSeen, type CommentsSeen } from "./outcome.js";
 import {
   Actors,
   ISSUE,
@@ -19,14 +20,9 @@ import {
 
 const MAX_TICKS = 60;
 const QUIET_TICKS = 6;
-const NOTICE = /<!-- afk:notice (\w+) [^ ]+\/(\d+) \d+ -->/;
 
-export interface Outcome {
+export interface Outcome extends CommentsSeen {
   readonly issue: { readonly state: string; readonly stateReason: string | null; readonly labels: readonly string[] };
-  /** afk's comments carrying a run record: exactly one is expected. */
-  readonly progressComments: number;
-  /** afk's other comments, as `kind/attempt` from their markers (`?` for one without). */
-  readonly notices: readonly string[];
   readonly record: Readonly<Record<string, unknown>> | null;
   /** Per T3 thread (by attempt): accepted turns and interrupts. */
   readonly threads: Readonly<Record<string, { readonly turns: number; readonly interrupts: number }>>;
@@ -77,13 +73,6 @@ export function readOutcome(world: ChaosWorld): Outcome {
   const issue = world.github.snapshot().repos.find((repo) => repo.repo === REPO)?.issues[ISSUE - 1];
   if (issue === undefined) throw new Error("no issue");
   const ours = issue.comments.filter((comment) => comment.appId === world.github.identity.appId);
-  const progress = ours.filter((comment) => comment.body.includes("<!-- afk:run "));
-  const notices = ours
-    .filter((comment) => !comment.body.includes("<!-- afk:run "))
-    .map((comment) => {
-      const match = NOTICE.exec(comment.body);
-      return match === null ? "?" : `${match[1]}/${match[2]}`;
-    });
   const record = recordOnGitHub(world, REPO, ISSUE);
   const threads: Record<string, { turns: number; interrupts: number }> = {};
   for (const command of world.agent.commands) {
@@ -98,25 +87,15 @@ export function readOutcome(world: ChaosWorld): Outcome {
   const bot = world.doorbell.messages(CHANNEL).filter((message) => message.botId !== null);
   return {
     issue: { state: issue.state, stateReason: issue.stateReason, labels: issue.labels },
-    progressComments: progress.length,
-    notices,
+    ...toCommentsSeen(ours.map((comment) => comment.body)),
     record:
       record === null
         ? null
         : {
-            phase: record.phase,
-            attempt: record.attempt,
-            threadId: record.threadId,
+            ...toRecordSeen(record),
             sha: record.sha,
-            turns: record.turns,
-            turnKind: record.turn?.kind ?? null,
-            fixForwardsTotal: record.fixForwardsTotal,
             resumptions: record.resumptions.map((resumption) => `${resumption.by} via ${resumption.via}`),
-            stages: Object.fromEntries(Object.entries(record.stages).map(([stage, state]) => [stage, state?.verdict])),
             doorbell: record.doorbell !== null,
-            doorbellFailure: record.doorbellFailure,
-            problems: record.problems.map((problem) => problem.what),
-            closedByCommit: record.closedByCommit,
           },
     threads,
     projects: world.agent.snapshot().projects.length,

@@ -22,6 +22,7 @@ import { FAKE_APP_BOT } from "../fakes/github-fake.js";
 import { FAKE_KUBE_TOKEN, KUBE_FIXTURE_CA, startFakeKube, type FakeKube } from "../fakes/kube-server.js";
 import { FAKE_WOODPECKER_TOKEN, startFakeWoodpecker, type FakeWoodpecker } from "../fakes/woodpecker-server.js";
 import type { ChildAfk } from "../support/child-afk.js";
+import { toCommentsSeen, toRecordSeen, type CommentsSeen } from "./outcome.js";
 
 export const ISSUE = 1;
 export const AGENT = "afk-agent";
@@ -29,7 +30,6 @@ const NAMESPACE = "web";
 const DEPLOYMENT = "hello";
 const CONTAINER = "app";
 const IMAGE = "registry.example.com/chaos/hello";
-const NOTICE = /<!-- afk:notice (\w+) [^ ]+\/(\d+) \d+ -->/;
 /** How long each outside actor takes to do its part, in real milliseconds. */
 const ACT_MS = 150;
 
@@ -55,12 +55,8 @@ export interface SeenRequest {
 }
 
 /** What people and systems see at the end (times, shas and ids left out: a run with kills ends later). */
-export interface Outcome {
+export interface Outcome extends CommentsSeen {
   readonly issue: { readonly state: string; readonly stateReason: string | null; readonly labels: readonly string[] };
-  /** afk's comments carrying a run record: exactly one is expected. */
-  readonly progressComments: number;
-  /** afk's other comments, as `kind/attempt` from their markers (`?` for one without). */
-  readonly notices: readonly string[];
   readonly record: Readonly<Record<string, unknown>> | null;
   /** Per T3 thread (by attempt): threads created, turns started, interrupts. */
   readonly threads: Readonly<
@@ -184,13 +180,6 @@ export class ProcessWorld {
   outcome(): Outcome {
     const issue = this.base.github.issue(this.repo, ISSUE);
     const ours = this.#appComments();
-    const progress = ours.filter((comment) => comment.body.includes("<!-- afk:run "));
-    const notices = ours
-      .filter((comment) => !comment.body.includes("<!-- afk:run "))
-      .map((comment) => {
-        const match = NOTICE.exec(comment.body);
-        return match === null ? "?" : `${match[1]}/${match[2]}`;
-      });
     const record = this.record();
     const threads: Record<string, { creates: number; turns: number; interrupts: number }> = {};
     for (const command of this.base.t3.commands) {
@@ -208,26 +197,8 @@ export class ProcessWorld {
         stateReason: issue.state_reason,
         labels: [...issue.labels].sort(),
       },
-      progressComments: progress.length,
-      notices,
-      record:
-        record === null
-          ? null
-          : {
-              phase: record.phase,
-              attempt: record.attempt,
-              threadId: record.threadId,
-              turns: record.turns,
-              turnKind: record.turn?.kind ?? null,
-              fixForwardsTotal: record.fixForwardsTotal,
-              stages: Object.fromEntries(
-                Object.entries(record.stages).map(([stage, state]) => [stage, state?.verdict]),
-              ),
-              escalation: record.escalation,
-              doorbellFailure: record.doorbellFailure,
-              problems: record.problems.map((problem) => problem.what),
-              closedByCommit: record.closedByCommit,
-            },
+      ...toCommentsSeen(ours.map((comment) => comment.body)),
+      record: record === null ? null : { ...toRecordSeen(record), escalation: record.escalation },
       threads,
       projects: this.base.t3.commands.filter((command) => command.type === "project.create").length,
       pushes: this.#pushes.length,
