@@ -38,14 +38,14 @@ describe("read ahead: a labeled issue's reads go out together", () => {
     expect(world.agent.knobs.calls.filter((call) => call.method === "readOverview")).toHaveLength(1);
   });
 
-  it("makes sure of afk's labels while T3 starts the run, so the lock label waits for none of them", async () => {
+  it("makes sure of afk's labels once T3 has the run: none of their reads goes before the dispatch commands", async () => {
     const world = aWorld();
     await world.reconcile();
     const issue = world.readyIssue();
     const turn = world.agent.knobs.hold("startTurn", { times: 1 });
     const done = reconcile(world.afk, REPO, INSTALLATION, { issue, labeler: world.github.user(MAINTAINER) });
     await turn.arrived();
-    expect(world.github.knobs.count("ensureLabel")).toBe(3);
+    expect(world.github.knobs.count("ensureLabel")).toBe(0);
     turn.release();
     await done;
     expect(world.github.knobs.count("ensureLabel")).toBe(3);
