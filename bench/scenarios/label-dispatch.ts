@@ -74,6 +74,8 @@ export interface LabelDispatchFigure {
   readonly routes: Readonly<Record<string, number>>;
   /** The sample at the median of the last run's counting pass, with its requests in order. */
   readonly example: DispatchSample | null;
+  /** The sample with the most sequential round trips in the last run's counting pass. */
+  readonly worst: DispatchSample | null;
 }
 
 const TURN_TIMEOUT_MS = 10_000;
@@ -310,5 +312,6 @@ export async function runLabelDispatch(
     loneAnswerMs: spread(lone.flatMap((s) => (s.answerMs === null ? [] : [s.answerMs]))),
     routes: Object.fromEntries(Object.entries(routes).map(([route, count]) => [route, round(count, 2)])),
     example: byCreate[Math.floor(byCreate.length / 2)] ?? null,
+    worst: counted.reduce<DispatchSample | null>((top, s) => (s.sequential > (top?.sequential ?? -1) ? s : top), null),
   };
 }
