@@ -55,6 +55,27 @@ async function toDoorbell(config: OperatorConfig, observe: OutboundObserver | un
   return createSlackClient({ token: slack.botToken, apiUrl: slack.apiUrl, observe });
 }
 
+/**
+ * One Octokit per installation for the life of the process. Probot's `app.auth(id)` builds
+ * a new one on every call (its plugins, Bottleneck's groups, and afk's unpaced twin for
+ * reads on its first read): a few milliseconds of CPU that every delivery paid before its
+ * first request left (issue 12). Nothing in it is tied to one call: its auth hook takes the
+ * installation token from Probot's cache on every request and fetches a new one when that
+ * expired, and the throttling of writes is per installation whichever Octokit sends them.
+ */
+function toInstallationOctokits(auth: CompositionInput["auth"]): (installationId: number) => Promise<Octokit> {
+  const made = new Map<number, Promise<Octokit>>();
+  return (installationId) => {
+    const known = made.get(installationId);
+    if (known !== undefined) return known;
+    const octokit = auth(installationId);
+    made.set(installationId, octokit);
+    // A failed one is forgotten: the next call asks again.
+    octokit.catch(() => made.delete(installationId));
+    return octokit;
+  };
+}
+
 export async function composeShellDeps(input: CompositionInput): Promise<ShellDeps> {
   const { config, clock, auth } = input;
   const overrides = input.overrides ?? {};
@@ -62,12 +83,13 @@ export async function composeShellDeps(input: CompositionInput): Promise<ShellDe
   const etags = createEtagCache();
   const { t3, woodpecker, kube } = config;
   const { observe } = input;
+  const installation = toInstallationOctokits(auth);
   return {
     config,
     appId: input.appId,
     githubUrl: input.githubUrl,
-    issues: async (installationId) => createGitHubClient(await auth(installationId), clock, etags),
-    ci: async (installationId) => createGitHubCiClient(await auth(installationId), { clock, etags }),
+    issues: async (installationId) => createGitHubClient(await installation(installationId), clock, etags),
+    ci: async (installationId) => createGitHubCiClient(await installation(installationId), { clock, etags }),
     app: async () => createGitHubApp(await auth(), { clock }),
     agent: pick(overrides.agent, () =>
       t3.baseUrl === null

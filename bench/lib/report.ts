@@ -81,7 +81,7 @@ function dispatchRows(f: LabelDispatchFigure): Row[] {
     ["2 label → `thread.turn.start` at T3, p50", s(f.turnStartP50Ms, 0, " ms"), "—", ""],
     ["2 label → `thread.turn.start` at T3, p99", s(f.turnStartP99Ms, 0, " ms"), "—", ""],
     [
-      "2 sequential round trips before `thread.create`, median label (worst: " + s(f.sequentialMax) + ")",
+      "2 sequential round trips before T3's first dispatch command, median label (worst: " + s(f.sequentialMax) + ")",
       s(f.sequentialMedian),
       "≤ 2",
       verdict(f.sequentialMedian.median <= 2),

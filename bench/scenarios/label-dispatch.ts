@@ -1,6 +1,9 @@
 // Figure 2, label → dispatch: from a labeled delivery's arrival at afk to T3's dispatch
 // commands (`thread.create`, then `thread.turn.start`) reaching the fake, and the number
-// of sequential outbound round trips before `thread.create`, from the fakes' request logs.
+// of sequential outbound round trips before the first dispatch command (`thread.create`,
+// or `project.create` in a repo T3 has no project for), from the fakes' request logs.
+// The times come from fakes that answer at once; the round trips from a second pass of
+// the same waves whose fakes take COUNTING_ANSWER_DELAY_MS to answer (why: there).
 //
 // 200 labeled issues across 50 repos are 4 waves of 50, one issue per repo per wave, each
 // labeled once the previous one's turn.start has arrived (so that each path is measured
@@ -58,19 +61,34 @@ export interface LabelDispatchFigure {
   readonly createP99Ms: Spread;
   readonly turnStartP50Ms: Spread;
   readonly turnStartP99Ms: Spread;
+  /** Counted in a second pass of the same waves whose fakes answer after COUNTING_ANSWER_DELAY_MS. */
   readonly sequentialMedian: Spread;
   readonly sequentialMax: Spread;
+  /** Labels dispatched in that pass (each run's mean). */
+  readonly countedDispatched: number;
   readonly requestsMedian: Spread;
   readonly loneLabelMs: Spread;
   readonly loneCommentMs: Spread;
   readonly loneAnswerMs: Spread;
   /** Requests before thread.create per route, averaged over the samples of the last run. */
   readonly routes: Readonly<Record<string, number>>;
-  /** The sample at the median of the last run, with its requests in order. */
+  /** The sample at the median of the last run's counting pass, with its requests in order. */
   readonly example: DispatchSample | null;
+  /** The sample with the most sequential round trips in the last run's counting pass. */
+  readonly worst: DispatchSample | null;
 }
 
 const TURN_TIMEOUT_MS = 10_000;
+/**
+ * The fakes' answer time in the pass that counts sequential round trips. With fakes that
+ * answer in a fraction of a millisecond, a read afk sends beside another but a moment
+ * later (its client's hooks take their turn) starts after the other's answer, and the log
+ * would chain two reads that did not wait for each other. Answers that take this long, as
+ * a network's would, make reads sent together overlap; a request that waited for an
+ * answer still starts after it. Far below any real round trip to GitHub, far above the
+ * spread of afk's own sends.
+ */
+const COUNTING_ANSWER_DELAY_MS = 20;
 const LONE_TIMEOUT_MS = 20_000;
 const COMMENT_SPACING_MS = 3_000;
 
@@ -98,7 +116,10 @@ async function waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise
 function sample(world: World, repo: string, issue: number, t0: number, turnAt: number | undefined): DispatchSample {
   const threadId = toThreadId({ installationId: INSTALLATION_ID, repo: repo.toLowerCase(), issue, attempt: 1 });
   const create = world.t3.requests.find((r) => r.threadId === threadId && r.commandType === "thread.create");
-  const until = create?.startedAt ?? preciseNow();
+  // The first dispatch command: thread.create, or the project.create before it in a repo T3
+  // has no project for yet (labels are one repo at a time, so one in the window is this repo's).
+  const project = world.t3In(t0, create?.startedAt ?? preciseNow()).find((r) => r.commandType === "project.create");
+  const until = project?.startedAt ?? create?.startedAt ?? preciseNow();
   const github = world
     .githubIn(t0, until)
     .filter((r) => r.path.toLowerCase().startsWith(`/repos/${repo.toLowerCase()}/`) || r.path.startsWith("/app/"));
@@ -145,8 +166,14 @@ async function dispatchOne(
   return { sample: sample(world, repo, issue, t0, turn?.startedAt), answered };
 }
 
-async function runWaves(options: LabelDispatchOptions, log: (line: string) => void): Promise<DispatchSample[]> {
+async function runWaves(
+  options: LabelDispatchOptions,
+  log: (line: string) => void,
+  answerDelayMs = 0,
+): Promise<DispatchSample[]> {
   const world = await World.start({ repos: options.repos, prefix: "dispatch" });
+  world.github.answerDelayMs = answerDelayMs;
+  world.t3.setAnswerDelay(answerDelayMs);
   const samples: DispatchSample[] = [];
   try {
     for (let wave = 1; wave <= options.waves; wave += 1) {
@@ -167,16 +194,26 @@ async function runWaves(options: LabelDispatchOptions, log: (line: string) => vo
       } finally {
         await afk.kill();
       }
-      // The wave's runs end in the fake alone; its deliveries cut by the kill leave GitHub's log.
+      // The wave's runs end in the fakes alone (the agent's turn too: a thread T3 shows with
+      // no turn yet holds its repo, as its agent may start any moment); its deliveries cut
+      // by the kill leave GitHub's log.
       await Promise.all(answers);
       for (const repo of world.repos) {
         world.github.unlabel(repo, wave, IN_PROGRESS, MAINTAINER);
         world.github.close(repo, wave, MAINTAINER);
+        const threadId = toThreadId({
+          installationId: INSTALLATION_ID,
+          repo: repo.toLowerCase(),
+          issue: wave,
+          attempt: 1,
+        });
+        if (world.t3.thread(threadId) !== undefined)
+          world.t3.completeTurn(threadId, { state: "completed", text: "AFK-STATUS: gave-up: the bench ends the run" });
       }
       await world.github.deliveriesSettled();
       world.github.deliveries.splice(0);
       log(
-        `label→dispatch: wave ${wave} of ${options.waves}: start-up ${Math.round(labelledAt - since)} ms, ` +
+        `label→dispatch${answerDelayMs > 0 ? ` (answers after ${answerDelayMs} ms)` : ""}: wave ${wave} of ${options.waves}: start-up ${Math.round(labelledAt - since)} ms, ` +
           `${world.repos.length} labels in ${Math.round(preciseNow() - labelledAt)} ms`,
       );
     }
@@ -225,25 +262,26 @@ export async function runLabelDispatch(
   options: LabelDispatchOptions,
   log: (line: string) => void,
 ): Promise<LabelDispatchFigure> {
-  const runs: { waves: DispatchSample[]; lone: DispatchSample[] }[] = [];
+  const runs: { waves: DispatchSample[]; counted: DispatchSample[]; lone: DispatchSample[] }[] = [];
   for (let run = 0; run < options.runs; run += 1) {
     const waves = await runWaves(options, log);
+    const counted = await runWaves(options, log, COUNTING_ANSWER_DELAY_MS);
     const lone = await runLone(options);
-    runs.push({ waves, lone });
+    runs.push({ waves, counted, lone });
     const creates = waves.flatMap((s) => (s.createMs === null ? [] : [s.createMs]));
     log(
       `label→dispatch run ${run + 1}: thread.create p50 ${percentile(creates, 50)} ms p99 ${percentile(creates, 99)} ms, ` +
         `sequential ${percentile(
-          waves.map((s) => s.sequential),
+          counted.map((s) => s.sequential),
           50,
         )}; lone label ${lone.map((s) => s.labelMs).join("/")} ms, comment ${lone.map((s) => s.commentMs).join("/")} ms`,
     );
   }
-  const per = (pick: (s: DispatchSample) => number | null, p: number) =>
+  const per = (pick: (s: DispatchSample) => number | null, p: number, pass: "waves" | "counted" = "waves") =>
     spread(
-      runs.map(({ waves }) =>
+      runs.map((r) =>
         percentile(
-          waves.flatMap((s) => (pick(s) === null ? [] : [pick(s) ?? 0])),
+          r[pass].flatMap((s) => (pick(s) === null ? [] : [pick(s) ?? 0])),
           p,
         ),
       ),
@@ -252,7 +290,10 @@ export async function runLabelDispatch(
   const last = runs.at(-1)?.waves ?? [];
   const routes: Record<string, number> = {};
   for (const s of last) for (const hop of s.all) routes[hop.route] = (routes[hop.route] ?? 0) + 1 / last.length;
-  const byCreate = [...last].filter((s) => s.createMs !== null).sort((a, b) => (a.createMs ?? 0) - (b.createMs ?? 0));
+  const counted = runs.at(-1)?.counted ?? [];
+  const byCreate = [...counted]
+    .filter((s) => s.createMs !== null)
+    .sort((a, b) => (a.createMs ?? 0) - (b.createMs ?? 0));
   return {
     options,
     labeled: runs.reduce((sum, r) => sum + r.waves.length, 0) / Math.max(1, runs.length),
@@ -261,13 +302,16 @@ export async function runLabelDispatch(
     createP99Ms: per((s) => s.createMs, 99),
     turnStartP50Ms: per((s) => s.turnStartMs, 50),
     turnStartP99Ms: per((s) => s.turnStartMs, 99),
-    sequentialMedian: per((s) => s.sequential, 50),
-    sequentialMax: per((s) => s.sequential, 100),
+    sequentialMedian: per((s) => s.sequential, 50, "counted"),
+    sequentialMax: per((s) => s.sequential, 100, "counted"),
+    countedDispatched:
+      runs.reduce((sum, r) => sum + r.counted.filter((s) => s.createMs !== null).length, 0) / runs.length,
     requestsMedian: per((s) => s.requests, 50),
     loneLabelMs: spread(lone.flatMap((s) => (s.labelMs === null ? [] : [s.labelMs]))),
     loneCommentMs: spread(lone.flatMap((s) => (s.commentMs === null ? [] : [s.commentMs]))),
     loneAnswerMs: spread(lone.flatMap((s) => (s.answerMs === null ? [] : [s.answerMs]))),
     routes: Object.fromEntries(Object.entries(routes).map(([route, count]) => [route, round(count, 2)])),
     example: byCreate[Math.floor(byCreate.length / 2)] ?? null,
+    worst: counted.reduce<DispatchSample | null>((top, s) => (s.sequential > (top?.sequential ?? -1) ? s : top), null),
   };
 }

@@ -184,10 +184,10 @@ export async function dispatch(
     if (effect.kind !== "StartThread") return;
     afk.starting.set(key, next.record);
     onAgentStarted();
+    // afk's labels, on their first use in the repo, made sure of once T3 has the run (the
+    // lock label waits for them): no request of theirs goes before the dispatch commands.
+    if (next.effects.some((later) => later.kind === "AddLabels")) void deps.ensureLabels(issue.repo);
   };
-  // afk's labels, on their first use in the repo, made sure of while T3 starts the run:
-  // the lock label then waits for none of it.
-  if (next.effects.some((effect) => effect.kind === "AddLabels")) void deps.ensureLabels(issue.repo);
   const done = await applyTransition(record, next.record, next.effects, deps, started).finally(() =>
     afk.starting.delete(key),
   );

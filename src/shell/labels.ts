@@ -1,7 +1,7 @@
 // afk's three labels (DESIGN section 5), created in a repo the first time afk needs them
 // there, with a colour and a description so people see what each means. A dispatch
-// begins this while T3 starts the run (dispatch-run.ts), so the lock label does not
-// wait for it after T3 has the run.
+// begins this once T3 has the run (dispatch-run.ts): nothing before T3's commands waits
+// for it, and the lock label waits for it only on afk's first use of the repo.
 
 import type { OperatorConfig } from "../core/config/config-types.js";
 import type { IssueTracker, LabelSpec } from "../ports/issue-tracker.js";

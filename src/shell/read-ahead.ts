@@ -10,7 +10,6 @@
 
 import { decideTrust, needsRoleLookup } from "../core/dispatch/decide-trust.js";
 import { isDispatchCandidate } from "../core/dispatch/runs-in-flight.js";
-import type { Role } from "../core/common/github-types.js";
 import type { IssueTracker, RepoFacts } from "../ports/issue-tracker.js";
 import type { Result } from "../ports/result.js";
 import type { AfkService } from "./afk-service.js";
@@ -23,14 +22,14 @@ export interface ReadAhead {
   readonly mayDispatch: boolean;
 }
 
-/** A read begun ahead; null when it was not sent after all (the labeler was not trusted). */
-type Pending = Map<string, Promise<Result<unknown> | null>>;
+/** A read begun ahead. */
+type Pending = Map<string, Promise<Result<unknown>>>;
 
 async function take<T>(pending: Pending, key: string, read: () => Promise<Result<T>>): Promise<Result<T>> {
-  const ahead = pending.get(key) as Promise<Result<T> | null> | undefined;
+  const ahead = pending.get(key) as Promise<Result<T>> | undefined;
   if (ahead === undefined) return read();
   pending.delete(key);
-  return (await ahead) ?? read();
+  return ahead;
 }
 
 /** A write: every read begun ahead and not yet taken is dropped before it goes. */
@@ -84,31 +83,25 @@ export function readAhead(
   const record = known?.record ?? null;
   const escalated = record?.phase === "escalated";
   if (!isDispatchCandidate(record) && !escalated) return { tracker, mayDispatch: false };
-  const begin = (key: string, read: () => Promise<Result<unknown> | null>): void => void pending.set(key, read());
+  const begin = (key: string, read: () => Promise<Result<unknown>>): void => void pending.set(key, read());
   if (known === undefined) begin(`comments ${repo}#${hint.issue}`, () => issues.listComments(repo, hint.issue));
   begin(`events ${repo}#${hint.issue}`, () => issues.listIssueEvents(repo, hint.issue));
   const { labeler } = hint;
   const cached = afk.roles.get(`${repo}:${labeler.login.toLowerCase()}`);
   const lookup = cached === undefined && needsRoleLookup(labeler, facts.owner, afk.config);
-  const role: Promise<Result<Role | null>> = lookup
-    ? issues.getRole(repo, labeler.login)
-    : Promise.resolve({ ok: true, value: cached ?? null });
-  if (lookup) begin(`role ${repo} ${labeler.login.toLowerCase()}`, () => role);
-  // Only a run that may start reads its blockers and the repo's file, and only for a
-  // labeler afk trusts: an untrusted label makes afk read nothing more (their role, once known).
+  if (lookup) begin(`role ${repo} ${labeler.login.toLowerCase()}`, () => issues.getRole(repo, labeler.login));
   if (escalated) return { tracker, mayDispatch: false };
-  const trusted = role.then(
-    (read) => read.ok && decideTrust({ labeler, role: read.value, repoOwner: facts.owner, config: afk.config }).trusted,
-  );
-  const whenTrusted = (read: () => Promise<Result<unknown>>) => async (): Promise<Result<unknown> | null> =>
-    (await trusted) ? read() : null;
-  begin(
-    `blockers ${repo}#${hint.issue}`,
-    whenTrusted(() => issues.listNativeBlockers(repo, hint.issue)),
-  );
-  begin(
-    `file ${repo} ${configPath}@${facts.defaultBranch}`,
-    whenTrusted(() => issues.readFile(repo, configPath, facts.defaultBranch)),
+  // Blockers and the repo's file go out beside the role, not after it: waiting for the
+  // role put a second round trip before every dispatch. A labeler afk already knows it
+  // does not trust (their role cached) makes it read neither; one it does not know yet
+  // costs these two reads, which the reconcile then leaves untaken.
+  const trust = lookup
+    ? null
+    : decideTrust({ labeler, role: cached ?? null, repoOwner: facts.owner, config: afk.config });
+  if (trust !== null && !trust.trusted) return { tracker, mayDispatch: true };
+  begin(`blockers ${repo}#${hint.issue}`, () => issues.listNativeBlockers(repo, hint.issue));
+  begin(`file ${repo} ${configPath}@${facts.defaultBranch}`, () =>
+    issues.readFile(repo, configPath, facts.defaultBranch),
   );
   return { tracker, mayDispatch: true };
 }

@@ -31,6 +31,7 @@ describe("npm run bench, run tiny", () => {
     const results = { dispatch, memory };
     expect(results.dispatch).toMatchObject({ createP99Ms: aSpread, sequentialMedian: aSpread, loneLabelMs: aSpread });
     expect(results.dispatch?.dispatched).toBe(2);
+    expect(results.dispatch?.countedDispatched).toBe(2);
     expect(results.memory?.runs[0]?.samples).toHaveLength(2);
   });
 });

@@ -171,6 +171,12 @@ export class GitHubWire {
   #apiUrl = "";
   #blobUrl = "";
   rateLimitPerHour = RATE_LIMIT_PER_HOUR;
+  /**
+   * How long each API answer takes to leave after the request was served (0: at once), as
+   * the network between afk and GitHub would. Benchmarks count sequential round trips
+   * with it: reads sent together then overlap in the log, however fast the fake is.
+   */
+  answerDelayMs = 0;
 
   constructor(model: ApiModel) {
     this.#model = model;
@@ -249,7 +255,10 @@ export class GitHubWire {
 
   async #listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
     const server = createServer(handler);
-    server.keepAliveTimeout = 1_000;
+    // GitHub keeps a client's connection open between requests. A shorter timeout than
+    // undici's 2 s margin (Node's fetch) made every client close it after each answer and
+    // open a new one per request: CPU a client against GitHub does not spend.
+    server.keepAliveTimeout = 5_000;
     server.on("connection", (socket: Socket) => {
       this.#sockets.add(socket);
       socket.on("close", () => this.#sockets.delete(socket));
@@ -456,6 +465,11 @@ export class GitHubWire {
   }
 
   #send(res: ServerResponse, recorded: RecordedRequest, caller: Caller | null, reply: Reply): void {
+    if (this.answerDelayMs <= 0) return this.#write(res, recorded, caller, reply);
+    setTimeout(() => this.#write(res, recorded, caller, reply), this.answerDelayMs);
+  }
+
+  #write(res: ServerResponse, recorded: RecordedRequest, caller: Caller | null, reply: Reply): void {
     const [status, body, extra = {}] = reply;
     let answer = status;
     const headers: Record<string, string> = { date: new Date().toUTCString(), ...extra };

@@ -524,6 +524,11 @@ export class GitHubFake {
     this.#wire.logHostIgnoresRange = ignores;
   }
 
+  /** How long each API answer takes to leave (0 by default: at once); benchmarks count round trips with it. */
+  set answerDelayMs(ms: number) {
+    this.#wire.answerDelayMs = ms;
+  }
+
   /** Each installation's hourly request budget (5,000 by default). */
   set rateLimitPerHour(limit: number) {
     this.#wire.rateLimitPerHour = limit;

@@ -255,6 +255,11 @@ export interface FakeT3 {
   /** Rotation: afterwards only `token` is accepted. */
   setToken(token: string, scopes?: readonly T3Scope[]): void;
   setSnapshotShape(shape: "full" | "slim"): void;
+  /**
+   * How long each answer takes to leave after the request was served (0 by default: at
+   * once), as a network would: benchmarks count sequential round trips with it.
+   */
+  setAnswerDelay(ms: number): void;
   /** A project that exists before the test (e.g. a deleted one, to prove it is ignored). */
   seedProject(project: Partial<FakeProject> & Pick<FakeProject, "id" | "workspaceRoot">): void;
   project(id: string): FakeProject | undefined;
@@ -298,6 +303,9 @@ export async function startFakeT3(options: FakeT3Options = {}): Promise<FakeT3> 
     setSnapshotShape: (shape) => {
       state.snapshotShape = shape;
     },
+    setAnswerDelay: (ms) => {
+      state.answerDelayMs = ms;
+    },
     seedProject: (project) => state.seedProject(project),
     project: (id) => state.projects.get(id),
     thread: (id) => state.threads.get(id),
@@ -332,6 +340,7 @@ class FakeState {
   readonly threads = new Map<string, FakeThread>();
   tokens: Map<string, readonly T3Scope[]>;
   snapshotShape: "full" | "slim";
+  answerDelayMs = 0;
   private readonly threadExtras = new Map<string, ThreadExtras>();
   private readonly receipts = new Map<string, Receipt>();
   private readonly failures = new ScriptedFailures<string, FakeFailure>();
@@ -486,6 +495,11 @@ class FakeState {
   }
 
   private send(exchange: Exchange, status: number, body: unknown): void {
+    if (this.answerDelayMs <= 0) return this.write(exchange, status, body);
+    setTimeout(() => this.write(exchange, status, body), this.answerDelayMs);
+  }
+
+  private write(exchange: Exchange, status: number, body: unknown): void {
     exchange.entry.status = status;
     exchange.entry.endedAt = performance.timeOrigin + performance.now();
     const text = typeof body === "string" ? body : JSON.stringify(body);

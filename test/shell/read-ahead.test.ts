@@ -27,7 +27,6 @@ describe("read ahead: a labeled issue's reads go out together", () => {
     const lists = world.github.knobs.hold("listOpenIssuesWithLabel", { times: Infinity });
     const done = reconcile(world.afk, REPO, INSTALLATION, { issue, labeler: world.github.user(MAINTAINER) });
     await lists.arrived();
-    // Blockers and the file follow the labeler's role (a label afk does not trust reads neither).
     await expect.poll(() => githubCallsSince(world, since)).toEqual(expect.arrayContaining(AHEAD));
     expect(world.agent.knobs.calls.filter((call) => call.method === "readOverview")).toHaveLength(1);
     lists.release();
@@ -39,28 +38,47 @@ describe("read ahead: a labeled issue's reads go out together", () => {
     expect(world.agent.knobs.calls.filter((call) => call.method === "readOverview")).toHaveLength(1);
   });
 
-  it("makes sure of afk's labels while T3 starts the run, so the lock label waits for none of them", async () => {
+  it("makes sure of afk's labels once T3 has the run: none of their reads goes before the dispatch commands", async () => {
     const world = aWorld();
     await world.reconcile();
     const issue = world.readyIssue();
     const turn = world.agent.knobs.hold("startTurn", { times: 1 });
     const done = reconcile(world.afk, REPO, INSTALLATION, { issue, labeler: world.github.user(MAINTAINER) });
     await turn.arrived();
-    expect(world.github.knobs.count("ensureLabel")).toBe(3);
+    expect(world.github.knobs.count("ensureLabel")).toBe(0);
     turn.release();
     await done;
     expect(world.github.knobs.count("ensureLabel")).toBe(3);
     expect(world.issue(issue).labels).toContain(IN_PROGRESS);
   });
 
-  it("reads no blockers and no file ahead for a label afk does not trust", async () => {
+  it("reads the blockers and the file beside the labeler's role: none of them waits for it", async () => {
     const world = aWorld();
     await world.reconcile();
+    const issue = world.readyIssue();
+    const since = lastSeq(world);
+    const role = world.github.knobs.hold("getRole", { times: 1 });
+    const done = reconcile(world.afk, REPO, INSTALLATION, { issue, labeler: world.github.user(MAINTAINER) });
+    await role.arrived();
+    await expect
+      .poll(() => githubCallsSince(world, since))
+      .toEqual(expect.arrayContaining(["listNativeBlockers", "readFile"]));
+    role.release();
+    await done;
+    expect(world.record(issue)?.phase).toBe("dispatched");
+  });
+
+  it("reads no blockers and no file ahead for a labeler afk already knows it does not trust", async () => {
+    const world = aWorld();
+    await world.reconcile();
+    const first = world.readyIssue({ labeledBy: "stranger" });
+    await reconcile(world.afk, REPO, INSTALLATION, { issue: first, labeler: world.github.user("stranger") });
+    expect(world.record(first)).toMatchObject({ phase: "queued", queuedReason: { kind: "labeler-untrusted" } });
     const issue = world.readyIssue({ labeledBy: "stranger" });
     const since = lastSeq(world);
     await reconcile(world.afk, REPO, INSTALLATION, { issue, labeler: world.github.user("stranger") });
     const reads = githubCallsSince(world, since);
-    expect(reads).toContain("getRole");
+    expect(reads).not.toContain("getRole");
     expect(reads.filter((method) => method === "listNativeBlockers" || method === "readFile")).toEqual([]);
     expect(world.record(issue)).toMatchObject({ phase: "queued", queuedReason: { kind: "labeler-untrusted" } });
   });

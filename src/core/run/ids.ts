@@ -13,13 +13,16 @@ function uuidBytes(uuid: string): Buffer {
   return Buffer.from(uuid.replace(/-/g, ""), "hex");
 }
 
+/** afk's namespace as bytes, once: a new issue's dispatch derives a hundred ids (attempts.ts). */
+const AFK_NAMESPACE_BYTES = uuidBytes(AFK_NAMESPACE);
+
 /** RFC 9562 UUID version 5 (SHA-1, name-based). */
 export function toUuidV5(name: string, namespace: string = AFK_NAMESPACE): string {
-  const hash = createHash("sha1").update(uuidBytes(namespace)).update(name, "utf8").digest();
-  const bytes = hash.subarray(0, 16);
+  const space = namespace === AFK_NAMESPACE ? AFK_NAMESPACE_BYTES : uuidBytes(namespace);
+  const bytes = createHash("sha1").update(space).update(name, "utf8").digest();
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString("hex");
+  const hex = bytes.toString("hex", 0, 16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
