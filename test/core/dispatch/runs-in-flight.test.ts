@@ -122,6 +122,21 @@ describe("toRunsInFlight: an ended run whose agent still works", () => {
       expect(toRunsInFlight(anInput({ records: [record], busyThreads: [] }))).toEqual([]);
     },
   );
+  // Found by the model-based test (5,000 sequences, seed 85000): T3 took thread.turn.start
+  // but its answer was lost, so the dispatch left a queued record; the agent then started.
+  // Held as "active", the run kept its own issue busy ("busy with #1") and was never healed.
+  it("a queued record whose agent works, of a ready issue: the healing dispatch itself, its agent at work", () => {
+    const record = aRecord({ issue: 5, phase: "queued", attempt: 1 });
+    const issue = anIssue({ number: 5, labels: ["ready-for-agent"] });
+    const busy = [{ id: record.threadId, title: toThreadTitle(record.repo, 5, "Spin") }];
+    const input = anInput({
+      records: [record],
+      ready: [{ issue, record }],
+      liveThreadIds: new Set([record.threadId]),
+      busyThreads: busy,
+    });
+    expect(toRunsInFlight(input)).toEqual([{ repo: record.repo, issue: 5, state: "dispatching", working: true }]);
+  });
 });
 
 describe("toRunsInFlight: an agent at work that no record names", () => {
