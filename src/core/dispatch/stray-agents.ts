@@ -49,6 +49,8 @@ export interface StrayInput {
   readonly looks: ReadonlyMap<number, IssueLook>;
   /** When T3's threads were read (afk's clock). */
   readonly readAt: number;
+  /** Threads T3 shows no turn of that took afk's interrupt already: asking again changes nothing. */
+  readonly stoppedUnstarted: ReadonlySet<string>;
 }
 
 /** The attempt a thread of the issue belongs to (its id is derived from it), or null when it is no attempt of this installation's. */
@@ -86,6 +88,9 @@ function toUnwanted(agent: AfkThread, look: IssueLook, readAt: number): string |
   if (record !== null && record.attempt === agent.attempt) {
     // A run under way, or a dispatch T3 took that the reconcile heals with the same ids.
     if (isActive(record.phase) || (record.phase === "queued" && ready)) return null;
+    // Its ending sent the interrupt, and its record frees the slot (runs-in-flight.ts): an
+    // agent that starts after all is at work, and stopped then.
+    if (isThreadUnstarted(agent.thread) && record.phase !== "queued") return null;
     return `its run (attempt ${record.attempt}) is ${record.phase}`;
   }
   if (record !== null && agent.attempt < record.attempt) return `attempt ${record.attempt} of its issue superseded it`;
@@ -101,7 +106,7 @@ export function decideStrayAgents(input: StrayInput): StrayAgent[] {
   return input.agents.flatMap((agent) => {
     const look = input.looks.get(agent.issue);
     const why = look === undefined ? null : toUnwanted(agent, look, input.readAt);
-    if (why === null) return [];
+    if (why === null || (isThreadUnstarted(agent.thread) && input.stoppedUnstarted.has(agent.thread.id))) return [];
     const key = { installationId: input.installationId, repo: input.repo, issue: agent.issue, attempt: agent.attempt };
     const turnId = agent.thread.latestTurn?.turnId ?? "unstarted";
     return [

@@ -35,9 +35,15 @@ function ended(phase: Phase, overrides: Partial<RunRecord> = {}): RunRecord {
   return aRecord({ phase, endedAt: T0, history: [{ at: T0, phase, note: phase }], ...overrides });
 }
 
-function decide(threads: readonly ThreadFact[], look: IssueLook, readAt = READ_AT) {
+function decide(threads: readonly ThreadFact[], look: IssueLook, readAt = READ_AT, stopped: string[] = []) {
   const agents = toAfkThreads(threads, KEY);
-  return decideStrayAgents({ ...KEY, agents, looks: new Map([[42, look]]), readAt });
+  return decideStrayAgents({
+    ...KEY,
+    agents,
+    looks: new Map([[42, look]]),
+    readAt,
+    stoppedUnstarted: new Set(stopped),
+  });
 }
 
 describe("toAfkThreads", () => {
@@ -149,12 +155,23 @@ describe("decideStrayAgents: a dispatch afk never wrote down", () => {
     ]);
   });
 
+  it("a thread not started yet that took afk's interrupt already is not asked again", () => {
+    const unstarted = threadOf(1, UNSTARTED);
+    expect(decide([unstarted], { record: null, ready: false }, READ_AT, [unstarted.id])).toEqual([]);
+  });
+
+  it("a thread not started yet whose own run ended or waits for a human is its record's: that ending stopped it and frees its slot", () => {
+    for (const phase of ["cancelled", "shipped", "taken-over", "escalated"] as const)
+      expect(decide([threadOf(1, UNSTARTED)], { record: ended(phase), ready: false })).toEqual([]);
+  });
+
   it("an issue whose record afk could not read is left alone (the issue is escalated where it is ready)", () => {
     expect(decide([threadOf(1)], { record: "unreadable", ready: false })).toEqual([]);
   });
 
   it("an issue it has not looked at is left alone", () => {
     const agents = toAfkThreads([threadOf(1)], KEY);
-    expect(decideStrayAgents({ ...KEY, agents, looks: new Map(), readAt: READ_AT })).toEqual([]);
+    const input = { ...KEY, agents, looks: new Map(), readAt: READ_AT, stoppedUnstarted: new Set<string>() };
+    expect(decideStrayAgents(input)).toEqual([]);
   });
 });
