@@ -10,7 +10,7 @@ import { aDispatchedRun, aWorld, MAINTAINER, MINUTE, READY, REPO, type World } f
 const OTHER = "acme/gadgets";
 
 describe("an agent no run wants any more is stopped at the next look at T3", () => {
-  // The defect the model-based test found (it was counted as KNOWN OPEN): the cancel's
+  // The defect the model-based test found (it was counted, not failed, until this fix): the cancel's
   // interrupt never reached T3, a reconcile that read no T3 finished the cancel (its lock
   // label came off), and afk restarted: nothing of afk's was left on the issue.
   it("a cancel whose interrupt T3 never saw, finished without T3, then a restart: start-up stops the agent", async () => {
