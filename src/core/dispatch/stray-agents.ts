@@ -94,8 +94,10 @@ function toUnwanted(agent: AfkThread, look: IssueLook, readAt: number): string |
     return `its run (attempt ${record.attempt}) is ${record.phase}`;
   }
   if (record !== null && agent.attempt < record.attempt) return `attempt ${record.attempt} of its issue superseded it`;
-  // The next attempt's thread of a ready issue: a dispatch cut short, healed with the same ids.
-  if (ready && isDispatchCandidate(record) && agent.attempt === toNextAttempt(record)) return null;
+  // A later attempt's thread of a ready issue: a dispatch cut short, which the reconcile heals
+  // with the same ids (or, with no record, stops first when it is an earlier one of T3's).
+  if (ready && (record === null || (isDispatchCandidate(record) && agent.attempt >= toNextAttempt(record))))
+    return null;
   return ready
     ? `attempt ${agent.attempt} is not the one its issue is at`
     : "no run of its issue wants it: the issue is no longer open with the ready label";

@@ -132,6 +132,12 @@ describe("decideStrayAgents: a dispatch afk never wrote down", () => {
     expect(decide([threadOf(1)], { record: null, ready: true })).toEqual([]);
   });
 
+  // Without a record afk numbers a new attempt after the ones T3 knows (attempts.ts): an
+  // issue whose comment was deleted may be dispatched as attempt 2, then cut short.
+  it("any attempt's agent of a ready issue with no record is left to the dispatch (it heals it, or stops an earlier one first)", () => {
+    expect(decide([threadOf(2)], { record: null, ready: true })).toEqual([]);
+  });
+
   it("the next attempt's agent of a ready issue whose last run ended is the dispatch to heal; not once the label is off", () => {
     const record = ended("cancelled");
     expect(decide([threadOf(2)], { record, ready: true })).toEqual([]);
