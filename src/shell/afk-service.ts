@@ -85,6 +85,13 @@ export class AfkService {
    * `repo#issue`: admission counts them as the records they are becoming (reconcile-repo.ts).
    */
   readonly starting = new Map<string, RunRecord>();
+  /**
+   * afk's threads T3 shows no turn of, that no run wants, and that took afk's interrupt
+   * (stop-stray-agents.ts): such a thread holds no repo and no slot, though it stays live in
+   * T3 (a dispatch cut short before its turn, then the issue unlabelled). Lost on restart:
+   * until the next look at T3 finds it again, it holds.
+   */
+  readonly stoppedUnstarted = new Set<string>();
   /** Repos whose labels afk created (or found) since it started, or is making sure of now. */
   readonly labelsEnsured = new Map<string, Promise<Result<void>>>();
   /** afk's own bot on GitHub, once known: its acts are never read as a person's. */

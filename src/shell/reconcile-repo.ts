@@ -31,6 +31,7 @@ import { readRecord, readRepoFacts, toReadyIssue, watchBlockers, type IssueHint 
 import { forgetUnready } from "./prune.js";
 import { rebuildIndex } from "./rebuild-index.js";
 import { stopEarlierAgent } from "./stop-earlier-agent.js";
+import { stopStrayAgents } from "./stop-stray-agents.js";
 import { orThrow, StepError } from "./step-error.js";
 
 /** The key of the queue that serializes admission to the global cap. */
@@ -121,6 +122,9 @@ async function reconcileRepo(given: Reconciling): Promise<void> {
     const record = await readRecord(afk, issue, r.installationId, issues, threads);
     if (record !== "escalated") withRecords.push({ issue, record });
   }
+  // With T3's threads at hand (a sweep, start-up): afk's agents that no run wants are stopped,
+  // whatever afk's labels say (issue 8), before the slots are counted.
+  if (agent !== null) failed.push(...(await stopStrayAgents(afk, repo, r.installationId, issues, listed, agent)));
   const candidates = withRecords.filter(({ record }) => isDispatchCandidate(record));
   // Blocker states read once per reconcile, however many issues name the same blocker.
   const blockerStates = new Map<string, Blocker["state"]>();
@@ -198,7 +202,9 @@ async function admit(
     const known = afk.deps.agent !== null;
     const liveThreadIds = known ? new Set(threads.filter(isLiveThread).map((t) => t.id)) : null;
     const busyThreads = known ? threads.filter(isThreadBusy) : null;
-    const startingThreads = known ? threads.filter(isThreadUnstarted) : null;
+    const startingThreads = known
+      ? threads.filter((thread) => isThreadUnstarted(thread) && !afk.stoppedUnstarted.has(thread.id))
+      : null;
     const runs = toRunsInFlight({
       records: afk.admittedRecords(),
       ready: withRecords,

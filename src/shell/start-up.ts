@@ -60,11 +60,12 @@ export async function startUp(afk: AfkService): Promise<void> {
  */
 async function firstPass(afk: AfkService): Promise<void> {
   const repos = [...afk.installations];
-  const following = repos.some(([repo]) => afk.activeRuns(repo).length > 0);
-  // T3's threads, read once for every run (as a sweep does), and only when a run is followed.
-  const agent = following ? await readAgentFacts(afk) : null;
+  // T3's threads, read once for every repo (as a sweep does): the runs followed read their
+  // agents there, and the reconcile stops afk's agents no run wants any more, among them
+  // one whose run ended before the restart with nothing of afk's left on its issue.
+  const agent = await readAgentFacts(afk);
   await mapAtMost(repos, REPOS_AT_ONCE, async ([repo, installationId]) => {
-    await reconcile(afk, repo, installationId, null).catch((error: unknown) =>
+    await reconcile(afk, repo, installationId, null, agent).catch((error: unknown) =>
       afk.log.error({ repo, err: error }, "reconcile at start failed; the sweep retries"),
     );
     await observe(afk, repo, installationId, { agent, sweep: true }).catch((error: unknown) =>

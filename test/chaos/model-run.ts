@@ -80,7 +80,7 @@ function print(options: ModelRunOptions, tally: Tally, started: number): void {
   console.log(
     `model-based test (seed ${options.seed}): ${tally.sequences} sequences, ${tally.commands} commands, ` +
       `${tally.kills} kills, ${tally.restarts} restarts, ${tally.faults} faults injected, in ${seconds} s; ` +
-      `${tally.dispatches} dispatches; known open defect met ${tally.knownOpen} times; ` +
+      `${tally.dispatches} dispatches; ` +
       `issues at the end by phase: ${JSON.stringify(tally.ended)}`,
   );
 }

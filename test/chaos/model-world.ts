@@ -30,12 +30,10 @@ export interface Tally {
   /** T3 threads afk made (dispatches), and runs that rested shipped, escalated or cancelled at the end. */
   dispatches: number;
   ended: Record<string, number>;
-  /** At-rest checks that met the known open defect (model-invariants.ts, "KNOWN OPEN"). */
-  knownOpen: number;
 }
 
 export function aTally(): Tally {
-  return { sequences: 0, commands: 0, kills: 0, restarts: 0, faults: 0, dispatches: 0, ended: {}, knownOpen: 0 };
+  return { sequences: 0, commands: 0, kills: 0, restarts: 0, faults: 0, dispatches: 0, ended: {} };
 }
 
 export function issueKey(repo: string, issue: number): string {

@@ -123,7 +123,8 @@ describe("startUp", () => {
     const world = aWorld();
     world.restart();
     world.readyIssue();
-    world.agent.knobs.fail("readOverview", "transient");
+    // T3 unreadable both for the first pass's read and for the reconcile's own.
+    world.agent.knobs.fail("readOverview", "transient", { times: 2 });
     await startUp(world.afk);
     expect(world.logs.find((line) => line.level === "error")?.msg).toBe("reconcile at start failed; the sweep retries");
   });

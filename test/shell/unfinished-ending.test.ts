@@ -6,7 +6,6 @@
 import { describe, expect, it } from "vitest";
 import { observe } from "../../src/shell/observe-runs.js";
 import { startUp } from "../../src/shell/start-up.js";
-import { sweepOnce } from "../../src/shell/sweep-work.js";
 import {
   aDispatchedRun,
   aWorld,
@@ -79,13 +78,15 @@ describe("an ended run whose agent still works keeps its repo", () => {
     await world.reconcile().catch(() => undefined);
     expect(world.recordOnGitHub(issue)?.phase).toBe("cancelled");
     expect(world.agent.thread(threadId)?.session?.status).toBe("running");
-    // A restart, and a reconcile that reads no agent facts: the repo stays held.
-    world.restart();
-    await startUp(world.afk);
+    // A reconcile that reads no agent facts: the repo stays held.
+    await world.reconcile().catch(() => undefined);
     expect(world.record(next)?.phase).toBe("queued");
     expect(world.agent.snapshot().threads).toHaveLength(1);
-    // The sweep sees the agent at work and stops it; the repo is free for the next one then.
-    await sweepOnce(world.afk);
+    world.clock.advance(60_000);
+    // A restart: start-up reads T3's threads, sees the agent at work and stops it before
+    // anything is dispatched; the repo is free for the next one then.
+    world.restart();
+    await startUp(world.afk);
     expect(world.agent.thread(threadId)?.session?.status).toBe("interrupted");
     expect(world.agent.snapshot().threads.map((thread) => thread.id)).toEqual([threadId, world.threadId(next)]);
   });

@@ -50,14 +50,14 @@ export interface RunsInFlightInput {
 export function toRunsInFlight(input: RunsInFlightInput): RunInFlight[] {
   const runs: RunInFlight[] = [];
   const busy = new Set((input.busyThreads ?? []).map((thread) => thread.id));
-  const ready = new Set(input.ready.map(({ issue }) => `${issue.repo.toLowerCase()}#${issue.number}`));
+  const readyKeys = new Set(input.ready.map(({ issue }) => `${issue.repo.toLowerCase()}#${issue.number}`));
   for (const record of input.records) {
-    // A queued record of a ready issue whose own thread is at work: its dispatch was cut
-    // short after T3 started the turn (the answer lost). It is mid-dispatch, found below.
-    if (record.phase === "queued" && ready.has(`${record.repo.toLowerCase()}#${record.issue}`)) continue;
     // A run that ended while its agent still works (the interrupt never reached T3) holds
     // its repo and a slot until the agent stopped: one agent per repo, whatever the record says.
-    const working = busy.has(record.threadId);
+    // Not a queued record of a ready issue whose own thread works: T3 took a dispatch whose
+    // answer was lost, and re-dispatching it with the same ids is the healing (below).
+    const healing = record.phase === "queued" && readyKeys.has(`${record.repo.toLowerCase()}#${record.issue}`);
+    const working = busy.has(record.threadId) && !healing;
     if (isActive(record.phase) || working) runs.push({ repo: record.repo, issue: record.issue, state: "active" });
     else if (isHolding(record)) runs.push({ repo: record.repo, issue: record.issue, state: "escalated" });
   }

@@ -49,6 +49,25 @@ function toRemoval(input: DriftInput, label: string): IssueEventFact | null {
   return latest?.kind === "unlabeled" && !isSelf(latest, input.self) ? latest : null;
 }
 
+/**
+ * Whether GitHub showed the run's escalation before `closed`: afk's own last act on the
+ * human label before it is the label's application (a resume takes it off, so an earlier
+ * escalation's does not count). Told by the order GitHub lists its events in, never by
+ * comparing afk's clock with GitHub's (two machines). An escalation afk wrote but had not
+ * labelled yet (it died in between) was shown to no one: a close then came before it.
+ */
+function isEscalationShownBefore(input: DriftInput, closed: IssueEventFact): boolean {
+  const before = input.events.slice(0, input.events.indexOf(closed));
+  const ours = before.findLast(
+    (event) =>
+      (event.kind === "labeled" || event.kind === "unlabeled") &&
+      event.label !== null &&
+      isSameText(event.label, input.labels.human) &&
+      isSelf(event, input.self),
+  );
+  return ours?.kind === "labeled";
+}
+
 /** The close: the agent's own commit, a person, or afk (null: nothing to do). */
 function toClose(input: DriftInput): RunEvent | null {
   const closed = input.events.findLast((event) => event.kind === "closed");
@@ -59,8 +78,12 @@ function toClose(input: DriftInput): RunEvent | null {
     return commit === record.closedByCommit ? null : { kind: "IssueClosedByCommit", sha: commit };
   if (commit !== null && commit === record.closedByCommit) return null;
   // The agent's push closed it before the run escalated (a spent budget won over the news): not a person's act.
-  const escalatedAt = record.phase === "escalated" ? (record.escalation?.at ?? null) : null;
-  if (commit !== null && closed !== undefined && escalatedAt !== null && closed.at < escalatedAt)
+  if (
+    commit !== null &&
+    closed !== undefined &&
+    record.phase === "escalated" &&
+    !isEscalationShownBefore(input, closed)
+  )
     return { kind: "IssueClosedByCommit", sha: commit };
   return { kind: "Cancelled", by: closed?.actor?.login ?? null, why: "issue-closed" };
 }

@@ -122,21 +122,20 @@ describe("toRunsInFlight: an ended run whose agent still works", () => {
       expect(toRunsInFlight(anInput({ records: [record], busyThreads: [] }))).toEqual([]);
     },
   );
-  it("a queued record of a ready issue whose own thread T3 shows at work is that dispatch, cut short after T3 started the turn: it heals, its agent at work", () => {
-    // T3 applied thread.turn.start but its answer was lost: the record stayed queued.
-    const record = aRecord({ issue: 5, phase: "queued", attempt: 2 });
+  // Found by the model-based test (5,000 sequences, seed 85000): T3 took thread.turn.start
+  // but its answer was lost, so the dispatch left a queued record; the agent then started.
+  // Held as "active", the run kept its own issue busy ("busy with #1") and was never healed.
+  it("a queued record whose agent works, of a ready issue: the healing dispatch itself, its agent at work", () => {
+    const record = aRecord({ issue: 5, phase: "queued", attempt: 1 });
     const issue = anIssue({ number: 5, labels: ["ready-for-agent"] });
     const busy = [{ id: record.threadId, title: toThreadTitle(record.repo, 5, "Spin") }];
-    expect(
-      toRunsInFlight(
-        anInput({
-          records: [record],
-          ready: [{ issue, record }],
-          liveThreadIds: new Set([record.threadId]),
-          busyThreads: busy,
-        }),
-      ),
-    ).toEqual([{ repo: "acme/widgets", issue: 5, state: "dispatching", working: true }]);
+    const input = anInput({
+      records: [record],
+      ready: [{ issue, record }],
+      liveThreadIds: new Set([record.threadId]),
+      busyThreads: busy,
+    });
+    expect(toRunsInFlight(input)).toEqual([{ repo: record.repo, issue: 5, state: "dispatching", working: true }]);
   });
 });
 

@@ -120,9 +120,9 @@ describe("decideDrift: an escalated run", () => {
     ],
     ["the human label is on", { state: "open", labels: [HUMAN] }, [], null],
     [
-      "a commit closed it after the run escalated: a person's push, a cancellation",
+      "a commit closed it after the run escalated (GitHub shows afk's human label first): a person's push, a cancellation",
       { state: "closed", labels: [HUMAN] },
-      [event("closed", alice, { commitId: SHA })],
+      [labeled(HUMAN, afk), event("closed", alice, { commitId: SHA })],
       { kind: "Cancelled", by: "alice", why: "issue-closed" },
     ],
     // Found by the model-based test (test/chaos/model.chaos.test.ts, 5,000 sequences): the
@@ -131,7 +131,27 @@ describe("decideDrift: an escalated run", () => {
     [
       "a commit closed it before the run escalated: the agent's push, read late, is followed",
       { state: "closed", labels: [HUMAN] },
-      [event("closed", alice, { commitId: SHA, at: T0 - 1 })],
+      [event("closed", alice, { commitId: SHA }), labeled(HUMAN, afk)],
+      { kind: "IssueClosedByCommit", sha: SHA },
+    ],
+    // Issue 8, doubt 3: afk's escalation time and GitHub's close time come from two clocks.
+    // The order GitHub reports its events in is one clock's.
+    [
+      "afk's clock runs ahead of GitHub's: a close after the escalation's label is a person's, though stamped before the escalation",
+      { state: "closed", labels: [HUMAN] },
+      [labeled(HUMAN, afk), event("closed", alice, { commitId: SHA, at: T0 - 5 * 60_000 })],
+      { kind: "Cancelled", by: "alice", why: "issue-closed" },
+    ],
+    [
+      "afk's clock runs behind GitHub's: a close before the escalation's label is the agent's, though stamped after the escalation",
+      { state: "closed", labels: [HUMAN] },
+      [event("closed", alice, { commitId: SHA, at: T0 + 5 * 60_000 }), labeled(HUMAN, afk)],
+      { kind: "IssueClosedByCommit", sha: SHA },
+    ],
+    [
+      "afk died after writing the escalation, before its human label (an earlier one was taken off by a resume): the close came before anyone could see it",
+      { state: "closed", labels: [READY, LOCK] },
+      [labeled(HUMAN, afk), unlabeled(HUMAN, afk), event("closed", alice, { commitId: SHA, at: T0 + 60_000 })],
       { kind: "IssueClosedByCommit", sha: SHA },
     ],
   ])("%s", (_case, issue, events, expected) => {
