@@ -8,7 +8,7 @@
 import type { Issue } from "../../core/common/github-types.js";
 import type { IssueTracker, RepoFacts } from "../../ports/issue-tracker.js";
 import { OK_VOID, type Result } from "../../ports/result.js";
-import { createConditionalReads, toReadKey } from "./conditional-read.js";
+import { createConditionalReads, createReadList, toReadKey } from "./conditional-read.js";
 import { createEtagCache, type EtagCache } from "./etag-cache.js";
 import { attemptGitHub } from "./github-error.js";
 import {
@@ -24,7 +24,14 @@ import {
 } from "./github-mapping.js";
 import type { Octokit } from "./octokit.js";
 
-const PER_PAGE = 100;
+/** The fields of an issue comment afk reads. */
+interface RestComment {
+  readonly id: number;
+  readonly body?: string | null;
+  readonly user: RestUser | null;
+  readonly performed_via_github_app?: { readonly id: number } | null;
+  readonly created_at: string;
+}
 
 export function createGitHubClient(
   octokit: Octokit,
@@ -33,18 +40,15 @@ export function createGitHubClient(
 ): IssueTracker {
   const attempt = <T>(call: () => Promise<T>): Promise<Result<T>> => attemptGitHub(call, clock);
   const reads = createConditionalReads(octokit, etags);
+  const readList = createReadList(octokit, reads, attempt);
 
   function listWithLabel(repo: string, label: string, state: "open" | "closed"): Promise<Result<Issue[]>> {
-    const params = { ...toOwnerAndName(repo), state, labels: label, per_page: PER_PAGE };
-    return attempt(() =>
-      reads.list(
-        toReadKey("GET /repos/{owner}/{repo}/issues", params),
-        PER_PAGE,
-        (headers) => octokit.request("GET /repos/{owner}/{repo}/issues", { ...params, headers }),
-        (data) => data as unknown as RestIssue[],
-        // The issues endpoint also lists pull requests; labels on PRs never dispatch.
-        (issues) => issues.filter((issue) => issue.pull_request === undefined).map((issue) => toIssue(repo, issue)),
-      ),
+    return readList(
+      "GET /repos/{owner}/{repo}/issues",
+      { ...toOwnerAndName(repo), state, labels: label },
+      (data: RestIssue[]) => data,
+      // The issues endpoint also lists pull requests; labels on PRs never dispatch.
+      (issues) => issues.filter((issue) => issue.pull_request === undefined).map((issue) => toIssue(repo, issue)),
     );
   }
 
@@ -81,31 +85,21 @@ export function createGitHubClient(
     },
 
     listNativeBlockers: (repo, issue) => {
-      const params = { ...toOwnerAndName(repo), issue_number: issue, per_page: PER_PAGE };
-      const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by";
-      return attempt(() =>
-        reads.list(
-          toReadKey(route, params),
-          PER_PAGE,
-          (headers) => octokit.request(route, { ...params, headers }),
-          (data) => data as unknown as RestIssue[],
-          (blockers) => blockers.map((blocker) => toBlocker(blocker, repo)),
-        ),
+      return readList(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+        { ...toOwnerAndName(repo), issue_number: issue },
+        (data: RestIssue[]) => data,
+        (blockers) => blockers.map((blocker) => toBlocker(blocker, repo)),
       );
     },
 
     // GitHub lists an issue's events oldest first; sorting keeps that promise for the port.
     listIssueEvents: (repo, issue) => {
-      const params = { ...toOwnerAndName(repo), issue_number: issue, per_page: PER_PAGE };
-      const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/events";
-      return attempt(() =>
-        reads.list(
-          toReadKey(route, params),
-          PER_PAGE,
-          (headers) => octokit.request(route, { ...params, headers }),
-          (data) => data as unknown as RestIssueEvent[],
-          (events) => events.map(toIssueEventFact).sort((a, b) => a.at - b.at),
-        ),
+      return readList(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+        { ...toOwnerAndName(repo), issue_number: issue },
+        (data: RestIssueEvent[]) => data,
+        (events) => events.map(toIssueEventFact).sort((a, b) => a.at - b.at),
       );
     },
 
@@ -143,23 +137,18 @@ export function createGitHubClient(
     },
 
     listComments: (repo, issue) => {
-      const params = { ...toOwnerAndName(repo), issue_number: issue, per_page: PER_PAGE };
-      const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
-      return attempt(() =>
-        reads.list(
-          toReadKey(route, params),
-          PER_PAGE,
-          (headers) => octokit.request(route, { ...params, headers }),
-          (data) => data,
-          (comments) =>
-            comments.map((comment) => ({
-              id: Number(comment.id),
-              body: comment.body ?? "",
-              author: toActor(comment.user as RestUser | null),
-              appId: comment.performed_via_github_app?.id ?? null,
-              createdAt: Date.parse(comment.created_at),
-            })),
-        ),
+      return readList(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        { ...toOwnerAndName(repo), issue_number: issue },
+        (data: RestComment[]) => data,
+        (comments) =>
+          comments.map((comment) => ({
+            id: Number(comment.id),
+            body: comment.body ?? "",
+            author: toActor(comment.user),
+            appId: comment.performed_via_github_app?.id ?? null,
+            createdAt: Date.parse(comment.created_at),
+          })),
       );
     },
 
