@@ -36,6 +36,10 @@ export async function handleNudge(afk: AfkService, nudge: Nudge): Promise<void> 
       await observe(afk, nudge.repo, nudge.installationId, {
         pipeline: nudge.pipeline,
         sha: nudge.push ? null : nudge.sha,
+        payload: {
+          fact: nudge.fact,
+          push: nudge.commits === null ? null : { branch: nudge.branch, commits: nudge.commits },
+        },
       });
       return;
     case "installation":

@@ -881,6 +881,9 @@ export class GitHubFake {
       ...(repo.installationId === null ? {} : { installationId: repo.installationId }),
     });
     Object.assign(payload, { before });
+    // The pushed commit as GitHub lists it: its own time, not the recorded example's.
+    for (const listed of payload.commits.filter((c) => c.id === commit.sha)) listed.timestamp = commit.date;
+    if (payload.head_commit !== null) payload.head_commit.timestamp = commit.date;
     Object.assign(payload.repository, {
       id: repo.id,
       default_branch: repo.defaultBranch,

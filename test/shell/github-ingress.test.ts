@@ -242,6 +242,8 @@ describe("handleNudge: ci", () => {
       branch: "main",
       push: false,
       pipeline: null,
+      fact: null,
+      commits: null,
     });
     expect(world.record(issue)?.phase).toBe("shipped");
   });
@@ -254,7 +256,15 @@ describe("handleNudge: ci", () => {
     await observe(world.afk, REPO, INSTALLATION, { sweep: true });
     expect(world.record(issue)).toMatchObject({ phase: "pushed", sha });
     world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
-    const ci = { kind: "ci", repo: REPO, installationId: INSTALLATION, branch: "main", pipeline: null } as const;
+    const ci = {
+      kind: "ci",
+      repo: REPO,
+      installationId: INSTALLATION,
+      branch: "main",
+      pipeline: null,
+      fact: null,
+      commits: null,
+    } as const;
     const reads = world.github.knobs.count("listCheckRuns");
     await handleNudge(world.afk, { ...ci, sha: "e".repeat(40), push: false });
     expect(world.github.knobs.count("listCheckRuns")).toBe(reads);
@@ -273,6 +283,8 @@ describe("handleNudge: ci", () => {
       branch: null,
       push: false,
       pipeline: null,
+      fact: null,
+      commits: null,
     });
     expect(world.github.knobs.calls).toEqual([]);
     expect(world.agent.knobs.calls).toEqual([]);

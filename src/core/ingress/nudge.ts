@@ -3,6 +3,8 @@
 // a run's fate; the shell re-reads the state and asks the core.
 
 import type { Actor, RepoName } from "../common/github-types.js";
+import type { CiPayloadFact } from "../observe/decide-ci-payload.js";
+import type { CommitFact } from "../observe/observe-types.js";
 
 /** The Woodpecker pipeline a `ci/woodpecker/…` commit status points at. */
 export interface PipelineHint {
@@ -44,6 +46,10 @@ export type Nudge =
       /** A push: any run waiting for its agent's commit may be concerned, not only those following `sha`. */
       readonly push: boolean;
       readonly pipeline: PipelineHint | null;
+      /** The check run or workflow run the delivery carried, when it carried all of it. */
+      readonly fact: CiPayloadFact | null;
+      /** A push's commits, newest first (as the commits API lists them); null for other events. */
+      readonly commits: readonly CommitFact[] | null;
     }
   /** afk was installed on, or removed from, repositories. */
   | {
