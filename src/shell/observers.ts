@@ -20,7 +20,7 @@ import { isActive } from "../core/run/run-record.js";
 import type { CheckFailure, RunRecord } from "../core/run/run-types.js";
 import type { RunEvent } from "../core/run/run-event.js";
 import type { PipelineHint } from "../core/ingress/nudge.js";
-import { toCiFromPayload, toPushedCommits, type PayloadFacts } from "./payload-facts.js";
+import { isAboutFollowedCi, toCiFromPayload, toPushedCommits, type PayloadFacts } from "./payload-facts.js";
 import { toShortSha } from "../core/common/text.js";
 import { MINUTE_MS } from "../core/common/time.js";
 
@@ -96,13 +96,16 @@ export async function observeAgent(
  * A newer commit on the default branch that references the issue. A push delivery lists
  * the commits it brought (GitHub signs it), so they are not read back: the run's commit,
  * if it came with this push, is among them; if it came earlier, the delivery of that push
- * or the sweep found it.
+ * or the sweep found it. A CI delivery about the commit the run already follows, while
+ * CI is what the run waits for, reads no commits either: a later push brings its own
+ * delivery (and the sweep reads the branch), and nothing before deploy needs the list.
  */
 export async function observeCommits(
   record: RunRecord,
   deps: Pick<ObserveDeps, "ci" | "defaultBranch" | "payload">,
 ): Promise<{ seen: Seen; commits: readonly CommitFact[] }> {
   if (!isActive(record.phase) || record.dispatchedAt === null) return { seen: NOTHING, commits: [] };
+  if (isAboutFollowedCi(record, deps.payload)) return { seen: NOTHING, commits: [] };
   const delivered = toPushedCommits(deps.payload, deps.defaultBranch);
   const commits: Result<readonly CommitFact[]> =
     delivered !== null

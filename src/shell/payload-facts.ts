@@ -5,6 +5,7 @@
 // the sweep, which has no payload and reads everything.
 
 import { assertNever } from "../core/common/assert-never.js";
+import { isSameText } from "../core/common/text.js";
 import { decideCiPayload, type CiPayloadFact } from "../core/observe/decide-ci-payload.js";
 import { toCiRules } from "../core/observe/fold-ci.js";
 import type { CommitFact } from "../core/observe/observe-types.js";
@@ -24,6 +25,13 @@ export const NO_PAYLOAD: PayloadFacts = { fact: null, push: null };
 export function toPushedCommits(payload: PayloadFacts, defaultBranch: string): readonly CommitFact[] | null {
   const push = payload.push;
   return push !== null && push.branch === defaultBranch ? push.commits : null;
+}
+
+/** A CI delivery about the sha the run follows, while the run is in CI (or waits for it). */
+export function isAboutFollowedCi(record: RunRecord, payload: PayloadFacts): boolean {
+  const fact = payload.fact;
+  if (fact === null || record.sha === null || (record.phase !== "pushed" && record.phase !== "ci")) return false;
+  return isSameText(fact.kind === "workflow-run" ? fact.run.headSha : fact.sha, record.sha);
 }
 
 /**

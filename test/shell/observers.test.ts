@@ -265,6 +265,18 @@ describe("observeCommits", () => {
     expect(world.github.knobs.count("listCommitsSince")).toBe(0);
   });
 
+  it("reads no commits for a CI delivery about the sha the run follows in CI", async () => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    const run = aWorkflowRunFact(sha);
+    const payload = { fact: { kind: "workflow-run", run } as const, push: null };
+    const { seen } = await observeCommits(aRun(world, { sha, phase: "ci" }), depsOf(world, { payload }));
+    expect(seen.event).toBeNull();
+    expect(world.github.knobs.count("listCommitsSince")).toBe(0);
+    await observeCommits(aRun(world, { sha: null, phase: "dispatched" }), depsOf(world, { payload }));
+    expect(world.github.knobs.count("listCommitsSince")).toBe(1);
+  });
+
   it("reads the branch for a push to another branch: its commits are not the default branch's", async () => {
     const world = aWorldWithIssue();
     const sha = pushFix(world, ISSUE);
