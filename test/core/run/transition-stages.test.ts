@@ -360,7 +360,11 @@ describe("RolloutObserved", () => {
       "ready-for-human",
     ]);
     expect(effectOf(result.effects, "CloseIssue").reason).toBe("completed");
-    expect(effectOf(result.effects, "ReconcileRepo").repo).toBe("acme/widgets");
+    expect(effectOf(result.effects, "ReconcileRepo")).toEqual({
+      kind: "ReconcileRepo",
+      repo: "acme/widgets",
+      whenQueued: true,
+    });
     expect(toNoticeText(effectOf(result.effects, "PostNotice").body)).toBe(
       `Shipped ${"a".repeat(40)}: CI green, deployed, rolled out, in 1 h 05 min, 3 turns, 1 fix-forward. Details in the progress comment above.`,
     );
