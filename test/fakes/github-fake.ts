@@ -1340,6 +1340,12 @@ export class GitHubFake {
   }
 
   #repoLabels(repo: FakeRepo, request: ApiRequest, rest: readonly string[]): Reply | null {
+    // GitHub lists a repo's labels by id, which is the order they were created in.
+    if (request.method === "GET" && rest.length === 0)
+      return this.#page(
+        request,
+        [...repo.labels.values()].map((label) => this.#labelJson(repo, label)),
+      );
     if (request.method === "GET" && rest.length === 1) {
       const label = findLabel(repo, rest[0] ?? "");
       return label === undefined ? notFound() : [200, this.#labelJson(repo, label)];

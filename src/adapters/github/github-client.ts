@@ -42,6 +42,22 @@ export function createGitHubClient(
   const reads = createConditionalReads(octokit, etags);
   const readList = createReadList(octokit, reads, attempt);
 
+  /** The repo's label names (lower case); calls while one read is on its way share it. */
+  const labelReads = new Map<string, Promise<Result<ReadonlySet<string>>>>();
+  function readLabelNames(repo: string): Promise<Result<ReadonlySet<string>>> {
+    const key = repo.toLowerCase();
+    const reading = labelReads.get(key);
+    if (reading !== undefined) return reading;
+    const read = readList(
+      "GET /repos/{owner}/{repo}/labels",
+      toOwnerAndName(repo),
+      (data: { readonly name: string }[]) => data,
+      (labels): ReadonlySet<string> => new Set(labels.map((label) => label.name.toLowerCase())),
+    ).finally(() => labelReads.delete(key));
+    labelReads.set(key, read);
+    return read;
+  }
+
   function listWithLabel(repo: string, label: string, state: "open" | "closed"): Promise<Result<Issue[]>> {
     return readList(
       "GET /repos/{owner}/{repo}/issues",
@@ -193,17 +209,12 @@ export function createGitHubClient(
       return result;
     },
 
+    // afk makes sure of its three labels side by side: one read of the repo's labels
+    // answers all three (issue 12: it was one read each).
     ensureLabel: async (repo, label) => {
-      const params = { ...toOwnerAndName(repo), name: label.name };
-      const route = "GET /repos/{owner}/{repo}/labels/{name}";
-      const found = await attempt(() =>
-        reads.one(
-          toReadKey(route, params),
-          (headers) => octokit.request(route, { ...params, headers }),
-          (): void => undefined,
-        ),
-      );
-      if (found.ok || found.error.category !== "not-found") return found;
+      const names = await readLabelNames(repo);
+      if (!names.ok) return names;
+      if (names.value.has(label.name.toLowerCase())) return OK_VOID;
       const created = await attempt(async () => {
         await octokit.request("POST /repos/{owner}/{repo}/labels", { ...toOwnerAndName(repo), ...label });
       });
