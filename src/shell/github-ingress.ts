@@ -24,6 +24,7 @@ export async function handleNudge(afk: AfkService, nudge: Nudge): Promise<void> 
         labeler: nudge.sender,
         at: nudge.at,
         task: nudge.task === null ? null : toTaskFingerprint(nudge.task),
+        comments: nudge.comments,
       });
     case "issue-edited":
       return onIssueEdited(afk, nudge);

@@ -85,7 +85,10 @@ export function readAhead(
   const escalated = record?.phase === "escalated";
   if (!isDispatchCandidate(record) && !escalated) return { tracker, mayDispatch: false };
   const begin = (key: string, read: () => Promise<Result<unknown> | null>): void => void pending.set(key, read());
-  if (known === undefined) begin(`comments ${repo}#${hint.issue}`, () => issues.listComments(repo, hint.issue));
+  // An issue the delivery saw without a comment most likely still has none: the ready
+  // list's count decides (read-ready.ts), and reads them after all if one came since.
+  if (known === undefined && hint.comments !== 0)
+    begin(`comments ${repo}#${hint.issue}`, () => issues.listComments(repo, hint.issue));
   begin(`events ${repo}#${hint.issue}`, () => issues.listIssueEvents(repo, hint.issue));
   const { labeler } = hint;
   const cached = afk.roles.get(`${repo}:${labeler.login.toLowerCase()}`);

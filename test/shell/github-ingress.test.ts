@@ -44,13 +44,23 @@ describe("handleNudge: ready-labeled", () => {
       sender,
       at: null,
       task: null,
+      comments: null,
     });
     expect(world.record(issue)?.phase).toBe("dispatched");
     expect(world.afk.installations.get(REPO)).toBe(INSTALLATION);
   });
 
   function labeled(issue: number, sender: Actor, task: { title: string; body: string } | null): Nudge {
-    return { kind: "ready-labeled", repo: REPO, installationId: INSTALLATION, issue, sender, at: null, task };
+    return {
+      kind: "ready-labeled",
+      repo: REPO,
+      installationId: INSTALLATION,
+      issue,
+      sender,
+      at: null,
+      task,
+      comments: null,
+    };
   }
 
   it("dispatches nothing when the sender is not trusted, and says so on the issue", async () => {
@@ -92,7 +102,16 @@ describe("handleNudge: issue-edited", () => {
   function edited(issue: number, login: string, body: string): Nudge {
     const sender = { login, id: 77, type: "User" as const };
     const task = { title: "Spin", body };
-    return { kind: "issue-edited", repo: REPO, installationId: INSTALLATION, issue, sender, at: null, task };
+    return {
+      kind: "issue-edited",
+      repo: REPO,
+      installationId: INSTALLATION,
+      issue,
+      sender,
+      at: null,
+      task,
+      comments: null,
+    };
   }
 
   it("an untrusted edit of a queued, approved issue is refused and said at once", async () => {

@@ -356,7 +356,8 @@ describe("reconcile: a failing read", () => {
     ["readFile"],
   ] as const)("%s failing throws a StepError and writes nothing", async (method) => {
     const world = aWorld();
-    world.readyIssue();
+    // A comment, so that there are comments to read (an issue with none is not read for them).
+    world.github.act.comment(REPO, world.readyIssue(), "drive-by", "+1");
     world.github.knobs.fail(method, "transient");
     const failed = world.reconcile();
     await expect(failed).rejects.toBeInstanceOf(StepError);
@@ -375,6 +376,7 @@ describe("reconcile: a failing read", () => {
   it("the same reconcile succeeds once the read answers again", async () => {
     const world = aWorld();
     const issue = world.readyIssue();
+    world.github.act.comment(REPO, issue, "drive-by", "+1");
     world.github.knobs.fail("listComments", "rate-limited");
     await expect(world.reconcile()).rejects.toBeInstanceOf(StepError);
     await world.reconcile();

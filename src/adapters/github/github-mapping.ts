@@ -22,6 +22,7 @@ export interface RestIssue {
   readonly user: RestUser | null;
   readonly pull_request?: unknown;
   readonly repository_url?: string;
+  readonly comments?: number;
 }
 
 export interface RestIssueEvent {
@@ -59,6 +60,7 @@ export function toIssue(repo: string, issue: RestIssue): Issue {
     labels: toLabelNames(issue.labels),
     createdAt: Date.parse(issue.created_at),
     author: issue.user?.login ?? "",
+    ...(issue.comments === undefined ? {} : { comments: issue.comments }),
   };
 }
 

@@ -38,6 +38,7 @@ export function toIssueFact(repo: MemRepo, issue: MemIssue): Issue {
     labels: [...issue.labels],
     createdAt: issue.createdAt,
     author: issue.author.login,
+    comments: issue.commentIds.length,
   };
 }
 

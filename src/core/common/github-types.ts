@@ -29,6 +29,8 @@ export interface Issue {
   readonly labels: readonly string[];
   readonly createdAt: number;
   readonly author: string;
+  /** How many comments it has, as the read that listed it said; absent when not known. */
+  readonly comments?: number;
 }
 
 export interface Blocker extends IssueRef {

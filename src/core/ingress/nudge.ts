@@ -23,6 +23,8 @@ interface IssueNudgeBase {
 export interface IssueSeen {
   readonly at: number | null;
   readonly task: { readonly title: string; readonly body: string | null } | null;
+  /** How many comments the issue had (`issue.comments`); null when the payload did not say. */
+  readonly comments: number | null;
 }
 
 export type Nudge =

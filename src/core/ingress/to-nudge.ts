@@ -39,6 +39,7 @@ const issuesSchema = z.object({
     title: z.string().optional().catch(undefined),
     body: z.string().nullish().catch(undefined),
     updated_at: z.iso.datetime({ offset: true }).optional().catch(undefined),
+    comments: z.number().int().nonnegative().optional().catch(undefined),
     labels: z
       .array(z.object({ name: z.string() }))
       .optional()
@@ -77,7 +78,7 @@ function toIssuesNudge(payload: unknown, ctx: IngressContext): Nudge {
 function toIssueSeen(issue: z.infer<typeof issuesSchema>["issue"]): IssueSeen {
   const at = issue.updated_at === undefined ? null : Date.parse(issue.updated_at);
   const task = issue.title === undefined ? null : { title: issue.title, body: issue.body ?? null };
-  return { at, task };
+  return { at, task, comments: issue.comments ?? null };
 }
 
 const ciBase = { repository: repositorySchema, installation: installationSchema };

@@ -61,6 +61,7 @@ describe("toNudge: issues", () => {
       sender: alice,
       at: Date.parse("2026-12-03T16:05:07Z"),
       task: { title: "New title", body: "New body" },
+      comments: payload.issue.comments,
     });
   });
 
@@ -120,6 +121,14 @@ describe("toNudge: issues", () => {
     ).toMatchObject({
       kind: "ready-labeled",
     });
+  });
+
+  it("carries the labeled issue's comment count, or null when the payload has none", () => {
+    const payload = anIssuesEvent("labeled", { label: "ready-for-agent", sender: alice });
+    const withCount = { ...payload, issue: { ...payload.issue, comments: 0 } };
+    expect(toNudge("issues", withCount, CTX)).toMatchObject({ kind: "ready-labeled", comments: 0 });
+    const without = { ...payload, issue: { ...payload.issue, comments: undefined } };
+    expect(toNudge("issues", without, CTX)).toMatchObject({ kind: "ready-labeled", comments: null });
   });
 
   it("reads another app's bot as someone else", () => {
