@@ -25,6 +25,7 @@ export async function handleNudge(afk: AfkService, nudge: Nudge): Promise<void> 
         at: nudge.at,
         task: nudge.task === null ? null : toTaskFingerprint(nudge.task),
         comments: nudge.comments,
+        blockedBy: nudge.blockedBy,
       });
     case "issue-edited":
       return onIssueEdited(afk, nudge);

@@ -105,10 +105,12 @@ export function readAhead(
   );
   const whenTrusted = (read: () => Promise<Result<unknown>>) => async (): Promise<Result<unknown> | null> =>
     (await trusted) ? read() : null;
-  begin(
-    `blockers ${repo}#${hint.issue}`,
-    whenTrusted(() => issues.listNativeBlockers(repo, hint.issue)),
-  );
+  // Likewise for an issue the delivery saw blocked by none (the ready list's count decides).
+  if (hint.blockedBy !== 0)
+    begin(
+      `blockers ${repo}#${hint.issue}`,
+      whenTrusted(() => issues.listNativeBlockers(repo, hint.issue)),
+    );
   begin(
     `file ${repo} ${configPath}@${facts.defaultBranch}`,
     whenTrusted(() => issues.readFile(repo, configPath, facts.defaultBranch)),

@@ -33,6 +33,8 @@ export interface LabelHint {
   readonly task?: string | null;
   /** The issue's comment count as the delivery saw it: 0 spares reading its comments ahead. */
   readonly comments?: number | null;
+  /** How many issues natively blocked it as the delivery saw it: 0 spares reading its blockers ahead. */
+  readonly blockedBy?: number | null;
 }
 
 /** An `issues.edited` delivery: a trusted editor's copy of the task is pinned again. */
@@ -218,6 +220,8 @@ export async function toReadyIssue(
 
 /** GitHub's native blockers; none where the endpoint is missing (a GitHub Enterprise Server without it). */
 async function readNativeBlockers(afk: AfkService, issue: Issue, issues: IssueTracker): Promise<readonly Blocker[]> {
+  // The list just read says none block it (issue 12: not read back).
+  if (issue.blockedBy === 0) return [];
   const native = await issues.listNativeBlockers(issue.repo, issue.number);
   if (native.ok) return native.value;
   if (native.error.category !== "not-found") return orThrow(native, "listing native blockers");

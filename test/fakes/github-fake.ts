@@ -1607,6 +1607,7 @@ export class GitHubFake {
       updated_at: issue.updated_at,
       closed_at: issue.closed_at,
       comments: issue.comments.length,
+      issue_dependencies_summary: this.#dependenciesSummary(issue),
       locked: false,
       active_lock_reason: null,
       assignee: null,
@@ -1617,6 +1618,25 @@ export class GitHubFake {
       repository_url: `${API}/repos/${repo.fullName}`,
       url: `${API}/repos/${repo.fullName}/issues/${issue.number}`,
       html_url: `https://github.com/${repo.fullName}/issues/${issue.number}`,
+    };
+  }
+
+  /** GitHub's counts of an issue's native dependencies: `blocked_by` counts the open blockers. */
+  #dependenciesSummary(issue: FakeIssue): Record<string, number> {
+    const same = (ref: { readonly repo: string; readonly number: number }, other: FakeIssue): boolean =>
+      toKey(ref.repo) === toKey(other.repo) && ref.number === other.number;
+    const blockers = issue.blockedBy.flatMap((ref) => {
+      const found = this.repos.get(toKey(ref.repo))?.issues.get(ref.number);
+      return found === undefined ? [] : [found];
+    });
+    const blocking = [...this.repos.values()]
+      .flatMap((repo) => [...repo.issues.values()])
+      .filter((other) => other.blockedBy.some((ref) => same(ref, issue)));
+    return {
+      blocked_by: blockers.filter((blocker) => blocker.state === "open").length,
+      blocking: blocking.filter((other) => other.state === "open").length,
+      total_blocked_by: blockers.length,
+      total_blocking: blocking.length,
     };
   }
 

@@ -45,6 +45,7 @@ describe("handleNudge: ready-labeled", () => {
       at: null,
       task: null,
       comments: null,
+      blockedBy: null,
     });
     expect(world.record(issue)?.phase).toBe("dispatched");
     expect(world.afk.installations.get(REPO)).toBe(INSTALLATION);
@@ -60,6 +61,7 @@ describe("handleNudge: ready-labeled", () => {
       at: null,
       task,
       comments: null,
+      blockedBy: null,
     };
   }
 
@@ -111,6 +113,7 @@ describe("handleNudge: issue-edited", () => {
       at: null,
       task,
       comments: null,
+      blockedBy: null,
     };
   }
 

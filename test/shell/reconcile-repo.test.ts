@@ -356,8 +356,15 @@ describe("reconcile: a failing read", () => {
     ["readFile"],
   ] as const)("%s failing throws a StepError and writes nothing", async (method) => {
     const world = aWorld();
-    // A comment, so that there are comments to read (an issue with none is not read for them).
-    world.github.act.comment(REPO, world.readyIssue(), "drive-by", "+1");
+    // A comment and a closed native blocker, so that there is something to read for each
+    // (an issue GitHub lists with no comment or blocker is not read for them).
+    const blocker = world.github.addIssue(REPO, { state: "closed" });
+    world.github.act.comment(
+      REPO,
+      world.readyIssue({ blockedBy: [{ repo: REPO, number: blocker }] }),
+      "drive-by",
+      "+1",
+    );
     world.github.knobs.fail(method, "transient");
     const failed = world.reconcile();
     await expect(failed).rejects.toBeInstanceOf(StepError);

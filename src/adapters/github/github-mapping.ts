@@ -23,6 +23,7 @@ export interface RestIssue {
   readonly pull_request?: unknown;
   readonly repository_url?: string;
   readonly comments?: number;
+  readonly issue_dependencies_summary?: { readonly total_blocked_by: number } | null;
 }
 
 export interface RestIssueEvent {
@@ -61,6 +62,9 @@ export function toIssue(repo: string, issue: RestIssue): Issue {
     createdAt: Date.parse(issue.created_at),
     author: issue.user?.login ?? "",
     ...(issue.comments === undefined ? {} : { comments: issue.comments }),
+    ...(typeof issue.issue_dependencies_summary?.total_blocked_by === "number"
+      ? { blockedBy: issue.issue_dependencies_summary.total_blocked_by }
+      : {}),
   };
 }
 

@@ -39,6 +39,8 @@ export function toIssueFact(repo: MemRepo, issue: MemIssue): Issue {
     createdAt: issue.createdAt,
     author: issue.author.login,
     comments: issue.commentIds.length,
+    // GitHub says it only where native dependencies exist.
+    ...(repo.nativeBlockers ? { blockedBy: issue.blockedBy.length } : {}),
   };
 }
 

@@ -25,6 +25,8 @@ export interface IssueSeen {
   readonly task: { readonly title: string; readonly body: string | null } | null;
   /** How many comments the issue had (`issue.comments`); null when the payload did not say. */
   readonly comments: number | null;
+  /** How many issues natively blocked it (`issue_dependencies_summary.total_blocked_by`); null when not said. */
+  readonly blockedBy: number | null;
 }
 
 export type Nudge =

@@ -40,6 +40,10 @@ const issuesSchema = z.object({
     body: z.string().nullish().catch(undefined),
     updated_at: z.iso.datetime({ offset: true }).optional().catch(undefined),
     comments: z.number().int().nonnegative().optional().catch(undefined),
+    issue_dependencies_summary: z
+      .object({ total_blocked_by: z.number().int().nonnegative() })
+      .optional()
+      .catch(undefined),
     labels: z
       .array(z.object({ name: z.string() }))
       .optional()
@@ -78,7 +82,8 @@ function toIssuesNudge(payload: unknown, ctx: IngressContext): Nudge {
 function toIssueSeen(issue: z.infer<typeof issuesSchema>["issue"]): IssueSeen {
   const at = issue.updated_at === undefined ? null : Date.parse(issue.updated_at);
   const task = issue.title === undefined ? null : { title: issue.title, body: issue.body ?? null };
-  return { at, task, comments: issue.comments ?? null };
+  const blockedBy = issue.issue_dependencies_summary?.total_blocked_by ?? null;
+  return { at, task, comments: issue.comments ?? null, blockedBy };
 }
 
 const ciBase = { repository: repositorySchema, installation: installationSchema };

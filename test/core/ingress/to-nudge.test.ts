@@ -62,6 +62,7 @@ describe("toNudge: issues", () => {
       at: Date.parse("2026-12-03T16:05:07Z"),
       task: { title: "New title", body: "New body" },
       comments: payload.issue.comments,
+      blockedBy: null,
     });
   });
 
