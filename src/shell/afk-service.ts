@@ -100,7 +100,7 @@ export class AfkService {
   refusal: string | null = null;
   /** Whether T3's version was read and found supported (it is read again until it is). */
   agentVersionChecked = false;
-  #onReconcileRequested: (repo: string) => void = () => undefined;
+  #onReconcileRequested: (repo: string, whenQueued: boolean) => void = () => undefined;
 
   constructor(deps: ShellDeps) {
     this.deps = deps;
@@ -149,13 +149,13 @@ export class AfkService {
     return [...records.values()];
   }
 
-  /** A run ended and freed its repo: reconcile that repo now, not at the next sweep. */
-  requestReconcile(repo: string): void {
-    this.#onReconcileRequested(repo);
+  /** A run ended and freed its repo: reconcile that repo now (when a run is queued there, if `whenQueued`). */
+  requestReconcile(repo: string, whenQueued = false): void {
+    this.#onReconcileRequested(repo, whenQueued);
   }
 
   /** Who reconciles on request (the runtime wires the reconciler here: no import circle). */
-  onReconcileRequested(handler: (repo: string) => void): void {
+  onReconcileRequested(handler: (repo: string, whenQueued: boolean) => void): void {
     this.#onReconcileRequested = handler;
   }
 

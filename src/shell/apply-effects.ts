@@ -89,7 +89,7 @@ async function applyEffect(
     case "AnnounceShipped":
       return announceShipped(effect.record, deps);
     case "ReconcileRepo":
-      deps.reconcileLater(effect.repo);
+      deps.reconcileLater(effect.repo, effect.whenQueued);
       return OK;
     default:
       return assertNever(effect);

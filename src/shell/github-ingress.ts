@@ -24,6 +24,8 @@ export async function handleNudge(afk: AfkService, nudge: Nudge): Promise<void> 
         labeler: nudge.sender,
         at: nudge.at,
         task: nudge.task === null ? null : toTaskFingerprint(nudge.task),
+        comments: nudge.comments,
+        blockedBy: nudge.blockedBy,
       });
     case "issue-edited":
       return onIssueEdited(afk, nudge);
@@ -36,6 +38,10 @@ export async function handleNudge(afk: AfkService, nudge: Nudge): Promise<void> 
       await observe(afk, nudge.repo, nudge.installationId, {
         pipeline: nudge.pipeline,
         sha: nudge.push ? null : nudge.sha,
+        payload: {
+          fact: nudge.fact,
+          push: nudge.commits === null ? null : { branch: nudge.branch, commits: nudge.commits },
+        },
       });
       return;
     case "installation":

@@ -21,6 +21,7 @@ import {
   type ObserveDeps,
   type Seen,
 } from "./observers.js";
+import { NO_PAYLOAD, type PayloadFacts } from "./payload-facts.js";
 import { readRepoFacts } from "./read-ready.js";
 import { toRunDeps } from "./run-deps.js";
 import { StepError } from "./step-error.js";
@@ -48,6 +49,8 @@ export interface ObserveOptions {
   readonly sweep?: boolean;
   /** A nudge about one commit: only the runs that follow it (or wait for a push) are looked at. */
   readonly sha?: string | null;
+  /** What the delivery behind a nudge said (signed by GitHub): facts that need no read back. */
+  readonly payload?: PayloadFacts;
 }
 
 /** Whether a nudge about `sha` concerns the run: it follows that commit, or it has none yet. */
@@ -80,6 +83,7 @@ export async function observe(
       appId: afk.deps.appId,
       defaultBranch: facts.defaultBranch,
       sweep: options.sweep === true,
+      payload: options.payload ?? NO_PAYLOAD,
       spacingMs: afk.config.sweepIntervalMs,
       now: afk.deps.clock(),
     };

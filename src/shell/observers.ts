@@ -7,7 +7,7 @@
 import type { AgentRunner } from "../ports/agent-runner.js";
 import type { CiReader } from "../ports/ci-reader.js";
 import type { DeployReader } from "../ports/deploy-reader.js";
-import { describeError, type PortError } from "../ports/result.js";
+import { describeError, type PortError, type Result } from "../ports/result.js";
 import type { RolloutReader, VersionReader } from "../ports/rollout-reader.js";
 import { toLastAssistantText, toTurnFactAt, toTurnSeenAt, type AgentOverview } from "../core/observe/agent-threads.js";
 import { decideDeploy } from "../core/observe/decide-deploy.js";
@@ -20,6 +20,7 @@ import { isActive } from "../core/run/run-record.js";
 import type { CheckFailure, RunRecord } from "../core/run/run-types.js";
 import type { RunEvent } from "../core/run/run-event.js";
 import type { PipelineHint } from "../core/ingress/nudge.js";
+import { isAboutFollowedCi, toCiFromPayload, toPushedCommits, type PayloadFacts } from "./payload-facts.js";
 import { toShortSha } from "../core/common/text.js";
 import { MINUTE_MS } from "../core/common/time.js";
 
@@ -42,6 +43,8 @@ export interface ObserveDeps {
   readonly now: number;
   readonly appId: number;
   readonly defaultBranch: string;
+  /** What the delivery being handled said; NO_PAYLOAD for a sweep or a start-up. */
+  readonly payload: PayloadFacts;
 }
 
 export interface VersionMatches {
@@ -89,13 +92,25 @@ export async function observeAgent(
   return { event: toAgentEvent({ turn: fact, lastMessage, pendingQuestion: null, seenAt }), failure: null };
 }
 
-/** A newer commit on the default branch that references the issue. */
+/**
+ * A newer commit on the default branch that references the issue. A push delivery lists
+ * the commits it brought (GitHub signs it), so they are not read back: the run's commit,
+ * if it came with this push, is among them; if it came earlier, the delivery of that push
+ * or the sweep found it. A CI delivery about the commit the run already follows, while
+ * CI is what the run waits for, reads no commits either: a later push brings its own
+ * delivery (and the sweep reads the branch), and nothing before deploy needs the list.
+ */
 export async function observeCommits(
   record: RunRecord,
-  deps: Pick<ObserveDeps, "ci" | "defaultBranch">,
+  deps: Pick<ObserveDeps, "ci" | "defaultBranch" | "payload">,
 ): Promise<{ seen: Seen; commits: readonly CommitFact[] }> {
   if (!isActive(record.phase) || record.dispatchedAt === null) return { seen: NOTHING, commits: [] };
-  const commits = await deps.ci.listCommitsSince(record.repo, deps.defaultBranch, record.dispatchedAt - LOOKBACK_MS);
+  if (isAboutFollowedCi(record, deps.payload)) return { seen: NOTHING, commits: [] };
+  const delivered = toPushedCommits(deps.payload, deps.defaultBranch);
+  const commits: Result<readonly CommitFact[]> =
+    delivered !== null
+      ? { ok: true, value: delivered }
+      : await deps.ci.listCommitsSince(record.repo, deps.defaultBranch, record.dispatchedAt - LOOKBACK_MS);
   if (!commits.ok) return { seen: failed("listing commits", commits.error), commits: [] };
   const pushed = findPushedCommit({
     commits: commits.value,
@@ -107,13 +122,27 @@ export async function observeCommits(
   return { seen: { event, failure: null }, commits: commits.value };
 }
 
-/** CI for the followed sha: check runs, statuses and workflow runs, folded by the core. */
+/**
+ * CI for the followed sha: check runs, statuses and workflow runs, folded by the core. A
+ * delivery's own fact is used first where it tells enough (core/observe/decide-ci-payload.ts);
+ * a push delivery says nothing of CI, so none is read for it: CI's own deliveries, or the
+ * sweep, follow.
+ */
 export async function observeCi(
   record: RunRecord,
-  deps: Pick<ObserveDeps, "ci" | "appId" | "defaultBranch">,
+  deps: Pick<ObserveDeps, "ci" | "appId" | "defaultBranch" | "payload">,
 ): Promise<Seen> {
   const sha = record.sha;
   if (sha === null || (record.phase !== "pushed" && record.phase !== "ci")) return NOTHING;
+  const delivered = toCiFromPayload(record, sha, deps.payload, deps);
+  return delivered === "read" ? readCi(record, sha, deps) : { event: delivered, failure: null };
+}
+
+async function readCi(
+  record: RunRecord,
+  sha: string,
+  deps: Pick<ObserveDeps, "ci" | "appId" | "defaultBranch">,
+): Promise<Seen> {
   const [checkRuns, statuses, workflowRuns] = await Promise.all([
     deps.ci.listCheckRuns(record.repo, sha),
     deps.ci.getCombinedStatus(record.repo, sha),

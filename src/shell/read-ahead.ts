@@ -84,7 +84,10 @@ export function readAhead(
   const escalated = record?.phase === "escalated";
   if (!isDispatchCandidate(record) && !escalated) return { tracker, mayDispatch: false };
   const begin = (key: string, read: () => Promise<Result<unknown>>): void => void pending.set(key, read());
-  if (known === undefined) begin(`comments ${repo}#${hint.issue}`, () => issues.listComments(repo, hint.issue));
+  // An issue the delivery saw without a comment most likely still has none: the ready
+  // list's count decides (read-ready.ts), and reads them after all if one came since.
+  if (known === undefined && hint.comments !== 0)
+    begin(`comments ${repo}#${hint.issue}`, () => issues.listComments(repo, hint.issue));
   begin(`events ${repo}#${hint.issue}`, () => issues.listIssueEvents(repo, hint.issue));
   const { labeler } = hint;
   const cached = afk.roles.get(`${repo}:${labeler.login.toLowerCase()}`);
@@ -99,7 +102,9 @@ export function readAhead(
     ? null
     : decideTrust({ labeler, role: cached ?? null, repoOwner: facts.owner, config: afk.config });
   if (trust !== null && !trust.trusted) return { tracker, mayDispatch: true };
-  begin(`blockers ${repo}#${hint.issue}`, () => issues.listNativeBlockers(repo, hint.issue));
+  // Likewise for an issue the delivery saw blocked by none (the ready list's count decides).
+  if (hint.blockedBy !== 0)
+    begin(`blockers ${repo}#${hint.issue}`, () => issues.listNativeBlockers(repo, hint.issue));
   begin(`file ${repo} ${configPath}@${facts.defaultBranch}`, () =>
     issues.readFile(repo, configPath, facts.defaultBranch),
   );

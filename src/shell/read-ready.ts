@@ -31,6 +31,10 @@ export interface LabelHint {
   readonly at?: number | null;
   /** The fingerprint of the title and body the delivery carried; null or absent when it had none. */
   readonly task?: string | null;
+  /** The issue's comment count as the delivery saw it: 0 spares reading its comments ahead. */
+  readonly comments?: number | null;
+  /** How many issues natively blocked it as the delivery saw it: 0 spares reading its blockers ahead. */
+  readonly blockedBy?: number | null;
 }
 
 /** An `issues.edited` delivery: a trusted editor's copy of the task is pinned again. */
@@ -69,6 +73,12 @@ export async function readRecord(
 ): Promise<RunRecord | null | "escalated"> {
   const known = afk.index.get(issue.repo, issue.number);
   if (known !== undefined) return known.record;
+  // The list just read says the issue has no comment at all: no progress comment, no
+  // notice, nothing to read (issue 12).
+  if (issue.comments === 0) {
+    afk.index.load(issue.repo, issue.number, { record: null, commentId: null, notices: new Set() });
+    return null;
+  }
   const loaded = orThrow(
     await loadRun(issues, issue.repo, issue.number, afk.deps.appId),
     "reading the progress comment",
@@ -210,6 +220,8 @@ export async function toReadyIssue(
 
 /** GitHub's native blockers; none where the endpoint is missing (a GitHub Enterprise Server without it). */
 async function readNativeBlockers(afk: AfkService, issue: Issue, issues: IssueTracker): Promise<readonly Blocker[]> {
+  // The list just read says none block it (issue 12: not read back).
+  if (issue.blockedBy === 0) return [];
   const native = await issues.listNativeBlockers(issue.repo, issue.number);
   if (native.ok) return native.value;
   if (native.error.category !== "not-found") return orThrow(native, "listing native blockers");

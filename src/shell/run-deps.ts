@@ -20,7 +20,7 @@ export function toRunDeps(afk: AfkService, issues: IssueTracker, run: RunRef): A
     index: afk.index,
     appId: afk.deps.appId,
     ensureLabels: (repo) => ensureLabels(issues, repo, config, afk.labelsEnsured),
-    reconcileLater: (repo) => afk.requestReconcile(repo),
+    reconcileLater: (repo, whenQueued) => afk.requestReconcile(repo, whenQueued),
     notices: {
       has: (marker) => afk.index.get(run.repo, run.issue)?.notices.has(marker) ?? false,
       add: (marker) => afk.index.addNotice(run.repo, run.issue, marker),

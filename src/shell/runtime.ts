@@ -2,6 +2,7 @@
 // runs make when they free their repo, the sweep, and one entry per kind of ingress.
 // app.ts (Probot) and the tests drive afk through this.
 
+import { isReleaseAwaited } from "../core/dispatch/is-release-awaited.js";
 import type { Nudge } from "../core/ingress/nudge.js";
 import type { SlackMessageEvent } from "../core/slack/decide-slack.js";
 import { AfkService, type ShellDeps } from "./afk-service.js";
@@ -28,9 +29,13 @@ export interface AfkRuntime {
 
 export function createRuntime(deps: ShellDeps): AfkRuntime {
   const service = new AfkService(deps);
-  service.onReconcileRequested((repo) => {
+  service.onReconcileRequested((repo, whenQueued) => {
     const installationId = service.installations.get(repo);
     if (installationId === undefined) return;
+    if (whenQueued && !isReleaseAwaited(service.index.recordsOf(repo))) {
+      deps.log.debug({ repo }, "a run ended and none is queued in its repo; the sweep looks for new ready issues");
+      return;
+    }
     void reconcile(service, repo, installationId, null).catch((error: unknown) =>
       deps.log.error({ repo, err: error }, "reconcile after a run ended failed; the sweep retries"),
     );

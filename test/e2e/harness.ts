@@ -530,6 +530,11 @@ export function harnessPerTest(): (options?: HarnessOptions) => Promise<Harness>
 }
 
 /** The run record in afk's progress comment, beside any notices afk posted (escalated, shipped). */
+/** The record afk holds in its index: ahead of the comment where a change is not worth an edit (CI starting). */
+export function heldRecordOf(h: Harness, issue: number, repo: string = REPO): RunRecord | null {
+  return h.service.index.get(repo, issue)?.record ?? null;
+}
+
 export function recordOf(h: Harness, issue: number, repo: string = REPO): RunRecord {
   const withRecord = h.github.appComments(repo, issue).filter((comment) => comment.body.includes(RECORD_MARKER_PREFIX));
   if (withRecord.length !== 1)

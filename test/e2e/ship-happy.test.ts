@@ -3,7 +3,17 @@
 // GitHub sends them and sweeps where nothing does (Woodpecker, Kubernetes, T3).
 
 import { describe, expect, it } from "vitest";
-import { applyReady, harnessPerTest, IN_PROGRESS, noticesOf, READY, recordOf, REPO, t3Commands } from "./harness.js";
+import {
+  applyReady,
+  harnessPerTest,
+  IN_PROGRESS,
+  noticesOf,
+  READY,
+  heldRecordOf,
+  recordOf,
+  REPO,
+  t3Commands,
+} from "./harness.js";
 import {
   agentCommits,
   agentEnds,
@@ -133,12 +143,14 @@ describe("no webhooks at all", () => {
     const run = h.github.startWorkflowRun(REPO, { sha: commit.sha, jobs: ["test"] });
     h.github.addStatus(REPO, { sha: commit.sha, context: "codecov/project", state: "pending" });
     await h.sweepOnce();
-    expect(recordOf(h, 4)).toMatchObject({
+    expect(heldRecordOf(h, 4)).toMatchObject({
       phase: "ci",
       sha: commit.sha,
       turn: { state: "ended" },
       stages: { ci: { verdict: "pending", seenAny: true } },
     });
+    // CI starting is no edit of its own (issue 12): the comment says pushed until the next change that matters.
+    expect(recordOf(h, 4)).toMatchObject({ phase: "pushed", sha: commit.sha, turn: { state: "ended" } });
 
     clock.advance(3 * MINUTE_MS);
     h.github.completeWorkflowRun(REPO, run.id, { conclusion: "success" });
@@ -176,7 +188,7 @@ describe("conditional requests", () => {
     h.github.startWorkflowRun(REPO, { sha: commit.sha });
     h.github.addStatus(REPO, { sha: commit.sha, context: "ci/circleci", state: "pending" });
     await h.sweepOnce();
-    expect(recordOf(h, 4)).toMatchObject({ phase: "ci", stages: { ci: { verdict: "pending" } } });
+    expect(heldRecordOf(h, 4)).toMatchObject({ phase: "ci", stages: { ci: { verdict: "pending" } } });
 
     const before = h.github.requests.length;
     clock.advance(MINUTE_MS);

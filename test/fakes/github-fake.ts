@@ -886,6 +886,9 @@ export class GitHubFake {
       ...(repo.installationId === null ? {} : { installationId: repo.installationId }),
     });
     Object.assign(payload, { before });
+    // The pushed commit as GitHub lists it: its own time, not the recorded example's.
+    for (const listed of payload.commits.filter((c) => c.id === commit.sha)) listed.timestamp = commit.date;
+    if (payload.head_commit !== null) payload.head_commit.timestamp = commit.date;
     Object.assign(payload.repository, {
       id: repo.id,
       default_branch: repo.defaultBranch,
@@ -1342,6 +1345,12 @@ export class GitHubFake {
   }
 
   #repoLabels(repo: FakeRepo, request: ApiRequest, rest: readonly string[]): Reply | null {
+    // GitHub lists a repo's labels by id, which is the order they were created in.
+    if (request.method === "GET" && rest.length === 0)
+      return this.#page(
+        request,
+        [...repo.labels.values()].map((label) => this.#labelJson(repo, label)),
+      );
     if (request.method === "GET" && rest.length === 1) {
       const label = findLabel(repo, rest[0] ?? "");
       return label === undefined ? notFound() : [200, this.#labelJson(repo, label)];
@@ -1603,6 +1612,7 @@ export class GitHubFake {
       updated_at: issue.updated_at,
       closed_at: issue.closed_at,
       comments: issue.comments.length,
+      issue_dependencies_summary: this.#dependenciesSummary(issue),
       locked: false,
       active_lock_reason: null,
       assignee: null,
@@ -1613,6 +1623,25 @@ export class GitHubFake {
       repository_url: `${API}/repos/${repo.fullName}`,
       url: `${API}/repos/${repo.fullName}/issues/${issue.number}`,
       html_url: `https://github.com/${repo.fullName}/issues/${issue.number}`,
+    };
+  }
+
+  /** GitHub's counts of an issue's native dependencies: `blocked_by` counts the open blockers. */
+  #dependenciesSummary(issue: FakeIssue): Record<string, number> {
+    const same = (ref: { readonly repo: string; readonly number: number }, other: FakeIssue): boolean =>
+      toKey(ref.repo) === toKey(other.repo) && ref.number === other.number;
+    const blockers = issue.blockedBy.flatMap((ref) => {
+      const found = this.repos.get(toKey(ref.repo))?.issues.get(ref.number);
+      return found === undefined ? [] : [found];
+    });
+    const blocking = [...this.repos.values()]
+      .flatMap((repo) => [...repo.issues.values()])
+      .filter((other) => other.blockedBy.some((ref) => same(ref, issue)));
+    return {
+      blocked_by: blockers.filter((blocker) => blocker.state === "open").length,
+      blocking: blocking.filter((other) => other.state === "open").length,
+      total_blocked_by: blockers.length,
+      total_blocking: blocking.length,
     };
   }
 

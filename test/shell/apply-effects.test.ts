@@ -443,7 +443,7 @@ describe("applyEffects: what each effect does to the world", () => {
 
   it("ReconcileRepo asks for the repo to be reconciled now, after the current work", async () => {
     const scene = aScene();
-    await apply(scene, [{ kind: "ReconcileRepo", repo: REPO }]);
+    await apply(scene, [{ kind: "ReconcileRepo", repo: REPO, whenQueued: true }]);
     expect(scene.world.reconcileRequests).toEqual([REPO]);
   });
 });
@@ -480,7 +480,7 @@ function anEffect(kind: Effect["kind"], scene: Scene): Effect {
     case "ReplyInDoorbellThread":
       return { kind, channel: CHANNEL, threadTs: "1.000100", text: "hi" };
     case "ReconcileRepo":
-      return { kind, repo: REPO };
+      return { kind, repo: REPO, whenQueued: true };
     default:
       return assertNever(kind);
   }

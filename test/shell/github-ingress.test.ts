@@ -44,13 +44,25 @@ describe("handleNudge: ready-labeled", () => {
       sender,
       at: null,
       task: null,
+      comments: null,
+      blockedBy: null,
     });
     expect(world.record(issue)?.phase).toBe("dispatched");
     expect(world.afk.installations.get(REPO)).toBe(INSTALLATION);
   });
 
   function labeled(issue: number, sender: Actor, task: { title: string; body: string } | null): Nudge {
-    return { kind: "ready-labeled", repo: REPO, installationId: INSTALLATION, issue, sender, at: null, task };
+    return {
+      kind: "ready-labeled",
+      repo: REPO,
+      installationId: INSTALLATION,
+      issue,
+      sender,
+      at: null,
+      task,
+      comments: null,
+      blockedBy: null,
+    };
   }
 
   it("dispatches nothing when the sender is not trusted, and says so on the issue", async () => {
@@ -92,7 +104,17 @@ describe("handleNudge: issue-edited", () => {
   function edited(issue: number, login: string, body: string): Nudge {
     const sender = { login, id: 77, type: "User" as const };
     const task = { title: "Spin", body };
-    return { kind: "issue-edited", repo: REPO, installationId: INSTALLATION, issue, sender, at: null, task };
+    return {
+      kind: "issue-edited",
+      repo: REPO,
+      installationId: INSTALLATION,
+      issue,
+      sender,
+      at: null,
+      task,
+      comments: null,
+      blockedBy: null,
+    };
   }
 
   it("an untrusted edit of a queued, approved issue is refused and said at once", async () => {
@@ -242,6 +264,8 @@ describe("handleNudge: ci", () => {
       branch: "main",
       push: false,
       pipeline: null,
+      fact: null,
+      commits: null,
     });
     expect(world.record(issue)?.phase).toBe("shipped");
   });
@@ -254,7 +278,15 @@ describe("handleNudge: ci", () => {
     await observe(world.afk, REPO, INSTALLATION, { sweep: true });
     expect(world.record(issue)).toMatchObject({ phase: "pushed", sha });
     world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
-    const ci = { kind: "ci", repo: REPO, installationId: INSTALLATION, branch: "main", pipeline: null } as const;
+    const ci = {
+      kind: "ci",
+      repo: REPO,
+      installationId: INSTALLATION,
+      branch: "main",
+      pipeline: null,
+      fact: null,
+      commits: null,
+    } as const;
     const reads = world.github.knobs.count("listCheckRuns");
     await handleNudge(world.afk, { ...ci, sha: "e".repeat(40), push: false });
     expect(world.github.knobs.count("listCheckRuns")).toBe(reads);
@@ -273,6 +305,8 @@ describe("handleNudge: ci", () => {
       branch: null,
       push: false,
       pipeline: null,
+      fact: null,
+      commits: null,
     });
     expect(world.github.knobs.calls).toEqual([]);
     expect(world.agent.knobs.calls).toEqual([]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RepoConfig, RolloutTarget } from "../../src/core/config/config-types.js";
 import type { RunRecord } from "../../src/core/run/run-types.js";
+import type { WorkflowRunFact } from "../../src/core/observe/observe-types.js";
 import {
   LOOKBACK_MS,
   observeAgent,
@@ -11,6 +12,7 @@ import {
   type AgentFacts,
   type ObserveDeps,
 } from "../../src/shell/observers.js";
+import { NO_PAYLOAD } from "../../src/shell/payload-facts.js";
 import { aRecord, aStage } from "../core/builders.js";
 import { aWorld, INSTALLATION, MINUTE, pushFix, REPO, SECOND, T0, WOODPECKER_URL, type World } from "./world.js";
 
@@ -40,6 +42,24 @@ function depsOf(world: World, overrides: Partial<ObserveDeps> = {}): ObserveDeps
     sweep: true,
     spacingMs: SWEEP_INTERVAL,
     now: world.clock.now(),
+    payload: NO_PAYLOAD,
+    ...overrides,
+  };
+}
+
+function aWorkflowRunFact(sha: string, overrides: Partial<WorkflowRunFact> = {}): WorkflowRunFact {
+  return {
+    id: 4_000,
+    name: "CI",
+    event: "push",
+    headBranch: "main",
+    headSha: sha,
+    headRepoFullName: REPO,
+    runAttempt: 1,
+    status: "in_progress",
+    conclusion: null,
+    checkSuiteId: 5_000,
+    htmlUrl: `https://github.com/${REPO}/actions/runs/4000`,
     ...overrides,
   };
 }
@@ -235,6 +255,37 @@ describe("observeCommits", () => {
     expect((await observeCommits(aRun(world, { sha, phase: "pushed" }), depsOf(world))).seen.event).toBeNull();
   });
 
+  it("takes a push delivery's commits as they came, and reads none back", async () => {
+    const world = aWorldWithIssue();
+    const commit = { sha: "c".repeat(40), message: `Fix\n\nAFK-Issue: ${ISSUE}`, committedAt: T0 + MINUTE, url: null };
+    const payload = { fact: null, push: { branch: "main", commits: [commit] } };
+    const { seen, commits } = await observeCommits(aRun(world), depsOf(world, { payload }));
+    expect(seen.event).toEqual({ kind: "CommitPushed", sha: commit.sha, url: null });
+    expect(commits).toEqual([commit]);
+    expect(world.github.knobs.count("listCommitsSince")).toBe(0);
+  });
+
+  it("reads no commits for a CI delivery about the sha the run follows in CI", async () => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    const run = aWorkflowRunFact(sha);
+    const payload = { fact: { kind: "workflow-run", run } as const, push: null };
+    const { seen } = await observeCommits(aRun(world, { sha, phase: "ci" }), depsOf(world, { payload }));
+    expect(seen.event).toBeNull();
+    expect(world.github.knobs.count("listCommitsSince")).toBe(0);
+    await observeCommits(aRun(world, { sha: null, phase: "dispatched" }), depsOf(world, { payload }));
+    expect(world.github.knobs.count("listCommitsSince")).toBe(1);
+  });
+
+  it("reads the branch for a push to another branch: its commits are not the default branch's", async () => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    const payload = { fact: null, push: { branch: "topic", commits: [] } };
+    const { seen } = await observeCommits(aRun(world), depsOf(world, { payload }));
+    expect(seen.event).toMatchObject({ kind: "CommitPushed", sha });
+    expect(world.github.knobs.count("listCommitsSince")).toBe(1);
+  });
+
   it("reports a failing read, with no commits for the rollout to compare", async () => {
     const world = aWorldWithIssue();
     pushFix(world, ISSUE);
@@ -282,6 +333,54 @@ describe("observeCi", () => {
     arrange(world, sha);
     const seen = await observeCi(pushedRun(world, sha), depsOf(world));
     expect(seen.event).toMatchObject({ kind: "CiObserved", sha, verdict, seenAny });
+  });
+
+  it("reads no CI for a push delivery: a push says nothing of CI, whose own deliveries follow", async () => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    const payload = { fact: null, push: { branch: "main", commits: [] } };
+    expect(await observeCi(pushedRun(world, sha), depsOf(world, { payload }))).toEqual({ event: null, failure: null });
+    expect(world.github.knobs.calls).toHaveLength(0);
+  });
+
+  it("sees CI running from a running workflow run's delivery, and reads nothing", async () => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    const run = aWorkflowRunFact(sha);
+    const payload = { fact: { kind: "workflow-run", run } as const, push: null };
+    const seen = await observeCi(pushedRun(world, sha), depsOf(world, { payload }));
+    expect(seen.event).toEqual({
+      kind: "CiObserved",
+      sha,
+      verdict: "pending",
+      seenAny: true,
+      url: run.htmlUrl,
+      failures: [],
+    });
+    expect(world.github.knobs.calls).toHaveLength(0);
+  });
+
+  it("sees nothing new when CI is already known to run, and reads nothing", async () => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    const payload = { fact: { kind: "workflow-run", run: aWorkflowRunFact(sha) } as const, push: null };
+    const running = pushedRun(world, sha, {
+      phase: "ci",
+      stages: { ci: { ...aStage(), seenAny: true }, deploy: null, rollout: null },
+    });
+    expect(await observeCi(running, depsOf(world, { payload }))).toEqual({ event: null, failure: null });
+    expect(world.github.knobs.calls).toHaveLength(0);
+  });
+
+  it("reads every check when a delivery says a workflow finished: one fact never makes CI green", async () => {
+    const world = aWorldWithIssue();
+    const sha = pushFix(world, ISSUE);
+    world.github.ci.completeWorkflowRun(world.github.ci.startWorkflowRun(REPO, { sha }), "success");
+    const run = aWorkflowRunFact(sha, { status: "completed", conclusion: "success" });
+    const payload = { fact: { kind: "workflow-run", run } as const, push: null };
+    const seen = await observeCi(pushedRun(world, sha), depsOf(world, { payload }));
+    expect(seen.event).toMatchObject({ kind: "CiObserved", sha, verdict: "green" });
+    expect(world.github.knobs.count("listCheckRuns")).toBe(1);
   });
 
   it("carries the failing job's log tail the first time the sha is seen red", async () => {

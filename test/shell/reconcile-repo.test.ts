@@ -356,7 +356,15 @@ describe("reconcile: a failing read", () => {
     ["readFile"],
   ] as const)("%s failing throws a StepError and writes nothing", async (method) => {
     const world = aWorld();
-    world.readyIssue();
+    // A comment and a closed native blocker, so that there is something to read for each
+    // (an issue GitHub lists with no comment or blocker is not read for them).
+    const blocker = world.github.addIssue(REPO, { state: "closed" });
+    world.github.act.comment(
+      REPO,
+      world.readyIssue({ blockedBy: [{ repo: REPO, number: blocker }] }),
+      "drive-by",
+      "+1",
+    );
     world.github.knobs.fail(method, "transient");
     const failed = world.reconcile();
     await expect(failed).rejects.toBeInstanceOf(StepError);
@@ -375,6 +383,7 @@ describe("reconcile: a failing read", () => {
   it("the same reconcile succeeds once the read answers again", async () => {
     const world = aWorld();
     const issue = world.readyIssue();
+    world.github.act.comment(REPO, issue, "drive-by", "+1");
     world.github.knobs.fail("listComments", "rate-limited");
     await expect(world.reconcile()).rejects.toBeInstanceOf(StepError);
     await world.reconcile();

@@ -9,6 +9,7 @@
 // page appears, and a list of several pages is read plainly each time.
 
 import type { EtagCache } from "./etag-cache.js";
+import type { Result } from "../../ports/result.js";
 import type { Octokit } from "./octokit.js";
 
 /** The headers a read is sent with: `if-none-match` when an ETag is cached. */
@@ -89,5 +90,44 @@ export function createConditionalReads(octokit: Octokit, etags: EtagCache): Cond
         }
         return { value: map(all), etag: cacheable ? (first.headers.etag ?? null) : null };
       }),
+  };
+}
+
+/** Every list afk reads asks for this many items a page (GitHub's most). */
+export const LIST_PER_PAGE = 100;
+
+/**
+ * A conditional list read of `route` (every page) as a Result: `items` takes a page's
+ * items out of its body (typed by the caller: the route is a string here), `map` turns
+ * them all into the value. `per_page` is added here.
+ */
+export type ReadList = <D, I, T>(
+  route: `GET ${string}`,
+  params: Readonly<Record<string, unknown>>,
+  items: (data: D) => readonly I[],
+  map: (items: I[]) => T,
+) => Promise<Result<T>>;
+
+export function createReadList(
+  octokit: Octokit,
+  reads: ConditionalReads,
+  attempt: <T>(call: () => Promise<T>) => Promise<Result<T>>,
+): ReadList {
+  return <D, I, T>(
+    route: `GET ${string}`,
+    params: Readonly<Record<string, unknown>>,
+    items: (data: D) => readonly I[],
+    map: (items: I[]) => T,
+  ): Promise<Result<T>> => {
+    const paged = { ...params, per_page: LIST_PER_PAGE };
+    return attempt(() =>
+      reads.list(
+        toReadKey(route, paged),
+        LIST_PER_PAGE,
+        (headers) => octokit.request(route, { ...paged, headers }) as unknown as Promise<Answer<D>>,
+        items,
+        map,
+      ),
+    );
   };
 }

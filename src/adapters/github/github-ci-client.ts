@@ -20,7 +20,7 @@ import {
   type RestJob,
   type RestWorkflowRun,
 } from "./ci-mapping.js";
-import { createConditionalReads, toReadKey } from "./conditional-read.js";
+import { createConditionalReads, createReadList, LIST_PER_PAGE, toReadKey } from "./conditional-read.js";
 import { createEtagCache, type EtagCache } from "./etag-cache.js";
 import { attemptGitHub } from "./github-error.js";
 import { toOwnerAndName } from "./github-mapping.js";
@@ -36,8 +36,6 @@ export interface GitHubCiClientOptions {
   readonly onLogBytesHeld?: (bytes: number) => void;
 }
 
-const PER_PAGE = 100;
-
 /** The bytes of a job log's end afk reads: far more than the tail the prompt keeps. */
 export const LOG_TAIL_FETCH_BYTES = 64 * 1024;
 
@@ -48,24 +46,21 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
   const attempt = <T>(call: () => Promise<T>): Promise<Result<T>> => attemptGitHub(call, clock);
 
   const reads = createConditionalReads(octokit, etags);
+  const readList = createReadList(octokit, reads, attempt);
 
   return {
     listCheckRuns: (repo, sha) => {
-      const params = { ...toOwnerAndName(repo), ref: sha, filter: "latest" as const, per_page: PER_PAGE };
-      return attempt(() =>
-        reads.list(
-          toReadKey("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", params),
-          PER_PAGE,
-          (headers) => octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ...params, headers }),
-          (data) => data.check_runs as RestCheckRun[],
-          (runs) => runs.map(toCheckRunFact),
-        ),
+      return readList(
+        "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+        { ...toOwnerAndName(repo), ref: sha, filter: "latest" },
+        (data: { check_runs: RestCheckRun[] }) => data.check_runs,
+        (runs) => runs.map(toCheckRunFact),
       );
     },
 
     // One page: the combined status lists one status per context, and 100 contexts on one sha is far beyond any real repo.
     getCombinedStatus: (repo, sha) => {
-      const params = { ...toOwnerAndName(repo), ref: sha, per_page: PER_PAGE };
+      const params = { ...toOwnerAndName(repo), ref: sha, per_page: LIST_PER_PAGE };
       return attempt(() =>
         reads.one(
           toReadKey("GET /repos/{owner}/{repo}/commits/{ref}/status", params),
@@ -78,29 +73,20 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
     // Every event, not `event=push`: the fold must see the dynamic runs (CodeQL default
     // setup, Pages) to know their check runs are not CI; it filters on the event itself.
     listWorkflowRuns: (repo, sha) => {
-      const params = { ...toOwnerAndName(repo), head_sha: sha, per_page: PER_PAGE };
-      return attempt(() =>
-        reads.list(
-          toReadKey("GET /repos/{owner}/{repo}/actions/runs", params),
-          PER_PAGE,
-          (headers) => octokit.request("GET /repos/{owner}/{repo}/actions/runs", { ...params, headers }),
-          (data) => data.workflow_runs as unknown as RestWorkflowRun[],
-          (runs) => runs.map(toWorkflowRunFact),
-        ),
+      return readList(
+        "GET /repos/{owner}/{repo}/actions/runs",
+        { ...toOwnerAndName(repo), head_sha: sha },
+        (data: { workflow_runs: RestWorkflowRun[] }) => data.workflow_runs,
+        (runs) => runs.map(toWorkflowRunFact),
       );
     },
 
     listJobs: (repo, runId, attempt_number) => {
-      const params = { ...toOwnerAndName(repo), run_id: runId, attempt_number, per_page: PER_PAGE };
-      const route = "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs";
-      return attempt(() =>
-        reads.list(
-          toReadKey(route, params),
-          PER_PAGE,
-          (headers) => octokit.request(route, { ...params, headers }),
-          (data) => data.jobs as unknown as RestJob[],
-          (jobs) => jobs.map(toJobFact),
-        ),
+      return readList(
+        "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+        { ...toOwnerAndName(repo), run_id: runId, attempt_number },
+        (data: { jobs: RestJob[] }) => data.jobs,
+        (jobs) => jobs.map(toJobFact),
       );
     },
 
@@ -135,7 +121,7 @@ export function createGitHubCiClient(octokit: Octokit, options: GitHubCiClientOp
         ...toOwnerAndName(repo),
         sha: branch,
         since: new Date(sinceMs).toISOString(),
-        per_page: PER_PAGE,
+        per_page: LIST_PER_PAGE,
       };
       return attempt(() =>
         reads.one(

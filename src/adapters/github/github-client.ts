@@ -8,7 +8,7 @@
 import type { Issue } from "../../core/common/github-types.js";
 import type { IssueTracker, RepoFacts } from "../../ports/issue-tracker.js";
 import { OK_VOID, type Result } from "../../ports/result.js";
-import { createConditionalReads, toReadKey } from "./conditional-read.js";
+import { createConditionalReads, createReadList, toReadKey } from "./conditional-read.js";
 import { createEtagCache, type EtagCache } from "./etag-cache.js";
 import { attemptGitHub } from "./github-error.js";
 import {
@@ -24,7 +24,14 @@ import {
 } from "./github-mapping.js";
 import type { Octokit } from "./octokit.js";
 
-const PER_PAGE = 100;
+/** The fields of an issue comment afk reads. */
+interface RestComment {
+  readonly id: number;
+  readonly body?: string | null;
+  readonly user: RestUser | null;
+  readonly performed_via_github_app?: { readonly id: number } | null;
+  readonly created_at: string;
+}
 
 export function createGitHubClient(
   octokit: Octokit,
@@ -33,18 +40,31 @@ export function createGitHubClient(
 ): IssueTracker {
   const attempt = <T>(call: () => Promise<T>): Promise<Result<T>> => attemptGitHub(call, clock);
   const reads = createConditionalReads(octokit, etags);
+  const readList = createReadList(octokit, reads, attempt);
+
+  /** The repo's label names (lower case); calls while one read is on its way share it. */
+  const labelReads = new Map<string, Promise<Result<ReadonlySet<string>>>>();
+  function readLabelNames(repo: string): Promise<Result<ReadonlySet<string>>> {
+    const key = repo.toLowerCase();
+    const reading = labelReads.get(key);
+    if (reading !== undefined) return reading;
+    const read = readList(
+      "GET /repos/{owner}/{repo}/labels",
+      toOwnerAndName(repo),
+      (data: { readonly name: string }[]) => data,
+      (labels): ReadonlySet<string> => new Set(labels.map((label) => label.name.toLowerCase())),
+    ).finally(() => labelReads.delete(key));
+    labelReads.set(key, read);
+    return read;
+  }
 
   function listWithLabel(repo: string, label: string, state: "open" | "closed"): Promise<Result<Issue[]>> {
-    const params = { ...toOwnerAndName(repo), state, labels: label, per_page: PER_PAGE };
-    return attempt(() =>
-      reads.list(
-        toReadKey("GET /repos/{owner}/{repo}/issues", params),
-        PER_PAGE,
-        (headers) => octokit.request("GET /repos/{owner}/{repo}/issues", { ...params, headers }),
-        (data) => data as unknown as RestIssue[],
-        // The issues endpoint also lists pull requests; labels on PRs never dispatch.
-        (issues) => issues.filter((issue) => issue.pull_request === undefined).map((issue) => toIssue(repo, issue)),
-      ),
+    return readList(
+      "GET /repos/{owner}/{repo}/issues",
+      { ...toOwnerAndName(repo), state, labels: label },
+      (data: RestIssue[]) => data,
+      // The issues endpoint also lists pull requests; labels on PRs never dispatch.
+      (issues) => issues.filter((issue) => issue.pull_request === undefined).map((issue) => toIssue(repo, issue)),
     );
   }
 
@@ -81,31 +101,21 @@ export function createGitHubClient(
     },
 
     listNativeBlockers: (repo, issue) => {
-      const params = { ...toOwnerAndName(repo), issue_number: issue, per_page: PER_PAGE };
-      const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by";
-      return attempt(() =>
-        reads.list(
-          toReadKey(route, params),
-          PER_PAGE,
-          (headers) => octokit.request(route, { ...params, headers }),
-          (data) => data as unknown as RestIssue[],
-          (blockers) => blockers.map((blocker) => toBlocker(blocker, repo)),
-        ),
+      return readList(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+        { ...toOwnerAndName(repo), issue_number: issue },
+        (data: RestIssue[]) => data,
+        (blockers) => blockers.map((blocker) => toBlocker(blocker, repo)),
       );
     },
 
     // GitHub lists an issue's events oldest first; sorting keeps that promise for the port.
     listIssueEvents: (repo, issue) => {
-      const params = { ...toOwnerAndName(repo), issue_number: issue, per_page: PER_PAGE };
-      const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/events";
-      return attempt(() =>
-        reads.list(
-          toReadKey(route, params),
-          PER_PAGE,
-          (headers) => octokit.request(route, { ...params, headers }),
-          (data) => data as unknown as RestIssueEvent[],
-          (events) => events.map(toIssueEventFact).sort((a, b) => a.at - b.at),
-        ),
+      return readList(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+        { ...toOwnerAndName(repo), issue_number: issue },
+        (data: RestIssueEvent[]) => data,
+        (events) => events.map(toIssueEventFact).sort((a, b) => a.at - b.at),
       );
     },
 
@@ -143,23 +153,18 @@ export function createGitHubClient(
     },
 
     listComments: (repo, issue) => {
-      const params = { ...toOwnerAndName(repo), issue_number: issue, per_page: PER_PAGE };
-      const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
-      return attempt(() =>
-        reads.list(
-          toReadKey(route, params),
-          PER_PAGE,
-          (headers) => octokit.request(route, { ...params, headers }),
-          (data) => data,
-          (comments) =>
-            comments.map((comment) => ({
-              id: Number(comment.id),
-              body: comment.body ?? "",
-              author: toActor(comment.user as RestUser | null),
-              appId: comment.performed_via_github_app?.id ?? null,
-              createdAt: Date.parse(comment.created_at),
-            })),
-        ),
+      return readList(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        { ...toOwnerAndName(repo), issue_number: issue },
+        (data: RestComment[]) => data,
+        (comments) =>
+          comments.map((comment) => ({
+            id: Number(comment.id),
+            body: comment.body ?? "",
+            author: toActor(comment.user),
+            appId: comment.performed_via_github_app?.id ?? null,
+            createdAt: Date.parse(comment.created_at),
+          })),
       );
     },
 
@@ -204,17 +209,12 @@ export function createGitHubClient(
       return result;
     },
 
+    // afk makes sure of its three labels side by side: one read of the repo's labels
+    // answers all three (issue 12: it was one read each).
     ensureLabel: async (repo, label) => {
-      const params = { ...toOwnerAndName(repo), name: label.name };
-      const route = "GET /repos/{owner}/{repo}/labels/{name}";
-      const found = await attempt(() =>
-        reads.one(
-          toReadKey(route, params),
-          (headers) => octokit.request(route, { ...params, headers }),
-          (): void => undefined,
-        ),
-      );
-      if (found.ok || found.error.category !== "not-found") return found;
+      const names = await readLabelNames(repo);
+      if (!names.ok) return names;
+      if (names.value.has(label.name.toLowerCase())) return OK_VOID;
       const created = await attempt(async () => {
         await octokit.request("POST /repos/{owner}/{repo}/labels", { ...toOwnerAndName(repo), ...label });
       });

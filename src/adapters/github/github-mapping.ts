@@ -22,6 +22,8 @@ export interface RestIssue {
   readonly user: RestUser | null;
   readonly pull_request?: unknown;
   readonly repository_url?: string;
+  readonly comments?: number;
+  readonly issue_dependencies_summary?: { readonly total_blocked_by: number } | null;
 }
 
 export interface RestIssueEvent {
@@ -59,6 +61,10 @@ export function toIssue(repo: string, issue: RestIssue): Issue {
     labels: toLabelNames(issue.labels),
     createdAt: Date.parse(issue.created_at),
     author: issue.user?.login ?? "",
+    ...(issue.comments === undefined ? {} : { comments: issue.comments }),
+    ...(typeof issue.issue_dependencies_summary?.total_blocked_by === "number"
+      ? { blockedBy: issue.issue_dependencies_summary.total_blocked_by }
+      : {}),
   };
 }
 

@@ -38,6 +38,9 @@ export function toIssueFact(repo: MemRepo, issue: MemIssue): Issue {
     labels: [...issue.labels],
     createdAt: issue.createdAt,
     author: issue.author.login,
+    comments: issue.commentIds.length,
+    // GitHub says it only where native dependencies exist.
+    ...(repo.nativeBlockers ? { blockedBy: issue.blockedBy.length } : {}),
   };
 }
 

@@ -29,6 +29,13 @@ export interface Issue {
   readonly labels: readonly string[];
   readonly createdAt: number;
   readonly author: string;
+  /** How many comments it has, as the read that listed it said; absent when not known. */
+  readonly comments?: number;
+  /**
+   * How many issues block it natively (`issue_dependencies_summary.total_blocked_by`), as
+   * the read that listed it said; absent when not known (a GitHub without dependencies).
+   */
+  readonly blockedBy?: number;
 }
 
 export interface Blocker extends IssueRef {

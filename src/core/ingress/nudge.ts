@@ -3,6 +3,8 @@
 // a run's fate; the shell re-reads the state and asks the core.
 
 import type { Actor, RepoName } from "../common/github-types.js";
+import type { CiPayloadFact } from "../observe/decide-ci-payload.js";
+import type { CommitFact } from "../observe/observe-types.js";
 
 /** The Woodpecker pipeline a `ci/woodpecker/…` commit status points at. */
 export interface PipelineHint {
@@ -21,6 +23,10 @@ interface IssueNudgeBase {
 export interface IssueSeen {
   readonly at: number | null;
   readonly task: { readonly title: string; readonly body: string | null } | null;
+  /** How many comments the issue had (`issue.comments`); null when the payload did not say. */
+  readonly comments: number | null;
+  /** How many issues natively blocked it (`issue_dependencies_summary.total_blocked_by`); null when not said. */
+  readonly blockedBy: number | null;
 }
 
 export type Nudge =
@@ -44,6 +50,10 @@ export type Nudge =
       /** A push: any run waiting for its agent's commit may be concerned, not only those following `sha`. */
       readonly push: boolean;
       readonly pipeline: PipelineHint | null;
+      /** The check run or workflow run the delivery carried, when it carried all of it. */
+      readonly fact: CiPayloadFact | null;
+      /** A push's commits, newest first (as the commits API lists them); null for other events. */
+      readonly commits: readonly CommitFact[] | null;
     }
   /** afk was installed on, or removed from, repositories. */
   | {

@@ -11,6 +11,8 @@ import { isSameText } from "../common/text.js";
 import { decideOwnAct, type BotIdentity } from "./is-own-act.js";
 import { toWoodpeckerNudge } from "../observe/decide-deploy.js";
 import { IGNORE, type IssueSeen, type Nudge } from "./nudge.js";
+import type { CiPayloadFact } from "../observe/decide-ci-payload.js";
+import type { CheckRunFact, CommitFact, WorkflowRunFact } from "../observe/observe-types.js";
 
 export interface IngressContext {
   readonly readyLabel: string;
@@ -37,6 +39,11 @@ const issuesSchema = z.object({
     title: z.string().optional().catch(undefined),
     body: z.string().nullish().catch(undefined),
     updated_at: z.iso.datetime({ offset: true }).optional().catch(undefined),
+    comments: z.number().int().nonnegative().optional().catch(undefined),
+    issue_dependencies_summary: z
+      .object({ total_blocked_by: z.number().int().nonnegative() })
+      .optional()
+      .catch(undefined),
     labels: z
       .array(z.object({ name: z.string() }))
       .optional()
@@ -75,7 +82,8 @@ function toIssuesNudge(payload: unknown, ctx: IngressContext): Nudge {
 function toIssueSeen(issue: z.infer<typeof issuesSchema>["issue"]): IssueSeen {
   const at = issue.updated_at === undefined ? null : Date.parse(issue.updated_at);
   const task = issue.title === undefined ? null : { title: issue.title, body: issue.body ?? null };
-  return { at, task };
+  const blockedBy = issue.issue_dependencies_summary?.total_blocked_by ?? null;
+  return { at, task, comments: issue.comments ?? null, blockedBy };
 }
 
 const ciBase = { repository: repositorySchema, installation: installationSchema };
@@ -97,6 +105,91 @@ const CI_SCHEMAS = {
 
 type CiEvent = keyof typeof CI_SCHEMAS;
 
+// The facts a CI delivery carries, read apart from the nudge's own fields: a payload
+// lacking one of them is still a nudge, only one whose fact must be read back.
+const checkRunFactSchema = z.object({
+  id: z.number(),
+  head_sha: z.string(),
+  name: z.string(),
+  status: z.string(),
+  conclusion: z.string().nullable(),
+  app: z.object({ id: z.number(), slug: z.string().nullish() }).nullable(),
+  check_suite: z.object({ id: z.number() }).nullish(),
+  html_url: z.string().nullish(),
+  details_url: z.string().nullish(),
+  output: z.object({ title: z.string().nullish(), summary: z.string().nullish() }).nullish(),
+});
+const workflowRunFactSchema = z.object({
+  id: z.number(),
+  name: z.string().nullish(),
+  event: z.string(),
+  head_branch: z.string().nullable(),
+  head_sha: z.string(),
+  head_repository: z.object({ full_name: z.string() }).nullish(),
+  run_attempt: z.number().int().positive().optional(),
+  status: z.string().nullable(),
+  conclusion: z.string().nullable(),
+  check_suite_id: z.number().nullish(),
+  html_url: z.string(),
+});
+const pushCommitsSchema = z.array(
+  z.object({ id: z.string(), message: z.string(), timestamp: z.string(), url: z.string().nullish() }),
+);
+
+function toCheckRunFact(payload: unknown): CiPayloadFact | null {
+  const parsed = z.object({ check_run: checkRunFactSchema }).safeParse(payload);
+  if (!parsed.success) return null;
+  const run = parsed.data.check_run;
+  const check: CheckRunFact = {
+    id: run.id,
+    name: run.name,
+    status: run.status,
+    conclusion: run.conclusion,
+    appId: run.app?.id ?? null,
+    appSlug: run.app?.slug ?? null,
+    checkSuiteId: run.check_suite?.id ?? null,
+    htmlUrl: run.html_url ?? null,
+    detailsUrl: run.details_url ?? null,
+    title: run.output?.title ?? null,
+    summary: run.output?.summary ?? null,
+  };
+  return { kind: "check-run", sha: run.head_sha, check };
+}
+
+function toWorkflowRunFact(payload: unknown): CiPayloadFact | null {
+  const parsed = z.object({ workflow_run: workflowRunFactSchema }).safeParse(payload);
+  if (!parsed.success) return null;
+  const run = parsed.data.workflow_run;
+  const fact: WorkflowRunFact = {
+    id: run.id,
+    name: run.name ?? "",
+    event: run.event,
+    headBranch: run.head_branch,
+    headSha: run.head_sha,
+    headRepoFullName: run.head_repository?.full_name ?? null,
+    runAttempt: run.run_attempt ?? 1,
+    status: run.status ?? "",
+    conclusion: run.conclusion,
+    checkSuiteId: run.check_suite_id ?? null,
+    htmlUrl: run.html_url,
+  };
+  return { kind: "workflow-run", run: fact };
+}
+
+/** A push's commits, newest first; null when the payload does not list them all readably. */
+function toPushCommits(payload: unknown): CommitFact[] | null {
+  const parsed = z.object({ commits: pushCommitsSchema }).safeParse(payload);
+  if (!parsed.success) return null;
+  const commits: CommitFact[] = [];
+  for (const commit of parsed.data.commits) {
+    const committedAt = Date.parse(commit.timestamp);
+    if (Number.isNaN(committedAt)) return null;
+    commits.push({ sha: commit.id, message: commit.message, committedAt, url: commit.url ?? null });
+  }
+  // GitHub lists a push's commits oldest first.
+  return commits.reverse();
+}
+
 function toCiNudge(event: CiEvent, payload: unknown): Nudge {
   const parsed = CI_SCHEMAS[event].safeParse(payload);
   if (!parsed.success) return IGNORE(`${event} payload without ${toFirstIssue(parsed.error)}`);
@@ -113,6 +206,8 @@ function toCiNudge(event: CiEvent, payload: unknown): Nudge {
       branch: data.check_run.check_suite?.head_branch ?? null,
       pipeline: null,
       push: false,
+      fact: toCheckRunFact(payload),
+      commits: null,
     };
   if ("workflow_run" in data)
     return {
@@ -121,6 +216,8 @@ function toCiNudge(event: CiEvent, payload: unknown): Nudge {
       branch: data.workflow_run.head_branch,
       pipeline: null,
       push: false,
+      fact: toWorkflowRunFact(payload),
+      commits: null,
     };
   if ("context" in data)
     return {
@@ -129,8 +226,18 @@ function toCiNudge(event: CiEvent, payload: unknown): Nudge {
       branch: null,
       pipeline: toWoodpeckerNudge(data.context, data.target_url),
       push: false,
+      fact: null,
+      commits: null,
     };
-  return { ...base, sha: data.after, branch: data.ref.replace(/^refs\/heads\//, ""), pipeline: null, push: true };
+  return {
+    ...base,
+    sha: data.after,
+    branch: data.ref.replace(/^refs\/heads\//, ""),
+    pipeline: null,
+    push: true,
+    fact: null,
+    commits: toPushCommits(payload),
+  };
 }
 
 const repoListSchema = z.array(z.object({ full_name: z.string() })).nullish();

@@ -130,7 +130,7 @@ function isLaterCheck(a: CheckRunFact, b: CheckRunFact): boolean {
 }
 
 /** A push run of the default branch's sha, from the repo itself (not a fork, PR or dynamic run). */
-function isCountedRun(run: WorkflowRunFact, input: CiInput): boolean {
+export function isCountedRun(run: WorkflowRunFact, input: Pick<CiInput, "repo" | "defaultBranch" | "sha">): boolean {
   const sameRepo = run.headRepoFullName !== null && isSameText(run.headRepoFullName, input.repo);
   return run.event === "push" && run.headBranch === input.defaultBranch && run.headSha === input.sha && sameRepo;
 }

@@ -54,8 +54,12 @@ export type Effect =
     }
   /** A one-line "shipped" message in the doorbell channel (AFK_SLACK_ANNOUNCE_SHIPPED). */
   | { readonly kind: "AnnounceShipped"; readonly record: RunRecord }
-  /** The repo's lock is free: reconcile it now, not at the next sweep. */
-  | { readonly kind: "ReconcileRepo"; readonly repo: RepoName };
+  /**
+   * The repo's lock is free: reconcile it now, not at the next sweep. `whenQueued`: only
+   * when afk holds a queued run of the repo (core/dispatch/is-release-awaited.ts); false
+   * when the ended run's own issue is ready again (a retry), which no queue knows of.
+   */
+  | { readonly kind: "ReconcileRepo"; readonly repo: RepoName; readonly whenQueued: boolean };
 
 export interface Transition {
   readonly record: RunRecord;

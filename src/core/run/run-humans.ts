@@ -151,7 +151,8 @@ function toEnded(
   if (add.length > 0) effects.push({ kind: "AddLabels", labels: add });
   effects.push(...stop, { kind: "RemoveLabels", labels: remove });
   if (record.doorbell !== null) effects.push({ kind: "UpdateDoorbell", record, note });
-  effects.push({ kind: "ReconcileRepo", repo: record.repo });
+  // A retry made the issue ready again: it is dispatched now, queued or not.
+  effects.push({ kind: "ReconcileRepo", repo: record.repo, whenQueued: add.length === 0 });
   return { record, effects };
 }
 

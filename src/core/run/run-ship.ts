@@ -61,6 +61,6 @@ export function transitionShipped(record: RunRecord, now: number, config: Operat
   ];
   if (shipped.doorbell !== null) effects.push({ kind: "UpdateDoorbell", record: shipped, note: "Shipped" });
   if (config.slack?.announceShipped === true) effects.push({ kind: "AnnounceShipped", record: shipped });
-  effects.push({ kind: "ReconcileRepo", repo: shipped.repo });
+  effects.push({ kind: "ReconcileRepo", repo: shipped.repo, whenQueued: true });
   return { record: shipped, effects };
 }

@@ -56,6 +56,17 @@ function transitionStageRed(
   return onRed(withStageInPhase(record, stage, state, phase, now), stage, sha, failures, now, config);
 }
 
+/**
+ * CI starting (or a link to it) is not worth an edit of its own (issue 12): the comment
+ * already says the commit is pushed and CI is awaited, and the next edit that matters
+ * (green, red, a budget spent) writes this record too. Should afk die first, the comment
+ * still says pushed and the next look at CI sees it running again. A re-run of red CI is
+ * shown: the comment must not go on saying red.
+ */
+function unshown(next: Transition): Transition {
+  return { record: next.record, effects: [] };
+}
+
 export function transitionCi(record: RunRecord, event: CiObserved, now: number, config: OperatorConfig): Transition {
   if (event.sha !== record.sha || (record.phase !== "pushed" && record.phase !== "ci")) return unchanged(record);
   const before = record.stages.ci ?? toPendingStage(now);
@@ -65,7 +76,8 @@ export function transitionCi(record: RunRecord, event: CiObserved, now: number, 
       // Once a check was seen the sha is in CI, even if a later read lists none.
       const seenAny = before.seenAny || event.seenAny;
       const state: StageState = { ...before, verdict: "pending", seenAny, url, failures: [] };
-      return transitionWaiting(record, "ci", state, seenAny ? "ci" : record.phase, now);
+      const next = transitionWaiting(record, "ci", state, seenAny ? "ci" : record.phase, now);
+      return before.verdict === "pending" ? unshown(next) : next;
     }
     case "green": {
       const state: StageState = { ...before, verdict: "green", seenAny: true, url, failures: [] };

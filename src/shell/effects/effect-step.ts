@@ -45,7 +45,7 @@ export interface EffectDeps {
   /** Creates afk's labels in the repo once (with colour and description). */
   readonly ensureLabels: (repo: string) => Promise<Result<void>>;
   /** Reconciles the repo after the current work (its lock was released). */
-  readonly reconcileLater: (repo: string) => void;
+  readonly reconcileLater: (repo: string, whenQueued: boolean) => void;
   /** afk's GitHub App: only its own comments count as afk's notices. */
   readonly appId: number;
   /**

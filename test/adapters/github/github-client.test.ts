@@ -184,21 +184,34 @@ describe("GitHub client", () => {
   it("creates a missing label with colour and description, and leaves an existing one", async () => {
     const label = { name: "ready-for-human", color: "d93f0b", description: "waits for a human" };
     nock(API)
-      .get("/repos/acme/widgets/labels/ready-for-human")
-      .reply(404, { message: "Not Found" })
+      .get("/repos/acme/widgets/labels")
+      .query({ per_page: "100" })
+      .reply(200, [{ name: "Ready-For-Agent" }])
       .post("/repos/acme/widgets/labels", label)
-      .reply(201, label)
-      .get("/repos/acme/widgets/labels/ready-for-agent")
-      .reply(200, { name: "ready-for-agent" });
-    expect((await client.ensureLabel(REPO, label)).ok).toBe(true);
-    expect((await client.ensureLabel(REPO, { ...label, name: "ready-for-agent" })).ok).toBe(true);
+      .reply(201, label);
+    const [missing, present] = await Promise.all([
+      client.ensureLabel(REPO, label),
+      client.ensureLabel(REPO, { ...label, name: "ready-for-agent" }),
+    ]);
+    expect(missing.ok && present.ok).toBe(true);
+  });
+
+  it("makes sure of labels asked for side by side with one read of the repo's labels", async () => {
+    const scope = nock(API).get("/repos/acme/widgets/labels").query({ per_page: "100" }).once().reply(200, []);
+    nock(API).post("/repos/acme/widgets/labels").times(3).reply(201, {});
+    const results = await Promise.all(
+      ["a", "b", "c"].map((name) => client.ensureLabel(REPO, { name, color: "ffffff", description: "" })),
+    );
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(scope.isDone()).toBe(true);
   });
 
   it("counts a label created meanwhile by someone else as there", async () => {
     const label = { name: "x", color: "ffffff", description: "d" };
     nock(API)
-      .get("/repos/acme/widgets/labels/x")
-      .reply(404, {})
+      .get("/repos/acme/widgets/labels")
+      .query({ per_page: "100" })
+      .reply(200, [])
       .post("/repos/acme/widgets/labels", label)
       .reply(422, { message: "Validation Failed" });
     expect((await client.ensureLabel(REPO, label)).ok).toBe(true);
@@ -231,7 +244,8 @@ describe("GitHub client", () => {
       .reply(500, {})
       .delete("/repos/acme/widgets/issues/5/labels/y")
       .reply(500, {})
-      .get("/repos/acme/widgets/labels/z")
+      .get("/repos/acme/widgets/labels")
+      .query({ per_page: "100" })
       .reply(500, {});
     expect((await client.getRole(REPO, "x")).ok).toBe(false);
     expect((await client.removeLabel(REPO, 5, "y")).ok).toBe(false);

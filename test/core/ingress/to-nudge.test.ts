@@ -61,6 +61,8 @@ describe("toNudge: issues", () => {
       sender: alice,
       at: Date.parse("2026-12-03T16:05:07Z"),
       task: { title: "New title", body: "New body" },
+      comments: payload.issue.comments,
+      blockedBy: null,
     });
   });
 
@@ -122,6 +124,14 @@ describe("toNudge: issues", () => {
     });
   });
 
+  it("carries the labeled issue's comment count, or null when the payload has none", () => {
+    const payload = anIssuesEvent("labeled", { label: "ready-for-agent", sender: alice });
+    const withCount = { ...payload, issue: { ...payload.issue, comments: 0 } };
+    expect(toNudge("issues", withCount, CTX)).toMatchObject({ kind: "ready-labeled", comments: 0 });
+    const without = { ...payload, issue: { ...payload.issue, comments: undefined } };
+    expect(toNudge("issues", without, CTX)).toMatchObject({ kind: "ready-labeled", comments: null });
+  });
+
   it("reads another app's bot as someone else", () => {
     const renovate = { login: "renovate[bot]", id: 2, type: "Bot" as const };
     expect(
@@ -161,6 +171,54 @@ describe("toNudge: CI, deploy and push facts", () => {
       pipeline: { repoId: 4, number: 17 },
     });
     expect(toNudge("status", aStatusEvent({ sha: SHA, context: "ci/other" }), CTX)).toMatchObject({ pipeline: null });
+  });
+
+  it("carries a check run's fact, so that a running check needs no read back", () => {
+    const payload = aCheckRunEvent("created", { sha: SHA });
+    const nudge = toNudge("check_run", payload, CTX);
+    expect(nudge).toMatchObject({
+      kind: "ci",
+      fact: {
+        kind: "check-run",
+        sha: SHA,
+        check: { id: payload.check_run.id, name: payload.check_run.name, status: payload.check_run.status },
+      },
+      commits: null,
+    });
+  });
+
+  it("carries a workflow run's fact", () => {
+    const payload = aWorkflowRunEvent("in_progress", { sha: SHA });
+    const nudge = toNudge("workflow_run", payload, CTX);
+    expect(nudge).toMatchObject({
+      kind: "ci",
+      fact: {
+        kind: "workflow-run",
+        run: { id: payload.workflow_run.id, headSha: SHA, event: payload.workflow_run.event },
+      },
+    });
+  });
+
+  it("a CI payload missing a field of the fact is still a nudge, with no fact", () => {
+    const payload = aCheckRunEvent("created", { sha: SHA });
+    const broken = { ...payload, check_run: { ...payload.check_run, app: undefined, id: "x" } };
+    expect(toNudge("check_run", broken, CTX)).toMatchObject({ kind: "ci", sha: SHA, fact: null });
+  });
+
+  it("carries a push's commits, newest first, dated by their timestamps", () => {
+    const payload = aPushEvent({ sha: SHA, ref: "refs/heads/main", message: "Fix it\n\nAFK-Issue: 1" });
+    const nudge = toNudge("push", payload, CTX);
+    const listed = [...payload.commits].reverse();
+    expect(nudge).toMatchObject({
+      kind: "ci",
+      fact: null,
+      commits: listed.map((commit) => ({
+        sha: commit.id,
+        message: commit.message,
+        committedAt: Date.parse(commit.timestamp),
+        url: commit.url,
+      })),
+    });
   });
 
   it("names the branch of a push without refs/heads/", () => {

@@ -216,6 +216,8 @@ describe("RetryRequested", () => {
     expect(effectOf(result.effects, "RemoveLabels").labels).toEqual(["ready-for-human"]);
     expect(effectOf(result.effects, "AddLabels").labels).toEqual(["ready-for-agent"]);
     expect(effectOf(result.effects, "UpdateDoorbell").note).toBe("Retry from scratch requested by bob");
+    // The issue itself is ready again, and no queue knows of it: reconciled whatever is queued.
+    expect(effectOf(result.effects, "ReconcileRepo").whenQueued).toBe(false);
   });
 
   it("interrupts a turn of the old attempt still working, by the old attempt's ids", () => {

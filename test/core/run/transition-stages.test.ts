@@ -61,12 +61,27 @@ describe("stage observations apply only to the followed sha, in the stage's phas
 });
 
 describe("CiObserved pending", () => {
-  it("moves pushed to ci once any check is seen, with the url", () => {
+  it("moves pushed to ci once any check is seen, with the url, and edits nothing for it (issue 12)", () => {
     const result = step(inStage("pushed"), ev.ci({ seenAny: true, url: "https://ci/1" }));
     expect(result.record.phase).toBe("ci");
     expect(result.record.stages.ci).toEqual(aStage({ seenAny: true, url: "https://ci/1" }));
     expect(result.record.history.at(-1)).toMatchObject({ phase: "ci", note: "CI is running for aaaaaaa" });
-    expect(kinds(result.effects)).toEqual(["UpsertProgressComment"]);
+    expect(result.effects).toEqual([]);
+  });
+
+  it("a re-run of red CI is shown: the comment must not go on saying red", () => {
+    const red = inStage("ci", FULL_PIPELINE, {
+      stages: { ci: aStage({ verdict: "red", seenAny: true }), deploy: null, rollout: null },
+    });
+    expect(kinds(step(red, ev.ci({ seenAny: true })).effects)).toEqual(["UpsertProgressComment"]);
+  });
+
+  it("the next edit that matters carries CI's start with it", () => {
+    const running = step(inStage("pushed"), ev.ci({ seenAny: true, url: "https://ci/1" })).record;
+    const green = step(running, ev.ci({ verdict: "green", url: "https://ci/1" }));
+    const written = green.effects.find((effect) => effect.kind === "UpsertProgressComment");
+    expect(written).toBeDefined();
+    expect(green.record.history.map((entry) => entry.phase)).toContain("ci");
   });
 
   it("stays pushed while no check exists, writing nothing", () => {
@@ -345,7 +360,11 @@ describe("RolloutObserved", () => {
       "ready-for-human",
     ]);
     expect(effectOf(result.effects, "CloseIssue").reason).toBe("completed");
-    expect(effectOf(result.effects, "ReconcileRepo").repo).toBe("acme/widgets");
+    expect(effectOf(result.effects, "ReconcileRepo")).toEqual({
+      kind: "ReconcileRepo",
+      repo: "acme/widgets",
+      whenQueued: true,
+    });
     expect(toNoticeText(effectOf(result.effects, "PostNotice").body)).toBe(
       `Shipped ${"a".repeat(40)}: CI green, deployed, rolled out, in 1 h 05 min, 3 turns, 1 fix-forward. Details in the progress comment above.`,
     );
