@@ -103,8 +103,7 @@ export function readAhead(
     : decideTrust({ labeler, role: cached ?? null, repoOwner: facts.owner, config: afk.config });
   if (trust !== null && !trust.trusted) return { tracker, mayDispatch: true };
   // Likewise for an issue the delivery saw blocked by none (the ready list's count decides).
-  if (hint.blockedBy !== 0)
-    begin(`blockers ${repo}#${hint.issue}`, () => issues.listNativeBlockers(repo, hint.issue));
+  if (hint.blockedBy !== 0) begin(`blockers ${repo}#${hint.issue}`, () => issues.listNativeBlockers(repo, hint.issue));
   begin(`file ${repo} ${configPath}@${facts.defaultBranch}`, () =>
     issues.readFile(repo, configPath, facts.defaultBranch),
   );
