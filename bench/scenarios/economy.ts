@@ -41,15 +41,21 @@ export interface SweepCase {
   readonly byRoute: Readonly<Record<string, number>>;
 }
 
+export interface ShippedFigure {
+  readonly charged: Spread;
+  readonly reads: Spread;
+  readonly writes: Spread;
+  readonly notModified: Spread;
+}
+
 export interface EconomyFigure {
   readonly options: EconomyOptions;
-  readonly shipped: {
-    readonly charged: Spread;
-    readonly reads: Spread;
-    readonly writes: Spread;
-    readonly notModified: Spread;
-  };
+  /** A repo's first run since afk started: it also pays afk's one read of the repo's labels. */
+  readonly shipped: ShippedFigure;
   readonly shippedRuns: readonly Count[];
+  /** The next run in the same repo, by the same process: what every later run costs. */
+  readonly shippedLater?: ShippedFigure;
+  readonly shippedLaterRuns?: readonly Count[];
   readonly sweeps: readonly SweepCase[];
 }
 
@@ -80,39 +86,44 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 }
 
 /** One run from label to shipped; the GitHub requests it caused, with the installation's token. */
-async function shipOne(world: World, repo: string): Promise<Count> {
+async function shipOne(world: World, repo: string, issue: number): Promise<Count> {
   const { github, t3 } = world;
-  github.addIssue(repo, { number: 1 });
+  github.addIssue(repo, { number: issue });
   await world.quiet(300);
   const from = preciseNow();
-  await github.as(MAINTAINER).label(repo, 1, READY);
-  const threadId = toThreadId({ installationId: INSTALLATION_ID, repo: repo.toLowerCase(), issue: 1, attempt: 1 });
+  await github.as(MAINTAINER).label(repo, issue, READY);
+  const threadId = toThreadId({ installationId: INSTALLATION_ID, repo: repo.toLowerCase(), issue, attempt: 1 });
   await until(() => t3.thread(threadId)?.messages.length === 1, SHIP_TIMEOUT_MS, "the dispatch");
   await github.deliveriesSettled();
   const sha = github.repo(repo).commits.length.toString(16).padStart(40, "a");
   t3.completeTurn(threadId, { text: `Fixed it.\n\nAFK-STATUS: pushed ${sha}`, state: "completed" });
-  await github.as("afk-agent").push(repo, { message: `Fix issue 1\n\nAFK-Issue: 1`, sha });
+  await github.as("afk-agent").push(repo, { message: `Fix issue ${issue}\n\nAFK-Issue: ${issue}`, sha });
   const run = github.startWorkflowRun(repo, { sha, jobs: ["test"] });
   await github.notify("workflow_run", github.workflowRunPayload(repo, run.id));
   github.completeWorkflowRun(repo, run.id, { conclusion: "success" });
   for (const check of github.checkRunsOf(repo, run.id))
     await github.notify("check_run", github.checkRunPayload(repo, check.id));
   await github.notify("workflow_run", github.workflowRunPayload(repo, run.id));
-  await until(() => github.issue(repo, 1).state === "closed", SHIP_TIMEOUT_MS, "the ship");
+  await until(() => github.issue(repo, issue).state === "closed", SHIP_TIMEOUT_MS, "the ship");
   await github.deliveriesSettled();
   await world.quiet(1_500);
   return toCount(world.githubIn(from, preciseNow()).filter((r) => r.installationId === INSTALLATION_ID));
 }
 
-async function runShipped(options: EconomyOptions): Promise<Count[]> {
+/** Per repo, its first run since afk started, then a second one in the same repo. */
+async function runShipped(options: EconomyOptions): Promise<{ first: Count[]; later: Count[] }> {
   const world = await World.start({ repos: options.shippedRuns, prefix: "ship" });
   const since = preciseNow();
   const afk = await world.startAfk({ AFK_SWEEP_INTERVAL_SECONDS: "3600" });
   try {
     await world.startupDone(since);
-    const counts: Count[] = [];
-    for (const repo of world.repos) counts.push(await shipOne(world, repo));
-    return counts;
+    const first: Count[] = [];
+    const later: Count[] = [];
+    for (const repo of world.repos) {
+      first.push(await shipOne(world, repo, 1));
+      later.push(await shipOne(world, repo, 2));
+    }
+    return { first, later };
   } finally {
     await afk.close();
     await world.close();
@@ -180,11 +191,20 @@ async function runSweepCase(options: EconomyOptions, runs: number): Promise<Swee
   }
 }
 
+function toShippedFigure(counts: readonly Count[]): ShippedFigure {
+  return {
+    charged: spread(counts.map((c) => c.charged)),
+    reads: spread(counts.map((c) => c.reads)),
+    writes: spread(counts.map((c) => c.writes)),
+    notModified: spread(counts.map((c) => c.notModified)),
+  };
+}
+
 export async function runEconomy(options: EconomyOptions, log: (line: string) => void): Promise<EconomyFigure> {
-  const shippedRuns = await runShipped(options);
-  log(
-    `economy: shipped runs cost ${shippedRuns.map((c) => `${c.charged} (${c.reads}r/${c.writes}w)`).join(", ")} requests`,
-  );
+  const { first: shippedRuns, later: shippedLaterRuns } = await runShipped(options);
+  const said = (counts: readonly Count[]): string =>
+    counts.map((c) => `${c.charged} (${c.reads}r/${c.writes}w)`).join(", ");
+  log(`economy: shipped runs cost ${said(shippedRuns)} requests; the next run in each repo ${said(shippedLaterRuns)}`);
   const sweeps = await Promise.all(options.runsInFlight.map((runs) => runSweepCase(options, runs)));
   for (const c of sweeps)
     log(
@@ -192,13 +212,10 @@ export async function runEconomy(options: EconomyOptions, log: (line: string) =>
     );
   return {
     options,
-    shipped: {
-      charged: spread(shippedRuns.map((c) => c.charged)),
-      reads: spread(shippedRuns.map((c) => c.reads)),
-      writes: spread(shippedRuns.map((c) => c.writes)),
-      notModified: spread(shippedRuns.map((c) => c.notModified)),
-    },
+    shipped: toShippedFigure(shippedRuns),
     shippedRuns,
+    shippedLater: toShippedFigure(shippedLaterRuns),
+    shippedLaterRuns,
     sweeps,
   };
 }
