@@ -96,7 +96,8 @@ export async function observeAgent(
  * A newer commit on the default branch that references the issue. A push delivery lists
  * the commits it brought (GitHub signs it), so they are not read back: the run's commit,
  * if it came with this push, is among them; if it came earlier, the delivery of that push
- * or the sweep found it. A CI delivery about the commit the run already follows, while
+ * or the sweep found it. A push that does not list the commit the run follows is read
+ * back (payload-facts.ts: it may be an older push's delivery). A CI delivery about the commit the run already follows, while
  * CI is what the run waits for, reads no commits either: a later push brings its own
  * delivery (and the sweep reads the branch), and nothing before deploy needs the list.
  */
@@ -106,7 +107,7 @@ export async function observeCommits(
 ): Promise<{ seen: Seen; commits: readonly CommitFact[] }> {
   if (!isActive(record.phase) || record.dispatchedAt === null) return { seen: NOTHING, commits: [] };
   if (isAboutFollowedCi(record, deps.payload)) return { seen: NOTHING, commits: [] };
-  const delivered = toPushedCommits(deps.payload, deps.defaultBranch);
+  const delivered = toPushedCommits(deps.payload, deps.defaultBranch, record.sha);
   const commits: Result<readonly CommitFact[]> =
     delivered !== null
       ? { ok: true, value: delivered }

@@ -21,10 +21,27 @@ export interface PayloadFacts {
 /** A sweep, a start-up, or a delivery that carried nothing usable. */
 export const NO_PAYLOAD: PayloadFacts = { fact: null, push: null };
 
-/** The commits a push to the default branch delivered; null when the delivery was no such push. */
-export function toPushedCommits(payload: PayloadFacts, defaultBranch: string): readonly CommitFact[] | null {
+/** Whether the delivery was a push to the default branch. */
+export function isDefaultBranchPush(payload: PayloadFacts, defaultBranch: string): boolean {
+  return payload.push !== null && payload.push.branch === defaultBranch;
+}
+
+/**
+ * The commits a push to the default branch delivered, when they can stand in for reading
+ * the branch: the run follows no commit yet, or the push lists the one it follows (the
+ * commits newer than it are then all there). A push that does not list the run's commit
+ * may be an older push's delivery, late or redelivered: its commits would take the run
+ * back to a commit it has left, so the branch is read instead (null).
+ */
+export function toPushedCommits(
+  payload: PayloadFacts,
+  defaultBranch: string,
+  currentSha: string | null,
+): readonly CommitFact[] | null {
   const push = payload.push;
-  return push !== null && push.branch === defaultBranch ? push.commits : null;
+  if (push === null || !isDefaultBranchPush(payload, defaultBranch)) return null;
+  if (currentSha !== null && !push.commits.some((commit) => isSameText(commit.sha, currentSha))) return null;
+  return push.commits;
 }
 
 /** A CI delivery about the sha the run follows, while the run is in CI (or waits for it). */
@@ -45,7 +62,7 @@ export function toCiFromPayload(
   payload: PayloadFacts,
   deps: { readonly defaultBranch: string; readonly appId: number },
 ): RunEvent | null | "read" {
-  if (toPushedCommits(payload, deps.defaultBranch) !== null) return null;
+  if (isDefaultBranchPush(payload, deps.defaultBranch)) return null;
   if (payload.fact === null) return "read";
   const before = record.stages.ci ?? null;
   const decision = decideCiPayload({

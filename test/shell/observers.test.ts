@@ -265,6 +265,40 @@ describe("observeCommits", () => {
     expect(world.github.knobs.count("listCommitsSince")).toBe(0);
   });
 
+  it("reads the branch back for a push delivery that does not list the run's commit: an older push's delivery, late or redelivered, never takes the run back", async () => {
+    const world = aWorldWithIssue();
+    const older = pushFix(world, ISSUE);
+    const newer = world.github.act.push(REPO, [{ message: "Fix it forward" }], { by: "afk-agent" })[0] ?? "";
+    // The run follows the newer commit (its status line named it; its message names no issue).
+    const record = aRun(world, { sha: newer, phase: "ci" });
+    const commit = { sha: older, message: `Make widgets spin\n\nAFK-Issue: ${ISSUE}`, committedAt: T0, url: null };
+    const payload = { fact: null, push: { branch: "main", commits: [commit] } };
+    const { seen } = await observeCommits(record, depsOf(world, { payload }));
+    expect(seen.event).toBeNull();
+    expect(world.github.knobs.count("listCommitsSince")).toBe(1);
+  });
+
+  it("takes from a push delivery that lists the run's commit only the commits after it", async () => {
+    const world = aWorldWithIssue();
+    const followed = {
+      sha: "a".repeat(40),
+      message: `Fix\n\nAFK-Issue: ${ISSUE}`,
+      committedAt: T0 + MINUTE,
+      url: null,
+    };
+    const later = {
+      sha: "b".repeat(40),
+      message: `More\n\nAFK-Issue: ${ISSUE}`,
+      committedAt: T0 + 2 * MINUTE,
+      url: null,
+    };
+    const payload = { fact: null, push: { branch: "main", commits: [later, followed] } };
+    const record = aRun(world, { sha: followed.sha, phase: "ci" });
+    const { seen } = await observeCommits(record, depsOf(world, { payload }));
+    expect(seen.event).toEqual({ kind: "CommitPushed", sha: later.sha, url: null });
+    expect(world.github.knobs.count("listCommitsSince")).toBe(0);
+  });
+
   it("reads no commits for a CI delivery about the sha the run follows in CI", async () => {
     const world = aWorldWithIssue();
     const sha = pushFix(world, ISSUE);
