@@ -6,7 +6,7 @@
 // lost is healed by the sweep, which reads everything.
 
 import type { CheckRunFact, WorkflowRunFact } from "./observe-types.js";
-import { foldCi, isCountedRun, type CiInput, type CiVerdict } from "./fold-ci.js";
+import { foldCi, GITHUB_ACTIONS_SLUG, isCountedRun, type CiInput, type CiVerdict } from "./fold-ci.js";
 import { isSameText } from "../common/text.js";
 
 /** The CI fact a delivery carried. */
@@ -43,7 +43,8 @@ function isFinished(fact: CiPayloadFact): boolean {
 /**
  * A running fact that the full fold would count. A push workflow run counts only when no
  * check is ignored by name: its jobs' names are not in the delivery, and all of them could
- * be ignored. A check run is folded alone, through the same filters as a read.
+ * be ignored. A check run of another CI app is folded alone, through the same filters as a
+ * read; a GitHub Actions check run is read, its workflow run being unknown here.
  */
 function toRunning(input: CiPayloadInput): { readonly url: string | null } | null {
   const { fact } = input;
@@ -51,6 +52,9 @@ function toRunning(input: CiPayloadInput): { readonly url: string | null } | nul
     const counted = isCountedRun(fact.run, { ...input, sha: fact.run.headSha }) && input.ignored.length === 0;
     return counted ? { url: fact.run.htmlUrl } : null;
   }
+  // A GitHub Actions check counts only as its workflow run does (a dynamic run's, CodeQL or
+  // Pages, or a pull request's does not), and the delivery does not carry that run.
+  if (fact.check.appSlug === GITHUB_ACTIONS_SLUG) return null;
   const fold = foldCi({ ...input, checkRuns: [fact.check], statuses: [], workflowRuns: [] });
   return fold.verdict === "pending" && fold.seenAny ? { url: fact.check.htmlUrl ?? fact.check.detailsUrl } : null;
 }

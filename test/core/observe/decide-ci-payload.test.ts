@@ -85,6 +85,10 @@ describe("decideCiPayload", () => {
     ["ignored checks configured (the workflow's jobs may all be ignored)", { ignored: ["lint"] }],
     ["afk's own check run", { fact: { kind: "check-run", sha: SHA, check: aCheckRun({ appId: 777 }) } }],
     ["an ignored check run", { ignored: ["build"], fact: { kind: "check-run", sha: SHA, check: aCheckRun() } }],
+    [
+      "a GitHub Actions check run (only its workflow run, not in the delivery, says whether it counts: a dynamic or pull request run's does not)",
+      { fact: { kind: "check-run", sha: SHA, check: aCheckRun({ appSlug: "github-actions", appId: 15368 }) } },
+    ],
     ["a run whose CI was red (a re-run)", { before: { verdict: "red", seenAny: true } }],
   ])("%s is read from GitHub", (_, overrides) => {
     expect(decideCiPayload(anInput(overrides))).toEqual({ kind: "read" });
