@@ -5,6 +5,8 @@
 // Level-triggered: whenever afk reads T3's threads (the sweep, start-up), each of its
 // threads whose agent works or may start any moment is matched with its issue's run
 // record and readiness, whatever afk's labels say, and the ones nothing wants are stopped.
+// Only a turn afk could have asked for is stopped: one T3 shows requested after the run
+// ended (beyond STRAY_CLOCK_MARGIN_MS) is a person's, in the thread the progress comment links.
 
 import { isThreadBusy, isThreadUnstarted, type ThreadFact } from "../observe/agent-threads.js";
 import { toCommandId, toThreadId } from "../run/ids.js";
