@@ -59,6 +59,15 @@ export interface ShellDeps {
   readonly log: Log;
 }
 
+/** An interrupt of a stray agent that T3 took. */
+export interface StrayInterrupt {
+  readonly commandId: string;
+  /** When T3's threads were read that showed the agent at work (afk's clock). */
+  readonly seenAt: number;
+  /** Whether afk warned that the agent works on though T3 took it. */
+  warned: boolean;
+}
+
 export class AfkService {
   readonly deps: ShellDeps;
   readonly render: RenderContext;
@@ -89,9 +98,16 @@ export class AfkService {
    * afk's threads T3 shows no turn of, that no run wants, and that took afk's interrupt
    * (stop-stray-agents.ts): such a thread holds no repo and no slot, though it stays live in
    * T3 (a dispatch cut short before its turn, then the issue unlabelled). Lost on restart:
-   * until the next look at T3 finds it again, it holds.
+   * until the next look at T3 finds it again, it holds. Kept by thread id with when T3's
+   * threads were read that showed it; forgotten once a later read shows it unstarted no more.
    */
-  readonly stoppedUnstarted = new Set<string>();
+  readonly stoppedUnstarted = new Map<string, number>();
+  /**
+   * Interrupts of stray agents T3 took (stop-stray-agents.ts), by thread id: the same one is
+   * not sent again while the agent works on (a stuck session), and that is warned of once.
+   * Forgotten once a later read of T3's threads shows the thread at work no more.
+   */
+  readonly strayInterrupts = new Map<string, StrayInterrupt>();
   /** Repos whose labels afk created (or found) since it started, or is making sure of now. */
   readonly labelsEnsured = new Map<string, Promise<Result<void>>>();
   /** afk's own bot on GitHub, once known: its acts are never read as a person's. */

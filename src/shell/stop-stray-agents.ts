@@ -7,6 +7,7 @@
 
 import type { Issue } from "../core/common/github-types.js";
 import { decideStrayAgents, toAfkThreads, type IssueLook } from "../core/dispatch/stray-agents.js";
+import { isThreadBusy, isThreadUnstarted } from "../core/observe/agent-threads.js";
 import { describeError } from "../ports/result.js";
 import type { IssueTracker } from "../ports/issue-tracker.js";
 import type { AfkService } from "./afk-service.js";
@@ -30,6 +31,21 @@ async function lookAt(
   return { record: value.kind === "found" ? value.record : value.kind === "none" ? null : "unreadable", ready };
 }
 
+/**
+ * Forgets the threads T3's threads, read at `facts.readAt`, show unstarted (or at work) no
+ * more: deleted, archived, idle. Only what an earlier or the same read showed is forgotten,
+ * so a look that read T3 before another repo's look stopped a thread does not drop it.
+ */
+function forgetGone(afk: AfkService, facts: AgentFacts): void {
+  const threads = facts.overview.threads;
+  const unstarted = new Set(threads.filter(isThreadUnstarted).map((thread) => thread.id));
+  const busy = new Set(threads.filter(isThreadBusy).map((thread) => thread.id));
+  for (const [threadId, seenAt] of afk.stoppedUnstarted)
+    if (seenAt <= facts.readAt && !unstarted.has(threadId)) afk.stoppedUnstarted.delete(threadId);
+  for (const [threadId, { seenAt }] of afk.strayInterrupts)
+    if (seenAt <= facts.readAt && !busy.has(threadId)) afk.strayInterrupts.delete(threadId);
+}
+
 /** Interrupts the stray agents of a repo. Returns what failed (each logged), for the caller to report. */
 export async function stopStrayAgents(
   afk: AfkService,
@@ -41,6 +57,7 @@ export async function stopStrayAgents(
 ): Promise<string[]> {
   const agent = afk.deps.agent;
   if (agent === null) return [];
+  forgetGone(afk, facts);
   const agents = toAfkThreads(facts.overview.threads, { installationId, repo });
   if (agents.length === 0) return [];
   const readyNumbers = new Set(ready.map((issue) => issue.number));
@@ -55,12 +72,24 @@ export async function stopStrayAgents(
   // A thread afk let go of that a run wants again (its issue labelled anew) holds its slot again.
   const unwanted = new Set(decideStrayAgents({ ...input, stoppedUnstarted: new Set() }).map((each) => each.threadId));
   for (const { thread } of agents) if (!unwanted.has(thread.id)) afk.stoppedUnstarted.delete(thread.id);
-  const stray = decideStrayAgents({ ...input, stoppedUnstarted: afk.stoppedUnstarted });
+  const stray = decideStrayAgents({ ...input, stoppedUnstarted: new Set(afk.stoppedUnstarted.keys()) });
   for (const each of stray) {
     const log = afk.log.child({ repo, issue: each.issue, attempt: each.attempt, thread: each.threadId });
+    const taken = afk.strayInterrupts.get(each.threadId);
+    if (taken?.commandId === each.commandId) {
+      // T3 took this very interrupt and the agent works on: asking again changes nothing.
+      if (!taken.warned)
+        log.warn(
+          { why: each.why },
+          "an agent of afk's no run wants still works though T3 took the interrupt; not asking again for this turn",
+        );
+      taken.warned = true;
+      continue;
+    }
     const stopped = await agent.interruptTurn({ threadId: each.threadId, commandId: each.commandId });
     if (stopped.ok) {
-      if (each.unstarted) afk.stoppedUnstarted.add(each.threadId);
+      if (each.unstarted) afk.stoppedUnstarted.set(each.threadId, facts.readAt);
+      else afk.strayInterrupts.set(each.threadId, { commandId: each.commandId, seenAt: facts.readAt, warned: false });
       log.info({ why: each.why }, "an agent of afk's no run wants any more: asked it to stop");
       continue;
     }

@@ -128,4 +128,78 @@ describe("an agent no run wants any more is stopped at the next look at T3", () 
     expect(world.agent.thread(threadId)?.session?.status).toBe("running");
     expect(world.agent.knobs.calls.filter((call) => call.method === "interruptTurn")).toEqual([]);
   });
+
+  it("a turn a person asked for in the thread after the run ended is theirs: not interrupted", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.pickUpTurn(threadId);
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    await world.reconcile();
+    expect(world.recordOnGitHub(issue)?.phase).toBe("cancelled");
+    expect(world.agent.thread(threadId)?.session?.status).toBe("interrupted");
+    // The person opens the T3 thread the progress comment links to and asks the agent on.
+    world.clock.advance(5 * MINUTE);
+    const asked = {
+      threadId,
+      commandId: "person-1",
+      messageId: "person-msg-1",
+      text: "go on",
+      runtimeMode: "full-access",
+    } as const;
+    expect((await world.agent.startTurn(asked)).ok).toBe(true);
+    world.agent.pickUpTurn(threadId);
+    for (const _ of [1, 2]) {
+      world.clock.advance(MINUTE);
+      await sweepOnce(world.afk);
+    }
+    expect(world.agent.thread(threadId)?.session?.status).toBe("running");
+  });
+
+  it("a stray agent that works on after T3 took the interrupt is not asked again each sweep: warned once", async () => {
+    const world = aWorld();
+    const { issue, threadId } = await aDispatchedRun(world);
+    world.agent.pickUpTurn(threadId);
+    // T3 takes every interrupt, and the agent works on (a stuck session).
+    world.agent.knobs.value("interruptTurn", undefined, { times: Infinity });
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    await world.reconcile();
+    expect(world.recordOnGitHub(issue)?.phase).toBe("cancelled");
+    const interrupts = () => world.agent.knobs.calls.filter((call) => call.method === "interruptTurn").length;
+    world.clock.advance(MINUTE);
+    await sweepOnce(world.afk);
+    const asked = interrupts();
+    const stillWorks = () => world.logs.filter((line) => line.level === "warn" && /still works/.test(line.msg));
+    expect(stillWorks()).toHaveLength(0);
+    for (const _ of [1, 2, 3]) {
+      world.clock.advance(MINUTE);
+      await sweepOnce(world.afk);
+    }
+    expect(interrupts()).toBe(asked);
+    expect(stillWorks()).toHaveLength(1);
+    expect(world.agent.thread(threadId)?.session?.status).toBe("running");
+    // Once it stops, afk forgets it.
+    world.agent.knobs.clear();
+    world.agent.endTurn(threadId, { state: "completed", text: "done" });
+    world.clock.advance(MINUTE);
+    await sweepOnce(world.afk);
+    expect(world.afk.strayInterrupts.size).toBe(0);
+  });
+
+  it("a stopped thread that never got its turn is forgotten once T3 no longer shows it live", async () => {
+    const world = aWorld();
+    const issue = world.readyIssue();
+    world.agent.knobs.fail("startTurn", "transient", { times: Infinity });
+    await world.reconcile().catch(() => undefined);
+    const threadId = world.threadId(issue);
+    world.restart();
+    world.agent.knobs.clear();
+    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
+    world.clock.advance(MINUTE);
+    await startUp(world.afk);
+    expect(world.afk.stoppedUnstarted.has(threadId)).toBe(true);
+    world.agent.deleteThread(threadId);
+    world.clock.advance(MINUTE);
+    await sweepOnce(world.afk);
+    expect(world.afk.stoppedUnstarted.has(threadId)).toBe(false);
+  });
 });

@@ -5,6 +5,8 @@
 // Level-triggered: whenever afk reads T3's threads (the sweep, start-up), each of its
 // threads whose agent works or may start any moment is matched with its issue's run
 // record and readiness, whatever afk's labels say, and the ones nothing wants are stopped.
+// Only a turn afk could have asked for is stopped: one T3 shows requested after the run
+// ended (beyond STRAY_CLOCK_MARGIN_MS) is a person's, in the thread the progress comment links.
 
 import { isThreadBusy, isThreadUnstarted, type ThreadFact } from "../observe/agent-threads.js";
 import { toCommandId, toThreadId } from "../run/ids.js";
@@ -80,6 +82,28 @@ function toChangedAt(record: RunRecord): number {
   return Math.max(record.history.at(-1)?.at ?? -Infinity, record.endedAt ?? -Infinity);
 }
 
+/**
+ * How much later than a run's end (afk's clock) T3 may stamp a turn afk asked for before it
+ * (T3's clock: it stamps a command with its own receive time). A turn requested later than
+ * the end plus this is not afk's: a person who took over, or answers straight in the T3
+ * thread the progress comment links to. Two minutes covers clocks kept by NTP and a
+ * request's time in flight many times over; a person rarely types an answer that fast.
+ */
+export const STRAY_CLOCK_MARGIN_MS = 2 * 60_000;
+
+/** When the run stopped wanting its agent: its ending, or its escalation (null when it has not). */
+function toEndAt(record: RunRecord): number | null {
+  if (record.phase === "escalated") return record.escalation?.at ?? record.history.at(-1)?.at ?? null;
+  return record.endedAt;
+}
+
+/** The turn T3 shows was asked for after the run ended: not afk's (afk asks for no turn of a run that ended). */
+function isPersonsTurn(thread: ThreadFact, record: RunRecord): boolean {
+  const endAt = toEndAt(record);
+  const turn = thread.latestTurn;
+  return endAt !== null && turn !== null && turn.requestedAt > endAt + STRAY_CLOCK_MARGIN_MS;
+}
+
 /** Why no run wants the agent, or null when one does (or afk cannot tell). */
 function toUnwanted(agent: AfkThread, look: IssueLook, readAt: number): string | null {
   const { record, ready } = look;
@@ -91,6 +115,8 @@ function toUnwanted(agent: AfkThread, look: IssueLook, readAt: number): string |
     // Its ending sent the interrupt, and its record frees the slot (runs-in-flight.ts): an
     // agent that starts after all is at work, and stopped then.
     if (isThreadUnstarted(agent.thread) && record.phase !== "queued") return null;
+    // A person's turn in the run's own thread, after it ended: theirs, not afk's to stop.
+    if (isPersonsTurn(agent.thread, record)) return null;
     return `its run (attempt ${record.attempt}) is ${record.phase}`;
   }
   if (record !== null && agent.attempt < record.attempt) return `attempt ${record.attempt} of its issue superseded it`;

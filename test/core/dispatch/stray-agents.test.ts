@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ThreadFact } from "../../../src/core/observe/agent-threads.js";
-import { decideStrayAgents, toAfkThreads, type IssueLook } from "../../../src/core/dispatch/stray-agents.js";
+import {
+  decideStrayAgents,
+  STRAY_CLOCK_MARGIN_MS,
+  toAfkThreads,
+  type IssueLook,
+} from "../../../src/core/dispatch/stray-agents.js";
 import { toCommandId, toThreadId } from "../../../src/core/run/ids.js";
 import { toThreadTitle } from "../../../src/core/run/thread-title.js";
 import type { Phase, RunRecord } from "../../../src/core/run/run-types.js";
@@ -109,6 +114,36 @@ describe("decideStrayAgents: the run's record says it ended", () => {
 
   it("an agent that stopped already is left alone", () => {
     expect(decide([threadOf(1, IDLE)], { record: ended("cancelled"), ready: false })).toEqual([]);
+  });
+
+  // A person who took over, or answers straight in the T3 thread linked from the progress
+  // comment, starts turns afk never asked for: afk stops only a turn it could have asked for.
+  it("a turn requested after its run ended (beyond the clock margin) is a person's: left alone", () => {
+    const late = (requestedAt: number) =>
+      threadOf(1, { latestTurn: { turnId: "turn-9", state: "running", requestedAt, assistantMessageId: null } });
+    const readAt = T0 + 10 * 60_000;
+    for (const phase of ["cancelled", "shipped", "taken-over"] as const) {
+      const look = { record: ended(phase), ready: false };
+      expect(decide([late(T0 + STRAY_CLOCK_MARGIN_MS + 1)], look, readAt)).toEqual([]);
+      expect(decide([late(T0 + STRAY_CLOCK_MARGIN_MS)], look, readAt)).toHaveLength(1);
+      expect(decide([late(T0 - 1)], look, readAt)).toHaveLength(1);
+    }
+  });
+
+  it("an escalated run ended at its escalation: a turn requested later is a person's answer in the thread", () => {
+    const at = T0 + 5_000;
+    const record = ended("escalated", {
+      endedAt: null,
+      escalation: { cause: "agent", reason: "r", agentSaid: null, at, resumeTo: "dispatched" },
+      history: [{ at, phase: "escalated", note: "escalated" }],
+    });
+    const turn = (requestedAt: number) =>
+      threadOf(1, { latestTurn: { turnId: "turn-9", state: "running", requestedAt, assistantMessageId: null } });
+    const readAt = at + 10 * 60_000;
+    expect(decide([turn(at + STRAY_CLOCK_MARGIN_MS + 1)], { record, ready: false }, readAt)).toEqual([]);
+    expect(decide([turn(at)], { record, ready: false }, readAt).map((each) => each.why)).toEqual([
+      "its run (attempt 1) is escalated",
+    ]);
   });
 
   it("an earlier attempt's agent, while a later attempt holds the issue, is interrupted", () => {
