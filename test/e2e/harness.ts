@@ -15,6 +15,7 @@ import nock from "nock";
 import { afterEach } from "vitest";
 import type { Logger } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
+import { afkOctokitWith } from "../../src/adapters/github/afk-octokit.js";
 import { createT3AgentRunner } from "../../src/adapters/t3/t3-agent-runner.js";
 import { createKubeClient } from "../../src/adapters/kubernetes/kube-client.js";
 import { createWoodpeckerClient } from "../../src/adapters/woodpecker/woodpecker-client.js";
@@ -103,6 +104,8 @@ export interface HarnessOptions {
   readonly t3DeadlineMs?: number;
   /** Start the fake Slack Web API and configure the doorbell (`config.slack`) against it. */
   readonly slack?: SlackHarnessOptions;
+  /** afk's own Octokit (main.ts: reads past Probot's plugins, held while rate-limited), on `clock`. */
+  readonly afkOctokit?: boolean;
 }
 
 export interface Harness {
@@ -320,11 +323,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       baseUrl: github.apiUrl,
       secret: WEBHOOK_SECRET,
       log,
-      Octokit: ProbotOctokit.defaults((o: object) => ({
-        ...o,
-        retry: { enabled: false },
-        throttle: { enabled: false },
-      })),
+      Octokit: (options.afkOctokit === true ? afkOctokitWith(options.clock?.now) : ProbotOctokit).defaults(
+        (o: object) => ({
+          ...o,
+          retry: { enabled: false },
+          throttle: { enabled: false },
+        }),
+      ),
     }),
   });
   const app = createAfkApp({
