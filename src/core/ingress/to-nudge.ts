@@ -135,9 +135,14 @@ const workflowRunFactSchema = z.object({
 const pushCommitsSchema = z.array(
   z.object({ id: z.string(), message: z.string(), timestamp: z.string(), url: z.string().nullish() }),
 );
+// Built once: zod compiles a schema when it is made, which per delivery cost more than the
+// rest of a delivery's handling (the ingest bench).
+const checkRunPayloadSchema = z.object({ check_run: checkRunFactSchema });
+const workflowRunPayloadSchema = z.object({ workflow_run: workflowRunFactSchema });
+const pushPayloadSchema = z.object({ commits: pushCommitsSchema });
 
 function toCheckRunFact(payload: unknown): CiPayloadFact | null {
-  const parsed = z.object({ check_run: checkRunFactSchema }).safeParse(payload);
+  const parsed = checkRunPayloadSchema.safeParse(payload);
   if (!parsed.success) return null;
   const run = parsed.data.check_run;
   const check: CheckRunFact = {
@@ -157,7 +162,7 @@ function toCheckRunFact(payload: unknown): CiPayloadFact | null {
 }
 
 function toWorkflowRunFact(payload: unknown): CiPayloadFact | null {
-  const parsed = z.object({ workflow_run: workflowRunFactSchema }).safeParse(payload);
+  const parsed = workflowRunPayloadSchema.safeParse(payload);
   if (!parsed.success) return null;
   const run = parsed.data.workflow_run;
   const fact: WorkflowRunFact = {
@@ -178,7 +183,7 @@ function toWorkflowRunFact(payload: unknown): CiPayloadFact | null {
 
 /** A push's commits, newest first; null when the payload does not list them all readably. */
 function toPushCommits(payload: unknown): CommitFact[] | null {
-  const parsed = z.object({ commits: pushCommitsSchema }).safeParse(payload);
+  const parsed = pushPayloadSchema.safeParse(payload);
   if (!parsed.success) return null;
   const commits: CommitFact[] = [];
   for (const commit of parsed.data.commits) {
