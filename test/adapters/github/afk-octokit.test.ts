@@ -49,7 +49,10 @@ describe("afk's Octokit", () => {
     expect(seen.filter((r) => r.method === "POST").length).toBeLessThan(2);
     await Promise.all([first, second]);
     const [one, two] = seen.filter((r) => r.method === "POST");
-    expect((two?.at ?? 0) - (one?.at ?? 0)).toBeGreaterThanOrEqual(900);
+    // Probot's pacing starts the second write ≥ 1 s after it started the first; the server
+    // sees them arrive, and a busy event loop can make the first arrive late. Without the
+    // pacing the two arrive within milliseconds of each other.
+    expect((two?.at ?? 0) - (one?.at ?? 0)).toBeGreaterThanOrEqual(500);
   });
 
   it("sends a failed read once: whoever read retries it", async () => {
