@@ -1,13 +1,8 @@
 // Pure mapping from GitHub's CI shapes (check runs, statuses, workflow runs, jobs,
 // commits, job logs) to the core's fact types.
 
-import type {
-  CheckRunFact,
-  CommitFact,
-  JobFact,
-  StatusFact,
-  WorkflowRunFact,
-} from "../../core/observe/observe-types.js";
+import type { CheckRunFact, CommitFact, JobFact, StatusFact } from "../../core/observe/observe-types.js";
+import type { WorkflowRunFields } from "../../core/observe/workflow-run-fact.js";
 
 export interface RestCheckRun {
   // Octokit's types allow a bigint for int64 ids; JSON.parse never makes one.
@@ -30,19 +25,8 @@ export interface RestStatus {
   readonly updated_at: string;
 }
 
-export interface RestWorkflowRun {
-  readonly id: number;
-  readonly name?: string | null;
-  readonly event: string;
-  readonly head_branch: string | null;
-  readonly head_sha: string;
-  readonly head_repository: { readonly full_name: string } | null;
-  readonly run_attempt?: number;
-  readonly status: string | null;
-  readonly conclusion: string | null;
-  readonly check_suite_id?: number;
-  readonly html_url: string;
-}
+/** GitHub's workflow run object, as the core maps it (`core/observe/workflow-run-fact.ts`). */
+export type RestWorkflowRun = WorkflowRunFields;
 
 export interface RestJob {
   readonly id: number;
@@ -101,22 +85,6 @@ export function toStatusFacts(statuses: readonly RestStatus[]): StatusFact[] {
     targetUrl: status.target_url,
     description: status.description,
   }));
-}
-
-export function toWorkflowRunFact(run: RestWorkflowRun): WorkflowRunFact {
-  return {
-    id: run.id,
-    name: run.name ?? "",
-    event: run.event,
-    headBranch: run.head_branch,
-    headSha: run.head_sha,
-    headRepoFullName: run.head_repository?.full_name ?? null,
-    runAttempt: run.run_attempt ?? 1,
-    status: run.status ?? "",
-    conclusion: run.conclusion,
-    checkSuiteId: run.check_suite_id ?? null,
-    htmlUrl: run.html_url,
-  };
 }
 
 export function toJobFact(job: RestJob): JobFact {

@@ -15,11 +15,11 @@ import {
   toJobFact,
   toLogWithoutTimestamps,
   toStatusFacts,
-  toWorkflowRunFact,
   type RestCheckRun,
   type RestJob,
   type RestWorkflowRun,
 } from "./ci-mapping.js";
+import { toWorkflowRunFact } from "../../core/observe/workflow-run-fact.js";
 import { createConditionalReads, createReadList, LIST_PER_PAGE, toReadKey } from "./conditional-read.js";
 import { createEtagCache, type EtagCache } from "./etag-cache.js";
 import { attemptGitHub } from "./github-error.js";

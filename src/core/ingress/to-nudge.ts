@@ -12,7 +12,8 @@ import { decideOwnAct, type BotIdentity } from "./is-own-act.js";
 import { toWoodpeckerNudge } from "../observe/decide-deploy.js";
 import { IGNORE, type IssueSeen, type Nudge } from "./nudge.js";
 import type { CiPayloadFact } from "../observe/decide-ci-payload.js";
-import type { CheckRunFact, CommitFact, WorkflowRunFact } from "../observe/observe-types.js";
+import type { CheckRunFact, CommitFact } from "../observe/observe-types.js";
+import { toWorkflowRunFact } from "../observe/workflow-run-fact.js";
 
 export interface IngressContext {
   readonly readyLabel: string;
@@ -161,24 +162,10 @@ function toCheckRunFact(payload: unknown): CiPayloadFact | null {
   return { kind: "check-run", sha: run.head_sha, check };
 }
 
-function toWorkflowRunFact(payload: unknown): CiPayloadFact | null {
+function toWorkflowRunPayloadFact(payload: unknown): CiPayloadFact | null {
   const parsed = workflowRunPayloadSchema.safeParse(payload);
   if (!parsed.success) return null;
-  const run = parsed.data.workflow_run;
-  const fact: WorkflowRunFact = {
-    id: run.id,
-    name: run.name ?? "",
-    event: run.event,
-    headBranch: run.head_branch,
-    headSha: run.head_sha,
-    headRepoFullName: run.head_repository?.full_name ?? null,
-    runAttempt: run.run_attempt ?? 1,
-    status: run.status ?? "",
-    conclusion: run.conclusion,
-    checkSuiteId: run.check_suite_id ?? null,
-    htmlUrl: run.html_url,
-  };
-  return { kind: "workflow-run", run: fact };
+  return { kind: "workflow-run", run: toWorkflowRunFact(parsed.data.workflow_run) };
 }
 
 /** A push's commits, newest first; null when the payload does not list them all readably. */
@@ -221,7 +208,7 @@ function toCiNudge(event: CiEvent, payload: unknown): Nudge {
       branch: data.workflow_run.head_branch,
       pipeline: null,
       push: false,
-      fact: toWorkflowRunFact(payload),
+      fact: toWorkflowRunPayloadFact(payload),
       commits: null,
     };
   if ("context" in data)
