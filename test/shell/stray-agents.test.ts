@@ -9,18 +9,24 @@ import { aDispatchedRun, aWorld, MAINTAINER, MINUTE, READY, REPO, type World } f
 
 const OTHER = "acme/gadgets";
 
+/** A maintainer removes the ready label; the interrupt fails, and a reconcile without T3 finishes the cancel. */
+async function aCancelWhoseInterruptWasLost(world: World): Promise<{ issue: number; threadId: string }> {
+  const dispatched = await aDispatchedRun(world);
+  world.agent.pickUpTurn(dispatched.threadId);
+  world.agent.knobs.fail("interruptTurn", "transient");
+  world.github.act.unlabel(REPO, dispatched.issue, READY, MAINTAINER);
+  await world.reconcile().catch(() => undefined);
+  await world.reconcile();
+  return dispatched;
+}
+
 describe("an agent no run wants any more is stopped at the next look at T3", () => {
   // The defect the model-based test found (it was counted, not failed, until this fix): the cancel's
   // interrupt never reached T3, a reconcile that read no T3 finished the cancel (its lock
   // label came off), and afk restarted: nothing of afk's was left on the issue.
   it("a cancel whose interrupt T3 never saw, finished without T3, then a restart: start-up stops the agent", async () => {
     const world = aWorld();
-    const { issue, threadId } = await aDispatchedRun(world);
-    world.agent.pickUpTurn(threadId);
-    world.agent.knobs.fail("interruptTurn", "transient");
-    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
-    await world.reconcile().catch(() => undefined);
-    await world.reconcile();
+    const { issue, threadId } = await aCancelWhoseInterruptWasLost(world);
     expect(world.recordOnGitHub(issue)?.phase).toBe("cancelled");
     expect(world.issue(issue).labels).toEqual([]);
     expect(world.agent.thread(threadId)?.session?.status).toBe("running");
@@ -35,12 +41,7 @@ describe("an agent no run wants any more is stopped at the next look at T3", () 
 
   it("the same, found by a sweep when start-up could not read T3", async () => {
     const world = aWorld();
-    const { issue, threadId } = await aDispatchedRun(world);
-    world.agent.pickUpTurn(threadId);
-    world.agent.knobs.fail("interruptTurn", "transient");
-    world.github.act.unlabel(REPO, issue, READY, MAINTAINER);
-    await world.reconcile().catch(() => undefined);
-    await world.reconcile();
+    const { threadId } = await aCancelWhoseInterruptWasLost(world);
     world.clock.advance(MINUTE);
     world.restart();
     world.agent.knobs.fail("readOverview", "transient", { times: Infinity });
