@@ -6,7 +6,7 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
 import type { Octokit } from "./adapters/github/octokit.js";
 import { composeShellDeps, type PortOverrides } from "./compose.js";
-import { guardWebhooks } from "./adapters/github/webhook-guard.js";
+import { guardWebhooks, type GuardedDelivery } from "./adapters/github/webhook-guard.js";
 import { describeArming } from "./core/config/arming.js";
 import type { OperatorConfig } from "./core/config/config-types.js";
 import type { Nudge } from "./core/ingress/nudge.js";
@@ -40,23 +40,21 @@ export interface AfkOptions {
 }
 
 /** Whether afk acts on what the nudge is about (DESIGN 1.5): nothing goes out otherwise. */
-function isArmedForNudge(service: AfkService, nudge: Nudge): boolean {
-  if (nudge.kind === "ignore") return false;
+function isArmedForNudge(service: AfkService, nudge: GuardedDelivery["nudge"]): boolean {
   if (nudge.kind === "installation") return service.armed;
   return service.isArmedFor(nudge.repo);
 }
 
-/** The nudge a delivery carries; when a bot's act could be afk's own, afk first learns who it is. */
-async function toDeliveryNudge(name: string, payload: unknown, config: OperatorConfig, ownActs: OwnActs) {
-  const context = { readyLabel: config.labels.ready, humanLabel: config.labels.human };
-  const nudge = toNudge(name, payload, { ...context, self: ownActs.known() });
-  return nudge.kind === "needs-identity" ? toNudge(name, payload, { ...context, self: await ownActs.read() }) : nudge;
+/** The delivery's nudge; when a bot's act could be afk's own, afk first learns who it is. */
+async function toDeliveryNudge(delivery: GuardedDelivery, config: OperatorConfig, ownActs: OwnActs): Promise<Nudge> {
+  if (delivery.nudge.kind !== "needs-identity") return delivery.nudge;
+  const context = { readyLabel: config.labels.ready, humanLabel: config.labels.human, self: await ownActs.read() };
+  return toNudge(delivery.name, delivery.payload, context);
 }
 
 export function createAfkApp(options: AfkOptions): ApplicationFunction {
   return async (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
     const { config } = options;
-    guardWebhooks(app.webhooks, config.labels, app.log);
     const arming = describeArming(config);
     if (arming.armed) app.log.info(arming.message);
     else app.log.warn(arming.message);
@@ -91,35 +89,34 @@ export function createAfkApp(options: AfkOptions): ApplicationFunction {
     if (config.statusToken !== null)
       addHandler(createStatusRoutes({ token: config.statusToken, read: () => service.statusInput(), clock }));
 
-    app.onAny(async (context) => {
-      const started = performance.now();
-      try {
-        await onDelivery(context);
-      } finally {
-        metrics.recordWebhook(context.name, (performance.now() - started) / 1_000);
-      }
+    // Every signed delivery afk can read, as its nudge (webhook-guard.ts).
+    guardWebhooks(app.webhooks, {
+      labels: config.labels,
+      self: () => ownActs.known(),
+      log: app.log,
+      deliver: async (delivery) => {
+        const started = performance.now();
+        try {
+          await onDelivery(delivery);
+        } finally {
+          metrics.recordWebhook(delivery.name, (performance.now() - started) / 1_000);
+        }
+      },
     });
 
-    async function onDelivery(context: { readonly id: string; readonly name: string; readonly payload: unknown }) {
-      const delivery = { delivery: context.id, event: context.name };
+    async function onDelivery(delivery: GuardedDelivery) {
+      const fields = { delivery: delivery.id, event: delivery.name };
       // The arming check comes first: a disarmed afk makes no request at all.
-      const first = toNudge(context.name, context.payload, {
-        readyLabel: config.labels.ready,
-        humanLabel: config.labels.human,
-        self: ownActs.known(),
-      });
-      if (!isArmedForNudge(service, first)) {
-        const why = first.kind === "ignore" ? first.why : "afk is disarmed for this repository";
-        return void app.log.debug({ ...delivery, why }, "delivery ignored");
-      }
-      const outcome = await dedup.once(context.id, async () => {
-        const nudge = await toDeliveryNudge(context.name, context.payload, config, ownActs);
-        if (nudge.kind === "ignore") return void app.log.debug({ ...delivery, why: nudge.why }, "delivery ignored");
+      if (!isArmedForNudge(service, delivery.nudge))
+        return void app.log.debug({ ...fields, why: "afk is disarmed for this repository" }, "delivery ignored");
+      const outcome = await dedup.once(delivery.id, async () => {
+        const nudge = await toDeliveryNudge(delivery, config, ownActs);
+        if (nudge.kind === "ignore") return void app.log.debug({ ...fields, why: nudge.why }, "delivery ignored");
         await runtime.handleNudge(nudge);
       });
-      if (outcome === "already-handled") app.log.info(delivery, "delivery already handled; ignoring the redelivery");
+      if (outcome === "already-handled") app.log.info(fields, "delivery already handled; ignoring the redelivery");
       if (outcome === "shared")
-        app.log.info(delivery, "redelivery arrived while the first is running; sharing its outcome");
+        app.log.info(fields, "redelivery arrived while the first is running; sharing its outcome");
     }
 
     // The doorbell's replies and buttons arrive on afk's own server (no second port).

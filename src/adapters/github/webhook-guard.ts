@@ -1,5 +1,6 @@
-// Stands in front of afk's webhook handlers: only a delivery that is correctly signed
-// AND that the pure mapping (core/ingress/to-nudge.ts) can read reaches them.
+// afk's entry for GitHub's deliveries: only a delivery that is correctly signed AND that
+// the pure mapping (core/ingress/to-nudge.ts) can read reaches afk, as the nudge it
+// carries.
 //
 // Why here: @octokit/webhooks answers 500 to a correctly signed body that is JSON but not
 // an object (`null`, `"text"`, `5`: its receiver reads `"action" in payload`), and a 500
@@ -8,15 +9,21 @@
 // answered 200 and ignored, before any handler can trip over it or act on half of it.
 // Probot exposes the Webhooks instance its middleware calls, so the guard wraps that
 // instance's `verifyAndReceive`; a forged delivery still gets Octokit's own 400.
+//
+// A delivery the guard lets through goes to afk's handler with its nudge, not back
+// through Octokit's `receive`: Probot's transform would build a Context with a new
+// installation Octokit for every delivery (afk uses its own, one per installation), the
+// largest share of a delivery's CPU and garbage, and the nudge would be mapped again.
+// So handlers registered with Probot's `app.on`/`onAny` are never called: afk has none.
 
-import type { Actor } from "../../core/common/github-types.js";
 import type { Labels } from "../../core/config/config-types.js";
+import type { BotIdentity } from "../../core/ingress/is-own-act.js";
+import type { Nudge } from "../../core/ingress/nudge.js";
 import { toNudge } from "../../core/ingress/to-nudge.js";
 
 /** The slice of `@octokit/webhooks`' `Webhooks` (Probot's `app.webhooks`) the guard wraps. */
 export interface GuardedWebhooks {
   verify(payload: string, signature: string): Promise<boolean>;
-  receive(event: { id: string; name: string; payload: unknown }): Promise<void>;
   verifyAndReceive(event: { id: string; name: string; payload: string; signature: string }): Promise<void>;
 }
 
@@ -24,25 +31,35 @@ export interface WebhookGuardLog {
   debug(fields: object, message: string): void;
 }
 
-/**
- * Nobody's bot: the guard asks the mapping only whether it can read a payload. Telling
- * afk's own echoes apart needs its identity, which the handlers learn; a sender is never
- * id 0 with an empty login, so no delivery is mistaken for an echo here.
- */
-const NOT_AN_ECHO_CHECK: Actor = { login: "", id: 0, type: "Bot" };
+/** A signed delivery afk can read, with the nudge it carries (mapped with afk's bot as known then). */
+export interface GuardedDelivery {
+  readonly id: string;
+  readonly name: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly nudge: Exclude<Nudge, { kind: "ignore" }>;
+}
 
-/** Octokit's middleware answers an error's `status`; an AggregateError carries it, as Octokit's own do. */
-function refused(message: string): AggregateError {
-  return new AggregateError([Object.assign(new Error(message), { status: 400 })], message);
+export interface WebhookGuardOptions {
+  readonly labels: Labels;
+  /** afk's bot when known (an issues delivery from a bot is "needs-identity" until then). */
+  readonly self: () => BotIdentity | null;
+  readonly log: WebhookGuardLog;
+  /** afk's handler; what it throws is answered 500 (GitHub may redeliver). */
+  readonly deliver: (delivery: GuardedDelivery) => Promise<void>;
+}
+
+/** Octokit's middleware answers the first error's `status` (500 without one); it reads them from an AggregateError. */
+function failed(message: string, error: Error): AggregateError {
+  return new AggregateError([error], message);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export function guardWebhooks(webhooks: GuardedWebhooks, labels: Labels, log: WebhookGuardLog): void {
+export function guardWebhooks(webhooks: GuardedWebhooks, options: WebhookGuardOptions): void {
   const verifyAndReceive = webhooks.verifyAndReceive.bind(webhooks);
-  const ctx = { readyLabel: labels.ready, humanLabel: labels.human, self: NOT_AN_ECHO_CHECK };
+  const { labels, self, log, deliver } = options;
   webhooks.verifyAndReceive = async (event) => {
     const signed = await webhooks.verify(event.payload, event.signature).catch(() => false);
     // Forged, or not JSON: Octokit refuses it with its own 400 and error log.
@@ -53,10 +70,18 @@ export function guardWebhooks(webhooks: GuardedWebhooks, labels: Labels, log: We
     } catch {
       return verifyAndReceive(event);
     }
-    if (!isPlainObject(payload)) throw refused("the payload is not a JSON object");
-    const nudge = toNudge(event.name, payload, ctx);
+    if (!isPlainObject(payload)) {
+      const message = "the payload is not a JSON object";
+      throw failed(message, Object.assign(new Error(message), { status: 400 }));
+    }
+    const nudge = toNudge(event.name, payload, { readyLabel: labels.ready, humanLabel: labels.human, self: self() });
     if (nudge.kind === "ignore")
       return void log.debug({ delivery: event.id, event: event.name, why: nudge.why }, "delivery ignored");
-    return webhooks.receive({ id: event.id, name: event.name, payload });
+    try {
+      await deliver({ id: event.id, name: event.name, payload, nudge });
+    } catch (error) {
+      const cause = error instanceof Error ? error : new Error(String(error));
+      throw failed(cause.message, cause);
+    }
   };
 }
