@@ -117,7 +117,7 @@ function economyRows(f: EconomyFigure): Row[] {
   ];
   // Reports of runs before the second run per repo was measured have no such figure.
   if (f.shippedLater !== undefined)
-    rows.push(shippedRow("3 … the next run in the same repo (afk's labels already made sure of)", f.shippedLater));
+    rows.push(shippedRow("3 … the next run in the same repo (the labeler's role already read)", f.shippedLater));
   for (const c of f.sweeps) {
     const repos = f.options.sweepRepos;
     const afkHour = c.charged.median * SWEEPS_PER_HOUR;

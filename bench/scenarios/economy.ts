@@ -50,7 +50,7 @@ export interface ShippedFigure {
 
 export interface EconomyFigure {
   readonly options: EconomyOptions;
-  /** A repo's first run since afk started: it also pays afk's one read of the repo's labels. */
+  /** A repo's first run since afk started: it also pays the read of the labeler's role (cached 5 minutes). */
   readonly shipped: ShippedFigure;
   readonly shippedRuns: readonly Count[];
   /** The next run in the same repo, by the same process: what every later run costs. */

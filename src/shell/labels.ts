@@ -1,7 +1,9 @@
-// afk's three labels (DESIGN section 5), created in a repo the first time afk needs them
-// there, with a colour and a description so people see what each means. A dispatch
-// begins this once T3 has the run (dispatch-run.ts): nothing before T3's commands waits
-// for it, and the lock label waits for it only on afk's first use of the repo.
+// afk's three labels (DESIGN section 5), created in a repo where they are missing, with a
+// colour and a description so people see what each means: at start-up in every enrolled
+// repo (start-up.ts), and for a repo enrolled or installed since, or whose start-up
+// attempt failed, on afk's first use of it: a dispatch begins this once T3 has the run
+// (dispatch-run.ts), so nothing before T3's commands waits for it, and the lock label
+// waits for it only then.
 
 import type { OperatorConfig } from "../core/config/config-types.js";
 import type { IssueTracker, LabelSpec } from "../ports/issue-tracker.js";

@@ -1,7 +1,7 @@
 // Start-up (DESIGN section 5): afk keeps no database, so it rebuilds what it knows from
 // GitHub: each enrolled repo's installation, then the run index from the issues carrying
 // afk's labels (a closed issue that still carries the lock label is a run afk died in the
-// middle of finishing), and only then asks GitHub to redeliver the webhooks that failed
+// middle of finishing) beside afk's labels in the repo (created where missing), and only then asks GitHub to redeliver the webhooks that failed
 // while it was away, so that redelivered work sees every run. Last comes a sweep's work
 // (reconcile each repo, observe its runs), so that every run is looked at within seconds
 // of a restart. Repos and comments are read a few at a time (at-most.ts).
@@ -10,6 +10,8 @@ import { HOUR_MS } from "../core/common/time.js";
 import { describeError } from "../ports/result.js";
 import type { AfkService } from "./afk-service.js";
 import { checkAgentVersion } from "./agent-version.js";
+import type { IssueTracker } from "../ports/issue-tracker.js";
+import { ensureLabels } from "./labels.js";
 import { errorFields } from "./log.js";
 import { mapAtMost } from "./at-most.js";
 import { observe, readAgentFacts } from "./observe-runs.js";
@@ -46,9 +48,10 @@ export async function startUp(afk: AfkService): Promise<void> {
     afk.rememberInstallation(repo, installation.value);
     installed.push([repo, installation.value]);
   });
-  await mapAtMost(installed, REPOS_AT_ONCE, async ([repo, installationId]) =>
-    rebuildIndex(afk, repo, await afk.deps.issues(installationId)),
-  );
+  await mapAtMost(installed, REPOS_AT_ONCE, async ([repo, installationId]) => {
+    const issues = await afk.deps.issues(installationId);
+    await Promise.all([rebuildIndex(afk, repo, issues), makeLabels(afk, repo, issues)]);
+  });
   await redeliverFailed(afk);
   await firstPass(afk);
 }
@@ -72,6 +75,20 @@ async function firstPass(afk: AfkService): Promise<void> {
       afk.log.error({ repo, err: error }, "observing the runs at start failed; the sweep retries"),
     );
   });
+}
+
+/**
+ * afk's labels, made sure of in each enrolled repo at start (labels.ts): people find the
+ * ready label in the repo's label list, and a run's first lock label does not wait for it.
+ * A failure is said and left to the first dispatch there, which tries again.
+ */
+async function makeLabels(afk: AfkService, repo: string, issues: IssueTracker): Promise<void> {
+  const made = await ensureLabels(issues, repo, afk.config, afk.labelsEnsured);
+  if (!made.ok)
+    afk.log.warn(
+      { repo, ...errorFields(made.error) },
+      `cannot make sure of afk's labels (${describeError(made.error)}); the first dispatch there tries again`,
+    );
 }
 
 async function redeliverFailed(afk: AfkService): Promise<void> {

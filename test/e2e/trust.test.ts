@@ -86,23 +86,27 @@ describe("a trusted ready label", () => {
     expect(harness.github.calls("GET", /\/collaborators\/writer-wes\/permission$/)).toHaveLength(1);
   });
 
-  it("creates afk's missing labels with a colour and a description", async () => {
+  it("creates afk's missing labels at start-up, with a colour and a description, and not again at the dispatch", async () => {
     const harness = await started();
-    harness.github.addIssue(REPO, { number: 7 });
+    await harness.settle();
+    const created = () => harness.github.calls("POST", /\/labels$/).filter((call) => !/\/issues\//.test(call.path));
+    const aLabel = (name: string) => ({
+      name,
+      color: expect.stringMatching(/^[0-9a-f]{6}$/),
+      description: expect.stringMatching(/\S/),
+    });
+    expect(created().map((call) => call.body)).toEqual(
+      expect.arrayContaining([aLabel("ready-for-agent"), aLabel(IN_PROGRESS), aLabel("ready-for-human")]),
+    );
+    expect(created()).toHaveLength(3);
 
+    harness.github.addIssue(REPO, { number: 7 });
     await applyReady(harness, 7);
     await harness.settle();
 
-    const created = harness.github.calls("POST", /\/labels$/).filter((call) => !/\/issues\//.test(call.path));
-    expect(created.map((call) => call.body)).toEqual([
-      { name: IN_PROGRESS, color: expect.stringMatching(/^[0-9a-f]{6}$/), description: expect.stringMatching(/\S/) },
-      {
-        name: "ready-for-human",
-        color: expect.stringMatching(/^[0-9a-f]{6}$/),
-        description: expect.stringMatching(/\S/),
-      },
-    ]);
+    expect(created()).toHaveLength(3);
     expect(harness.github.repo(REPO).labels.get(IN_PROGRESS)?.description).toMatch(/\S/);
+    expect(harness.github.repo(REPO).issues.get(7)?.labels).toContain(IN_PROGRESS);
   });
 });
 

@@ -46,6 +46,41 @@ describe("startUp", () => {
     expect(world.afk.titles.get(REPO, working)).toBe("Gadgets should hum");
   });
 
+  it("makes sure of afk's three labels in every enrolled repo, before any issue is labelled", async () => {
+    const world = aWorld({ repos: [REPO, OTHER] });
+    await startUp(world.afk);
+    const labels = world.github.snapshot().repos.map((repo) => [repo.repo, repo.labels]);
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        [REPO, [IN_PROGRESS, READY, HUMAN].sort()],
+        [OTHER, [IN_PROGRESS, READY, HUMAN].sort()],
+      ]),
+    );
+    const issue = world.readyIssue();
+    const before = world.github.knobs.count("ensureLabel");
+    await startUp(world.afk);
+    await sweepOnce(world.afk);
+    expect(world.record(issue)?.phase).toBe("dispatched");
+    expect(world.github.knobs.count("ensureLabel")).toBe(before);
+  });
+
+  it("says when it cannot make a repo's labels, and the first dispatch there makes them", async () => {
+    const world = aWorld();
+    world.github.knobs.fail("ensureLabel", "transient");
+    await startUp(world.afk);
+    expect(world.logs.filter((line) => line.level === "warn")).toEqual([
+      expect.objectContaining({
+        msg: expect.stringContaining("the first dispatch there tries again"),
+        fields: expect.objectContaining({ repo: REPO }),
+      }),
+    ]);
+    const issue = world.readyIssue();
+    await sweepOnce(world.afk);
+    expect(world.record(issue)?.phase).toBe("dispatched");
+    expect(world.issue(issue).labels).toContain(IN_PROGRESS);
+    expect(world.github.snapshot().repos[0]?.labels).toEqual([IN_PROGRESS, READY, HUMAN].sort());
+  });
+
   it("dispatches no second agent for a run it found at start", async () => {
     const { world, working } = await aWorldAfterACrash();
     await startUp(world.afk);
