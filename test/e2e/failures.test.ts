@@ -87,6 +87,11 @@ describe("GitHub fails between the T3 dispatch and the lock label", () => {
 
     expect(await applyReady(harness, 4)).toBe(500);
     await harness.settle();
+    // afk says it, naming the delivery (Octokit's middleware also logs what it answered 500).
+    const failure = harness.logs.filter(
+      (line) => line.level === 50 && line.msg.startsWith("handling the delivery failed"),
+    );
+    expect(failure).toEqual([expect.objectContaining({ delivery: expect.any(String), event: "issues" })]);
 
     expect(harness.t3.thread(THREAD)).toBeDefined();
     expect(harness.github.issue(REPO, 4).labels).toEqual([READY]);

@@ -29,6 +29,7 @@ export interface GuardedWebhooks {
 
 export interface WebhookGuardLog {
   debug(fields: object, message: string): void;
+  error(fields: object, message: string): void;
 }
 
 /** A signed delivery afk can read, with the nudge it carries (mapped with afk's bot as known then). */
@@ -48,9 +49,13 @@ export interface WebhookGuardOptions {
   readonly deliver: (delivery: GuardedDelivery) => Promise<void>;
 }
 
-/** Octokit's middleware answers the first error's `status` (500 without one); it reads them from an AggregateError. */
-function failed(message: string, error: Error): AggregateError {
-  return new AggregateError([error], message);
+/**
+ * Octokit's middleware answers the first error's `status` (500 without one) and logs the
+ * AggregateError it reads them from; the delivery's id and event go with it, as Octokit's
+ * own receiver attaches them (without the payload).
+ */
+function failed(message: string, error: Error, event: { id: string; name: string }): AggregateError {
+  return Object.assign(new AggregateError([error], message), { event: { id: event.id, name: event.name } });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -72,7 +77,7 @@ export function guardWebhooks(webhooks: GuardedWebhooks, options: WebhookGuardOp
     }
     if (!isPlainObject(payload)) {
       const message = "the payload is not a JSON object";
-      throw failed(message, Object.assign(new Error(message), { status: 400 }));
+      throw failed(message, Object.assign(new Error(message), { status: 400 }), event);
     }
     const nudge = toNudge(event.name, payload, { readyLabel: labels.ready, humanLabel: labels.human, self: self() });
     if (nudge.kind === "ignore")
@@ -81,7 +86,13 @@ export function guardWebhooks(webhooks: GuardedWebhooks, options: WebhookGuardOp
       await deliver({ id: event.id, name: event.name, payload, nudge });
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));
-      throw failed(cause.message, cause);
+      // Said here, not only by Octokit's middleware: it logs nothing for a delivery it
+      // already answered 202 (still handling after its 9 s), which GitHub never redelivers.
+      log.error(
+        { delivery: event.id, event: event.name, err: cause },
+        "handling the delivery failed; the sweep looks at what it carried",
+      );
+      throw failed(cause.message, cause, event);
     }
   };
 }
