@@ -48,12 +48,17 @@ export async function startUp(afk: AfkService): Promise<void> {
     afk.rememberInstallation(repo, installation.value);
     installed.push([repo, installation.value]);
   });
+  // afk's labels are not waited for: a missing label is a write, paced one a second with
+  // every other write of the process, and a dispatch waits for its repo's labels itself.
+  const labels: Promise<void>[] = [];
   await mapAtMost(installed, REPOS_AT_ONCE, async ([repo, installationId]) => {
     const issues = await afk.deps.issues(installationId);
-    await Promise.all([rebuildIndex(afk, repo, issues), makeLabels(afk, repo, issues)]);
+    labels.push(makeLabels(afk, repo, issues));
+    await rebuildIndex(afk, repo, issues);
   });
   await redeliverFailed(afk);
   await firstPass(afk);
+  await Promise.all(labels);
 }
 
 /**
