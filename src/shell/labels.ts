@@ -31,8 +31,8 @@ export function toLabelSpecs(config: Pick<OperatorConfig, "labels">): LabelSpec[
 
 /**
  * Creates afk's labels in `repo` once per process (a repo that already has them costs one
- * read of its labels, which the three share). Callers at the same time share one attempt; a failed one is
- * forgotten, so the next use tries again.
+ * read of its labels, which the three share). Callers at the same time share one attempt;
+ * a failed one is forgotten, so the next use tries again.
  */
 export function ensureLabels(
   issues: IssueTracker,

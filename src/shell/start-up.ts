@@ -1,10 +1,11 @@
 // Start-up (DESIGN section 5): afk keeps no database, so it rebuilds what it knows from
 // GitHub: each enrolled repo's installation, then the run index from the issues carrying
 // afk's labels (a closed issue that still carries the lock label is a run afk died in the
-// middle of finishing) beside afk's labels in the repo (created where missing), and only then asks GitHub to redeliver the webhooks that failed
-// while it was away, so that redelivered work sees every run. Last comes a sweep's work
-// (reconcile each repo, observe its runs), so that every run is looked at within seconds
-// of a restart. Repos and comments are read a few at a time (at-most.ts).
+// middle of finishing), with afk's labels created in the repo where missing, and only then
+// asks GitHub to redeliver the webhooks that failed while it was away, so that
+// redelivered work sees every run. Last comes a sweep's work (reconcile each repo, observe
+// its runs), so that every run is looked at within seconds of a restart. Repos and
+// comments are read a few at a time (at-most.ts).
 
 import { HOUR_MS } from "../core/common/time.js";
 import { describeError } from "../ports/result.js";

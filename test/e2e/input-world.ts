@@ -77,9 +77,17 @@ export function footprint(h: Harness): Footprint {
 
 /** Posts a delivery to afk's webhook route exactly as given (headers and body bytes), skipping GitHub's log. */
 export async function postRaw(h: Harness, headers: Readonly<Record<string, string>>, body: string): Promise<number> {
+  return (await postRawAnswer(h, headers, body)).status;
+}
+
+/** The same, with afk's answer's body. */
+export async function postRawAnswer(
+  h: Harness,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+): Promise<{ status: number; text: string }> {
   const response = await fetch(`${h.baseUrl}${WEBHOOK_PATH}`, { method: "POST", headers: { ...headers }, body });
-  await response.arrayBuffer();
-  return response.status;
+  return { status: response.status, text: await response.text() };
 }
 
 /** The headers GitHub sends with a delivery of `event`, signed over `body` with `secret`. */

@@ -4,27 +4,18 @@
 
 import { describe, expect, it } from "vitest";
 import { harnessPerTest, logsWith, READY, REPO, type Harness } from "./harness.js";
-import { deliveryHeaders, footprint, postRaw, postSigned } from "./input-world.js";
+import { deliveryHeaders, footprint, postRaw, postRawAnswer, postSigned } from "./input-world.js";
 
 const started = harnessPerTest();
 
 /** The owner of the fixtures' user-owned repo: trusted. */
 const OWNER = "Codertocat";
 
-/** The ready label applied by the repo's owner on the fake GitHub, and the delivery GitHub would send for it. */
-function labeledPayload(h: Harness, issue: number): Record<string, unknown> {
-  h.github.label(REPO, issue, READY, OWNER);
-  return h.github.issuesPayload(REPO, issue, OWNER, { action: "labeled", label: h.github.labelJson(REPO, READY) });
-}
-
-/** Posts a signed delivery and returns afk's answer: status and body. */
-async function answerTo(h: Harness, event: string, body: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${h.baseUrl}/api/github/webhooks`, {
-    method: "POST",
-    headers: deliveryHeaders(event, body),
-    body,
-  });
-  return { status: response.status, text: await response.text() };
+/** Issue #7, labelled ready by the repo's owner on the fake GitHub, and the delivery GitHub would send for it. */
+function aLabeledIssue(h: Harness): Record<string, unknown> {
+  h.github.addIssue(REPO, { number: 7 });
+  h.github.label(REPO, 7, READY, OWNER);
+  return h.github.issuesPayload(REPO, 7, OWNER, { action: "labeled", label: h.github.labelJson(REPO, READY) });
 }
 
 describe("the webhook guard", () => {
@@ -33,7 +24,7 @@ describe("the webhook guard", () => {
     async (body) => {
       const h = await started();
       const before = footprint(h);
-      const answer = await answerTo(h, "issues", body);
+      const answer = await postRawAnswer(h, deliveryHeaders("issues", body), body);
       await h.settle();
       expect(answer.status).toBe(400);
       expect(answer.text).toContain("the payload is not a JSON object");
@@ -51,8 +42,7 @@ describe("the webhook guard", () => {
 
   it("a signed issues delivery without its installation: 200, ignored with the reason, no effect", async () => {
     const h = await started();
-    h.github.addIssue(REPO, { number: 7 });
-    const { installation: _dropped, ...payload } = labeledPayload(h, 7);
+    const { installation: _dropped, ...payload } = aLabeledIssue(h);
     const before = footprint(h);
     expect(await postSigned(h, "issues", JSON.stringify(payload))).toBe(200);
     await h.settle();
@@ -74,8 +64,7 @@ describe("the webhook guard", () => {
 
   it("a forged signature: 400, and the handler never runs", async () => {
     const h = await started();
-    h.github.addIssue(REPO, { number: 7 });
-    const body = JSON.stringify(labeledPayload(h, 7));
+    const body = JSON.stringify(aLabeledIssue(h));
     const headers = { ...deliveryHeaders("issues", body), "X-Hub-Signature-256": `sha256=${"0".repeat(64)}` };
     const before = footprint(h);
     expect(await postRaw(h, headers, body)).toBe(400);
@@ -85,8 +74,7 @@ describe("the webhook guard", () => {
 
   it("the control: the same labeled delivery, signed and whole, reaches afk's handler and dispatches", async () => {
     const h = await started();
-    h.github.addIssue(REPO, { number: 7 });
-    const body = JSON.stringify(labeledPayload(h, 7));
+    const body = JSON.stringify(aLabeledIssue(h));
     expect(await postSigned(h, "issues", body)).toBe(200);
     await h.settle();
     expect(h.t3.commands.map((command) => command.type)).toContain("thread.create");
